@@ -1,0 +1,116 @@
+// The one door for processes. argv arrays only, never a shell; an allow-list of binaries; a timeout;
+// a non-zero exit becomes a CommandError that carries the program's own message (the kernel's words).
+import { execa } from 'execa';
+
+export const ALLOWED_BINARIES = ['ip', 'nsenter', 'ping', 'bridge'] as const;
+export type AllowedBinary = (typeof ALLOWED_BINARIES)[number];
+
+export interface RunOptions {
+  /** milliseconds before the process is killed; default 10 s */
+  timeoutMs?: number;
+  /** written to stdin (e.g. an `ip -batch -` script) */
+  input?: string;
+}
+
+export interface RunResult {
+  argv: string[];
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export class CommandError extends Error {
+  readonly argv: string[];
+  readonly stderr: string;
+  readonly stdout: string;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  constructor(argv: string[], stderr: string, stdout: string, exitCode: number | null, timedOut: boolean) {
+    const msg = stderr.trim() || (timedOut ? `timed out: ${argv.join(' ')}` : `exit code ${exitCode}: ${argv.join(' ')}`);
+    super(msg);
+    this.name = 'CommandError';
+    this.argv = argv;
+    this.stderr = stderr;
+    this.stdout = stdout;
+    this.exitCode = exitCode;
+    this.timedOut = timedOut;
+  }
+}
+
+export type Runner = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
+
+/** Streams output lines of a long-running process (ip monitor, ping). */
+export interface StreamHandle {
+  pid: number | undefined;
+  stop(): void;
+  done: Promise<{ exitCode: number | null; stderr: string }>;
+}
+
+function checkArgv(argv: string[]): void {
+  if (argv.length === 0) throw new Error('empty argv');
+  const bin = argv[0];
+  if (!(ALLOWED_BINARIES as readonly string[]).includes(bin)) throw new Error(`binary not allowed: ${bin}`);
+  for (const a of argv) {
+    if (typeof a !== 'string') throw new Error('argv must be strings');
+    if (a.includes('\0')) throw new Error('argv may not contain NUL bytes');
+  }
+  // nsenter may only run allowed binaries inside the namespace it enters
+  if (bin === 'nsenter') {
+    const inner = argv.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+    if (inner < 0 || !(ALLOWED_BINARIES as readonly string[]).includes(argv[inner]) || argv[inner] === 'nsenter') {
+      throw new Error(`nsenter may only run ${ALLOWED_BINARIES.join(', ')}`);
+    }
+  }
+}
+
+export const run: Runner = async (argv, opts = {}) => {
+  checkArgv(argv);
+  const r = await execa(argv[0], argv.slice(1), {
+    input: opts.input,
+    timeout: opts.timeoutMs ?? 10_000,
+    reject: false,
+    stripFinalNewline: false,
+    env: { LC_ALL: 'C' },
+    extendEnv: true,
+  });
+  const stdout = String(r.stdout ?? '');
+  const stderr = String(r.stderr ?? '');
+  if (r.timedOut || r.exitCode !== 0 || r.failed) {
+    throw new CommandError(argv, stderr || (r.failed && !r.exitCode ? String(r.shortMessage ?? '') : ''), stdout, r.exitCode ?? null, !!r.timedOut);
+  }
+  return { argv, stdout, stderr, exitCode: 0 };
+};
+
+/** Start a long-running process and hand each stdout line to onLine. */
+export function stream(argv: string[], onLine: (line: string) => void, opts: { timeoutMs?: number } = {}): StreamHandle {
+  checkArgv(argv);
+  const child = execa(argv[0], argv.slice(1), {
+    reject: false,
+    timeout: opts.timeoutMs,
+    env: { LC_ALL: 'C' },
+    buffer: { stdout: false, stderr: true },
+    stdin: 'ignore',
+  });
+  let rest = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    rest += chunk;
+    let i: number;
+    while ((i = rest.indexOf('\n')) >= 0) {
+      const line = rest.slice(0, i);
+      rest = rest.slice(i + 1);
+      onLine(line);
+    }
+  });
+  const done = child.then((r) => {
+    if (rest) onLine(rest);
+    return { exitCode: r.exitCode ?? null, stderr: String(r.stderr ?? '') };
+  });
+  return {
+    pid: child.pid,
+    stop: () => {
+      child.kill('SIGTERM');
+    },
+    done,
+  };
+}
