@@ -1,0 +1,7 @@
+import { router } from './trpc';
+import { hostRouter } from './host';
+
+export const appRouter = router({
+  host: hostRouter,
+});
+export type AppRouter = typeof appRouter;

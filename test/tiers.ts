@@ -1,0 +1,38 @@
+// Which test tiers can run here. scripts/test.mjs prints one loud line per skipped tier;
+// under CI=true a missing tier is a failure, not a skip.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Tier {
+  ok: boolean;
+  why: string;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const which = (bin: string) =>
+  (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)));
+
+export const LABVM_DIR = process.env.LINKSCAPE_LABVM_DIR ?? path.resolve(__dirname, '../../shared/lab-vm');
+export const CHROMIUM = process.env.LINKSCAPE_CHROMIUM ?? '/usr/bin/chromium';
+
+export const kernelTier: Tier = !isRoot
+  ? { ok: false, why: 'needs root (it makes network namespaces)' }
+  : !which('ip') || !which('nsenter') || !which('unshare')
+    ? { ok: false, why: 'needs ip, nsenter and unshare' }
+    : { ok: true, why: '' };
+
+export const labvmTier: Tier = !kernelTier.ok
+  ? { ok: false, why: kernelTier.why }
+  : !existsSync(path.join(LABVM_DIR, 'run')) || !existsSync(path.join(LABVM_DIR, 'bzImage'))
+    ? { ok: false, why: `no lab VM at ${LABVM_DIR}` }
+    : !which('qemu-system-x86_64')
+      ? { ok: false, why: 'qemu-system-x86_64 is missing (apt-get install -y --no-install-recommends qemu-system-x86)' }
+      : { ok: true, why: '' };
+
+export const browserTier: Tier = !kernelTier.ok
+  ? { ok: false, why: kernelTier.why }
+  : !existsSync(CHROMIUM)
+    ? { ok: false, why: `no chromium at ${CHROMIUM} (apt-get install -y chromium)` }
+    : { ok: true, why: '' };
+
+export const pingAvailable = which('ping');
