@@ -140,3 +140,24 @@ export interface HostSnapshot {
   routes: Route[];
   warnings: HostWarning[];
 }
+
+/** One line of the page's activity list: "mv0 added in ns blue". */
+export interface Activity {
+  at: string;
+  text: string;
+  ids: string[];
+}
+
+/** A change to the host, as `host.watch` delivers it after the first full snapshot. */
+export interface HostDiff {
+  takenAt: string;
+  namespaces: { upsert: Namespace[]; remove: string[] };
+  links: { upsert: Link[]; remove: string[] };
+  /** every route of these namespaces is replaced by `upsert`'s routes for them */
+  routes: { nsIds: string[]; upsert: Route[] };
+  warnings: HostWarning[];
+  hidden: string[];
+  activity: Activity[];
+}
+
+export type WatchEvent = { type: 'snapshot'; snapshot: HostSnapshot } | { type: 'diff'; diff: HostDiff };
