@@ -1,0 +1,23 @@
+#!/bin/bash
+# Install what the tests need (Debian packages, npm packages), then run every test tier.
+# Run as root: the kernel, lab VM and browser tiers need it (they skip loudly otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v ping >/dev/null || need+=(iputils-ping)
+command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+command -v nsenter >/dev/null || need+=(util-linux)
+command -v ip >/dev/null || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "== installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "!! not root: cannot install ${need[*]}; the tiers that need them will say so"
+  fi
+fi
+npm ci --no-audit --no-fund
+npm test
