@@ -228,17 +228,24 @@ export function parseAddresses(input: unknown[]): Map<number, Address[]> {
   return out;
 }
 
-function familyOf(dst: string, gateway: string | undefined): 'inet' | 'inet6' {
-  const probe = dst === 'default' ? gateway ?? '' : dst;
-  return probe.includes(':') ? 'inet6' : 'inet';
+/**
+ * A route's own family. The destination says it unless it is "default"; then: only IPv6 routes carry
+ * `pref`; `via` (RTA_VIA) only appears when the gateway's family differs from the route's (an IPv4
+ * route via an IPv6 nexthop, RFC 5549); otherwise the gateway's or the nexthops' address tells.
+ */
+function familyOf(r: z.infer<typeof RawRoute>): 'inet' | 'inet6' {
+  if (r.dst !== 'default') return r.dst.includes(':') ? 'inet6' : 'inet';
+  if ('pref' in r) return 'inet6';
+  if (r.via || (r.nexthops ?? []).some((n) => n.via)) return 'inet';
+  const addrs = [r.gateway, r.prefsrc, ...(r.nexthops ?? []).map((n) => n.gateway)];
+  return addrs.some((a) => a?.includes(':')) ? 'inet6' : 'inet';
 }
 
 export function parseRoutes(nsId: string, input: unknown[], devIds: Map<string, string>): Route[] {
   return input.map((item) => {
     const r = RawRoute.parse(item);
     const gw = r.gateway ?? r.via?.host ?? null;
-    const family: 'inet' | 'inet6' =
-      r.via?.family === 'inet6' ? 'inet6' : r.via?.family === 'inet' ? 'inet' : familyOf(r.dst, gw ?? undefined);
+    const family = familyOf(r);
     const nexthops: Nexthop[] = (r.nexthops ?? []).map((n) => ({
       gateway: n.gateway ?? n.via?.host ?? null,
       dev: n.dev ?? null,
@@ -246,12 +253,11 @@ export function parseRoutes(nsId: string, input: unknown[], devIds: Map<string, 
       weight: n.weight ?? null,
       flags: n.flags ?? [],
     }));
-    const nhFamily = nexthops.some((n) => n.gateway?.includes(':')) ? 'inet6' : family;
     return {
       nsId,
       table: r.table ?? 'main',
       type: r.type ?? 'unicast',
-      family: r.dst === 'default' && !gw && nexthops.length ? nhFamily : family,
+      family,
       dst: r.dst,
       gateway: gw,
       dev: r.dev ?? null,
