@@ -1,0 +1,200 @@
+// Pure: a host snapshot plus view options → graph nodes and edges with stable ids.
+// Knows no drawing library; CytoscapeGraph turns this into pixels, tests read it directly.
+import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
+import { kindClassOf, operClass, type EdgeType, type KindClass } from './kinds';
+import { linkMatches, namespaceMatches } from './search';
+import { compareLinks, sortedNamespaces } from '../host/order';
+import { defaultRoutes, routeText } from '../host/routes';
+
+export interface ViewOptions {
+  showLoopback: boolean;
+  /** kind classes to show; null = all */
+  kinds: KindClass[] | null;
+  /** namespace ids to show; null = all */
+  namespaces: string[] | null;
+  search: string;
+  /** namespace ids drawn as one node */
+  collapsed: string[];
+}
+
+export const DEFAULT_VIEW: ViewOptions = { showLoopback: false, kinds: null, namespaces: null, search: '', collapsed: [] };
+
+export interface GraphNode {
+  /** `ns:<namespace id>` or `link:<link id>` */
+  id: string;
+  type: 'namespace' | 'link';
+  /** the namespace or link id this node draws */
+  ref: string;
+  nsId: string;
+  /** compound parent node id (a link's expanded namespace) */
+  parent: string | null;
+  label: string;
+  kindClass: KindClass | null;
+  classes: string[];
+  match: boolean;
+  /** changes whenever anything the node shows changes */
+  sig: string;
+}
+
+export interface GraphEdge {
+  /** `<type>:<source>|<target>` (a veth pair's ends sorted) */
+  id: string;
+  type: EdgeType;
+  source: string;
+  target: string;
+  /** how many kernel relations this edge stands for (several when namespaces are collapsed) */
+  count: number;
+  cross: boolean;
+  classes: string[];
+  sig: string;
+}
+
+export interface GraphModel {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** node ids the search matched */
+  matches: string[];
+}
+
+export const nsNodeId = (nsId: string) => `ns:${nsId}`;
+export const linkNodeId = (linkId: string) => `link:${linkId}`;
+
+export function refOfNodeId(id: string): { type: 'namespace' | 'link'; id: string } | null {
+  if (id.startsWith('ns:')) return { type: 'namespace', id: id.slice(3) };
+  if (id.startsWith('link:')) return { type: 'link', id: id.slice(5) };
+  return null;
+}
+
+export function namespaceVisible(ns: Namespace, opts: ViewOptions): boolean {
+  return opts.namespaces === null || opts.namespaces.includes(ns.id);
+}
+
+/** kind and loopback filters (not search: search highlights, it does not hide) */
+export function linkVisible(link: Link, opts: ViewOptions): boolean {
+  const kc = kindClassOf(link);
+  if (kc === 'loopback' && !opts.showLoopback) return false;
+  return opts.kinds === null || opts.kinds.includes(kc);
+}
+
+export function defaultRouteSummary(routes: Route[]): string | null {
+  const d = defaultRoutes(routes);
+  return d.length ? d.map(routeText).join('; ') : null;
+}
+
+function linkLabel(link: Link): string {
+  const kind = link.mode ? `${link.kind} ${link.mode}` : link.kind;
+  const addrs = link.addresses.filter((a) => a.scope !== 'link').map((a) => a.cidr);
+  const lines = [link.name, link.vf?.index != null ? `${kind} #${link.vf.index}` : kind];
+  if (addrs.length) lines.push(addrs.length > 2 ? `${addrs.slice(0, 2).join(' ')} +${addrs.length - 2}` : addrs.join(' '));
+  return lines.join('\n');
+}
+
+function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number | null): string {
+  const head = ns.root ? `${ns.label} (root)` : ns.source === 'named' || ns.source === 'process' ? ns.label : `${ns.label} [${ns.source}]`;
+  const lines = [head];
+  if (collapsedCount !== null) lines.push(`${collapsedCount} link${collapsedCount === 1 ? '' : 's'}`);
+  const d = defaultRouteSummary(routes);
+  if (d) lines.push(d);
+  if (ns.error) lines.push('unreadable');
+  return lines.join('\n');
+}
+
+const withSig = <T extends { label?: string; classes: string[] }>(x: T, extra: unknown[]): T & { sig: string } => ({
+  ...x,
+  sig: JSON.stringify([x.label ?? '', x.classes, ...extra]),
+});
+
+export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW): GraphModel {
+  const searching = opts.search.trim() !== '';
+  const collapsed = new Set(opts.collapsed);
+  const routesByNs = new Map<string, Route[]>();
+  for (const r of snap.routes) {
+    const list = routesByNs.get(r.nsId) ?? [];
+    list.push(r);
+    routesByNs.set(r.nsId, list);
+  }
+  const linksByNs = new Map<string, Link[]>();
+  for (const l of snap.links) {
+    const list = linksByNs.get(l.nsId) ?? [];
+    list.push(l);
+    linksByNs.set(l.nsId, list);
+  }
+  const linkById = new Map(snap.links.map((l) => [l.id, l]));
+
+  const nodes: GraphNode[] = [];
+  const matches: string[] = [];
+  const visibleNodeOfLink = new Map<string, string>();
+
+  for (const ns of sortedNamespaces(snap.namespaces)) {
+    if (!namespaceVisible(ns, opts)) continue;
+    const nsNode = nsNodeId(ns.id);
+    const links = [...(linksByNs.get(ns.id) ?? [])].sort(compareLinks);
+    const shown = links.filter((l) => linkVisible(l, opts));
+    const isCollapsed = collapsed.has(ns.id);
+    const nsMatch = searching && namespaceMatches(opts.search, ns);
+    const linkMatch = new Map(shown.map((l) => [l.id, searching && linkMatches(opts.search, l, ns)]));
+    const anyLinkMatch = [...linkMatch.values()].some(Boolean);
+    const nsClasses = ['namespace', `src-${ns.source}`];
+    if (ns.root) nsClasses.push('root-ns');
+    if (isCollapsed) nsClasses.push('collapsed');
+    if (ns.error) nsClasses.push('ns-error');
+    const nsShownMatch = nsMatch || (isCollapsed && anyLinkMatch);
+    if (nsShownMatch) nsClasses.push('match');
+    else if (searching && !anyLinkMatch) nsClasses.push('dim');
+    if (nsShownMatch) matches.push(nsNode);
+    nodes.push(withSig({
+      id: nsNode, type: 'namespace', ref: ns.id, nsId: ns.id, parent: null,
+      label: namespaceLabel(ns, routesByNs.get(ns.id) ?? [], isCollapsed ? shown.length : null),
+      kindClass: null, classes: nsClasses, match: nsShownMatch,
+    }, []));
+    for (const l of shown) {
+      if (isCollapsed) {
+        visibleNodeOfLink.set(l.id, nsNode);
+        continue;
+      }
+      const id = linkNodeId(l.id);
+      visibleNodeOfLink.set(l.id, id);
+      const kc = kindClassOf(l);
+      const m = linkMatch.get(l.id) === true;
+      const classes = ['link', `k-${kc}`, l.up ? 'admin-up' : 'admin-down', `op-${operClass(l.operstate)}`];
+      if (l.parentUnresolved) classes.push('unresolved');
+      if (m) classes.push('match');
+      else if (searching && !nsMatch) classes.push('dim');
+      if (m) matches.push(id);
+      nodes.push(withSig({ id, type: 'link', ref: l.id, nsId: ns.id, parent: nsNode, label: linkLabel(l), kindClass: kc, classes, match: m }, [nsNode]));
+    }
+  }
+
+  const edges = new Map<string, GraphEdge>();
+  const dimmed = new Set(nodes.filter((n) => n.classes.includes('dim')).map((n) => n.id));
+  const addEdge = (type: EdgeType, fromLink: string, toLink: string) => {
+    const a = visibleNodeOfLink.get(fromLink);
+    const b = visibleNodeOfLink.get(toLink);
+    if (!a || !b || a === b) return;
+    const [source, target] = type === 'peer' && b < a ? [b, a] : [a, b];
+    const id = `${type}:${source}|${target}`;
+    const seen = edges.get(id);
+    const relation = type === 'peer' ? [fromLink, toLink].sort().join('~') : `${fromLink}>${toLink}`;
+    if (seen) {
+      if (!seenRelations.has(relation)) seen.count++;
+      seenRelations.add(relation);
+      return;
+    }
+    seenRelations.add(relation);
+    const cross = linkById.get(fromLink)?.nsId !== linkById.get(toLink)?.nsId;
+    const classes = ['edge', `e-${type}`];
+    if (cross) classes.push('cross');
+    if (dimmed.has(source) || dimmed.has(target)) classes.push('dim');
+    edges.set(id, { id, type, source, target, count: 1, cross, classes, sig: '' });
+  };
+  const seenRelations = new Set<string>();
+  for (const l of snap.links) {
+    if (l.parentId) addEdge('parent', l.id, l.parentId);
+    if (l.peerId) addEdge('peer', l.id, l.peerId);
+    if (l.masterId) addEdge('master', l.id, l.masterId);
+    for (const vf of l.sriov?.vfs ?? []) if (vf.netdevId) addEdge('vf', l.id, vf.netdevId);
+    if (l.vf?.pfId) addEdge('vf', l.vf.pfId, l.id);
+  }
+  const edgeList = [...edges.values()].map((e) => ({ ...e, sig: JSON.stringify([e.classes, e.count]) }));
+  return { nodes, edges: edgeList, matches };
+}
