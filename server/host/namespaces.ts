@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Namespace, NamespaceSource } from './types';
+import { helperPids } from './ownprocs';
 
 export interface NamespaceDirs {
   proc: string;
@@ -80,7 +81,7 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   // Processes: readlink is cheap and needs no open(); PID 1 may refuse even root (EACCES).
   let pids: string[] = [];
   try {
-    pids = (await fs.readdir(dirs.proc)).filter((d) => /^\d+$/.test(d));
+    pids = (await fs.readdir(dirs.proc)).filter((d) => /^\d+$/.test(d) && !helperPids.has(Number(d)));
   } catch {
     hidden.push(`${dirs.proc} is not readable: processes' namespaces are not shown`);
   }

@@ -50,38 +50,84 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
-export async function readHost(run: Runner, opts: ReadOptions = {}): Promise<HostSnapshot> {
-  const { namespaces, hidden } = await discoverNamespaces(opts.dirs ?? DEFAULT_DIRS);
-  const parsed = new Map<string, ParsedNamespace>();
+/** A read that failed because the namespace went away while we looked: not an error, a removal. */
+export function isNamespaceGone(e: unknown, ns: Pick<Namespace, 'root'>): boolean {
+  const msg = e instanceof Error ? e.message : String(e);
+  return !ns.root && /No such file|does not exist|cannot open/i.test(msg);
+}
+
+export interface NamespaceReads {
+  parsed: Map<string, ParsedNamespace>;
+  /** ids of namespaces that vanished while being read */
+  gone: Set<string>;
+  /** id → why it could not be read (shown on the namespace and in the banner) */
+  errors: Map<string, string>;
+}
+
+/** Read the given namespaces, each with one `ip -batch`, a few at a time. Never throws per namespace. */
+export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs'> = {}): Promise<NamespaceReads> {
+  const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
-  const gone = new Set<string>();
   await mapLimit(namespaces, concurrency, async (ns) => {
     try {
-      parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs));
+      out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs));
     } catch (e) {
-      // A namespace that vanished while we read it is not an error: it is simply gone.
-      const msg = e instanceof Error ? e.message : String(e);
-      if (/No such file|does not exist|cannot open/i.test(msg) && !ns.root) gone.add(ns.id);
-      else ns.error = msg;
+      if (isNamespaceGone(e, ns)) out.gone.add(ns.id);
+      else out.errors.set(ns.id, e instanceof Error ? e.message : String(e));
     }
   });
-  const present = namespaces.filter((n) => !gone.has(n.id));
-  const { links, unresolved } = resolveHost(present, parsed);
-  await enrichSriov(links, opts.sysRoot ?? SYSFS_ROOT);
-  const routes = present.flatMap((n) => parsed.get(n.id)?.routes ?? []);
+  return out;
+}
+
+export interface Assembled {
+  snapshot: HostSnapshot;
+  /** per namespace: its nsids → namespace ids, as resolved (the watcher routes `[nsid N]` events with the root's) */
+  nsidMaps: Record<string, Record<number, string>>;
+}
+
+/**
+ * Resolve and assemble a snapshot from per-namespace parses: in memory, no `ip` runs (only sysfs for SR-IOV).
+ * `namespaces` are the present ones, in discovery order, with `error` set where a read failed.
+ */
+export async function assembleHost(
+  namespaces: Namespace[],
+  parsed: Map<string, ParsedNamespace>,
+  discoveryHidden: string[],
+  sysRoot: string = SYSFS_ROOT,
+): Promise<Assembled> {
+  const { links, unresolved, nsidMaps } = resolveHost(namespaces, parsed);
+  // enrichSriov mutates `sriov`, which resolveHost shares with the parse: copy it so parses stay as read
+  for (const l of links) if (l.sriov) l.sriov = structuredClone(l.sriov);
+  await enrichSriov(links, sysRoot);
+  const order = new Map(namespaces.map((n, i) => [n.id, i]));
+  links.sort((a, b) => (order.get(a.nsId) ?? 0) - (order.get(b.nsId) ?? 0) || a.ifindex - b.ifindex);
+  const routes = namespaces.flatMap((n) => parsed.get(n.id)?.routes ?? []);
   const isRoot = typeof process.getuid === 'function' ? process.getuid() === 0 : false;
+  const hidden = [...discoveryHidden];
   if (!isRoot) {
     hidden.unshift('not running as root: other processes\' namespaces and some details (VF settings, nsids) may be missing, and editing is off');
   }
-  for (const n of present) if (n.error) hidden.push(`namespace ${n.label}: ${n.error}`);
+  for (const n of namespaces) if (n.error) hidden.push(`namespace ${n.label}: ${n.error}`);
   return {
-    takenAt: new Date().toISOString(),
-    hostname: os.hostname(),
-    root: isRoot,
-    hidden,
-    namespaces: present,
-    links,
-    routes,
-    warnings: computeWarnings(present, links, unresolved),
+    snapshot: {
+      takenAt: new Date().toISOString(),
+      hostname: os.hostname(),
+      root: isRoot,
+      hidden,
+      namespaces,
+      links,
+      routes,
+      warnings: computeWarnings(namespaces, links, unresolved),
+    },
+    nsidMaps,
   };
+}
+
+export async function readHost(run: Runner, opts: ReadOptions = {}): Promise<HostSnapshot> {
+  const { namespaces, hidden } = await discoverNamespaces(opts.dirs ?? DEFAULT_DIRS);
+  const reads = await readNamespaces(run, namespaces, opts);
+  // A namespace that vanished while we read it is not an error: it is simply gone.
+  const present = namespaces.filter((n) => !reads.gone.has(n.id));
+  for (const n of present) n.error = reads.errors.get(n.id) ?? null;
+  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT)).snapshot;
 }
