@@ -26,7 +26,8 @@ export interface ResolveResult {
 
 function buildIndex(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>): Map<string, NsIndex> {
   const out = new Map<string, NsIndex>();
-  const byName = new Map(namespaces.filter((n) => n.source === 'named' && n.name).map((n) => [n.name as string, n.id]));
+  // `list-id` names come from /var/run/netns, where the host's own namespace may be bind-mounted too
+  const byName = new Map(namespaces.filter((n) => (n.source === 'named' || n.root) && n.name).map((n) => [n.name as string, n.id]));
   for (const ns of namespaces) {
     const p = parsed.get(ns.id);
     if (!p) continue;
@@ -98,7 +99,40 @@ function inferNsids(idx: Map<string, NsIndex>, rootId: string | null): void {
   }
 }
 
+/**
+ * The lower device's ifindex when nothing says which namespace it is in: `link_netnsid` -1 (no nsid
+ * assigned), or an `"ifN"` name `ip` printed because the index is not in its own namespace.
+ */
+function homelessIndex(l: ParsedLink, x: NsIndex): number | null {
+  if (l.lower.kind === 'index' && l.lower.nsid === -1) return l.lower.index;
+  if (l.lower.kind === 'name' && !x.byName.has(l.lower.name)) {
+    const m = /^if(\d+)$/.exec(l.lower.name);
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+/** Does veth `t` (in namespace y) name ifindex `i` in some other namespace as its peer? */
+function pointsBackAt(t: ParsedLink, y: NsIndex, i: number): boolean {
+  if (t.lower.kind === 'index') return t.lower.index === i && t.lower.nsid !== null;
+  return t.lower.kind === 'name' && t.lower.name === `if${i}` && !y.byName.has(t.lower.name);
+}
+
+/** A veth's peer whose namespace is unknown: the one veth elsewhere that points back at it, if only one does. */
+function farVethEnd(l: ParsedLink, x: NsIndex, idx: Map<string, NsIndex>): ParsedLink | undefined {
+  const want = homelessIndex(l, x);
+  if (want === null) return undefined;
+  const hits: ParsedLink[] = [];
+  for (const y of idx.values()) {
+    if (y === x) continue;
+    const t = y.byIndex.get(want);
+    if (t && t.link.kind === 'veth' && pointsBackAt(t, y, l.link.ifindex)) hits.push(t);
+  }
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
 function target(l: ParsedLink, x: NsIndex, idx: Map<string, NsIndex>): ParsedLink | undefined | null {
+  if (l.link.kind === 'veth' && homelessIndex(l, x) !== null) return farVethEnd(l, x, idx);
   switch (l.lower.kind) {
     case 'none':
     case 'null':

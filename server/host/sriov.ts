@@ -2,7 +2,7 @@
 // namespace a netdev lives in. The sysfs root can be pointed at a fake tree for tests.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Link } from './types';
+import type { Link, VfInfo } from './types';
 
 export const SYSFS_ROOT = process.env.LINKSCAPE_SYSFS ?? '/sys';
 
@@ -32,8 +32,8 @@ export function deviceDir(sysRoot: string, link: Pick<Link, 'parentBus' | 'paren
 interface DeviceFacts {
   totalVfs: number | null;
   numVfs: number | null;
-  /** VF index → the VF's device address (virtfnN) */
-  virtfn: Map<number, string>;
+  /** VF index → the VF's device address (virtfnN) and the driver it is bound to */
+  virtfn: Map<number, { addr: string; driver: string | null }>;
   /** for a VF: its PF's device address */
   physfn: string | null;
 }
@@ -45,13 +45,13 @@ async function readDevice(dir: string): Promise<DeviceFacts> {
   } catch {
     /* no device dir */
   }
-  const virtfn = new Map<number, string>();
+  const virtfn = new Map<number, { addr: string; driver: string | null }>();
   await Promise.all(
     entries
       .filter((e) => /^virtfn\d+$/.test(e))
       .map(async (e) => {
         const addr = await linkBase(path.join(dir, e));
-        if (addr) virtfn.set(Number(e.slice(6)), addr);
+        if (addr) virtfn.set(Number(e.slice(6)), { addr, driver: await linkBase(path.join(dir, e, 'driver')) });
       }),
   );
   return {
@@ -59,6 +59,13 @@ async function readDevice(dir: string): Promise<DeviceFacts> {
     numVfs: entries.includes('sriov_numvfs') ? await readInt(path.join(dir, 'sriov_numvfs')) : null,
     virtfn,
     physfn: entries.includes('physfn') ? await linkBase(path.join(dir, 'physfn')) : null,
+  };
+}
+
+function unreportedVf(index: number): VfInfo {
+  return {
+    index, mac: null, vlans: [], maxTxRate: null, minTxRate: null, spoofchk: null, trust: null, linkState: null, queryRss: null,
+    netdevId: null, netdevName: null, device: null, driver: null,
   };
 }
 
@@ -82,17 +89,21 @@ export async function enrichSriov(links: Link[], sysRoot: string = SYSFS_ROOT): 
       l.sriov.totalVfs = f.totalVfs;
       l.sriov.numVfs = f.numVfs ?? l.sriov.numVfs;
       l.sriov.device = dir;
+      // a VF sysfs lists but `ip` did not report (not root, or a driver without vfinfo): still a VF
+      const listed = new Set(l.sriov.vfs.map((vf) => vf.index));
+      for (const index of f.virtfn.keys()) if (!listed.has(index)) l.sriov.vfs.push(unreportedVf(index));
+      l.sriov.vfs.sort((a, b) => a.index - b.index);
       for (const vf of l.sriov.vfs) {
-        const addr = f.virtfn.get(vf.index);
-        const netdev = addr ? byDev.get(`${l.parentBus}/${addr}`) : undefined;
+        const fn = f.virtfn.get(vf.index);
+        if (!fn) continue;
+        vf.device = fn.addr;
+        vf.driver = fn.driver;
+        const netdev = byDev.get(`${l.parentBus}/${fn.addr}`);
         if (netdev) {
           vf.netdevId = netdev.id;
           vf.netdevName = netdev.name;
+          netdev.vf = { pfId: l.id, pfName: l.name, index: vf.index };
         }
-      }
-      for (const [index, addr] of f.virtfn) {
-        const netdev = byDev.get(`${l.parentBus}/${addr}`);
-        if (netdev) netdev.vf = { pfId: l.id, pfName: l.name, index };
       }
     }
     if (f.physfn && !l.vf) {

@@ -43,6 +43,10 @@ export interface VfInfo {
   /** id of the VF's netdev when sysfs names it and we found it, else null */
   netdevId: string | null;
   netdevName: string | null;
+  /** the VF's own device (e.g. PCI 0000:3b:02.0, from virtfnN); null where sysfs has no virtfn link (netdevsim) */
+  device: string | null;
+  /** driver the VF's device is bound to (iavf, mlx5_core, vfio-pci, …); null when unbound or unknown */
+  driver: string | null;
 }
 
 export interface SriovPf {

@@ -152,6 +152,8 @@ function parseVf(v: z.infer<typeof RawVf>): VfInfo {
     queryRss: v.query_rss_en ?? null,
     netdevId: null,
     netdevName: null,
+    device: null,
+    driver: null,
   };
 }
 

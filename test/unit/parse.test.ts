@@ -124,7 +124,7 @@ describe('SR-IOV: vfinfo_list of the captured netdevsim PF', () => {
   });
   it.each(vfRows)('VF %i', (index, mac, vlans, maxTx, minTx, spoofchk, trust, state) => {
     expect(pf.sriov!.vfs[index]).toEqual({
-      index, mac, vlans, maxTxRate: maxTx, minTxRate: minTx, spoofchk, trust, linkState: state, queryRss: false, netdevId: null, netdevName: null,
+      index, mac, vlans, maxTxRate: maxTx, minTxRate: minTx, spoofchk, trust, linkState: state, queryRss: false, netdevId: null, netdevName: null, device: null, driver: null,
     });
   });
   it('reads the same VFs from the -s capture (stats do not disturb it)', () => {
