@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { publicProcedure, router } from './trpc';
 import { readHost } from '../host/read';
+import { tracked } from '@trpc/server';
+import { watchHost } from '../host/watch';
 
 export const hostRouter = router({
   snapshot: publicProcedure.input(z.object({}).optional()).query(({ ctx }) => readHost(ctx.run)),
+  /** Live: a snapshot first (or the missed diffs, when lastEventId is still buffered), then diffs. SSE. */
+  watch: publicProcedure
+    .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const item of watchHost(ctx.run, input?.lastEventId ?? null, signal)) yield tracked(item.id, item.event);
+    }),
   info: publicProcedure.query(({ ctx }) => ({
     readOnly: ctx.config.readOnly,
     tokenRequired: ctx.config.token !== null,
