@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { publicProcedure, router } from './trpc';
 import { readHost } from '../host/read';
+import { getCapabilities } from '../host/capabilities';
 import { tracked } from '@trpc/server';
 import { watchHost } from '../host/watch';
 
@@ -12,6 +13,8 @@ export const hostRouter = router({
     .subscription(async function* ({ ctx, input, signal }) {
       for await (const item of watchHost(ctx.run, input?.lastEventId ?? null, signal)) yield tracked(item.id, item.event);
     }),
+  /** link kinds this kernel supports (probed once in a scratch namespace; not in read-only mode), root, versions */
+  capabilities: publicProcedure.query(({ ctx }) => getCapabilities(ctx.run, { probe: !ctx.config.readOnly })),
   info: publicProcedure.query(({ ctx }) => ({
     readOnly: ctx.config.readOnly,
     tokenRequired: ctx.config.token !== null,

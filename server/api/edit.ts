@@ -1,0 +1,70 @@
+// edit.*: plan, apply, undo, audit. The procedures only wire requests to server/edits.
+//
+// The issue calls it `edit.apply`; tRPC reserves `apply` (and `call`, `then`) as procedure names, so it
+// is `edit.applyEdits`.
+//
+// Access rules: `edit.applyEdits` with dryRun runs nothing on the host, so it is allowed in read-only mode
+// (a preview and a copyable script are useful there); it still needs same-origin and the token. Every
+// other mutation (apply, undo) goes through the full mutation checks: read-only, origin, token.
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import { checkOrigin, mutationProcedure, publicProcedure, router, type Context } from './trpc';
+import { ApplyInput, AuditInput, describeOps } from '../edits/schema';
+import { EditSession, GuardError, NothingToUndoError, type CallContext } from '../edits/apply';
+import { PlanError } from '../edits/plan';
+import { readAudit } from '../edits/audit';
+
+/** One session per server process: it holds the last applied plan (undo) and the lock. */
+export const editSession = new EditSession();
+
+function callContext(ctx: Context): CallContext {
+  return { run: ctx.run, auditLog: ctx.config.auditLog, remote: ctx.remote, readOnly: ctx.config.readOnly };
+}
+
+/** Origin and token, as mutationProcedure checks them; read-only only when the request would change something. */
+export function checkEditAccess(ctx: Context, opts: { changes: boolean }): void {
+  if (opts.changes && ctx.config.readOnly) throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
+  const bad = checkOrigin(ctx.headers);
+  if (bad) throw new TRPCError({ code: 'FORBIDDEN', message: bad });
+  if (ctx.config.token) {
+    const auth = ctx.headers.get('authorization') ?? '';
+    const given = auth.startsWith('Bearer ') ? auth.slice(7) : ctx.headers.get('x-linkscape-token') ?? '';
+    if (given !== ctx.config.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
+  }
+}
+
+/** Domain errors → tRPC errors whose `data.issues` name the field (see errorFormatter). */
+export function toTrpcError(e: unknown): unknown {
+  if (e instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), cause: e });
+  if (e instanceof PlanError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
+  if (e instanceof GuardError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof NothingToUndoError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  return e;
+}
+
+export const editRouter = router({
+  applyEdits: publicProcedure.input(ApplyInput).mutation(async ({ ctx, input }) => {
+    checkEditAccess(ctx, { changes: input.dryRun !== true });
+    try {
+      return await editSession.apply(callContext(ctx), input);
+    } catch (e) {
+      throw toTrpcError(e);
+    }
+  }),
+  undo: mutationProcedure.mutation(async ({ ctx }) => {
+    try {
+      return await editSession.undo(callContext(ctx));
+    } catch (e) {
+      throw toTrpcError(e);
+    }
+  }),
+  /** what undo would revert, or null */
+  last: publicProcedure.query(() => editSession.lastApplied()),
+  /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set */
+  audit: publicProcedure.input(AuditInput).query(async ({ ctx, input }) => {
+    checkEditAccess(ctx, { changes: false });
+    return readAudit(ctx.config.auditLog, input?.limit ?? 50);
+  }),
+  /** every op with a title, help text, its undo and guard rule, and its JSON Schema */
+  describe: publicProcedure.query(() => describeOps()),
+});

@@ -1,0 +1,20 @@
+// The planner for every op. Typed against the schema's union: adding an op to Edit without a planner
+// here does not compile. (SR-IOV VF ops plug in the same way.)
+import type { Planners } from '../plan';
+import { planNetnsAdd, planNetnsDel } from './netns';
+import { planLinkAdd } from './link-add';
+import { planLinkDel, planLinkSet } from './link';
+import { planAddrAdd, planAddrDel } from './addr';
+import { planRouteAdd, planRouteDel } from './route';
+
+export const PLANNERS: Planners = {
+  'netns.add': planNetnsAdd,
+  'netns.del': planNetnsDel,
+  'link.add': planLinkAdd,
+  'link.del': planLinkDel,
+  'link.set': planLinkSet,
+  'addr.add': planAddrAdd,
+  'addr.del': planAddrDel,
+  'route.add': planRouteAdd,
+  'route.del': planRouteDel,
+};

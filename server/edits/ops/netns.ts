@@ -1,0 +1,68 @@
+// netns.add / netns.del
+import type { EditOf } from '../schema';
+import type { OpPlanner } from '../plan';
+import type { NsState } from '../model';
+
+export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
+  if (ctx.model.namespaces.some((n) => n.name === e.name)) ctx.fail(['name'], `a namespace named ${e.name} already exists`);
+  const ns: NsState = {
+    key: `new:${e.name}`,
+    id: null,
+    name: e.name,
+    path: `/var/run/netns/${e.name}`,
+    root: false,
+    source: 'named',
+    label: e.name,
+    pids: [],
+    comms: [],
+    created: true,
+  };
+  ctx.step(['ip', 'netns', 'add', e.name], ['ip', 'netns', 'del', e.name], `create namespace ${e.name}`);
+  ctx.model.namespaces.push(ns);
+  const lo = {
+    ns,
+    name: 'lo',
+    kind: 'loopback',
+    id: null,
+    physical: false,
+    up: false,
+    promisc: false,
+    mtu: 65536,
+    minMtu: null,
+    maxMtu: null,
+    mac: null,
+    mode: null,
+    master: null,
+    parent: null,
+    peer: null,
+    addresses: [],
+    created: true,
+  };
+  ctx.model.links.push(lo);
+  if (e.lo !== false) {
+    ctx.step(ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'up']), ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'down']), `bring lo up in ${e.name}`);
+    lo.up = true;
+  }
+};
+
+export const planNetnsDel: OpPlanner<EditOf<'netns.del'>> = (e, ctx) => {
+  const ns = ctx.ns(e.ns, 'ns');
+  if (ns.root) ctx.fail(['ns'], 'the host namespace cannot be deleted');
+  if (ns.source !== 'named' || !ns.name) {
+    const held = ns.pids.length ? ` (held by pid ${ns.pids[0]}${ns.comms[0] ? ` ${ns.comms[0]}` : ''})` : '';
+    return ctx.fail(['ns'], `only named namespaces can be deleted; ${ns.label} is a ${ns.source} namespace${held}`);
+  }
+  const links = ctx.model.linksIn(ns).filter((l) => l.kind !== 'loopback');
+  if (ns.pids.length) {
+    ctx.warn(`processes still live in ${ns.name} (pid ${ns.pids.join(', ')}): deleting the name does not end the namespace while they run`);
+  }
+  if (links.length) {
+    const virt = links.filter((l) => !l.physical).map((l) => l.name);
+    const phys = links.filter((l) => l.physical).map((l) => l.name);
+    if (virt.length && !ns.pids.length) ctx.warn(`links in ${ns.name} are destroyed with it: ${virt.join(', ')}`);
+    if (phys.length) ctx.warn(`physical NICs in ${ns.name} return to the host namespace: ${phys.join(', ')}`);
+  }
+  ctx.warn(`deleting namespace ${ns.name} cannot be undone by linkscape`);
+  ctx.step(['ip', 'netns', 'del', ns.name], null, `delete namespace ${ns.name}`);
+  ctx.model.removeNs(ns);
+};
