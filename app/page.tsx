@@ -1,0 +1,7 @@
+import Dashboard from '@/components/Dashboard';
+
+export const dynamic = 'force-dynamic';
+
+export default function Page() {
+  return <Dashboard />;
+}

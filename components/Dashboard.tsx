@@ -1,0 +1,139 @@
+'use client';
+// The page: one host snapshot, one set of view options, one selection; everything else is derived.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import dynamic from 'next/dynamic';
+import { ActivityList } from './ActivityList';
+import { Banners } from './Banners';
+import { DetailsPanel } from './details/DetailsPanel';
+import type { JumpTarget } from './details/Ref';
+import { RouteTable } from './details/RouteTable';
+import type { GraphFocus } from './graph/CytoscapeGraph';
+import { kindClassOf, type KindClass } from './graph/kinds';
+import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type ViewOptions } from './graph/model';
+import { revealIn } from './graph/reveal';
+import { Header } from './Header';
+import { indexHost } from './host/lookup';
+import { sortedNamespaces } from './host/order';
+import { Legend } from './Legend';
+import { LinksTable } from './table/LinksTable';
+import { routeRows, tableRows } from './table/rows';
+import { Toolbar, type ViewMode } from './toolbar/Toolbar';
+import { trpc } from './trpc';
+import { useHost } from './useHost';
+
+const CytoscapeGraph = dynamic(() => import('./graph/CytoscapeGraph'), {
+  ssr: false,
+  loading: () => <p className="muted empty">loading the graph…</p>,
+});
+
+export default function Dashboard() {
+  const host = useHost();
+  const snap = host.snapshot;
+  const [view, setViewState] = useState<ViewOptions>(DEFAULT_VIEW);
+  const setView = useCallback((f: (v: ViewOptions) => ViewOptions) => setViewState(f), []);
+  const [mode, setMode] = useState<ViewMode>('graph');
+  const [selection, setSelection] = useState<JumpTarget | null>(null);
+  const [focus, setFocus] = useState<GraphFocus | null>(null);
+  const [relayoutSeq, setRelayoutSeq] = useState(0);
+  const [readOnly, setReadOnly] = useState<boolean | null>(null);
+
+  useEffect(() => {
+    trpc.host.info.query().then((i) => setReadOnly(i.readOnly), () => setReadOnly(null));
+  }, []);
+
+  const ix = useMemo(() => (snap ? indexHost(snap) : null), [snap]);
+  const model = useMemo(() => (snap ? buildGraph(snap, view) : null), [snap, view]);
+  const namespaces = useMemo(() => (snap ? sortedNamespaces(snap.namespaces) : []), [snap]);
+  const kindCounts = useMemo(() => {
+    const m = new Map<KindClass, number>();
+    for (const l of snap?.links ?? []) m.set(kindClassOf(l), (m.get(kindClassOf(l)) ?? 0) + 1);
+    return m;
+  }, [snap]);
+
+  const toggleCollapse = useCallback(
+    (nsId: string) => setView((v) => ({ ...v, collapsed: v.collapsed.includes(nsId) ? v.collapsed.filter((x) => x !== nsId) : [...v.collapsed, nsId] })),
+    [setView],
+  );
+
+  const jump = useCallback(
+    (t: JumpTarget) => {
+      if (!snap) return;
+      setViewState((v) => revealIn(v, snap, t));
+      setSelection(t);
+      setFocus((f) => ({ nodeId: t.type === 'link' ? linkNodeId(t.id) : nsNodeId(t.id), seq: (f?.seq ?? 0) + 1 }));
+    },
+    [snap],
+  );
+
+  const onGraphSelect = useCallback((nodeId: string | null) => setSelection(nodeId ? refOfNodeId(nodeId) : null), []);
+
+  // a link inside a collapsed namespace is selected through its namespace's node
+  const selectedNode = useMemo(() => {
+    if (!selection) return null;
+    if (selection.type === 'namespace') return nsNodeId(selection.id);
+    const l = ix?.linkById.get(selection.id);
+    return l && view.collapsed.includes(l.nsId) ? nsNodeId(l.nsId) : linkNodeId(selection.id);
+  }, [selection, ix, view.collapsed]);
+
+  useEffect(() => {
+    if (!focus || mode === 'graph' || !selection) return;
+    const testId = selection.type === 'link' ? 'link-row' : 'ns-row';
+    document.querySelector(`[data-testid="${testId}"][data-id="${CSS.escape(selection.id)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [focus, mode, selection]);
+
+  return (
+    <div className="app">
+      <Header snapshot={snap} loading={host.loading} readOnly={readOnly} live={host.live} liveError={host.liveError} />
+      <Banners snapshot={snap} error={host.error} />
+      <Toolbar
+        view={view}
+        setView={setView}
+        mode={mode}
+        setMode={setMode}
+        namespaces={namespaces}
+        kindCounts={kindCounts}
+        matchCount={view.search.trim() && model ? model.matches.length : null}
+        loading={host.loading}
+        onRefresh={() => void host.refresh()}
+        onRelayout={() => setRelayoutSeq((s) => s + 1)}
+      />
+      <main className="body">
+        <section className="stage" data-testid="stage">
+          {!snap || !model || !ix ? (
+            <p className="muted empty">{host.error ? 'No data.' : 'Reading the host…'}</p>
+          ) : mode === 'graph' ? (
+            <>
+              <CytoscapeGraph
+                model={model}
+                hostVersion={host.version}
+                relayoutSeq={relayoutSeq}
+                selected={selectedNode}
+                focus={focus}
+                onSelect={onGraphSelect}
+                onToggleCollapse={toggleCollapse}
+              />
+              <Legend />
+            </>
+          ) : mode === 'links' ? (
+            <LinksTable groups={tableRows(snap, ix, view)} ix={ix} selection={selection} onSelect={setSelection} jump={jump} />
+          ) : (
+            <div className="table-wrap fill"><RouteTable routes={routeRows(snap, ix, view)} ix={ix} jump={jump} withNs /></div>
+          )}
+        </section>
+        <aside className="side" data-testid="side">
+          {ix && (
+            <DetailsPanel
+              selection={selection}
+              ix={ix}
+              jump={jump}
+              collapsed={view.collapsed}
+              onToggleCollapse={toggleCollapse}
+              onClose={() => setSelection(null)}
+            />
+          )}
+          <ActivityList items={host.activity} />
+        </aside>
+      </main>
+    </div>
+  );
+}

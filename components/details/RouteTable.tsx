@@ -1,0 +1,56 @@
+'use client';
+// Routes as `ip route show table all` would list them, one row each, every field the kernel gave.
+import type { Route } from '@/server/host/types';
+import type { HostIndex } from '../host/lookup';
+import { LinkRef, NsRef, type Jump } from './Ref';
+
+interface Props {
+  routes: Route[];
+  ix: HostIndex;
+  jump: Jump;
+  /** show a namespace column (the host-wide table) */
+  withNs?: boolean;
+}
+
+export function RouteTable({ routes, ix, jump, withNs }: Props) {
+  if (!routes.length) return <p className="muted">no routes</p>;
+  return (
+    <div className="table-wrap">
+      <table className="grid routes" data-testid="routes-table">
+        <thead>
+          <tr>
+            {withNs && <th>namespace</th>}
+            <th>table</th><th>type</th><th>dst</th><th>gateway</th><th>dev</th><th>proto</th><th>scope</th>
+            <th>metric</th><th>prefsrc</th><th>flags / nexthops</th>
+          </tr>
+        </thead>
+        <tbody>
+          {routes.map((r, i) => (
+            <tr key={i} data-testid="route-row" data-ns={r.nsId} className={r.dst === 'default' ? 'is-default' : undefined}>
+              {withNs && <td><NsRef id={r.nsId} ix={ix} jump={jump} /></td>}
+              <td>{r.table}</td>
+              <td>{r.type}</td>
+              <td className="mono">{r.dst}</td>
+              <td className="mono">{r.gateway ?? ''}</td>
+              <td>{r.devId ? <LinkRef id={r.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : r.dev ?? ''}</td>
+              <td>{r.protocol ?? ''}</td>
+              <td>{r.scope ?? ''}</td>
+              <td>{r.metric ?? ''}</td>
+              <td className="mono">{r.prefsrc ?? ''}</td>
+              <td>
+                {r.flags.join(' ')}
+                {r.nexthops.map((n, j) => (
+                  <div key={j} className="mono nexthop">
+                    nexthop {n.gateway ? `via ${n.gateway} ` : ''}
+                    {n.devId ? <LinkRef id={n.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : n.dev ? `dev ${n.dev}` : ''}
+                    {n.weight !== null ? ` weight ${n.weight}` : ''} {n.flags.join(' ')}
+                  </div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+'use client';
+// An SR-IOV PF's virtual functions, as `ip link show PF` reports them, with the netdev each became.
+import type { VfInfo } from '@/server/host/types';
+import type { HostIndex } from '../host/lookup';
+import { LinkRef, type Jump } from './Ref';
+
+const yesNo = (b: boolean | null) => (b === null ? '—' : b ? 'on' : 'off');
+const rate = (r: number | null) => (r === null ? '—' : r === 0 ? 'unlimited' : `${r} Mb/s`);
+
+export function VfTable({ vfs, ix, jump }: { vfs: VfInfo[]; ix: HostIndex; jump: Jump }) {
+  if (!vfs.length) return <p className="muted">no VFs configured</p>;
+  return (
+    <div className="table-wrap">
+      <table className="grid" data-testid="vf-table">
+        <thead>
+          <tr>
+            <th>vf</th><th>MAC</th><th>vlan / qos / proto</th><th>max tx</th><th>min tx</th><th>spoofchk</th><th>trust</th>
+            <th>link state</th><th>rss query</th><th>netdev</th>
+          </tr>
+        </thead>
+        <tbody>
+          {vfs.map((vf) => (
+            <tr key={vf.index} data-testid="vf-row" data-index={vf.index}>
+              <td>{vf.index}</td>
+              <td className="mono">{vf.mac ?? '—'}</td>
+              <td className="mono">{vf.vlans.length ? vf.vlans.map((v) => `${v.vlan}/${v.qos}${v.protocol ? `/${v.protocol}` : ''}`).join(', ') : '—'}</td>
+              <td>{rate(vf.maxTxRate)}</td>
+              <td>{rate(vf.minTxRate)}</td>
+              <td>{yesNo(vf.spoofchk)}</td>
+              <td>{yesNo(vf.trust)}</td>
+              <td>{vf.linkState ?? '—'}</td>
+              <td>{yesNo(vf.queryRss)}</td>
+              <td>{vf.netdevId ? <LinkRef id={vf.netdevId} ix={ix} jump={jump} /> : vf.netdevName ?? <span className="muted">none</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,225 @@
+'use client';
+// The only module that knows cytoscape. It draws a GraphModel with preset positions (pure layout),
+// and on every new model patches the drawing in place: nodes that stay keep their place, new ones
+// are put beside their kin (place.ts), gone ones leave; what changed on the host flashes briefly.
+import { useEffect, useRef, useState } from 'react';
+import type { Core, ElementDefinition, NodeSingular } from 'cytoscape';
+import type { GraphEdge, GraphModel, GraphNode } from './model';
+import { refOfNodeId } from './model';
+import { layoutGraph, type Point } from './layout';
+import { placeNew } from './place';
+import { graphStyle } from './style';
+
+export interface GraphFocus {
+  nodeId: string;
+  seq: number;
+}
+
+interface Props {
+  model: GraphModel;
+  /** bumps when the host changed (not just the view): changed nodes flash */
+  hostVersion: number;
+  /** bumps to throw away positions and lay everything out afresh */
+  relayoutSeq: number;
+  selected: string | null;
+  focus: GraphFocus | null;
+  onSelect: (nodeId: string | null) => void;
+  onToggleCollapse: (nsId: string) => void;
+}
+
+/** read-only hooks for tests and curious operators (window.__linkscape) */
+export interface GraphProbe {
+  ready: () => boolean;
+  nodeIds: () => string[];
+  edgeIds: () => string[];
+  /** a node's centre in CSS pixels relative to the graph container, or null */
+  renderedPosition: (id: string) => Point | null;
+  zoom: () => number;
+}
+
+declare global {
+  interface Window {
+    __linkscape?: GraphProbe;
+  }
+}
+
+const BIG = 600;
+const FLASH_MS = 1400;
+
+const nodeDef = (n: GraphNode, position?: Point): ElementDefinition => ({
+  group: 'nodes',
+  data: { id: n.id, label: n.label, ref: n.ref, type: n.type, sig: n.sig, ...(n.parent ? { parent: n.parent } : {}) },
+  classes: n.classes.join(' '),
+  ...(position ? { position: { ...position } } : {}),
+});
+
+const edgeDef = (e: GraphEdge): ElementDefinition => ({
+  group: 'edges',
+  data: { id: e.id, source: e.source, target: e.target, type: e.type, sig: e.sig, countLabel: e.count > 1 ? `×${e.count}` : '' },
+  classes: e.classes.join(' '),
+});
+
+/** Patch cy to show `model`; returns the ids of nodes and edges that are new or changed. */
+function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] {
+  const wantNodes = new Map(model.nodes.map((n) => [n.id, n]));
+  const wantEdges = new Map(model.edges.map((e) => [e.id, e]));
+  const changed: string[] = [];
+  const centres = new Map<string, Point>();
+  cy.nodes().forEach((n) => {
+    centres.set(n.id(), { ...n.position() });
+  });
+  const wasParent = new Set(cy.nodes().filter((n) => n.isParent()).map((n) => n.id()));
+
+  cy.batch(() => {
+    cy.edges().forEach((e) => {
+      if (!wantEdges.has(e.id())) e.remove();
+    });
+    // children before their namespace: removing a parent would take its children along
+    cy.nodes().filter((n) => !n.isParent() && !wantNodes.has(n.id())).forEach((n) => {
+      cache.set(n.id(), centres.get(n.id())!);
+      n.remove();
+    });
+    cy.nodes().filter((n) => !wantNodes.has(n.id())).forEach((n) => {
+      cache.set(n.id(), centres.get(n.id())!);
+      n.remove();
+    });
+  });
+
+  const known = new Map(cache);
+  for (const [id, p] of centres) if (wantNodes.has(id)) known.set(id, p);
+  const missing = model.nodes.some((n) => cy.getElementById(n.id).empty() && !known.has(n.id));
+  const placed = missing ? placeNew(model, known, layoutGraph(model)) : new Map<string, Point>();
+  const positionOf = (id: string) => placed.get(id) ?? known.get(id);
+
+  cy.batch(() => {
+    const add: ElementDefinition[] = [];
+    for (const n of model.nodes) {
+      const ele = cy.getElementById(n.id);
+      if (ele.empty()) {
+        add.push(nodeDef(n, positionOf(n.id)));
+        changed.push(n.id);
+      } else if (ele.data('sig') !== n.sig) {
+        ele.data({ label: n.label, sig: n.sig });
+        ele.classes(n.classes.join(' '));
+        changed.push(n.id);
+      }
+    }
+    // namespaces first, so their links find their compound parent
+    add.sort((a, b) => (a.data.parent ? 1 : 0) - (b.data.parent ? 1 : 0));
+    if (add.length) cy.add(add);
+    const addEdges: ElementDefinition[] = [];
+    for (const e of model.edges) {
+      const ele = cy.getElementById(e.id);
+      if (ele.empty()) {
+        addEdges.push(edgeDef(e));
+        changed.push(e.id);
+      } else if (ele.data('sig') !== e.sig) {
+        ele.data({ sig: e.sig, countLabel: e.count > 1 ? `×${e.count}` : '' });
+        ele.classes(e.classes.join(' '));
+      }
+    }
+    if (addEdges.length) cy.add(addEdges);
+    // a namespace that just collapsed stays where its box was
+    for (const id of wasParent) {
+      const n = cy.getElementById(id);
+      if (n.nonempty() && !n.isParent()) n.position({ ...centres.get(id)! });
+    }
+  });
+  return changed;
+}
+
+export default function CytoscapeGraph(props: Props) {
+  const { model, hostVersion, relayoutSeq, selected, focus } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const [cy, setCy] = useState<Core | null>(null);
+  const cache = useRef(new Map<string, Point>());
+  const lastHost = useRef<number | null>(null);
+  const lastRelayout = useRef(relayoutSeq);
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  const firstModel = useRef(model);
+
+  useEffect(() => {
+    let alive = true;
+    let made: Core | null = null;
+    void import('cytoscape').then(({ default: cytoscape }) => {
+      if (!alive || !box.current) return;
+      const big = firstModel.current.nodes.length + firstModel.current.edges.length > BIG;
+      made = cytoscape({
+        container: box.current,
+        style: graphStyle as unknown as cytoscape.StylesheetJson,
+        layout: { name: 'preset' },
+        minZoom: 0.03,
+        maxZoom: 4,
+        boxSelectionEnabled: false,
+        textureOnViewport: big,
+        hideEdgesOnViewport: big,
+        motionBlur: false,
+        pixelRatio: big ? 1 : 'auto',
+      });
+      made.on('tap', 'node', (e) => callbacks.current.onSelect((e.target as NodeSingular).id()));
+      made.on('tap', (e) => {
+        if (e.target === made) callbacks.current.onSelect(null);
+      });
+      made.on('dbltap', 'node.namespace', (e) => {
+        const ref = refOfNodeId((e.target as NodeSingular).id());
+        if (ref) callbacks.current.onToggleCollapse(ref.id);
+      });
+      const c = made;
+      window.__linkscape = {
+        ready: () => !c.destroyed() && c.nodes().length > 0,
+        nodeIds: () => c.nodes().map((n) => n.id()),
+        edgeIds: () => c.edges().map((e) => e.id()),
+        renderedPosition: (id) => {
+          const n = c.getElementById(id);
+          return n.nonempty() ? { ...n.renderedPosition() } : null;
+        },
+        zoom: () => c.zoom(),
+      };
+      setCy(made);
+    });
+    return () => {
+      alive = false;
+      made?.destroy();
+      if (window.__linkscape) delete window.__linkscape;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!cy) return;
+    const first = cy.nodes().empty();
+    if (relayoutSeq !== lastRelayout.current) {
+      lastRelayout.current = relayoutSeq;
+      cache.current.clear();
+      cy.elements().remove();
+    }
+    const changed = sync(cy, model, cache.current);
+    const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
+    if (first || allNew) cy.fit(undefined, 30);
+    const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
+    lastHost.current = hostVersion;
+    if (hostChanged && !first && changed.length) {
+      let eles = cy.collection();
+      for (const id of changed) eles = eles.union(cy.getElementById(id));
+      eles.addClass('flash');
+      setTimeout(() => {
+        if (!cy.destroyed()) eles.removeClass('flash');
+      }, FLASH_MS);
+    }
+  }, [cy, model, hostVersion, relayoutSeq]);
+
+  useEffect(() => {
+    if (!cy) return;
+    cy.$(':selected').unselect();
+    if (selected) cy.getElementById(selected).select();
+  }, [cy, selected, model]);
+
+  useEffect(() => {
+    if (!cy || !focus) return;
+    const n = cy.getElementById(focus.nodeId);
+    if (n.empty()) return;
+    cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 250 });
+  }, [cy, focus]);
+
+  return <div ref={box} className="graph-canvas" data-testid="graph" />;
+}

@@ -1,0 +1,63 @@
+// The graph's look, as a cytoscape stylesheet in plain data (colours shared with the legend).
+import { EDGE_COLORS, KIND_CLASSES, KIND_COLORS } from './kinds';
+
+export interface StyleRule {
+  selector: string;
+  style: Record<string, string | number>;
+}
+
+export const OPER_COLORS = { up: '#3fb950', down: '#f85149', unknown: '#8b949e', lowerdown: '#d29922', dormant: '#a371f7' };
+
+export const graphStyle: StyleRule[] = [
+  {
+    selector: 'node.link',
+    style: {
+      shape: 'round-rectangle', width: 124, height: 50, label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': '118px',
+      'text-valign': 'center', 'text-halign': 'center', 'font-size': 10, 'line-height': 1.15, color: '#0b0f14',
+      'font-family': 'ui-monospace, SFMono-Regular, Menlo, monospace', 'border-width': 3, 'border-color': OPER_COLORS.unknown,
+      'min-zoomed-font-size': 7, 'background-color': KIND_COLORS.other,
+    },
+  },
+  ...KIND_CLASSES.map((k) => ({ selector: `node.k-${k}`, style: { 'background-color': KIND_COLORS[k] } })),
+  { selector: 'node.k-bridge, node.k-bond', style: { shape: 'cut-rectangle' } },
+  { selector: 'node.k-pf', style: { 'border-width': 5, 'border-style': 'double' } },
+  { selector: 'node.k-loopback', style: { shape: 'ellipse', color: '#e5e7eb' } },
+  ...Object.entries(OPER_COLORS).map(([k, c]) => ({ selector: `node.op-${k}`, style: { 'border-color': c } })),
+  { selector: 'node.admin-down', style: { 'background-opacity': 0.45, 'border-style': 'dashed', color: '#e5e7eb' } },
+  { selector: 'node.unresolved', style: { 'outline-width': 2, 'outline-color': '#f85149', 'outline-style': 'dotted' } },
+  {
+    selector: 'node.namespace',
+    style: {
+      shape: 'round-rectangle', 'background-color': '#161b22', 'background-opacity': 0.85, 'border-width': 1.5,
+      'border-color': '#3d4754', label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'top', 'text-halign': 'center',
+      'text-margin-y': -4, 'font-size': 12, color: '#c9d1d9', padding: '14px', 'min-zoomed-font-size': 6,
+      'font-family': 'system-ui, sans-serif', 'text-max-width': '400px',
+    },
+  },
+  { selector: 'node.namespace.root-ns', style: { 'border-color': '#4c9aff', 'border-width': 2 } },
+  { selector: 'node.namespace.src-process', style: { 'border-style': 'dashed' } },
+  { selector: 'node.namespace.src-docker', style: { 'border-color': '#2496ed' } },
+  { selector: 'node.namespace.ns-error', style: { 'border-color': '#f85149' } },
+  {
+    selector: 'node.namespace.collapsed',
+    style: { width: 190, height: 60, 'text-valign': 'center', 'text-margin-y': 0, 'background-color': '#222b36', 'font-size': 11, 'text-max-width': '180px' },
+  },
+  {
+    selector: 'edge',
+    style: {
+      width: 1.6, 'curve-style': 'straight', 'line-color': EDGE_COLORS.parent, 'target-arrow-color': EDGE_COLORS.parent,
+      'target-arrow-shape': 'triangle', 'arrow-scale': 0.9, opacity: 0.9, label: 'data(countLabel)', 'font-size': 10, color: '#c9d1d9',
+      'text-background-color': '#0d1117', 'text-background-opacity': 1, 'text-background-padding': '1px', 'min-zoomed-font-size': 8,
+    },
+  },
+  { selector: 'edge.e-peer', style: { width: 3, 'line-color': EDGE_COLORS.peer, 'target-arrow-shape': 'none' } },
+  { selector: 'edge.e-master', style: { 'line-style': 'dashed', 'line-color': EDGE_COLORS.master, 'target-arrow-color': EDGE_COLORS.master } },
+  { selector: 'edge.e-vf', style: { 'line-style': 'dotted', width: 2.2, 'line-color': EDGE_COLORS.vf, 'target-arrow-color': EDGE_COLORS.vf } },
+  { selector: 'edge.cross', style: { 'curve-style': 'bezier' } },
+  { selector: '.dim', style: { opacity: 0.18 } },
+  { selector: 'node.match', style: { 'outline-width': 4, 'outline-color': '#ffd33d', 'outline-offset': 3 } },
+  { selector: 'node:selected', style: { 'outline-width': 4, 'outline-color': '#ffffff', 'outline-offset': 3 } },
+  { selector: 'node.namespace:selected', style: { 'border-color': '#ffffff', 'border-width': 3, 'outline-width': 0 } },
+  { selector: 'edge:selected', style: { width: 4 } },
+  { selector: '.flash', style: { 'overlay-color': '#ffd33d', 'overlay-opacity': 0.45, 'overlay-padding': 8 } },
+];

@@ -1,0 +1,52 @@
+'use client';
+import type { Namespace } from '@/server/host/types';
+import type { KindClass } from '../graph/kinds';
+import type { ViewOptions } from '../graph/model';
+import { KindFilter } from './KindFilter';
+import { NamespaceFilter } from './NamespaceFilter';
+import { SearchBox } from './SearchBox';
+
+export type ViewMode = 'graph' | 'links' | 'routes';
+
+interface Props {
+  view: ViewOptions;
+  setView: (f: (v: ViewOptions) => ViewOptions) => void;
+  mode: ViewMode;
+  setMode: (m: ViewMode) => void;
+  namespaces: Namespace[];
+  kindCounts: Map<KindClass, number>;
+  matchCount: number | null;
+  loading: boolean;
+  onRefresh: () => void;
+  onRelayout: () => void;
+}
+
+const MODES: [ViewMode, string][] = [['graph', 'Graph'], ['links', 'Table'], ['routes', 'Routes']];
+
+export function Toolbar(p: Props) {
+  const { view, setView } = p;
+  return (
+    <div className="toolbar" data-testid="toolbar">
+      <div className="seg" role="tablist" aria-label="view">
+        {MODES.map(([m, label]) => (
+          <button key={m} type="button" role="tab" aria-selected={p.mode === m} className={p.mode === m ? 'on' : ''} data-testid={`mode-${m}`} onClick={() => p.setMode(m)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <SearchBox value={view.search} onChange={(search) => setView((v) => ({ ...v, search }))} />
+      {p.matchCount !== null && <span className="muted match-count" data-testid="match-count">{p.matchCount} match{p.matchCount === 1 ? '' : 'es'}</span>}
+      <KindFilter kinds={view.kinds} counts={p.kindCounts} onChange={(kinds) => setView((v) => ({ ...v, kinds }))} />
+      <NamespaceFilter namespaces={p.namespaces} selected={view.namespaces} onChange={(namespaces) => setView((v) => ({ ...v, namespaces }))} />
+      <label className="check inline">
+        <input type="checkbox" data-testid="show-loopback" checked={view.showLoopback} onChange={(e) => setView((v) => ({ ...v, showLoopback: e.target.checked }))} />
+        loopback
+      </label>
+      <button type="button" className="btn" data-testid="collapse-all" onClick={() => setView((v) => ({ ...v, collapsed: p.namespaces.map((n) => n.id) }))}>collapse all</button>
+      <button type="button" className="btn" data-testid="expand-all" disabled={!view.collapsed.length} onClick={() => setView((v) => ({ ...v, collapsed: [] }))}>expand all</button>
+      <span className="spacer" />
+      {p.mode === 'graph' && <button type="button" className="btn" onClick={p.onRelayout} title="forget positions and lay everything out again">re-layout</button>}
+      <button type="button" className="btn primary" data-testid="refresh" onClick={p.onRefresh} disabled={p.loading}>{p.loading ? 'reading…' : 'refresh'}</button>
+    </div>
+  );
+}

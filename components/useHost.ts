@@ -1,0 +1,104 @@
+'use client';
+// The page's single copy of the host: one HostSnapshot, from host.watch (a snapshot, then diffs
+// patched in with applyDiff) or, when the live feed is unavailable, host.snapshot. Refresh re-reads.
+// Everything on the page is derived from it.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Activity, HostDiff, HostSnapshot } from '@/server/host/types';
+import { applyDiff } from '@/server/host/diff';
+import { errorText, trpc } from './trpc';
+
+export type LiveState = 'connecting' | 'live' | 'off';
+
+export interface HostState {
+  /** the live feed's connection */
+  live: LiveState;
+  liveError: string | null;
+  snapshot: HostSnapshot | null;
+  /** the last load failed (the snapshot, if any, is the previous one) */
+  error: string | null;
+  loading: boolean;
+  /** what changed lately, newest first (from diffs) */
+  activity: Activity[];
+  /** bumps on every new snapshot or diff, so views know the host (not the view) changed */
+  version: number;
+  refresh: () => Promise<void>;
+  /** patch the snapshot with a diff (host.watch) */
+  apply: (diff: HostDiff) => void;
+  replace: (snapshot: HostSnapshot) => void;
+}
+
+const MAX_ACTIVITY = 50;
+
+export function useHost(): HostState {
+  const [snapshot, setSnapshot] = useState<HostSnapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [activity, setActivity] = useState<Activity[]>([]);
+  const [version, setVersion] = useState(0);
+  const [live, setLive] = useState<LiveState>('connecting');
+  const [liveError, setLiveError] = useState<string | null>(null);
+  const inFlight = useRef(0);
+
+  const replace = useCallback((s: HostSnapshot) => {
+    setSnapshot(s);
+    setVersion((v) => v + 1);
+  }, []);
+
+  const apply = useCallback((d: HostDiff) => {
+    setSnapshot((s) => (s ? applyDiff(s, d) : s));
+    if (d.activity.length) setActivity((a) => [...[...d.activity].reverse(), ...a].slice(0, MAX_ACTIVITY));
+    setVersion((v) => v + 1);
+  }, []);
+
+  const refresh = useCallback(async () => {
+    const mine = ++inFlight.current;
+    setLoading(true);
+    try {
+      const s = await trpc.host.snapshot.query();
+      if (mine === inFlight.current) {
+        replace(s);
+        setError(null);
+      }
+    } catch (e) {
+      if (mine === inFlight.current) setError(errorText(e));
+    } finally {
+      if (mine === inFlight.current) setLoading(false);
+    }
+  }, [replace]);
+
+  useEffect(() => {
+    let got = false;
+    // no snapshot from the feed soon: read once the plain way, so the page is never empty
+    const fallback = setTimeout(() => {
+      if (!got) void refresh();
+    }, 4000);
+    const sub = trpc.host.watch.subscribe(undefined, {
+      onData: ({ data }) => {
+        if (data.type === 'snapshot') {
+          got = true;
+          ++inFlight.current; // a slower host.snapshot answer must not overwrite this
+          setLoading(false);
+          replace(data.snapshot);
+          setError(null);
+        } else apply(data.diff);
+        setLive('live');
+        setLiveError(null);
+      },
+      onError: (e) => {
+        setLive('off');
+        setLiveError(errorText(e));
+        if (!got) void refresh();
+      },
+      onConnectionStateChange: (st) => {
+        setLive(st.state === 'pending' ? 'live' : st.state === 'connecting' ? 'connecting' : 'off');
+        if (st.error) setLiveError(errorText(st.error));
+      },
+    });
+    return () => {
+      clearTimeout(fallback);
+      sub.unsubscribe();
+    };
+  }, [refresh, replace, apply]);
+
+  return { live, liveError, snapshot, error, loading, activity, version, refresh, apply, replace };
+}
