@@ -3,7 +3,7 @@
 // one-click undo. Plans run one at a time.
 import type { Runner } from '../ip/run';
 import type { HostSnapshot } from '../host/types';
-import { readHost } from '../host/read';
+import { readForEdits } from './read';
 import { getCapabilities, type Capabilities } from '../host/capabilities';
 import { ApplyInput, type Edit } from './schema';
 import { planEdits, PlanError, type Plan, type PlanGuard, type PlanStep } from './plan';
@@ -110,7 +110,8 @@ export interface CallContext {
 }
 
 export interface SessionDeps {
-  readSnapshot?: (run: Runner) => Promise<HostSnapshot>;
+  /** what the planner sees; by default the host's namespace and the namespaces the edits name */
+  readSnapshot?: (run: Runner, edits: Edit[]) => Promise<HostSnapshot>;
   capabilities?: (run: Runner, probe: boolean) => Promise<Capabilities>;
   selfPid?: number;
 }
@@ -130,8 +131,8 @@ export class EditSession {
     return p;
   }
 
-  private snapshot(run: Runner): Promise<HostSnapshot> {
-    return (this.deps.readSnapshot ?? ((r) => readHost(r)))(run);
+  private snapshot(run: Runner, edits: Edit[]): Promise<HostSnapshot> {
+    return (this.deps.readSnapshot ?? readForEdits)(run, edits);
   }
 
   private caps(run: Runner, probe: boolean): Promise<Capabilities> {
@@ -151,7 +152,7 @@ export class EditSession {
     return this.exclusive(async () => {
       const dryRun = input.dryRun === true;
       const force = input.force === true;
-      const snapshot = await this.snapshot(ctx.run);
+      const snapshot = await this.snapshot(ctx.run, input.edits as Edit[]);
       const caps = await this.caps(ctx.run, !ctx.readOnly);
       const plan = planEdits(input.edits as Edit[], snapshot, {
         kinds: caps.kinds,

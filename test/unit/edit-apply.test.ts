@@ -52,7 +52,7 @@ const session = () => new EditSession({ readSnapshot: async () => fixtureSnapsho
 const ctxOf = (run: Runner, over: Partial<CallContext> = {}): CallContext => ({ run, auditLog: path.join(dir, 'sub', 'audit.jsonl'), remote: '10.0.0.9', readOnly: false, ...over });
 
 describe('runPlan: all or nothing', () => {
-  const steps = [1, 2, 3, 4].map((n) => ({ argv: ['ip', 'step', String(n)], undo: ['ip', 'undo', String(n)], description: `step ${n}` }));
+  const steps = [1, 2, 3, 4].map((n) => ({ argv: ['ip', 'step', String(n)], undo: ['ip', 'undo', String(n)] as string[] | null, description: `step ${n}` }));
 
   it('step 3 of 4 fails → undos of 2 and 1 run in reverse, the error is the kernel\'s words', async () => {
     const { run, calls } = fakeRunner((a) => (a[2] === '3' && a[1] === 'step' ? 'Error: Unknown device type.' : null));
