@@ -43,3 +43,35 @@ export function watchNamespaceDirs(dirs: string[], onChange: (dir: string) => vo
     },
   };
 }
+
+/**
+ * A cheap summary of which processes hold which network namespaces (the first 8 pids of each, as
+ * discovery lists them): readdir + readlink only, no stat or comm reads. When it has not changed since
+ * the last tick, the full discovery can be skipped.
+ */
+export async function processFingerprint(procDir: string, ignore: ReadonlySet<number>): Promise<string> {
+  let entries: string[];
+  try {
+    entries = await fs.promises.readdir(procDir);
+  } catch {
+    return '';
+  }
+  const byNs = new Map<string, number[]>();
+  await Promise.all(
+    entries.map(async (d) => {
+      if (!/^\d+$/.test(d) || ignore.has(Number(d))) return;
+      try {
+        const target = await fs.promises.readlink(`${procDir}/${d}/ns/net`);
+        const list = byNs.get(target);
+        if (list) list.push(Number(d));
+        else byNs.set(target, [Number(d)]);
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }),
+  );
+  return [...byNs]
+    .map(([ns, pids]) => `${ns}:${pids.sort((a, b) => a - b).slice(0, 8).join(',')}`)
+    .sort()
+    .join(' ');
+}

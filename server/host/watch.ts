@@ -10,7 +10,7 @@ import { parseJsonDoc, parseNsids } from '../ip/parse';
 import { computeDiff, deepEqual, isEmptyDiff } from './diff';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream, type Streamer } from './monitor';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespaces';
-import { watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
+import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
 import { helperPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
 import { SYSFS_ROOT } from './sriov';
@@ -33,6 +33,8 @@ export interface WatchOptions {
   queueSize?: number;
   /** per-namespace `ip monitor`s for namespaces the root monitor cannot hear */
   maxNsMonitors?: number;
+  /** every this many re-scan ticks, a full discovery even when no process changed (labels, stale entries) */
+  fullRescanEvery?: number;
   /** how often namespaces beyond that cap are re-read */
   overflowReadMs?: number;
   /** an `ip` that takes longer is killed (and the namespace shown with the error) */
@@ -119,6 +121,9 @@ export class HostWatcher {
   private retryDelay = new Map<string, number>();
   private unknownNsidAt = new Map<number, number>();
   private staleRetries = 0;
+  private rescanning = false;
+  private lastFingerprint = '';
+  private ticksSinceFull = 0;
 
   // coalescing
   private dirty = new Set<string>();
@@ -142,6 +147,7 @@ export class HostWatcher {
       ringSize: 1000,
       queueSize: 256,
       maxNsMonitors: envInt('LINKSCAPE_WATCH_NS_MONITORS', 64),
+      fullRescanEvery: 15,
       overflowReadMs: 5000,
       readTimeoutMs: 10_000,
       readConcurrency: 4,
@@ -284,6 +290,9 @@ export class HostWatcher {
     });
     this.rootMonitor.start();
     this.dirWatch = watchNamespaceDirs([this.o.dirs.named, this.o.dirs.docker], () => this.requestRediscover(), () => this.onTick(), this.o.rescanMs);
+    // taken before the first discovery: whatever changes after it shows on the first tick
+    this.lastFingerprint = await processFingerprint(this.o.dirs.proc, helperPids);
+    this.ticksSinceFull = 0;
     await sleep(this.o.settleMs);
     if (gen !== this.generation) throw new Error('watcher stopped while starting');
     this.rediscoverWanted = true;
@@ -387,11 +396,33 @@ export class HostWatcher {
   }
 
   private onTick(): void {
-    this.requestRediscover();
+    void this.rescan();
     const now = Date.now();
     if (this.overflow.length && now - this.lastOverflowRead >= this.o.overflowReadMs) {
       this.lastOverflowRead = now;
       for (const id of this.overflow) this.mark(id);
+    }
+  }
+
+  /**
+   * The slow re-scan: processes come and go without any event. A readlink pass tells whether the
+   * holders changed; only then (or every `fullRescanEvery` ticks, for labels and stale entries) is
+   * the full discovery run.
+   */
+  private async rescan(): Promise<void> {
+    if (this.rescanning) return;
+    this.rescanning = true;
+    const gen = this.generation;
+    try {
+      const fp = await processFingerprint(this.o.dirs.proc, helperPids);
+      if (gen !== this.generation) return;
+      if (fp !== this.lastFingerprint || ++this.ticksSinceFull >= this.o.fullRescanEvery) {
+        this.lastFingerprint = fp;
+        this.ticksSinceFull = 0;
+        this.requestRediscover();
+      }
+    } finally {
+      this.rescanning = false;
     }
   }
 
@@ -555,20 +586,20 @@ export class HostWatcher {
       this.o.log(`ip netns list-id: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
-    let assigned = false;
-    for (const n of named) {
-      const name = n.name as string;
-      this.nsidChecked.add(name);
-      if (have.has(name)) continue;
-      try {
-        await this.o.run(['ip', 'netns', 'set', name, 'auto']);
-        assigned = true;
-      } catch (e) {
-        // it stays unheard by the root monitor: it gets its own monitor instead (updateNsMonitors)
-        this.o.log(`ip netns set ${name} auto: ${e instanceof Error ? e.message : String(e)}`);
-      }
+    // a batch line is split on whitespace: a name that is not a plain token gets a monitor of its own instead
+    const missing = named.map((n) => n.name as string).filter((name) => !have.has(name) && /^[\w.@:+-]+$/.test(name));
+    for (const n of named) this.nsidChecked.add(n.name as string);
+    if (missing.length === 0) return false;
+    // one process for all of them (200 namespaces must not cost 200 spawns)
+    try {
+      await this.o.run(['ip', '-force', '-batch', '-'], { input: missing.map((name) => `netns set ${name} auto\n`).join('') });
+    } catch (e) {
+      // Another watcher may have given it one first ("already has a nsid assigned"): that is fine. Others
+      // stay unheard by the root monitor and get monitors of their own (updateNsMonitors).
+      const errors = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.startsWith('Error') && !/already has a nsid/i.test(l));
+      if (errors.length) this.o.log(`ip netns set NAME auto failed for ${errors.length} of ${missing.length} namespace(s): ${errors[0]}`);
     }
-    return assigned;
+    return true;
   }
 
   /**

@@ -91,6 +91,7 @@ class FakeHost {
   /** namespace key (root | name | pid:N) → model; a missing key reads as deleted */
   models = new Map<string, NsModel>();
   calls: string[][] = [];
+  nsidSets: string[] = [];
   /** argv substrings that hang (the runner's timeout fires) */
   hang = new Set<string>();
   /** called before answering a batch read: lets a test delete the namespace mid-read */
@@ -148,12 +149,17 @@ class FakeHost {
       throw new CommandError(argv, '', '', null, true);
     }
     if (argv.join(' ') === 'ip -j netns list-id') return { argv, stdout: JSON.stringify(this.models.get('root')?.nsids ?? []), stderr: '', exitCode: 0 };
-    if (argv[1] === 'netns' && argv[2] === 'set') {
+    if (argv.join(' ') === 'ip -force -batch -') {
       const root = this.models.get('root') as NsModel;
-      root.nsids.push({ nsid: root.nsids.length, name: argv[3] });
+      for (const line of (opts?.input ?? '').split('\n').filter(Boolean)) {
+        const m = /^netns set (\S+) auto$/.exec(line);
+        if (!m) throw new Error(`fake ip batch: unexpected ${line}`);
+        this.nsidSets.push(m[1]);
+        root.nsids.push({ nsid: root.nsids.length, name: m[1] });
+      }
       return { argv, stdout: '', stderr: '', exitCode: 0 };
     }
-    if (argv.includes('-batch')) {
+    if (argv.includes('-batch') && argv.includes('-j')) {
       const key = this.keyOf(argv);
       this.beforeRead?.(key);
       const m = this.models.get(key);
@@ -165,7 +171,7 @@ class FakeHost {
   };
 
   reads(key: string): number {
-    return this.calls.filter((a) => a.includes('-batch') && this.keyOf(a) === key).length;
+    return this.calls.filter((a) => a.includes('-batch') && a.includes('-j') && this.keyOf(a) === key).length;
   }
 
   cleanup(): void {
@@ -233,7 +239,7 @@ describe('HostWatcher (fake kernel)', () => {
     await s.until((st) => st.namespaces.length === 3);
     expect(s.items[0].event.type).toBe('snapshot');
     expect(s.items[0].id).toMatch(/-0$/);
-    expect(host.calls.some((a) => a.join(' ') === 'ip netns set red auto')).toBe(true);
+    expect(host.nsidSets).toEqual(['red']);
     expect(rootStream().argv).toEqual(['ip', 'monitor', 'all-nsid', 'link', 'address', 'route', 'nsid']);
     const nsMon = fs.streams.find((x) => x.argv[0] === 'nsenter');
     expect(nsMon?.argv).toEqual(['nsenter', `--net=${host.proc}/4242/ns/net`, '--', 'ip', 'monitor', 'link', 'address', 'route', 'nsid']);
