@@ -1,13 +1,13 @@
 'use client';
 // The page: one host snapshot, one set of view options, one selection; everything else is derived.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import dynamic from 'next/dynamic';
 import { ActivityList } from './ActivityList';
 import { Banners } from './Banners';
 import { DetailsPanel } from './details/DetailsPanel';
 import type { JumpTarget } from './details/Ref';
 import { RouteTable } from './details/RouteTable';
-import type { GraphFocus } from './graph/CytoscapeGraph';
+import type { GraphFit, GraphFocus } from './graph/CytoscapeGraph';
 import { kindClassOf, type KindClass } from './graph/kinds';
 import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type ViewOptions } from './graph/model';
 import { revealIn } from './graph/reveal';
@@ -34,6 +34,7 @@ export default function Dashboard() {
   const [mode, setMode] = useState<ViewMode>('graph');
   const [selection, setSelection] = useState<JumpTarget | null>(null);
   const [focus, setFocus] = useState<GraphFocus | null>(null);
+  const [fit, setFit] = useState<GraphFit | null>(null);
   const [relayoutSeq, setRelayoutSeq] = useState(0);
   const [readOnly, setReadOnly] = useState<boolean | null>(null);
 
@@ -64,6 +65,15 @@ export default function Dashboard() {
     },
     [snap],
   );
+
+  // a new search brings its matches into view
+  const matches = model?.matches;
+  const lastSearch = useRef('');
+  useEffect(() => {
+    if (!matches || view.search === lastSearch.current) return;
+    lastSearch.current = view.search;
+    if (view.search.trim() && matches.length) setFit((f) => ({ ids: matches, seq: (f?.seq ?? 0) + 1 }));
+  }, [view.search, matches]);
 
   const onGraphSelect = useCallback((nodeId: string | null) => setSelection(nodeId ? refOfNodeId(nodeId) : null), []);
 
@@ -109,6 +119,7 @@ export default function Dashboard() {
                 relayoutSeq={relayoutSeq}
                 selected={selectedNode}
                 focus={focus}
+                fit={fit}
                 onSelect={onGraphSelect}
                 onToggleCollapse={toggleCollapse}
               />

@@ -3,6 +3,7 @@ import type { Address } from '@/server/host/types';
 export function AddressTable({ addresses }: { addresses: Address[] }) {
   if (!addresses.length) return <p className="muted">no addresses</p>;
   return (
+    <div className="table-wrap">
     <table className="grid" data-testid="address-table">
       <thead>
         <tr><th>family</th><th>address</th><th>scope</th><th>peer / brd</th><th>label</th><th>flags</th></tr>
@@ -20,5 +21,6 @@ export function AddressTable({ addresses }: { addresses: Address[] }) {
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

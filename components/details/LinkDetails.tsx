@@ -39,7 +39,7 @@ export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; 
     ['link type', l.linkType],
     ['promiscuity', l.promiscuity],
     ['parent', l.parentId ? <LinkRef id={l.parentId} ix={ix} jump={jump} fromNs={l.nsId} /> : l.parentUnresolved ? <span className="warn-text">unresolved (the kernel names a lower device this host view cannot find)</span> : null],
-    ['peer', <LinkRef key="p" id={l.peerId} ix={ix} jump={jump} fromNs={l.nsId} />],
+    ['peer', l.peerId ? <LinkRef id={l.peerId} ix={ix} jump={jump} fromNs={l.nsId} /> : null],
     ['master', l.masterId ? <span key="m"><LinkRef id={l.masterId} ix={ix} jump={jump} fromNs={l.nsId} />{l.slaveKind ? ` (${l.slaveKind} port)` : ''}</span> : null],
     ['ports', refList(ix.portsOf.get(l.id), ix, jump, l.nsId)],
     ['children', refList(ix.childrenOf.get(l.id), ix, jump, l.nsId)],
@@ -60,7 +60,7 @@ export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; 
         <AddressTable addresses={l.addresses} />
       </Section>
       <Section title="routes through it" count={routes.length}>
-        <RouteTable routes={routes} ix={ix} jump={jump} />
+        <RouteTable routes={routes} ix={ix} jump={jump} compact />
       </Section>
       {l.sriov && (
         <Section title="SR-IOV physical function" count={l.sriov.vfs.length}>

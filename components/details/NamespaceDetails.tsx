@@ -55,7 +55,7 @@ export function NamespaceDetails({ ns, ix, jump, collapsed, onToggleCollapse }: 
         <span className="ref-list">{links.map((l) => <LinkRef key={l.id} id={l.id} ix={ix} jump={jump} fromNs={ns.id} />)}</span>
       </Section>
       <Section title="routes (all tables)" count={routes.length}>
-        <RouteTable routes={routes} ix={ix} jump={jump} />
+        <RouteTable routes={routes} ix={ix} jump={jump} compact />
       </Section>
     </div>
   );

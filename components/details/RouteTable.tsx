@@ -10,10 +10,13 @@ interface Props {
   jump: Jump;
   /** show a namespace column (the host-wide table) */
   withNs?: boolean;
+  /** fewer columns for the side panel: the rest folds into one "more" cell */
+  compact?: boolean;
 }
 
-export function RouteTable({ routes, ix, jump, withNs }: Props) {
+export function RouteTable({ routes, ix, jump, withNs, compact }: Props) {
   if (!routes.length) return <p className="muted">no routes</p>;
+  if (compact) return <CompactRoutes routes={routes} ix={ix} jump={jump} />;
   return (
     <div className="table-wrap">
       <table className="grid routes" data-testid="routes-table">
@@ -46,6 +49,38 @@ export function RouteTable({ routes, ix, jump, withNs }: Props) {
                     {n.weight !== null ? ` weight ${n.weight}` : ''} {n.flags.join(' ')}
                   </div>
                 ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CompactRoutes({ routes, ix, jump }: { routes: Route[]; ix: HostIndex; jump: Jump }) {
+  return (
+    <div className="table-wrap">
+      <table className="grid routes compact" data-testid="routes-table">
+        <thead>
+          <tr><th>table</th><th>dst</th><th>gateway</th><th>dev</th><th>metric</th><th>more</th></tr>
+        </thead>
+        <tbody>
+          {routes.map((r, i) => (
+            <tr key={i} data-testid="route-row" data-ns={r.nsId} className={r.dst === 'default' ? 'is-default' : undefined}>
+              <td>{r.table}</td>
+              <td className="mono">{r.type !== 'unicast' && <span className="muted">{r.type} </span>}{r.dst}</td>
+              <td className="mono">
+                {r.gateway ?? ''}
+                {r.nexthops.map((n, j) => <div key={j}>{n.gateway ?? ''}{n.weight !== null ? ` w${n.weight}` : ''}</div>)}
+              </td>
+              <td>
+                {r.devId ? <LinkRef id={r.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : r.dev ?? ''}
+                {r.nexthops.map((n, j) => <div key={j}>{n.devId ? <LinkRef id={n.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : n.dev ?? ''}</div>)}
+              </td>
+              <td>{r.metric ?? ''}</td>
+              <td className="muted small">
+                {[r.protocol && `proto ${r.protocol}`, r.scope && `scope ${r.scope}`, r.prefsrc && `src ${r.prefsrc}`, ...r.flags].filter(Boolean).join(' ')}
               </td>
             </tr>
           ))}

@@ -15,6 +15,12 @@ export interface GraphFocus {
   seq: number;
 }
 
+/** bring these nodes into view (the search's matches) */
+export interface GraphFit {
+  ids: string[];
+  seq: number;
+}
+
 interface Props {
   model: GraphModel;
   /** bumps when the host changed (not just the view): changed nodes flash */
@@ -23,6 +29,7 @@ interface Props {
   relayoutSeq: number;
   selected: string | null;
   focus: GraphFocus | null;
+  fit: GraphFit | null;
   onSelect: (nodeId: string | null) => void;
   onToggleCollapse: (nsId: string) => void;
 }
@@ -129,7 +136,7 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] 
 }
 
 export default function CytoscapeGraph(props: Props) {
-  const { model, hostVersion, relayoutSeq, selected, focus } = props;
+  const { model, hostVersion, relayoutSeq, selected, focus, fit } = props;
   const box = useRef<HTMLDivElement>(null);
   const [cy, setCy] = useState<Core | null>(null);
   const cache = useRef(new Map<string, Point>());
@@ -220,6 +227,20 @@ export default function CytoscapeGraph(props: Props) {
     if (n.empty()) return;
     cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 250 });
   }, [cy, focus]);
+
+  useEffect(() => {
+    if (!cy || !fit || !fit.ids.length) return;
+    let eles = cy.collection();
+    for (const id of fit.ids) eles = eles.union(cy.getElementById(id));
+    if (eles.empty()) return;
+    cy.stop();
+    cy.animate({ fit: { eles, padding: 60 } }, {
+      duration: 250,
+      complete: () => {
+        if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      },
+    });
+  }, [cy, fit]);
 
   return <div ref={box} className="graph-canvas" data-testid="graph" />;
 }
