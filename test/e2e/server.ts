@@ -1,0 +1,63 @@
+// Production build + server for browser tests: builds only when .next/BUILD_ID is missing, starts
+// `node scripts/serve.mjs` on a free loopback port, and stops exactly that process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export async function ensureBuild(): Promise<void> {
+  if (existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
+  await execa('npx', ['next', 'build'], { cwd: ROOT, timeout: 15 * 60_000, stdio: 'inherit' });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Served {
+  url: string;
+  pid: number;
+  /** everything the server printed, for failure messages */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(extraArgs: string[] = []): Promise<Served> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(port), ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(t);
+  };
+  const deadline = Date.now() + 60_000;
+  while (!out.includes('linkscape on')) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server did not start within 60 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, output: () => out, stop };
+}
