@@ -1,0 +1,125 @@
+// Kernel tier: host.watch over the wire, through the same tRPC fetch handler the Next route uses:
+// SSE frames with tracked ids, a snapshot first, diffs after, resume with Last-Event-ID or input.lastEventId.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { kernelTier } from '../tiers';
+import { Lab } from './lab';
+import { appRouter } from '../../server/api/root';
+import { createContext } from '../../server/api/trpc';
+import type { WatchEvent } from '../../server/host/types';
+
+interface Frame {
+  event?: string;
+  id?: string;
+  data: unknown;
+}
+
+/** Open host.watch as an SSE client would; frames arrive in `frames`. */
+async function open(query: string, headers: Record<string, string> = {}) {
+  const ac = new AbortController();
+  const req = new Request(`http://127.0.0.1/api/trpc/host.watch${query}`, { headers, signal: ac.signal });
+  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: ({ info }) => createContext(req, info.connectionParams) });
+  const frames: Frame[] = [];
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const dec = new TextDecoder();
+  let buf = '';
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buf += dec.decode(value, { stream: true });
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const raw = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const f: Frame = { data: null };
+          for (const line of raw.split('\n')) {
+            const m = /^(\w+): ?(.*)$/.exec(line);
+            if (!m) continue;
+            if (m[1] === 'data') f.data = JSON.parse(m[2]);
+            else if (m[1] === 'id') f.id = m[2];
+            else if (m[1] === 'event') f.event = m[2];
+          }
+          frames.push(f);
+        }
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
+  const until = async (pred: (fs: Frame[]) => boolean, ms = 60_000) => {
+    const t = Date.now();
+    while (!pred(frames)) {
+      if (Date.now() - t > ms) throw new Error(`timed out; frames: ${JSON.stringify(frames.map((f) => [f.event, f.id, (f.data as WatchEvent | null)?.type]))}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return {
+    res,
+    frames,
+    until,
+    events: () => frames.filter((f) => f.id).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
+    close: async () => {
+      ac.abort();
+      await reader.cancel().catch(() => undefined);
+      await pump;
+    },
+  };
+}
+
+const activity = (ev: WatchEvent) => (ev.type === 'diff' ? ev.diff.activity.map((a) => a.text) : []);
+
+describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
+  const lab = new Lab('s');
+  afterAll(() => lab.cleanup());
+  let a: Awaited<ReturnType<typeof open>>;
+
+  beforeAll(async () => {
+    a = await open('?input=%7B%7D');
+  });
+  afterAll(async () => {
+    await a?.close();
+  });
+
+  it('streams text/event-stream: a snapshot with an id first, then diffs with increasing ids', async () => {
+    expect(a.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await a.until(() => a.events().length >= 1);
+    const [first] = a.events();
+    expect(first.ev.type).toBe('snapshot');
+    expect(first.id).toMatch(/^[a-z0-9]+-0$|^[a-z0-9]+-\d+$/);
+    const ns = await lab.netns('x');
+    await a.until(() => a.events().some((e) => activity(e.ev).includes(`namespace ${ns} added`)));
+    await lab.ip(ns, 'link', 'add', 'sx0', 'type', 'veth', 'peer', 'name', 'sx1');
+    await a.until(() => a.events().some((e) => activity(e.ev).includes(`sx0 added in ns ${ns}`)), 5000);
+    const seqs = a.events().map((e) => Number(e.id.split('-').pop()));
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('a reconnect with Last-Event-ID (or input.lastEventId) gets exactly the missed diffs, no snapshot', async () => {
+    const firstId = a.events()[0].id;
+    const missed = a.events().slice(1).map((e) => e.id);
+    expect(missed.length).toBeGreaterThan(0);
+    for (const how of ['header', 'input'] as const) {
+      const b = how === 'header' ? await open('', { 'last-event-id': firstId }) : await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: firstId }))}`);
+      await b.until(() => b.events().length >= missed.length, 5000);
+      expect(b.events().map((e) => e.id).slice(0, missed.length)).toEqual(missed);
+      expect(b.events().every((e) => e.ev.type === 'diff')).toBe(true);
+      await b.close();
+    }
+  });
+
+  it('an unknown lastEventId gets a fresh snapshot; a bad one is refused naming the field', async () => {
+    const c = await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: 'nosuchepoch-7' }))}`);
+    await c.until(() => c.events().length >= 1, 10_000);
+    expect(c.events()[0].ev.type).toBe('snapshot');
+    await c.close();
+    const d = await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: 5 }))}`);
+    await d.until((fs) => fs.some((f) => f.event === 'serialized-error'), 5000);
+    const err = d.frames.find((f) => f.event === 'serialized-error')?.data as { message: string; data: { code: string } };
+    expect(err.data.code).toBe('BAD_REQUEST');
+    expect(err.message).toContain('lastEventId');
+    await d.close();
+  });
+});
