@@ -5,6 +5,10 @@ import dynamic from 'next/dynamic';
 import { ActivityList } from './ActivityList';
 import { Banners } from './Banners';
 import { DetailsPanel } from './details/DetailsPanel';
+import { EditLayer } from './edit/EditLayer';
+import { EditorContext, useEditor } from './edit/Editor';
+import { EditToolbar } from './edit/EditToolbar';
+import { SelectionActions } from './edit/SelectionActions';
 import type { JumpTarget } from './details/Ref';
 import { RouteTable } from './details/RouteTable';
 import type { GraphFit, GraphFocus } from './graph/CytoscapeGraph';
@@ -76,6 +80,12 @@ export default function Dashboard() {
   }, [view.search, matches]);
 
   const onGraphSelect = useCallback((nodeId: string | null) => setSelection(nodeId ? refOfNodeId(nodeId) : null), []);
+  const editor = useEditor(snap, ix, readOnly);
+  const { nodeMenu } = editor;
+  const onNodeMenu = useCallback((nodeId: string, at: { x: number; y: number }) => {
+    setSelection(refOfNodeId(nodeId));
+    nodeMenu(nodeId, at);
+  }, [nodeMenu]);
 
   // a link inside a collapsed namespace is selected through its namespace's node
   const selectedNode = useMemo(() => {
@@ -92,6 +102,7 @@ export default function Dashboard() {
   }, [focus, mode, selection]);
 
   return (
+    <EditorContext.Provider value={editor}>
     <div className="app">
       <Header snapshot={snap} loading={host.loading} readOnly={readOnly} live={host.live} liveError={host.liveError} />
       <Banners snapshot={snap} error={host.error} />
@@ -106,6 +117,7 @@ export default function Dashboard() {
         loading={host.loading}
         onRefresh={() => void host.refresh()}
         onRelayout={() => setRelayoutSeq((s) => s + 1)}
+        extra={<EditToolbar />}
       />
       <main className="body">
         <section className="stage" data-testid="stage">
@@ -122,6 +134,7 @@ export default function Dashboard() {
                 fit={fit}
                 onSelect={onGraphSelect}
                 onToggleCollapse={toggleCollapse}
+                onContextMenu={onNodeMenu}
               />
               <Legend />
             </>
@@ -140,11 +153,14 @@ export default function Dashboard() {
               collapsed={view.collapsed}
               onToggleCollapse={toggleCollapse}
               onClose={() => setSelection(null)}
+              actions={<SelectionActions selection={selection} />}
             />
           )}
           <ActivityList items={host.activity} />
         </aside>
       </main>
+      <EditLayer editor={editor} />
     </div>
+    </EditorContext.Provider>
   );
 }

@@ -2,6 +2,7 @@
 // so each call is a readable GET/POST in the network tab).
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { AppRouter } from '@/server/api/root';
+import { authToken } from './edit/token';
 
 const url = '/api/trpc';
 
@@ -9,8 +10,9 @@ export const trpc = createTRPCClient<AppRouter>({
   links: [
     splitLink({
       condition: (op) => op.type === 'subscription',
-      true: httpSubscriptionLink({ url }),
-      false: httpLink({ url }),
+      // EventSource cannot send headers: the token rides in connectionParams (a query parameter)
+      true: httpSubscriptionLink({ url, connectionParams: () => (authToken() ? { token: authToken()! } : null) }),
+      false: httpLink({ url, headers: (): Record<string, string> => (authToken() ? { authorization: `Bearer ${authToken()}` } : {}) }),
     }),
   ],
 });

@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import type { HostIndex } from '../host/lookup';
 import { LinkDetails } from './LinkDetails';
 import { NamespaceDetails } from './NamespaceDetails';
@@ -11,9 +12,11 @@ interface Props {
   collapsed: string[];
   onToggleCollapse: (nsId: string) => void;
   onClose: () => void;
+  /** the editor's buttons for the selection, above what the kernel reports */
+  actions?: ReactNode;
 }
 
-export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse, onClose }: Props) {
+export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse, onClose, actions }: Props) {
   if (!selection) return <p className="muted panel-hint">Click a node or a table row to see everything the kernel reports about it.</p>;
   const body =
     selection.type === 'link'
@@ -30,6 +33,7 @@ export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse,
   return (
     <div className="details" data-testid="details-panel">
       <button type="button" className="close" aria-label="close details" onClick={onClose}>×</button>
+      {body && actions}
       {body || <p className="muted">{selection.type} {selection.id} is gone from the host.</p>}
     </div>
   );

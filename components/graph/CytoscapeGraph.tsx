@@ -32,6 +32,8 @@ interface Props {
   fit: GraphFit | null;
   onSelect: (nodeId: string | null) => void;
   onToggleCollapse: (nsId: string) => void;
+  /** right click on a node, at the mouse (client coordinates) */
+  onContextMenu?: (nodeId: string, at: { x: number; y: number }) => void;
 }
 
 /** read-only hooks for tests and curious operators (window.__linkscape) */
@@ -168,6 +170,10 @@ export default function CytoscapeGraph(props: Props) {
       made.on('tap', (e) => {
         if (e.target === made) callbacks.current.onSelect(null);
       });
+      made.on('cxttap', 'node', (e) => {
+        const m = e.originalEvent as MouseEvent | undefined;
+        if (m) callbacks.current.onContextMenu?.((e.target as NodeSingular).id(), { x: m.clientX, y: m.clientY });
+      });
       made.on('dbltap', 'node.namespace', (e) => {
         const ref = refOfNodeId((e.target as NodeSingular).id());
         if (ref) callbacks.current.onToggleCollapse(ref.id);
@@ -242,5 +248,5 @@ export default function CytoscapeGraph(props: Props) {
     });
   }, [cy, fit]);
 
-  return <div ref={box} className="graph-canvas" data-testid="graph" />;
+  return <div ref={box} className="graph-canvas" data-testid="graph" onContextMenu={props.onContextMenu ? (e) => e.preventDefault() : undefined} />;
 }

@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import type { Namespace } from '@/server/host/types';
 import type { KindClass } from '../graph/kinds';
 import type { ViewOptions } from '../graph/model';
@@ -19,6 +20,8 @@ interface Props {
   loading: boolean;
   onRefresh: () => void;
   onRelayout: () => void;
+  /** more controls (the editor's New… / Undo / Audit) */
+  extra?: ReactNode;
 }
 
 const MODES: [ViewMode, string][] = [['graph', 'Graph'], ['links', 'Table'], ['routes', 'Routes']];
@@ -44,6 +47,7 @@ export function Toolbar(p: Props) {
       </label>
       <button type="button" className="btn" data-testid="collapse-all" onClick={() => setView((v) => ({ ...v, collapsed: p.namespaces.map((n) => n.id) }))}>collapse all</button>
       <button type="button" className="btn" data-testid="expand-all" disabled={!view.collapsed.length} onClick={() => setView((v) => ({ ...v, collapsed: [] }))}>expand all</button>
+      {p.extra}
       <span className="spacer" />
       {p.mode === 'graph' && <button type="button" className="btn" onClick={p.onRelayout} title="forget positions and lay everything out again">re-layout</button>}
       <button type="button" className="btn primary" data-testid="refresh" onClick={p.onRefresh} disabled={p.loading}>{p.loading ? 'reading…' : 'refresh'}</button>

@@ -11,8 +11,14 @@ export interface Context {
   remote: string;
 }
 
-export function createContext(req: Request): Context {
-  const h = req.headers;
+export function createContext(req: Request, connectionParams?: Record<string, string | undefined> | null): Context {
+  let h = req.headers;
+  // EventSource (SSE subscriptions) cannot send headers: the browser passes the token in connectionParams
+  const token = connectionParams?.token;
+  if (token && !h.has('authorization')) {
+    h = new Headers(h);
+    h.set('authorization', `Bearer ${token}`);
+  }
   return {
     run,
     config: loadConfig(),

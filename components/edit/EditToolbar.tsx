@@ -1,0 +1,58 @@
+'use client';
+// The toolbar's editing controls: New… (namespace or any link kind), Undo last change, Audit log.
+// Hidden in read-only mode except the audit log, which changes nothing.
+import type { MouseEvent } from 'react';
+import type { LinkKind } from '@/server/edits/schema';
+import { Dropdown } from '../toolbar/Dropdown';
+import { useEditorContext } from './Editor';
+import { linkAddForm, NEW_KINDS, unsupported } from './forms/LinkAddForm';
+import { netnsAddForm } from './forms/namespace';
+
+const KIND_TEXT: Partial<Record<LinkKind, string>> = { veth: 'veth pair' };
+
+const closeDropdown = (e: MouseEvent) => {
+  const d = (e.currentTarget as HTMLElement).closest('details');
+  if (d) d.open = false;
+};
+
+export function EditToolbar() {
+  const editor = useEditorContext();
+  if (!editor) return null;
+  const host = editor.host;
+  const last = editor.last;
+  return (
+    <span className="ed-toolbar" data-testid="edit-toolbar">
+      {editor.canEdit && host && (
+        <Dropdown label="New…" active={false} testId="new-menu">
+          <div className="ed-new-list" role="menu">
+            <button type="button" role="menuitem" className="btn small" data-testid="new-netns" onClick={(e) => { closeDropdown(e); editor.open(netnsAddForm()); }}>
+              namespace
+            </button>
+            {NEW_KINDS.map((k) => {
+              const why = unsupported(host, k);
+              return (
+                <button key={k} type="button" role="menuitem" className="btn small" disabled={!!why} title={why ?? undefined} data-testid={`new-${k}`} onClick={(e) => { closeDropdown(e); editor.open(linkAddForm(host, { kind: k })); }}>
+                  {KIND_TEXT[k] ?? k}
+                  {why && <span className="ed-why">{why}</span>}
+                </button>
+              );
+            })}
+          </div>
+        </Dropdown>
+      )}
+      {editor.canEdit && (
+        <button
+          type="button"
+          className="btn"
+          data-testid="undo-last"
+          disabled={!last}
+          title={last ? `undo the change of ${new Date(last.at).toLocaleTimeString()}: ${last.description.join('; ')}` : 'nothing to undo'}
+          onClick={() => editor.showPanel('undo')}
+        >
+          Undo last change
+        </button>
+      )}
+      <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')}>Audit log</button>
+    </span>
+  );
+}

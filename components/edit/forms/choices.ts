@@ -1,0 +1,56 @@
+// Pure: select options drawn from the snapshot (namespaces, links in one, bridges) and lookups that
+// turn a chosen id back into what an edit names, refusing when the object is gone from the host.
+import type { Link, Namespace } from '@/server/host/types';
+import { compareLinks, sortedNamespaces } from '../../host/order';
+import type { Choice } from '../Field';
+import { nsRef } from '../values';
+import type { HostView } from './types';
+
+export function nsLabel(ns: Namespace): string {
+  return ns.root ? `${ns.label} (host)` : ns.label;
+}
+
+export function nsChoices(host: HostView, opts: { first?: Choice; named?: boolean } = {}): Choice[] {
+  const list = sortedNamespaces(host.snapshot.namespaces).map((n) => ({
+    value: n.id,
+    label: nsLabel(n),
+    disabled: n.error ? `unreadable: ${n.error}` : null,
+  }));
+  return opts.first ? [opts.first, ...list] : list;
+}
+
+export function linksIn(host: HostView, nsId: string, keep: (l: Link) => boolean = () => true): Link[] {
+  return [...(host.ix.linksByNs.get(nsId) ?? [])].filter(keep).sort(compareLinks);
+}
+
+export function linkChoices(host: HostView, nsId: string, keep?: (l: Link) => boolean, first?: Choice): Choice[] {
+  const list = linksIn(host, nsId, keep).map((l) => ({ value: l.name, label: `${l.name} (${l.kind}${l.up ? '' : ', down'})` }));
+  return first ? [first, ...list] : list;
+}
+
+/** the namespace an edit names by this id; throws when it is gone */
+export function nsOf(host: HostView, id: string): Namespace {
+  const ns = host.ix.nsById.get(id);
+  if (!ns) throw new Error(`namespace ${id} is no longer on the host`);
+  return ns;
+}
+
+export function refOf(host: HostView, id: string): string | undefined {
+  return nsRef(nsOf(host, id));
+}
+
+/** a namespace as a move/create target: always by id, since omitting it would mean "stay" (the host's too) */
+export function targetOf(host: HostView, id: string): string {
+  return nsOf(host, id).id;
+}
+
+/** the link by id; throws when it is gone */
+export function linkOf(host: HostView, id: string): Link {
+  const l = host.ix.linkById.get(id);
+  if (!l) throw new Error(`link ${id} is no longer on the host`);
+  return l;
+}
+
+export function rootNs(host: HostView): Namespace {
+  return host.snapshot.namespaces.find((n) => n.root) ?? host.snapshot.namespaces[0];
+}

@@ -1,0 +1,37 @@
+// What a form is: initial values, fields to edit them, and the edits they stand for. The dialog
+// (EditDialog) does the rest the same way for every form: preview, errors by field, guard, apply.
+import type { ComponentType, ReactNode } from 'react';
+import type { Edit } from '@/server/edits/schema';
+import type { HostSnapshot } from '@/server/host/types';
+import type { HostIndex } from '../../host/lookup';
+import type { Capabilities } from '../api';
+
+/** The host as forms see it: always the page's latest snapshot (from host.watch). */
+export interface HostView {
+  snapshot: HostSnapshot;
+  ix: HostIndex;
+  caps: Capabilities | null;
+}
+
+export interface FieldsProps<V> {
+  values: V;
+  set: (patch: Partial<V>) => void;
+  host: HostView;
+}
+
+export interface EditForm<V> {
+  /** stable name, for tests (data-form) */
+  key: string;
+  title: string;
+  initial: V;
+  /** none: nothing to fill in, the preview runs as the dialog opens */
+  Fields?: ComponentType<FieldsProps<V>>;
+  /** above the fields: what the user should know first (processes in a namespace, …) */
+  intro?: (host: HostView) => ReactNode;
+  /** may throw an Error whose message is shown (e.g. the object is gone from the host) */
+  toEdits: (values: V, host: HostView) => Edit[];
+}
+
+// The dialog holds forms of any value type; each factory fixes its own.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyForm = EditForm<any>;
