@@ -125,6 +125,7 @@ export default function Dashboard() {
             <p className="muted empty">{host.error ? 'No data.' : 'Reading the host…'}</p>
           ) : mode === 'graph' ? (
             <>
+              <div className="graph-area">
               <CytoscapeGraph
                 model={model}
                 hostVersion={host.version}
@@ -136,6 +137,7 @@ export default function Dashboard() {
                 onToggleCollapse={toggleCollapse}
                 onContextMenu={onNodeMenu}
               />
+              </div>
               <Legend />
             </>
           ) : mode === 'links' ? (

@@ -59,33 +59,32 @@ export function RouteTable({ routes, ix, jump, withNs, compact }: Props) {
 }
 
 function CompactRoutes({ routes, ix, jump }: { routes: Route[]; ix: HostIndex; jump: Jump }) {
+  // as `ip route show table all` prints them: what an administrator reads every day
+  const dev = (id: string | null, name: string | null, ns: string) =>
+    id ? <>dev <LinkRef id={id} ix={ix} jump={jump} fromNs={ns} /></> : name ? `dev ${name}` : null;
   return (
-    <div className="table-wrap">
-      <table className="grid routes compact" data-testid="routes-table">
-        <thead>
-          <tr><th>table</th><th>dst</th><th>gateway</th><th>dev</th><th>metric</th><th>more</th></tr>
-        </thead>
-        <tbody>
-          {routes.map((r, i) => (
-            <tr key={i} data-testid="route-row" data-ns={r.nsId} className={r.dst === 'default' ? 'is-default' : undefined}>
-              <td>{r.table}</td>
-              <td className="mono">{r.type !== 'unicast' && <span className="muted">{r.type} </span>}{r.dst}</td>
-              <td className="mono">
-                {r.gateway ?? ''}
-                {r.nexthops.map((n, j) => <div key={j}>{n.gateway ?? ''}{n.weight !== null ? ` w${n.weight}` : ''}</div>)}
-              </td>
-              <td>
-                {r.devId ? <LinkRef id={r.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : r.dev ?? ''}
-                {r.nexthops.map((n, j) => <div key={j}>{n.devId ? <LinkRef id={n.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : n.dev ?? ''}</div>)}
-              </td>
-              <td>{r.metric ?? ''}</td>
-              <td className="muted small">
-                {[r.protocol && `proto ${r.protocol}`, r.scope && `scope ${r.scope}`, r.prefsrc && `src ${r.prefsrc}`, ...r.flags].filter(Boolean).join(' ')}
-              </td>
-            </tr>
+    <ul className="route-lines" data-testid="routes-table">
+      {routes.map((r, i) => (
+        <li key={i} data-testid="route-row" data-ns={r.nsId} className={r.dst === 'default' ? 'is-default' : undefined}>
+          {r.type !== 'unicast' && <span className="muted">{r.type} </span>}
+          <b>{r.dst}</b>
+          {r.gateway && <> via {r.gateway}</>} {dev(r.devId, r.dev, r.nsId)}
+          {r.table !== 'main' && <> table {r.table}</>}
+          <span className="muted">
+            {r.protocol && ` proto ${r.protocol}`}
+            {r.scope && ` scope ${r.scope}`}
+          </span>
+          {r.metric !== null && ` metric ${r.metric}`}
+          {r.prefsrc && ` src ${r.prefsrc}`}
+          {r.flags.length > 0 && <span className="muted"> {r.flags.join(' ')}</span>}
+          {r.nexthops.map((n, j) => (
+            <div key={j} className="nexthop">
+              nexthop{n.gateway && ` via ${n.gateway}`} {dev(n.devId, n.dev, r.nsId)}
+              {n.weight !== null && ` weight ${n.weight}`} {n.flags.join(' ')}
+            </div>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </li>
+      ))}
+    </ul>
   );
 }

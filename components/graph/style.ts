@@ -53,7 +53,8 @@ export const graphStyle: StyleRule[] = [
   { selector: 'edge.e-peer', style: { width: 3, 'line-color': EDGE_COLORS.peer, 'target-arrow-shape': 'none' } },
   { selector: 'edge.e-master', style: { 'line-style': 'dashed', 'line-color': EDGE_COLORS.master, 'target-arrow-color': EDGE_COLORS.master } },
   { selector: 'edge.e-vf', style: { 'line-style': 'dotted', width: 2.2, 'line-color': EDGE_COLORS.vf, 'target-arrow-color': EDGE_COLORS.vf } },
-  { selector: 'edge.cross', style: { 'curve-style': 'bezier' } },
+  // between namespaces: a gentle arc, so the line does not run through the nodes of a row
+  { selector: 'edge.cross', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': 50, 'control-point-weights': 0.5 } },
   { selector: '.dim', style: { opacity: 0.18 } },
   { selector: 'node.match', style: { 'outline-width': 4, 'outline-color': '#ffd33d', 'outline-offset': 3 } },
   { selector: 'node:selected', style: { 'outline-width': 4, 'outline-color': '#ffffff', 'outline-offset': 3 } },
