@@ -11,13 +11,20 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { BenchResult } from './snapshot';
 import { applyDiff, computeDiff } from '../server/host/diff';
 import { discoverNamespaces } from '../server/host/namespaces';
 import { assembleHost, readHost, readNamespaces } from '../server/host/read';
 import { HostWatcher } from '../server/host/watch';
 import { run } from '../server/ip/run';
 import type { HostSnapshot, Namespace } from '../server/host/types';
+
+/** what scripts/bench.mjs expects from a bench file's default export */
+interface BenchResult {
+  name: string;
+  metrics: { name: string; value: number; unit: string; goal?: string; ok?: boolean }[];
+  notes: string[];
+  skipped?: string;
+}
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 40);
