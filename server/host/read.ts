@@ -8,6 +8,7 @@ import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespac
 import { resolveHost } from './resolve';
 import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
+import { inIpNetnsDir, readNamedInBulk, worthBulk } from './bulk';
 import type { HostSnapshot, Namespace } from './types';
 
 export interface ReadOptions {
@@ -24,11 +25,20 @@ export function ipArgvIn(ns: Pick<Namespace, 'root' | 'path'>, args: string[]): 
   return ['nsenter', `--net=${ns.path}`, '--', 'ip', ...args];
 }
 
+/**
+ * How readNamespace enters a namespace. A named one under /var/run/netns: `ip -n NAME`, one exec where
+ * nsenter costs two (spawning dominates with hundreds of namespaces); any other: ipArgvIn.
+ */
+export function readArgvIn(ns: Pick<Namespace, 'root' | 'path' | 'source' | 'name'>, args: string[]): string[] {
+  if (inIpNetnsDir(ns)) return ['ip', '-n', ns.name as string, ...args];
+  return ipArgvIn(ns, args);
+}
+
 export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000): Promise<ParsedNamespace> {
   const input = NAMESPACE_BATCH.join('\n') + '\n';
   let stdout: string;
   try {
-    stdout = (await run(ipArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
+    stdout = (await run(readArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
   } catch (e) {
     // -force still exits non-zero when one line failed (e.g. `netns list-id` on an old kernel): keep what printed.
     if (e instanceof CommandError && e.stdout.trim() && !e.timedOut) stdout = e.stdout;
@@ -64,18 +74,35 @@ export interface NamespaceReads {
   errors: Map<string, string>;
 }
 
-/** Read the given namespaces, each with one `ip -batch`, a few at a time. Never throws per namespace. */
+/**
+ * Read the given namespaces, each with one `ip -batch`, a few at a time; many named ones with a single
+ * `ip -all netns exec` (bulk.ts) while the others are read alongside. Never throws per namespace.
+ */
 export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs'> = {}): Promise<NamespaceReads> {
   const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
-  await mapLimit(namespaces, concurrency, async (ns) => {
+  const readOne = async (ns: Namespace) => {
     try {
       out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs));
     } catch (e) {
       if (isNamespaceGone(e, ns)) out.gone.add(ns.id);
       else out.errors.set(ns.id, e instanceof Error ? e.message : String(e));
     }
-  });
+  };
+  const named = namespaces.filter(inIpNetnsDir);
+  const bulk = new Set(worthBulk(named.length) ? named : []);
+  const alone = namespaces.filter((ns) => !bulk.has(ns));
+  await Promise.all([
+    bulk.size
+      ? readNamedInBulk(run, [...bulk], opts.timeoutMs).then(
+          (m) => m.forEach((p, id) => out.parsed.set(id, p)),
+          () => undefined, // e.g. no temp dir for the batch file: every one is read alone below
+        )
+      : null,
+    mapLimit(alone, concurrency, readOne),
+  ]);
+  // whatever the bulk read did not bring back is read alone, which also says why it failed
+  await mapLimit([...bulk].filter((ns) => !out.parsed.has(ns.id)), concurrency, readOne);
   return out;
 }
 

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelTier } from '../tiers';
 import { inodeOf, Lab } from './lab';
-import { readHost } from '../../server/host/read';
+import { readHost, readNamespace } from '../../server/host/read';
+import { readNamedInBulk } from '../../server/host/bulk';
 import { run } from '../../server/ip/run';
 import { appRouter } from '../../server/api/root';
 import { createContext } from '../../server/api/trpc';
@@ -178,6 +179,18 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
     const ours = new Set(Object.values(ino));
     const bad = snap.warnings.filter((w) => w.code === 'unresolved' && w.ids.some((id) => ours.has(id.split('/')[0])));
     expect(bad).toEqual([]);
+  });
+
+  it('the bulk read (one ip -all netns exec) parses each namespace as its own read does', async () => {
+    const nss = snap.namespaces.filter((n) => n.name === A || n.name === B || n.name === C);
+    expect(nss).toHaveLength(3);
+    const bulk = await readNamedInBulk(run, nss);
+    const facts = (p: Awaited<ReturnType<typeof readNamespace>>) => ({
+      links: p.links.map((l) => [l.link.id, l.link.name, l.link.kind, l.link.mac, JSON.stringify(l.lower), l.masterName, l.link.addresses.filter((a) => a.scope !== 'link').map((a) => a.cidr)]),
+      routes: p.routes.filter((r) => !r.dst.startsWith('fe80') && !r.dst.startsWith('ff00')).map((r) => [r.table, r.dst, r.gateway, r.dev]),
+      nsids: p.nsids,
+    });
+    for (const ns of nss) expect(facts(bulk.get(ns.id)!), ns.name!).toEqual(facts(await readNamespace(run, ns)));
   });
 
   it('host.snapshot over tRPC returns the same shape and the same lab', async () => {

@@ -1,0 +1,158 @@
+// Benchmark: host.snapshot (readHost) on a host with 200 extra namespaces, each with a veth to a hub
+// namespace and a macvlan on its veth end, against the shell floor measured in the same run: one
+// `ip [-n NS] -j -d -force -batch FILE` per namespace (the same four commands), in sequence, from sh.
+// Everything is made in namespaces this bench creates (unique prefix) and removed in finally and on
+// SIGINT/SIGTERM; the root namespace is not touched (the veths' far ends live in the hub, not in root).
+// Run through `npm run bench` (scripts/bench.mjs), which calls the default export.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readHost } from '../server/host/read';
+import { run } from '../server/ip/run';
+import { NAMESPACE_BATCH } from '../server/ip/parse';
+import type { Namespace } from '../server/host/types';
+
+export interface BenchMetric {
+  name: string;
+  value: number;
+  unit: string;
+  /** human goal, e.g. "≤ 1.0×" */
+  goal?: string;
+  ok?: boolean;
+}
+export interface BenchResult {
+  name: string;
+  metrics: BenchMetric[];
+  notes: string[];
+  skipped?: string;
+}
+
+const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const log = (s: string) => process.stderr.write(`[snapshot] ${s}\n`);
+
+function sh(argv: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    c.stdout.on('data', (d) => (stdout += d));
+    c.stderr.on('data', (d) => (stderr += d));
+    c.on('error', reject);
+    c.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    c.stdin.end(input ?? '');
+  });
+}
+async function ipBatch(ns: string | null, lines: string[]): Promise<void> {
+  const r = await sh(['ip', ...(ns ? ['-n', ns] : []), '-force', '-batch', '-'], lines.join('\n') + '\n');
+  if (r.code !== 0) throw new Error(`ip ${ns ? `-n ${ns} ` : ''}-batch: ${r.stderr.trim()}`);
+}
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** One shell loop over every namespace readHost read, the same batch each: the cost of just running ip. */
+function floorScript(namespaces: Namespace[], batchFile: string, via: 'ip -n' | 'nsenter'): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const lines = namespaces.map((ns) => {
+    const args = `-j -d -force -batch ${q(batchFile)} >/dev/null 2>&1`;
+    if (ns.root) return `ip ${args}`;
+    if (via === 'ip -n' && ns.source === 'named' && ns.name) return `ip -n ${q(ns.name)} ${args}`;
+    return `nsenter --net=${q(ns.path ?? '')} ip ${args}`;
+  });
+  return `${lines.join('\n')}\n`;
+}
+function timeShell(script: string): number {
+  const t = performance.now();
+  spawnSync('sh', ['-c', script], { stdio: 'ignore' });
+  return performance.now() - t;
+}
+
+export default async function bench(): Promise<BenchResult> {
+  const name = `host.snapshot with ${COUNT} namespaces vs the ip -batch shell floor`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { name, metrics: [], notes: [], skipped: 'needs root (it makes network namespaces)' };
+
+  const prefix = `lsb${process.pid % 100000}`;
+  const hub = `${prefix}-hub`;
+  const names = Array.from({ length: COUNT }, (_, i) => `${prefix}-${i}`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'linkscape-bench-'));
+  const cleanupSync = () => {
+    spawnSync('ip', ['-force', '-batch', '-'], { input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`${sig}: removing the bench namespaces`);
+    cleanupSync();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    let t = performance.now();
+    await ipBatch(null, [hub, ...names].map((n) => `netns add ${n}`));
+    await ipBatch(hub, ['link set lo up', ...names.flatMap((n, i) => [`link add h${i} type veth peer name veth0 netns ${n}`, `link set h${i} up`])]);
+    await pool(names, 4, (n) => ipBatch(n, ['link set lo up', 'link set veth0 up', 'link add mv0 link veth0 type macvlan mode bridge', 'link set mv0 up']));
+    log(`built ${COUNT} namespaces + hub ${hub} in ${Math.round(performance.now() - t)} ms`);
+
+    const batchFile = path.join(tmp, 'batch');
+    writeFileSync(batchFile, NAMESPACE_BATCH.join('\n') + '\n');
+
+    // warm up (page cache, JIT) and learn what readHost reads, so the floor reads exactly that
+    const first = await readHost(run);
+    const ours = first.links.filter((l) => first.namespaces.find((n) => n.id === l.nsId)?.name?.startsWith(prefix));
+    const script = floorScript(first.namespaces, batchFile, 'ip -n');
+    // the same loop entering named namespaces with nsenter, as readHost does (no /sys remount per call)
+    const nsenterScript = floorScript(first.namespaces, batchFile, 'nsenter');
+    timeShell(script);
+
+    const reads: number[] = [];
+    const floors: number[] = [];
+    const nsenterFloors: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // interleaved, so all three see the same machine
+      floors.push(timeShell(script));
+      nsenterFloors.push(timeShell(nsenterScript));
+      t = performance.now();
+      await readHost(run);
+      reads.push(performance.now() - t);
+      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (nsenter loop ${Math.round(nsenterFloors[r])} ms), readHost ${Math.round(reads[r])} ms`);
+    }
+    const read = median(reads);
+    const floor = median(floors);
+    const nsenterFloor = median(nsenterFloors);
+    const ratio = read / floor;
+    const unresolved = first.warnings.filter((w) => w.code === 'unresolved' && w.ids.some((id) => ours.some((l) => l.id === id))).length;
+    return {
+      name,
+      metrics: [
+        { name: 'namespaces read', value: first.namespaces.length, unit: '' },
+        { name: 'links read', value: first.links.length, unit: '' },
+        { name: `readHost (median of ${ROUNDS})`, value: Math.round(read), unit: 'ms' },
+        { name: `shell floor (median of ${ROUNDS})`, value: Math.round(floor), unit: 'ms' },
+        { name: 'readHost / floor', value: Number(ratio.toFixed(2)), unit: '×', goal: '≤ 1.0×', ok: ratio <= 1.0 },
+        { name: `nsenter loop (median of ${ROUNDS})`, value: Math.round(nsenterFloor), unit: 'ms' },
+        { name: 'readHost / nsenter loop', value: Number((read / nsenterFloor).toFixed(2)), unit: '×' },
+        { name: 'bench links unresolved', value: unresolved, unit: '', goal: '0', ok: unresolved === 0 },
+      ],
+      notes: [
+        `readHost runs: ${reads.map((x) => Math.round(x)).join(', ')} ms; floor runs: ${floors.map((x) => Math.round(x)).join(', ')} ms`,
+        `the floor runs \`ip [-n NS] -j -d -force -batch FILE\` (${NAMESPACE_BATCH.join('; ')}) once per namespace readHost read (${first.namespaces.length}: the host's own, named ones with -n, others through nsenter), in sequence from one sh, output to /dev/null`,
+        `each bench namespace has veth0 (peer in the hub namespace ${hub}, not the root namespace) and macvlan mv0 on veth0; ${os.availableParallelism()} CPUs`,
+      ],
+    };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    cleanupSync();
+    log('removed the bench namespaces');
+  }
+}
