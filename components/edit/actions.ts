@@ -56,6 +56,7 @@ export function linkActions(l: Link, host: HostView): Action[] {
         form: () => linkAddForm(host, { kind: k, parent: l }),
       }),
     ),
+    { key: 'ping', label: `Ping from ${host.ix.nsById.get(l.nsId)?.label ?? 'its namespace'}…`, group: 'diag', ping: l.nsId },
     { key: 'delete', label: `Delete ${l.name}…`, group: 'danger', danger: true, disabled: lo ? 'the kernel does not delete lo' : null, form: () => linkDeleteForm(l) },
   ];
   return out;

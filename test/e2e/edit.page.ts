@@ -1,0 +1,71 @@
+// Page object for editing: the node menu, the details panel's actions, the edit dialog (fields,
+// preview, apply, outcome). Extends the dashboard's page object; selectors live here only.
+import type { Locator } from 'playwright-core';
+import { DashboardPage } from './dashboard.page';
+
+export class EditPage extends DashboardPage {
+  dialog(): Locator {
+    return this.page.getByTestId('edit-dialog');
+  }
+
+  /** right-click a graph node where it is drawn; the node menu opens */
+  async rightClickNode(id: string) {
+    const graph = this.page.getByTestId('graph');
+    const box = await graph.boundingBox();
+    const p = await this.page.evaluate((nodeId) => window.__linkscape!.renderedPosition(nodeId), id);
+    if (!box || !p) throw new Error(`node ${id} is not drawn`);
+    await this.page.mouse.click(box.x + p.x, box.y + p.y, { button: 'right' });
+    await this.page.getByTestId('node-menu').waitFor();
+  }
+
+  async menuAction(key: string) {
+    await this.page.getByTestId('node-menu').getByTestId(`action-${key}`).click();
+    await this.dialog().waitFor();
+  }
+
+  async panelAction(key: string) {
+    await this.page.getByTestId('selection-actions').getByTestId(`action-${key}`).click();
+    await this.dialog().waitFor();
+  }
+
+  input(path: string): Locator {
+    return this.dialog().getByTestId(`input-${path}`);
+  }
+
+  fieldErrors(path: string): Locator {
+    return this.dialog().locator(`[data-testid="field-error"][data-field="${path}"]`);
+  }
+
+  async preview() {
+    await this.dialog().getByTestId('preview').click();
+  }
+
+  /** the plan's steps, each the exact argv the server will run */
+  async planArgv(): Promise<string[][]> {
+    const steps = this.dialog().getByTestId('plan-step');
+    await steps.first().waitFor();
+    const raw = await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-argv') ?? '[]'));
+    return raw.map((r) => JSON.parse(r) as string[]);
+  }
+
+  async apply(): Promise<{ ok: boolean; text: string }> {
+    await this.dialog().getByTestId('apply').click();
+    const outcome = this.dialog().getByTestId('outcome');
+    await outcome.waitFor({ timeout: 30_000 });
+    return { ok: (await outcome.getAttribute('data-ok')) === 'true', text: (await outcome.textContent()) ?? '' };
+  }
+
+  async closeDialog() {
+    await this.dialog().getByTestId('close').click();
+    await this.dialog().waitFor({ state: 'detached' });
+  }
+
+  /** wait until the graph has (or no longer has) a node, as the live feed delivers it */
+  async waitForNode(id: string, present = true, timeout = 20_000) {
+    await this.page.waitForFunction(
+      ([nodeId, want]) => (window.__linkscape?.nodeIds().includes(nodeId as string) ?? false) === want,
+      [id, present] as const,
+      { timeout },
+    );
+  }
+}
