@@ -7,7 +7,8 @@ import { readForEdits } from './read';
 import { getCapabilities, type Capabilities } from '../host/capabilities';
 import { ApplyInput, type Edit } from './schema';
 import { planEdits, PlanError, type Plan, type PlanGuard, type PlanStep } from './plan';
-import { planToShell } from './shell';
+import { planToShell, sysfsWriteOf } from './shell';
+import { writeSysfs } from './sysfs';
 import { appendAudit, type AuditEntry } from './audit';
 
 export interface StepOutcome {
@@ -60,13 +61,25 @@ export class NothingToUndoError extends Error {
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+export interface RunPlanOptions {
+  /** where sysfs-write steps may write (default: the reader's sysfs root, LINKSCAPE_SYSFS or /sys) */
+  sysfsRoot?: string;
+}
+
+/** One step's argv: a program through the runner, or a sysfs attribute write (see shell.ts). */
+async function execStep(run: Runner, argv: string[], opts: RunPlanOptions): Promise<void> {
+  const w = sysfsWriteOf(argv);
+  if (w) await writeSysfs(w.path, w.value, opts.sysfsRoot);
+  else await run(argv);
+}
+
 /** Run the steps in order; on a failure, undo what ran, newest first. */
-export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo' | 'description'>[]): Promise<RunOutcome> {
+export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo' | 'description'>[], opts: RunPlanOptions = {}): Promise<RunOutcome> {
   const applied: StepOutcome[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
     try {
-      await run(s.argv);
+      await execStep(run, s.argv, opts);
       applied.push({ step: i + 1, argv: s.argv, ok: true, error: null });
     } catch (e) {
       const rolledBack: StepOutcome[] = [];
@@ -78,7 +91,7 @@ export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo'
           continue;
         }
         try {
-          await run(undo);
+          await execStep(run, undo, opts);
           rolledBack.push({ step: j + 1, argv: undo, ok: true, error: null });
         } catch (ue) {
           rolledBack.push({ step: j + 1, argv: undo, ok: false, error: errText(ue) });
@@ -114,6 +127,8 @@ export interface SessionDeps {
   readSnapshot?: (run: Runner, edits: Edit[]) => Promise<HostSnapshot>;
   capabilities?: (run: Runner, probe: boolean) => Promise<Capabilities>;
   selfPid?: number;
+  /** where sysfs-write steps may write; default the reader's sysfs root */
+  sysfsRoot?: string;
 }
 
 /** The server's editing state: the last applied plan (for undo), links it created, and the one-at-a-time lock. */
@@ -170,7 +185,7 @@ export class EditSession {
         await this.audit(ctx, { ...base, outcome: { ok: false, refused: 'lock-out guard', guards: plan.guards } });
         throw new GuardError(plan.guards);
       }
-      const outcome = await runPlan(ctx.run, plan.steps);
+      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot });
       if (outcome.ok) {
         this.last = { at: base.when, plan };
         await this.rememberCreated(ctx.run, snapshot, plan.createsHostLinks);
@@ -186,7 +201,7 @@ export class EditSession {
       if (!this.last) throw new NothingToUndoError();
       const plan = inversePlan(this.last.plan);
       const shell = planToShell(plan);
-      const outcome = await runPlan(ctx.run, plan.steps);
+      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot });
       if (outcome.ok) this.last = null;
       await this.audit(ctx, {
         when: new Date().toISOString(),

@@ -74,6 +74,8 @@ export class PlanContext {
   constructor(
     readonly model: HostModel,
     readonly opts: Required<Pick<PlanOptions, 'selfPid'>> & PlanOptions,
+    /** the host as read, for facts the model does not carry (SR-IOV) */
+    readonly snapshot: HostSnapshot,
   ) {}
 
   step(argv: string[], undo: string[] | null, description: string): void {
@@ -130,7 +132,7 @@ export type Planners = { [K in EditOp]: OpPlanner<Extract<Edit, { op: K }>> };
 
 export function planEdits(edits: Edit[], snapshot: HostSnapshot, opts: PlanOptions = {}): Plan {
   const model = HostModel.fromSnapshot(snapshot, opts.createdByLinkscape);
-  const ctx = new PlanContext(model, { selfPid: opts.selfPid ?? process.pid, ...opts });
+  const ctx = new PlanContext(model, { selfPid: opts.selfPid ?? process.pid, ...opts }, snapshot);
   edits.forEach((e, i) => {
     ctx.edit = i;
     (PLANNERS[e.op] as OpPlanner<Edit>)(e, ctx);

@@ -8,7 +8,27 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * Plan steps are argv lists for the runner, with one exception: writing a sysfs attribute (SR-IOV's
+ * sriov_numvfs), which none of the runner's allowed programs can do without a shell. Such a step is
+ * spelled [SYSFS_WRITE, PATH, VALUE]: apply.ts does it with node's fs (only allowed attributes under the
+ * sysfs root), previews and scripts show it as `echo VALUE > PATH`, and the runner's allow-list refuses
+ * the word, so it can never run as a program.
+ */
+export const SYSFS_WRITE = 'sysfs-write';
+
+export function sysfsWriteArgv(path: string, value: string): string[] {
+  return [SYSFS_WRITE, path, value];
+}
+
+/** The path and value of a sysfs-write step, or null for an ordinary argv. */
+export function sysfsWriteOf(argv: readonly string[]): { path: string; value: string } | null {
+  return argv.length === 3 && argv[0] === SYSFS_WRITE ? { path: argv[1], value: argv[2] } : null;
+}
+
 export function argvToShell(argv: string[]): string {
+  const w = sysfsWriteOf(argv);
+  if (w) return `echo ${shellQuote(w.value)} > ${shellQuote(w.path)}`;
   return argv.map(shellQuote).join(' ');
 }
 

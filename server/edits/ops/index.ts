@@ -6,6 +6,7 @@ import { planLinkAdd } from './link-add';
 import { planLinkDel, planLinkSet } from './link';
 import { planAddrAdd, planAddrDel } from './addr';
 import { planRouteAdd, planRouteDel } from './route';
+import { planSriovNumVfs, planSriovVf } from './sriov';
 
 export const PLANNERS: Planners = {
   'netns.add': planNetnsAdd,
@@ -17,4 +18,6 @@ export const PLANNERS: Planners = {
   'addr.del': planAddrDel,
   'route.add': planRouteAdd,
   'route.del': planRouteDel,
+  'sriov.numvfs': planSriovNumVfs,
+  'sriov.vf': planSriovVf,
 };
