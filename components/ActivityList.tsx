@@ -4,13 +4,13 @@ import type { Activity } from '@/server/host/types';
 export function ActivityList({ items }: { items: Activity[] }) {
   if (!items.length) return null;
   return (
-    <section className="activity" data-testid="activity">
-      <h3>recent changes</h3>
+    <details className="activity" data-testid="activity" open>
+      <summary>recent changes <span className="count">{items.length}</span></summary>
       <ul>
         {items.map((a, i) => (
           <li key={`${a.at}-${i}`}><span className="muted">{new Date(a.at).toLocaleTimeString()}</span> {a.text}</li>
         ))}
       </ul>
-    </section>
+    </details>
   );
 }

@@ -147,6 +147,7 @@ export default function Dashboard() {
           )}
         </section>
         <aside className="side" data-testid="side">
+          <div className="side-main">
           {ix && (
             <DetailsPanel
               selection={selection}
@@ -158,6 +159,7 @@ export default function Dashboard() {
               actions={<SelectionActions selection={selection} />}
             />
           )}
+          </div>
           <ActivityList items={host.activity} />
         </aside>
       </main>

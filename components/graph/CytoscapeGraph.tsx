@@ -54,6 +54,13 @@ declare global {
 
 const BIG = 600;
 const FLASH_MS = 1400;
+/** fitting a small graph must not blow it up */
+const MAX_FIT_ZOOM = 1.25;
+
+function fitAll(cy: Core) {
+  cy.fit(undefined, 30);
+  if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+}
 
 const nodeDef = (n: GraphNode, position?: Point): ElementDefinition => ({
   group: 'nodes',
@@ -147,10 +154,13 @@ export default function CytoscapeGraph(props: Props) {
   const callbacks = useRef(props);
   callbacks.current = props;
   const firstModel = useRef(model);
+  // until the operator pans or zooms, the whole graph stays in view as it grows
+  const userView = useRef(false);
 
   useEffect(() => {
     let alive = true;
     let made: Core | null = null;
+    let detach = () => {};
     void import('cytoscape').then(({ default: cytoscape }) => {
       if (!alive || !box.current) return;
       const big = firstModel.current.nodes.length + firstModel.current.edges.length > BIG;
@@ -165,6 +175,16 @@ export default function CytoscapeGraph(props: Props) {
         hideEdgesOnViewport: big,
         motionBlur: false,
         pixelRatio: big ? 1 : 'auto',
+      });
+      let pointerDown = false;
+      const el = box.current;
+      el.addEventListener('wheel', () => (userView.current = true), { passive: true });
+      el.addEventListener('pointerdown', () => (pointerDown = true));
+      const onUp = () => (pointerDown = false);
+      window.addEventListener('pointerup', onUp);
+      detach = () => window.removeEventListener('pointerup', onUp);
+      made.on('pan', () => {
+        if (pointerDown) userView.current = true;
       });
       made.on('tap', 'node', (e) => callbacks.current.onSelect((e.target as NodeSingular).id()));
       made.on('tap', (e) => {
@@ -193,6 +213,7 @@ export default function CytoscapeGraph(props: Props) {
     });
     return () => {
       alive = false;
+      detach();
       made?.destroy();
       if (window.__linkscape) delete window.__linkscape;
     };
@@ -203,12 +224,13 @@ export default function CytoscapeGraph(props: Props) {
     const first = cy.nodes().empty();
     if (relayoutSeq !== lastRelayout.current) {
       lastRelayout.current = relayoutSeq;
+      userView.current = false;
       cache.current.clear();
       cy.elements().remove();
     }
     const changed = sync(cy, model, cache.current);
     const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
-    if (first || allNew) cy.fit(undefined, 30);
+    if (first || allNew || !userView.current) fitAll(cy);
     const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
     lastHost.current = hostVersion;
     if (hostChanged && !first && changed.length) {
@@ -231,6 +253,8 @@ export default function CytoscapeGraph(props: Props) {
     if (!cy || !focus) return;
     const n = cy.getElementById(focus.nodeId);
     if (n.empty()) return;
+    userView.current = true;
+    cy.stop();
     cy.animate({ center: { eles: n }, zoom: Math.max(cy.zoom(), 0.9) }, { duration: 250 });
   }, [cy, focus]);
 
@@ -239,6 +263,7 @@ export default function CytoscapeGraph(props: Props) {
     let eles = cy.collection();
     for (const id of fit.ids) eles = eles.union(cy.getElementById(id));
     if (eles.empty()) return;
+    userView.current = true;
     cy.stop();
     cy.animate({ fit: { eles, padding: 60 } }, {
       duration: 250,

@@ -41,12 +41,15 @@ export function Toolbar(p: Props) {
       {p.matchCount !== null && <span className="muted match-count" data-testid="match-count">{p.matchCount} match{p.matchCount === 1 ? '' : 'es'}</span>}
       <KindFilter kinds={view.kinds} counts={p.kindCounts} onChange={(kinds) => setView((v) => ({ ...v, kinds }))} />
       <NamespaceFilter namespaces={p.namespaces} selected={view.namespaces} onChange={(namespaces) => setView((v) => ({ ...v, namespaces }))} />
-      <label className="check inline">
+      <label className="check inline" title="show loopback devices">
         <input type="checkbox" data-testid="show-loopback" checked={view.showLoopback} onChange={(e) => setView((v) => ({ ...v, showLoopback: e.target.checked }))} />
         loopback
       </label>
-      <button type="button" className="btn" data-testid="collapse-all" onClick={() => setView((v) => ({ ...v, collapsed: p.namespaces.map((n) => n.id) }))}>collapse all</button>
-      <button type="button" className="btn" data-testid="expand-all" disabled={!view.collapsed.length} onClick={() => setView((v) => ({ ...v, collapsed: [] }))}>expand all</button>
+      {view.collapsed.length ? (
+        <button type="button" className="btn" data-testid="expand-all" onClick={() => setView((v) => ({ ...v, collapsed: [] }))} title={`${view.collapsed.length} namespace(s) drawn as one node`}>expand all</button>
+      ) : (
+        <button type="button" className="btn" data-testid="collapse-all" onClick={() => setView((v) => ({ ...v, collapsed: p.namespaces.map((n) => n.id) }))} title="draw every namespace as one node">collapse all</button>
+      )}
       {p.extra}
       <span className="spacer" />
       {p.mode === 'graph' && <button type="button" className="btn" onClick={p.onRelayout} title="forget positions and lay everything out again">re-layout</button>}
