@@ -43,7 +43,11 @@ export interface GraphProbe {
   edgeIds: () => string[];
   /** a node's centre in CSS pixels relative to the graph container, or null */
   renderedPosition: (id: string) => Point | null;
+  /** a node's centre in graph coordinates (what stays put when the host changes) */
+  position: (id: string) => Point | null;
   zoom: () => number;
+  /** how long the last model → drawing update took, in ms */
+  lastSyncMs: () => number;
 }
 
 declare global {
@@ -156,6 +160,7 @@ export default function CytoscapeGraph(props: Props) {
   const firstModel = useRef(model);
   // until the operator pans or zooms, the whole graph stays in view as it grows
   const userView = useRef(false);
+  const syncMs = useRef(0);
 
   useEffect(() => {
     let alive = true;
@@ -207,7 +212,12 @@ export default function CytoscapeGraph(props: Props) {
           const n = c.getElementById(id);
           return n.nonempty() ? { ...n.renderedPosition() } : null;
         },
+        position: (id) => {
+          const n = c.getElementById(id);
+          return n.nonempty() ? { ...n.position() } : null;
+        },
         zoom: () => c.zoom(),
+        lastSyncMs: () => syncMs.current,
       };
       setCy(made);
     });
@@ -228,9 +238,11 @@ export default function CytoscapeGraph(props: Props) {
       cache.current.clear();
       cy.elements().remove();
     }
+    const t0 = performance.now();
     const changed = sync(cy, model, cache.current);
     const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
     if (first || allNew || !userView.current) fitAll(cy);
+    syncMs.current = performance.now() - t0;
     const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
     lastHost.current = hostVersion;
     if (hostChanged && !first && changed.length) {

@@ -17,7 +17,7 @@ export function KindFilter({ kinds, counts, onChange }: Props) {
     onChange(next.length === KIND_CLASSES.length ? null : next);
   };
   return (
-    <Dropdown label={kinds ? `kinds (${kinds.length})` : 'kinds: all'} active={kinds !== null} testId="kind-filter">
+    <Dropdown label={kinds ? `kinds ${kinds.length}/${KIND_CLASSES.length}` : 'kinds'} active={kinds !== null} testId="kind-filter">
       <div className="row-actions">
         <button type="button" className="btn small" onClick={() => onChange(null)}>all</button>
         <button type="button" className="btn small" onClick={() => onChange([])}>none</button>

@@ -20,7 +20,7 @@ export function NamespaceFilter({ namespaces, selected, onChange }: Props) {
     set(cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]);
   };
   return (
-    <Dropdown label={selected ? `namespaces (${selected.length}/${namespaces.length})` : 'namespaces: all'} active={selected !== null} testId="ns-filter">
+    <Dropdown label={selected ? `namespaces ${selected.length}/${namespaces.length}` : 'namespaces'} active={selected !== null} testId="ns-filter">
       <input type="search" placeholder="filter namespaces" value={q} onChange={(e) => setQ(e.target.value)} />
       <div className="row-actions">
         <button type="button" className="btn small" onClick={() => onChange(null)}>all</button>

@@ -6,7 +6,8 @@ export class DashboardPage {
 
   async open(url: string) {
     await this.page.goto(url);
-    await this.page.getByTestId('counts').waitFor({ timeout: 30_000 });
+    // generous: on a host with hundreds of namespaces under load the first read takes a while
+    await this.page.getByTestId('counts').waitFor({ timeout: 120_000 });
   }
 
   async mode(m: 'graph' | 'links' | 'routes') {
@@ -31,6 +32,16 @@ export class DashboardPage {
 
   nodeIds(): Promise<string[]> {
     return this.page.evaluate(() => window.__linkscape!.nodeIds());
+  }
+
+  /** wait until the graph has (or, with present=false, no longer has) this node */
+  async waitForNode(id: string, present = true) {
+    await this.page.waitForFunction(([nodeId, want]) => window.__linkscape?.nodeIds().includes(nodeId as string) === want, [id, present] as const, { timeout: 15_000 });
+  }
+
+  /** graph coordinates of these nodes (null when not drawn) */
+  positions(ids: string[]): Promise<Record<string, { x: number; y: number } | null>> {
+    return this.page.evaluate((list) => Object.fromEntries(list.map((id) => [id, window.__linkscape!.position(id)])), ids);
   }
 
   edgeIds(): Promise<string[]> {

@@ -132,6 +132,25 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     await expect(ns.getByTestId('routes-table').textContent()).resolves.toContain('10.77.0.0/24');
   });
 
+  it('keeps every node where it was when a link comes and goes, and puts the new one beside its namespace', async () => {
+    await ui.mode('graph');
+    await ui.waitForGraph();
+    const labNodes = Object.values(ids.link).map((id) => `link:${id}`);
+    const before = await ui.positions(labNodes);
+    await lab.ip(ids.ns.b.name, 'link', 'add', 'late0', 'type', 'veth', 'peer', 'name', 'late1');
+    const [late] = await lab.ipJson<{ ifindex: number }[]>(ids.ns.b.name, 'link', 'show', 'late0');
+    const lateNode = `link:${ids.ns.b.id}/${late.ifindex}`;
+    await ui.waitForNode(lateNode);
+    expect(await ui.positions(labNodes)).toEqual(before);
+    const p = (await ui.positions([lateNode]))[lateNode]!;
+    const vb = before[`link:${ids.link.vb}`]!;
+    expect(Math.abs(p.x - vb.x)).toBeLessThan(600);
+    expect(Math.abs(p.y - vb.y)).toBeLessThan(400);
+    await lab.ip(ids.ns.b.name, 'link', 'del', 'late0');
+    await ui.waitForNode(lateNode, false);
+    expect(await ui.positions(labNodes)).toEqual(before);
+  });
+
   it('renders the whole host with a node selected (screenshot; LINKSCAPE_SCREENSHOT=docs/screenshot.png keeps it)', async () => {
     await ui.search('');
     await ui.page.getByText('re-layout').click();
