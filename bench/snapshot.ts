@@ -8,9 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readHost } from '../server/host/read';
+import { ipArgvIn, readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
-import { NAMESPACE_BATCH } from '../server/ip/parse';
+import { NAMESPACE_BATCH, parseNamespace, splitBatch } from '../server/ip/parse';
 import type { Namespace } from '../server/host/types';
 
 export interface BenchMetric {
@@ -29,7 +29,9 @@ export interface BenchResult {
 }
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** also time the first reader's way (one nsenter + ip per namespace, 4 at a time) in the same rounds */
+const BASELINE = process.env.BENCH_BASELINE === '1';
 const log = (s: string) => process.stderr.write(`[snapshot] ${s}\n`);
 
 function sh(argv: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -117,14 +119,24 @@ export default async function bench(): Promise<BenchResult> {
     const reads: number[] = [];
     const floors: number[] = [];
     const nsenterFloors: number[] = [];
+    const baselines: number[] = [];
+    const input = NAMESPACE_BATCH.join('\n') + '\n';
     for (let r = 0; r < ROUNDS; r++) {
-      // interleaved, so all three see the same machine
+      // interleaved, so all of them see the same machine
       floors.push(timeShell(script));
       nsenterFloors.push(timeShell(nsenterScript));
       t = performance.now();
       await readHost(run);
       reads.push(performance.now() - t);
-      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (nsenter loop ${Math.round(nsenterFloors[r])} ms), readHost ${Math.round(reads[r])} ms`);
+      if (BASELINE) {
+        t = performance.now();
+        await pool(first.namespaces, 4, async (ns) => {
+          const out = await run(ipArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+          parseNamespace(ns.id, splitBatch(out.stdout));
+        });
+        baselines.push(performance.now() - t);
+      }
+      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (nsenter loop ${Math.round(nsenterFloors[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`);
     }
     const read = median(reads);
     const floor = median(floors);
@@ -139,8 +151,15 @@ export default async function bench(): Promise<BenchResult> {
         { name: `readHost (median of ${ROUNDS})`, value: Math.round(read), unit: 'ms' },
         { name: `shell floor (median of ${ROUNDS})`, value: Math.round(floor), unit: 'ms' },
         { name: 'readHost / floor', value: Number(ratio.toFixed(2)), unit: '×', goal: '≤ 1.0×', ok: ratio <= 1.0 },
+        { name: 'readHost / floor, best runs', value: Number((Math.min(...reads) / Math.min(...floors)).toFixed(2)), unit: '×' },
         { name: `nsenter loop (median of ${ROUNDS})`, value: Math.round(nsenterFloor), unit: 'ms' },
         { name: 'readHost / nsenter loop', value: Number((read / nsenterFloor).toFixed(2)), unit: '×' },
+        ...(BASELINE
+          ? [
+              { name: `first reader's way: nsenter per namespace (median)`, value: Math.round(median(baselines)), unit: 'ms' },
+              { name: `first reader's way / floor`, value: Number((median(baselines) / floor).toFixed(2)), unit: '×' },
+            ]
+          : []),
         { name: 'bench links unresolved', value: unresolved, unit: '', goal: '0', ok: unresolved === 0 },
       ],
       notes: [
