@@ -72,6 +72,8 @@ function settingsOf(vf: VfInfo): string[] {
   return out;
 }
 
+const vfs = (n: number) => `${n} VF${n === 1 ? '' : 's'}`;
+
 function range(n: number): string {
   return n === 1 ? 'vf 0' : `vfs 0–${n - 1}`;
 }
@@ -87,7 +89,7 @@ export const planSriovNumVfs: OpPlanner<EditOf<'sriov.numvfs'>> = (e, ctx) => {
   if (st.totalVfs !== null && to > st.totalVfs) {
     ctx.fail(['numVfs'], `${pf.name} supports at most ${st.totalVfs} VFs (its sriov_totalvfs); ${to} is more, which the kernel refuses (ERANGE)`);
   }
-  if (to === from) ctx.fail(['numVfs'], `${pf.name} already has ${from} VF${from === 1 ? '' : 's'}: nothing to change`);
+  if (to === from) ctx.fail(['numVfs'], `${pf.name} already has ${vfs(from)}: nothing to change`);
 
   const write = (n: number) => sysfsWriteArgv(file, String(n));
   if (from > 0) {
@@ -103,23 +105,21 @@ export const planSriovNumVfs: OpPlanner<EditOf<'sriov.numvfs'>> = (e, ctx) => {
       const l = vf && vf !== 'new' && vf.netdevId ? ctx.model.links.find((x) => x.id === vf.netdevId) : undefined;
       return l ? [l] : [];
     });
-    const what = `the existing ${from} VF${from === 1 ? '' : 's'} of ${pf.name} (${range(from)}) and everything set on them${lost.length ? ` — ${lost.join('; ')}` : ''}`;
-    if (to === 0) ctx.warn(`this removes ${what}; undo brings the count back, not those settings`);
-    else
-      ctx.warn(
-        `the kernel changes a non-zero number of VFs only through 0 (EBUSY otherwise), so ${pf.name} goes ${from} → 0 → ${to}: this removes ${what}; the ${to} new VFs start with the driver's defaults, and undo brings the count back, not those settings`,
-      );
+    const what = `the existing ${vfs(from)} of ${pf.name} (${range(from)}) and everything set on them${lost.length ? ` — ${lost.join('; ')}` : ''}`;
+    const after = "VFs made again get whatever the driver gives new VFs (most reset them; netdevsim keeps the old settings), and undo brings the count back, not necessarily those settings";
+    if (to === 0) ctx.warn(`this removes ${what}; ${after}`);
+    else ctx.warn(`the kernel changes a non-zero number of VFs only through 0 (EBUSY otherwise), so ${pf.name} goes ${from} → 0 → ${to}: this removes ${what}; ${after}`);
     if (netdevs.length) {
       const names = netdevs.map((l) => `${l.name} (${l.ns.label})`).join(', ');
       ctx.warn(`the VF netdevs ${names} vanish with their VFs, with their addresses and routes`);
       ctx.guard(pf, `changing the number of VFs of ${pf.name} deletes the VF netdevs ${names}, which may carry this host's or a pod's traffic`);
       for (const l of netdevs) ctx.model.removeLink(l);
     }
-    ctx.step(write(0), write(from), `remove the ${from} VF${from === 1 ? '' : 's'} of ${pf.name} (sriov_numvfs ${from} → 0)`);
+    ctx.step(write(0), write(from), `remove the ${vfs(from)} of ${pf.name} (sriov_numvfs ${from} → 0)`);
   }
   if (to > 0) {
-    if (st.totalVfs === null) ctx.warn(`${pf.name}'s device does not report sriov_totalvfs: the kernel decides whether ${to} VFs are possible`);
-    ctx.step(write(to), write(0), `enable ${to} VF${to === 1 ? '' : 's'} on ${pf.name} (sriov_numvfs 0 → ${to})`);
+    if (st.totalVfs === null) ctx.warn(`${pf.name}'s device does not report sriov_totalvfs: the kernel decides whether ${vfs(to)} are possible`);
+    ctx.step(write(to), write(0), `enable ${vfs(to)} on ${pf.name} (sriov_numvfs 0 → ${to})`);
   }
   st.numVfs = to;
   st.vfs = new Map(Array.from({ length: to }, (_, i) => [i, 'new' as const]));
