@@ -10,7 +10,7 @@ import { RawJson } from './RawJson';
 import { LinkRef, NsRef, type Jump } from './Ref';
 import { RouteTable } from './RouteTable';
 import { Section } from './Section';
-import { VfTable } from './VfTable';
+import { LinkWarnings, SriovSection } from '../sriov/SriovSection';
 
 const mtuText = (l: Link) => {
   if (l.mtu === null) return null;
@@ -55,6 +55,7 @@ export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; 
         <h2>{l.name}</h2>
         <span className="panel-kind">{KIND_LABELS[kc]}{l.mode ? ` · ${l.mode}` : ''}</span>
       </header>
+      <LinkWarnings link={l} />
       <Attrs rows={rows} testId="link-attrs" />
       <Section title="addresses" count={l.addresses.length}>
         <AddressTable addresses={l.addresses} />
@@ -62,19 +63,7 @@ export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; 
       <Section title="routes through it" count={routes.length}>
         <RouteTable routes={routes} ix={ix} jump={jump} compact />
       </Section>
-      {l.sriov && (
-        <Section title="SR-IOV physical function" count={l.sriov.vfs.length}>
-          <Attrs
-            testId="sriov-attrs"
-            rows={[
-              ['total VFs', l.sriov.totalVfs ?? 'not reported'],
-              ['VFs enabled', l.sriov.numVfs],
-              ['device', l.sriov.device && <span className="mono">{l.sriov.device}</span>],
-            ]}
-          />
-          <VfTable vfs={l.sriov.vfs} ix={ix} jump={jump} />
-        </Section>
-      )}
+      <SriovSection link={l} ix={ix} jump={jump} />
       <RawJson title={`info_data (${l.kind})`} value={l.info} />
       <RawJson title={`info_slave_data (${l.slaveKind ?? 'port'})`} value={l.slaveInfo} />
     </div>

@@ -34,7 +34,7 @@ export const KIND_ORDER: Record<KindClass, number> = {
   ipvlan: 8, ipvtap: 8, dummy: 9, tun: 10, other: 11, loopback: 12,
 };
 
-export const EDGE_TYPES = ['parent', 'peer', 'master', 'vf'] as const;
+export const EDGE_TYPES = ['parent', 'peer', 'master', 'vf', 'vfnode'] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];
 
 export const EDGE_LABELS: Record<EdgeType, string> = {
@@ -42,10 +42,11 @@ export const EDGE_LABELS: Record<EdgeType, string> = {
   peer: 'veth peer',
   master: 'port → bridge/bond',
   vf: 'PF → VF netdev',
+  vfnode: 'PF → VF without a netdev',
 };
 
 export const EDGE_COLORS: Record<EdgeType, string> = {
-  parent: '#9aa5b1', peer: '#f0a040', master: '#e5574a', vf: '#4c9aff',
+  parent: '#9aa5b1', peer: '#f0a040', master: '#e5574a', vf: '#4c9aff', vfnode: '#86c5ff',
 };
 
 /** operstate as a small set of display states */

@@ -88,7 +88,7 @@ export function layoutGraph(model: GraphModel): Layout {
   }
   for (const e of model.edges) {
     if (e.type === 'master' && !upOf.has(e.source)) upOf.set(e.source, e.target);
-    if (e.type === 'vf' && !upOf.has(e.target)) upOf.set(e.target, e.source);
+    if ((e.type === 'vf' || e.type === 'vfnode') && !upOf.has(e.target)) upOf.set(e.target, e.source);
   }
 
   // measure every namespace box, with its links' offsets from the box's top-left corner

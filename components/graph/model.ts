@@ -5,6 +5,7 @@ import { kindClassOf, operClass, type EdgeType, type KindClass } from './kinds';
 import { linkMatches, namespaceMatches } from './search';
 import { compareLinks, sortedNamespaces } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';
+import { bareVfs, MAX_VF_NODES, sriovLine, vfMatches, vfNodeId, vfNodeLabel, vfOfNodeId, vfWarnings, warningsByRef } from './sriov';
 
 export interface ViewOptions {
   showLoopback: boolean;
@@ -20,10 +21,10 @@ export interface ViewOptions {
 export const DEFAULT_VIEW: ViewOptions = { showLoopback: false, kinds: null, namespaces: null, search: '', collapsed: [] };
 
 export interface GraphNode {
-  /** `ns:<namespace id>` or `link:<link id>` */
+  /** `ns:<namespace id>`, `link:<link id>`, or `vf:<PF link id>#<index>` for a VF without a netdev */
   id: string;
-  type: 'namespace' | 'link';
-  /** the namespace or link id this node draws */
+  type: 'namespace' | 'link' | 'vf';
+  /** the namespace or link id this node draws (a VF node: its PF's link id) */
   ref: string;
   nsId: string;
   /** compound parent node id (a link's expanded namespace) */
@@ -59,9 +60,12 @@ export interface GraphModel {
 export const nsNodeId = (nsId: string) => `ns:${nsId}`;
 export const linkNodeId = (linkId: string) => `link:${linkId}`;
 
+/** What a node stands for in the details panel: a VF node stands for its PF (whose panel lists the VFs). */
 export function refOfNodeId(id: string): { type: 'namespace' | 'link'; id: string } | null {
   if (id.startsWith('ns:')) return { type: 'namespace', id: id.slice(3) };
   if (id.startsWith('link:')) return { type: 'link', id: id.slice(5) };
+  const vf = vfOfNodeId(id);
+  if (vf) return { type: 'link', id: vf.pfId };
   return null;
 }
 
@@ -81,10 +85,12 @@ export function defaultRouteSummary(routes: Route[]): string | null {
   return d.length ? d.map(routeText).join('; ') : null;
 }
 
-function linkLabel(link: Link): string {
+function linkLabel(link: Link, warned: boolean): string {
   const kind = link.mode ? `${link.kind} ${link.mode}` : link.kind;
   const addrs = link.addresses.filter((a) => a.scope !== 'link').map((a) => a.cidr);
-  const lines = [link.name, link.vf?.index != null ? `${kind} #${link.vf.index}` : kind];
+  const lines = [warned ? `${link.name} ⚠` : link.name, link.vf?.index != null ? `${kind} #${link.vf.index}` : kind];
+  const vfs = sriovLine(link);
+  if (vfs) lines.push(vfs);
   if (addrs.length) lines.push(addrs.length > 2 ? `${addrs.slice(0, 2).join(' ')} +${addrs.length - 2}` : addrs.join(' '));
   return lines.join('\n');
 }
@@ -120,6 +126,9 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
     linksByNs.set(l.nsId, list);
   }
   const linkById = new Map(snap.links.map((l) => [l.id, l]));
+  const linkIds = new Set(linkById.keys());
+  const warned = warningsByRef(snap.warnings);
+  const vfNodes: { pfNode: string; id: string }[] = [];
 
   const nodes: GraphNode[] = [];
   const matches: string[] = [];
@@ -138,6 +147,8 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
     if (ns.root) nsClasses.push('root-ns');
     if (isCollapsed) nsClasses.push('collapsed');
     if (ns.error) nsClasses.push('ns-error');
+    // a collapsed namespace carries the warnings of the links inside it
+    if (warned.has(ns.id) || (isCollapsed && shown.some((l) => warned.has(l.id)))) nsClasses.push('has-warning');
     const nsShownMatch = nsMatch || (isCollapsed && anyLinkMatch);
     if (nsShownMatch) nsClasses.push('match');
     else if (searching && !anyLinkMatch) nsClasses.push('dim');
@@ -158,10 +169,36 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
       const m = linkMatch.get(l.id) === true;
       const classes = ['link', `k-${kc}`, l.up ? 'admin-up' : 'admin-down', `op-${operClass(l.operstate)}`];
       if (l.parentUnresolved) classes.push('unresolved');
+      if (warned.has(l.id)) classes.push('has-warning');
       if (m) classes.push('match');
       else if (searching && !nsMatch) classes.push('dim');
       if (m) matches.push(id);
-      nodes.push(withSig({ id, type: 'link', ref: l.id, nsId: ns.id, parent: nsNode, label: linkLabel(l), kindClass: kc, classes, match: m }, [nsNode]));
+      nodes.push(withSig({ id, type: 'link', ref: l.id, nsId: ns.id, parent: nsNode, label: linkLabel(l, warned.has(l.id)), kindClass: kc, classes, match: m }, [nsNode]));
+      if (l.sriov && (opts.kinds === null || opts.kinds.includes('vf'))) {
+        const bare = bareVfs(l, linkIds);
+        const drawn = bare.length > MAX_VF_NODES ? bare.slice(0, MAX_VF_NODES - 1) : bare;
+        for (const vf of drawn) {
+          const vid = vfNodeId(l.id, vf.index);
+          const vm = searching && vfMatches(opts.search, vf);
+          const vw = vfWarnings(l, vf.index, warned).length > 0;
+          const vc = ['vfnode', 'k-vf', vf.linkState === 'disable' ? 'vf-disabled' : 'vf-enabled'];
+          if (vw) vc.push('has-warning');
+          // highlighted, but the fit goes to the PF (which matches a VF's MAC itself)
+          if (vm) vc.push('match');
+          else if (searching && !nsMatch) vc.push('dim');
+          const label = vw ? vfNodeLabel(vf).replace(/^[^\n]*/, (first) => `${first} ⚠`) : vfNodeLabel(vf);
+          nodes.push(withSig({ id: vid, type: 'vf', ref: l.id, nsId: ns.id, parent: nsNode, label, kindClass: 'vf', classes: vc, match: vm }, [nsNode]));
+          vfNodes.push({ pfNode: id, id: vid });
+        }
+        if (drawn.length < bare.length) {
+          const rest = bare.length - drawn.length;
+          const vid = vfNodeId(l.id, 'more');
+          const vc = ['vfnode', 'k-vf', 'vf-more'];
+          if (searching && !nsMatch) vc.push('dim');
+          nodes.push(withSig({ id: vid, type: 'vf', ref: l.id, nsId: ns.id, parent: nsNode, label: `+${rest} VFs\n(see ${l.name})`, kindClass: 'vf', classes: vc, match: false }, [nsNode]));
+          vfNodes.push({ pfNode: id, id: vid });
+        }
+      }
     }
   }
 
@@ -194,6 +231,12 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
     if (l.masterId) addEdge('master', l.id, l.masterId);
     for (const vf of l.sriov?.vfs ?? []) if (vf.netdevId) addEdge('vf', l.id, vf.netdevId);
     if (l.vf?.pfId) addEdge('vf', l.vf.pfId, l.id);
+  }
+  for (const v of vfNodes) {
+    const id = `vfnode:${v.pfNode}|${v.id}`;
+    const classes = ['edge', 'e-vfnode'];
+    if (dimmed.has(v.pfNode) || dimmed.has(v.id)) classes.push('dim');
+    edges.set(id, { id, type: 'vfnode', source: v.pfNode, target: v.id, count: 1, cross: false, classes, sig: '' });
   }
   const edgeList = [...edges.values()].map((e) => ({ ...e, sig: JSON.stringify([e.classes, e.count]) }));
   return { nodes, edges: edgeList, matches };

@@ -80,6 +80,7 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
   const upOf = new Map<string, string>();
   for (const e of model.edges) if (e.type === 'parent') upOf.set(e.source, e.target);
   for (const e of model.edges) if (e.type === 'master' && !upOf.has(e.source)) upOf.set(e.source, e.target);
+  for (const e of model.edges) if (e.type === 'vfnode' && !upOf.has(e.target)) upOf.set(e.target, e.source);
 
   // new namespaces go on a shelf below everything known
   const shelfLeft = all!.x1;

@@ -25,6 +25,19 @@ export const graphStyle: StyleRule[] = [
   ...Object.entries(OPER_COLORS).map(([k, c]) => ({ selector: `node.op-${k}`, style: { 'border-color': c } })),
   { selector: 'node.admin-down', style: { 'background-opacity': 0.45, 'border-style': 'dashed', color: '#e5e7eb' } },
   { selector: 'node.unresolved', style: { 'outline-width': 2, 'outline-color': '#f85149', 'outline-style': 'dotted' } },
+  // a VF without a netdev: a small node below its PF
+  {
+    selector: 'node.vfnode',
+    style: {
+      shape: 'round-rectangle', width: 92, height: 40, label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': '88px', 'text-valign': 'center',
+      'text-halign': 'center', 'font-size': 9, 'line-height': 1.1, color: '#0b0f14', 'font-family': 'ui-monospace, SFMono-Regular, Menlo, monospace',
+      'border-width': 1.5, 'border-color': KIND_COLORS.pf, 'background-color': KIND_COLORS.vf, 'min-zoomed-font-size': 7,
+    },
+  },
+  { selector: 'node.vf-disabled', style: { 'background-opacity': 0.45, 'border-style': 'dashed' } },
+  { selector: 'node.vf-more', style: { 'background-color': '#2b3a4d', color: '#c9d1d9' } },
+  // something in snapshot.warnings concerns this node
+  { selector: 'node.has-warning', style: { 'underlay-color': '#d29922', 'underlay-padding': 6, 'underlay-opacity': 0.55, 'underlay-shape': 'round-rectangle' } },
   {
     selector: 'node.namespace',
     style: {
@@ -53,6 +66,7 @@ export const graphStyle: StyleRule[] = [
   { selector: 'edge.e-peer', style: { width: 3, 'line-color': EDGE_COLORS.peer, 'target-arrow-shape': 'none' } },
   { selector: 'edge.e-master', style: { 'line-style': 'dashed', 'line-color': EDGE_COLORS.master, 'target-arrow-color': EDGE_COLORS.master } },
   { selector: 'edge.e-vf', style: { 'line-style': 'dotted', width: 2.2, 'line-color': EDGE_COLORS.vf, 'target-arrow-color': EDGE_COLORS.vf } },
+  { selector: 'edge.e-vfnode', style: { 'line-style': 'dotted', width: 1.4, 'line-color': EDGE_COLORS.vfnode, 'target-arrow-shape': 'none' } },
   // between namespaces: a gentle arc, so the line does not run through the nodes of a row
   { selector: 'edge.cross', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': 50, 'control-point-weights': 0.5 } },
   { selector: '.dim', style: { opacity: 0.18 } },
