@@ -1,21 +1,25 @@
 'use client';
 // What happened when a plan ran: success, or the failed command with the kernel's words verbatim and
 // the earlier steps that were rolled back (newest first).
+import { useEffect, useRef } from 'react';
 import { argvToShell } from '@/server/edits/shell';
 import type { Applied } from './api';
 
 export function OutcomeView({ result, verb = 'Applied' }: { result: Applied; verb?: string }) {
+  const box = useRef<HTMLElement>(null);
+  // a long plan pushes the outcome below the fold: bring it into view
+  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [result]);
   const total = result.plan.steps.length;
   if (result.ok) {
     return (
-      <section className="ed-outcome ok" data-testid="outcome" data-ok="true">
+      <section ref={box} className="ed-outcome ok" data-testid="outcome" data-ok="true">
         <h3>{verb}: {result.applied.length} of {total} command{total === 1 ? '' : 's'} ran without error.</h3>
         <p className="muted">The graph and tables change when the kernel reports it (live feed), not before.</p>
       </section>
     );
   }
   return (
-    <section className="ed-outcome bad" data-testid="outcome" data-ok="false">
+    <section ref={box} className="ed-outcome bad" data-testid="outcome" data-ok="false">
       <h3>Step {result.failedStep} of {total} failed — nothing was left half-done</h3>
       <div className="ed-failed">
         <code className="ed-argv" data-testid="failed-argv">{argvToShell(result.failed.argv)}</code>

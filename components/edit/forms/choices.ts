@@ -7,7 +7,7 @@ import { nsRef } from '../values';
 import type { HostView } from './types';
 
 export function nsLabel(ns: Namespace): string {
-  return ns.root ? `${ns.label} (host)` : ns.label;
+  return ns.root && !/\bhost\b/.test(ns.label) ? `${ns.label} (host)` : ns.label;
 }
 
 export function nsChoices(host: HostView, opts: { first?: Choice; named?: boolean } = {}): Choice[] {
