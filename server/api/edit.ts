@@ -13,6 +13,8 @@ import { ApplyInput, AuditInput, describeOps } from '../edits/schema';
 import { EditSession, GuardError, NothingToUndoError, type CallContext } from '../edits/apply';
 import { PlanError } from '../edits/plan';
 import { readAudit } from '../edits/audit';
+import { namespaceRefs } from '../edits/read';
+import { hostWatcher } from '../host/watch';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
 export const editSession = new EditSession();
@@ -46,14 +48,19 @@ export const editRouter = router({
   applyEdits: publicProcedure.input(ApplyInput).mutation(async ({ ctx, input }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
     try {
-      return await editSession.apply(callContext(ctx), input);
+      const r = await editSession.apply(callContext(ctx), input);
+      // some changes raise no netlink event (VFs of a PF that is down, sysfs writes): look again anyway
+      if (!r.dryRun) hostWatcher(ctx.run).reread(namespaceRefs(input.edits));
+      return r;
     } catch (e) {
       throw toTrpcError(e);
     }
   }),
   undo: mutationProcedure.mutation(async ({ ctx }) => {
     try {
-      return await editSession.undo(callContext(ctx));
+      const r = await editSession.undo(callContext(ctx));
+      hostWatcher(ctx.run).reread(null);
+      return r;
     } catch (e) {
       throw toTrpcError(e);
     }

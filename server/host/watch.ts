@@ -426,6 +426,17 @@ export class HostWatcher {
     }
   }
 
+  /**
+   * Re-read these namespaces (ids or names; null = all) as if they had sent an event, for changes the
+   * kernel makes without one: VF settings of a PF that is down, sysfs writes (sriov_numvfs). The host's
+   * namespace is always included. A no-op while nobody watches.
+   */
+  reread(refs: Iterable<string> | null): void {
+    if (refs === null) return this.fullReread();
+    const want = new Set(refs);
+    for (const n of this.namespaces) if (n.root || want.has(n.id) || (n.name !== null && want.has(n.name))) this.mark(n.id);
+  }
+
   private fullReread(): void {
     this.rediscoverWanted = true;
     for (const n of this.namespaces) this.dirty.add(n.id);
