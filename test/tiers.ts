@@ -2,6 +2,9 @@
 // under CI=true a missing tier is a failure, not a skip.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 export interface Tier {
   ok: boolean;
@@ -12,7 +15,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const which = (bin: string) =>
   (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)));
 
-export const LABVM_DIR = process.env.LINKSCAPE_LABVM_DIR ?? path.resolve(__dirname, '../../shared/lab-vm');
+export const LABVM_DIR = process.env.LINKSCAPE_LABVM_DIR ?? path.resolve(here, '../../shared/lab-vm');
 export const CHROMIUM = process.env.LINKSCAPE_CHROMIUM ?? '/usr/bin/chromium';
 
 export const kernelTier: Tier = !isRoot
