@@ -28,6 +28,8 @@ export interface HostState {
 }
 
 const MAX_ACTIVITY = 50;
+/** under a burst of changes, redraw at most this often (a single change still shows at once) */
+const MIN_FLUSH_MS = 150;
 
 export function useHost(): HostState {
   const [snapshot, setSnapshot] = useState<HostSnapshot | null>(null);
@@ -44,11 +46,38 @@ export function useHost(): HostState {
     setVersion((v) => v + 1);
   }, []);
 
-  const apply = useCallback((d: HostDiff) => {
-    setSnapshot((s) => (s ? applyDiff(s, d) : s));
-    if (d.activity.length) setActivity((a) => [...[...d.activity].reverse(), ...a].slice(0, MAX_ACTIVITY));
+  // diffs wait here until the next flush, so a burst of 200 changes is a few redraws, not 200
+  const pending = useRef<HostDiff[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastFlush = useRef(0);
+
+  const flush = useCallback(() => {
+    timer.current = null;
+    lastFlush.current = performance.now();
+    const diffs = pending.current;
+    pending.current = [];
+    if (!diffs.length) return;
+    setSnapshot((s) => (s ? diffs.reduce(applyDiff, s) : s));
+    const news = diffs.flatMap((d) => d.activity);
+    if (news.length) setActivity((a) => [...news.reverse(), ...a].slice(0, MAX_ACTIVITY));
     setVersion((v) => v + 1);
   }, []);
+
+  const apply = useCallback(
+    (d: HostDiff) => {
+      pending.current.push(d);
+      if (timer.current) return;
+      timer.current = setTimeout(flush, Math.max(0, lastFlush.current + MIN_FLUSH_MS - performance.now()));
+    },
+    [flush],
+  );
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const refresh = useCallback(async () => {
     const mine = ++inFlight.current;
@@ -76,6 +105,7 @@ export function useHost(): HostState {
       onData: ({ data }) => {
         if (data.type === 'snapshot') {
           got = true;
+          pending.current = []; // the feed starts over: older diffs are in this snapshot
           ++inFlight.current; // a slower host.snapshot answer must not overwrite this
           setLoading(false);
           replace(data.snapshot);
