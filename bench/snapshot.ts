@@ -29,7 +29,7 @@ export interface BenchResult {
 }
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** also time the first reader's way (one nsenter + ip per namespace, 4 at a time) in the same rounds */
 const BASELINE = process.env.BENCH_BASELINE === '1';
 const log = (s: string) => process.stderr.write(`[snapshot] ${s}\n`);

@@ -70,7 +70,7 @@ export async function readNamedInBulk(run: Runner, named: Namespace[], timeoutMs
   const out = new Map<string, ParsedNamespace>();
   let stdout: string;
   try {
-    stdout = (await run(['ip', '-all', 'netns', 'exec', 'ip', '-j', '-d', '-force', '-batch', batchFile()], { timeoutMs: timeoutMs + 100 * named.length })).stdout;
+    stdout = (await run(['ip', '-all', 'netns', 'exec', 'ip', '-j', '-d', '-force', '-batch', batchFile()], { timeoutMs: timeoutMs + 250 * named.length })).stdout;
   } catch (e) {
     if (!(e instanceof CommandError)) return out;
     stdout = e.stdout; // keep every namespace that was read completely
