@@ -101,7 +101,29 @@ export function isEmptyDiff(d: HostDiff, prev: HostSnapshot): boolean {
   );
 }
 
-export function computeDiff(prev: HostSnapshot, next: HostSnapshot): HostDiff {
+/**
+ * What the caller knows about `next`: namespaces whose parse is the very one `prev` was built from.
+ * Their links can then differ only in what cross-namespace resolution sets, so only that is compared
+ * (the watcher's hint; it makes a diff cost O(changed namespaces), not O(host)).
+ */
+export interface DiffHint {
+  sameParse?: ReadonlySet<string>;
+}
+
+/** The fields resolveHost and enrichSriov set on a parsed link; everything else comes from the parse. */
+export const RESOLVED_LINK_FIELDS = ['kind', 'parentId', 'parentUnresolved', 'peerId', 'masterId', 'vf', 'sriov'] as const;
+
+function linkUnchanged(a: Link | undefined, b: Link, hint: DiffHint | undefined): boolean {
+  if (!a) return false;
+  if (a === b) return true;
+  if (hint?.sameParse?.has(b.nsId) && a.nsId === b.nsId) {
+    for (const f of RESOLVED_LINK_FIELDS) if (!deepEqual(a[f], b[f])) return false;
+    return true;
+  }
+  return deepEqual(a, b);
+}
+
+export function computeDiff(prev: HostSnapshot, next: HostSnapshot, hint?: DiffHint): HostDiff {
   const prevNs = new Map(prev.namespaces.map((n) => [n.id, n]));
   const nextNs = new Map(next.namespaces.map((n) => [n.id, n]));
   const prevLinks = new Map(prev.links.map((l) => [l.id, l]));
@@ -113,7 +135,7 @@ export function computeDiff(prev: HostSnapshot, next: HostSnapshot): HostDiff {
       remove: prev.namespaces.filter((n) => !nextNs.has(n.id)).map((n) => n.id),
     },
     links: {
-      upsert: next.links.filter((l) => !deepEqual(prevLinks.get(l.id), l)),
+      upsert: next.links.filter((l) => !linkUnchanged(prevLinks.get(l.id), l, hint)),
       remove: prev.links.filter((l) => !nextLinks.has(l.id)).map((l) => l.id),
     },
     routes: { nsIds: [], upsert: [] },

@@ -103,6 +103,8 @@ export class HostWatcher {
   private namespaces: Namespace[] = [];
   private discoveryHidden: string[] = [];
   private parsed = new Map<string, ParsedNamespace>();
+  /** the parses the current snapshot was assembled from */
+  private parsedFor = new Map<string, ParsedNamespace>();
   private errors = new Map<string, string>();
   private snapshot: HostSnapshot | null = null;
   /** nsid (as the root namespace numbers them) → namespace id: routes `[nsid N]` events */
@@ -326,6 +328,7 @@ export class HostWatcher {
     this.firstMarkAt = 0;
     this.namespaces = [];
     this.parsed.clear();
+    this.parsedFor.clear();
     this.errors.clear();
     this.retryDelay.clear();
     this.snapshot = null;
@@ -491,6 +494,8 @@ export class HostWatcher {
     const cpu0 = process.cpuUsage();
     let changed = false;
     const vanished = new Set<string>();
+    /** namespaces whose parse was replaced or dropped in this flush */
+    const reread = new Set<string>();
     for (let round = 0; round < 3; round++) {
       if (rediscover) {
         changed = (await this.rediscover(dirty)) || changed;
@@ -504,6 +509,7 @@ export class HostWatcher {
       const reads = await readNamespaces(this.o.run, toRead, { timeoutMs: this.o.readTimeoutMs, concurrency: this.o.readConcurrency });
       if (gen !== this.generation) return;
       this.stats.namespaceReads += toRead.length;
+      for (const n of toRead) reread.add(n.id);
       changed = true;
       for (const [id, p] of reads.parsed) {
         this.parsed.set(id, p);
@@ -531,22 +537,25 @@ export class HostWatcher {
       this.namespaces = this.namespaces.filter((n) => !vanished.has(n.id) || this.parsed.has(n.id));
       changed ||= this.namespaces.length !== before;
     }
-    if (changed) await this.publishNext(gen);
+    if (changed) await this.publishNext(gen, reread);
     const cpu = process.cpuUsage(cpu0);
     this.stats.flushes++;
     this.stats.flushCpuMicros += cpu.user + cpu.system;
     this.stats.lastFlushMs = Date.now() - t0;
   }
 
-  private async publishNext(gen: number): Promise<void> {
+  private async publishNext(gen: number, reread: ReadonlySet<string>): Promise<void> {
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
+    // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
+    const sameParse = new Set(present.filter((n) => !reread.has(n.id) && this.parsed.has(n.id) && this.parsedFor.get(n.id) === this.parsed.get(n.id)).map((n) => n.id));
     const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot);
     if (gen !== this.generation) return;
     this.rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
     const prev = this.snapshot;
     this.snapshot = snapshot;
+    this.parsedFor = new Map(this.parsed);
     if (prev) {
-      const diff = computeDiff(prev, snapshot);
+      const diff = computeDiff(prev, snapshot, { sameParse });
       if (!isEmptyDiff(diff, prev)) this.publish({ type: 'diff', diff });
     }
     this.updateNsMonitors();

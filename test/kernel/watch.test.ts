@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { kernelTier } from '../tiers';
 import { Lab, inodeOf } from './lab';
 import { HostWatcher, type WatchItem } from '../../server/host/watch';
-import { applyDiff } from '../../server/host/diff';
+import { applyDiff, deepEqual } from '../../server/host/diff';
 import { readHost } from '../../server/host/read';
 import { run } from '../../server/ip/run';
 import type { HostSnapshot, Link } from '../../server/host/types';
@@ -46,7 +46,7 @@ class Subscriber {
   }
 
   /** Wait until pred holds for the applied state; returns how long it took (ms). */
-  async waitFor(what: string, pred: (s: HostSnapshot) => boolean, timeoutMs = 4000): Promise<number> {
+  async waitFor(what: string, pred: (s: HostSnapshot) => boolean, timeoutMs = 15_000): Promise<number> {
     const t0 = performance.now();
     while (performance.now() - t0 < timeoutMs) {
       if (this.error) throw this.error;
@@ -174,13 +174,13 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     const pid = await lab.unnamed();
     const id = await inodeOf(`/proc/${pid}/ns/net`);
     // no directory announces it and it has no nsid: the /proc re-scan (rescanMs) finds it
-    await sub.waitFor('unnamed namespace added', (s) => s.namespaces.some((n) => n.id === id && n.pids.includes(pid)), 5000);
-    await sub.waitFor('its own monitor', () => !!w.monitorPids().namespaces[id], 3000);
+    await sub.waitFor('unnamed namespace added', (s) => s.namespaces.some((n) => n.id === id && n.pids.includes(pid)), 20_000);
+    await sub.waitFor('its own monitor', () => !!w.monitorPids().namespaces[id], 20_000);
     await execa('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'add', 'u0', 'type', 'veth', 'peer', 'name', 'u1']);
     latencies.push(await sub.waitFor('a link in it', (s) => !!linkIn(s, id, 'u0')));
     process.kill(pid, 'SIGKILL');
     // our monitor must not keep it alive: it is gone for the user, and the monitor goes with it
-    await sub.waitFor('unnamed namespace gone', (s) => !s.namespaces.some((n) => n.id === id), 5000);
+    await sub.waitFor('unnamed namespace gone', (s) => !s.namespaces.some((n) => n.id === id), 20_000);
     expect(w.monitorPids().namespaces[id]).toBeUndefined();
   });
 
@@ -199,31 +199,47 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     await w.idle();
     // coalesced: far fewer re-reads than events
     expect(w.stats.namespaceReads - readsBefore).toBeLessThan(40);
+    // Converged: equal to a fresh read (retried: under load the monitor's last lines may still be in flight)
     const mine = new Set([namedId, unnamedId]);
-    const fresh = await readHost(run);
-    expect(normal(sub.state as HostSnapshot, mine)).toEqual(normal(fresh, mine));
-    // the whole host too, once quiet (other people's namespaces may be changing meanwhile: retry a little)
-    let last: unknown = null;
-    for (let i = 0; i < 8; i++) {
+    let fresh = normal(await readHost(run), mine);
+    for (let i = 0; i < 5 && !deepEqual(normal(sub.state as HostSnapshot, mine), fresh); i++) {
+      await sleep(1000);
       await w.idle();
-      await sleep(300);
-      const again = await readHost(run);
-      if (JSON.stringify(normal(sub.state as HostSnapshot)) === JSON.stringify(normal(again))) {
-        last = null;
-        break;
-      }
-      last = [normal(sub.state as HostSnapshot), normal(again)];
+      fresh = normal(await readHost(run), mine);
     }
-    if (last) expect((last as unknown[])[0]).toEqual((last as unknown[])[1]);
-  });
+    expect(normal(sub.state as HostSnapshot, mine)).toEqual(fresh);
+    // The whole host too, when it holds still long enough to compare: other people's tests and benches
+    // may be changing their namespaces meanwhile (then two fresh reads disagree with each other too).
+    let compared = false;
+    let busy = false;
+    for (let i = 0; i < 3 && !compared; i++) {
+      await w.idle();
+      const f1 = normal(await readHost(run));
+      await w.idle();
+      if (deepEqual(normal(sub.state as HostSnapshot), f1)) compared = true;
+      else {
+        const f2 = normal(await readHost(run));
+        if (!deepEqual(f1, f2)) {
+          busy = true;
+          continue;
+        }
+        await w.idle();
+        await sleep(500);
+        busy = false;
+        expect(normal(sub.state as HostSnapshot)).toEqual(f2);
+        compared = true;
+      }
+    }
+    if (!compared) console.log(`whole-host comparison skipped: the host kept changing under other people's work (busy=${busy})`);
+  }, 300_000);
 
   it('survives the root monitor being killed, and converges', async () => {
     const before = w.monitorPids().root as number;
     process.kill(before, 'SIGKILL');
     // a change while it is down is found by the full re-read that follows its restart
     await lab.ip(named, 'link', 'add', 'k0', 'type', 'veth', 'peer', 'name', 'k1');
-    await sub.waitFor('k0 seen after the restart', (s) => !!linkIn(s, namedId, 'k0'), 6000);
-    await sub.waitFor('a new root monitor', () => !!w.monitorPids().root && w.monitorPids().root !== before, 3000);
+    await sub.waitFor('k0 seen after the restart', (s) => !!linkIn(s, namedId, 'k0'), 20_000);
+    await sub.waitFor('a new root monitor', () => !!w.monitorPids().root && w.monitorPids().root !== before, 20_000);
     await lab.ip(named, 'link', 'set', 'k0', 'mtu', '4000');
     latencies.push(await sub.waitFor('events heard by the new monitor', (s) => linkIn(s, namedId, 'k0')?.mtu === 4000));
     expect(logs.some((l) => l.includes(`pid ${before}`))).toBe(true);
@@ -232,7 +248,7 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
   it('survives a per-namespace monitor being killed', async () => {
     const before = w.monitorPids().namespaces[unnamedId] as number;
     process.kill(before, 'SIGKILL');
-    await sub.waitFor('a new monitor for it', () => !!w.monitorPids().namespaces[unnamedId] && w.monitorPids().namespaces[unnamedId] !== before, 4000);
+    await sub.waitFor('a new monitor for it', () => !!w.monitorPids().namespaces[unnamedId] && w.monitorPids().namespaces[unnamedId] !== before, 20_000);
     await inUnnamed('link', 'add', 'k2', 'type', 'veth', 'peer', 'name', 'k3');
     latencies.push(await sub.waitFor('k2 seen', (s) => !!linkIn(s, unnamedId, 'k2')));
   });
@@ -245,13 +261,13 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     await sub.waitFor('r0', (s) => !!linkIn(s, namedId, 'r0'));
     await w.idle();
     const resumed = new Subscriber(w, lastId, stateThen);
-    await resumed.waitFor('r0 in the resumed state', (s) => !!linkIn(s, namedId, 'r0'), 2000);
+    await resumed.waitFor('r0 in the resumed state', (s) => !!linkIn(s, namedId, 'r0'), 20_000);
     expect(resumed.snapshots).toBe(0);
     expect(resumed.items.every((i) => i.event.type === 'diff' && Number(i.id.split('-').pop()) > seqBefore)).toBe(true);
     expect(resumed.items.at(-1)?.id).toBe(sub.items.at(-1)?.id);
     expect(normal(resumed.state as HostSnapshot)).toEqual(normal(sub.state as HostSnapshot));
     const stale = new Subscriber(w, 'someotherepoch-3');
-    await stale.waitFor('a snapshot for an unknown id', () => stale.snapshots === 1, 2000);
+    await stale.waitFor('a snapshot for an unknown id', () => stale.snapshots === 1, 20_000);
     await resumed.close();
     await stale.close();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDiff, canonicalize, computeDiff, deepEqual, isEmptyDiff } from '../../server/host/diff';
+import { applyDiff, canonicalize, computeDiff, deepEqual, isEmptyDiff, RESOLVED_LINK_FIELDS } from '../../server/host/diff';
 import type { Address, HostSnapshot, Link, Namespace, Route } from '../../server/host/types';
 
 const ns = (id: string, over: Partial<Namespace> = {}): Namespace => ({
@@ -247,5 +247,51 @@ describe('applyDiff(a, computeDiff(a, b)) = b', () => {
 
   it('a diff against itself is empty', () => {
     fc.assert(fc.property(arbSnapshot, (a) => isEmptyDiff(computeDiff(a, a), a)), { numRuns: 100 });
+  });
+});
+
+describe('the sameParse hint (what the watcher knows)', () => {
+  // b is a after: some namespaces re-read (their links change freely), the others untouched except for
+  // what resolution sets. With the untouched ones as the hint, the diff must be the same as without it.
+  const arbCase = arbSnapshot.chain((a) =>
+    fc.record({
+      a: fc.constant(a),
+      reread: fc.subarray(a.namespaces.map((n) => n.id)),
+      edits: fc.array(
+        fc.record({
+          i: fc.nat(),
+          field: fc.constantFrom(...RESOLVED_LINK_FIELDS),
+          full: fc.boolean(),
+          mtu: fc.constantFrom(1280, 9001),
+        }),
+        { maxLength: 6 },
+      ),
+    }),
+  );
+  it('gives the same diff as a full comparison', () => {
+    fc.assert(
+      fc.property(arbCase, ({ a, reread, edits }) => {
+        const links = a.links.map((l) => ({ ...l }));
+        for (const e of edits) {
+          if (!links.length) break;
+          const l = links[e.i % links.length];
+          if (reread.includes(l.nsId) && e.full) l.mtu = e.mtu; // a parse change: only where re-read
+          else if (e.field === 'kind') l.kind = l.kind === 'vf' ? 'physical' : 'vf';
+          else if (e.field === 'parentUnresolved') l.parentUnresolved = !l.parentUnresolved;
+          else if (e.field === 'vf') l.vf = l.vf ? null : { pfId: '100/2', pfName: 'eth0', index: 1 };
+          else if (e.field === 'sriov') l.sriov = l.sriov ? null : { totalVfs: 4, numVfs: 1, vfs: [], device: null };
+          else l[e.field] = l[e.field] ? null : '100/9';
+        }
+        const b = { ...a, takenAt: '2025-01-01T00:00:09.000Z', links };
+        const sameParse = new Set(a.namespaces.map((n) => n.id).filter((id) => !reread.includes(id)));
+        expect(computeDiff(a, b, { sameParse })).toEqual(computeDiff(a, b));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('is what makes a parse change in an untouched namespace invisible (so it must be truthful)', () => {
+    const b = at(snap(base.namespaces, [base.links[0], { ...base.links[1], mtu: 9000 }], base.routes));
+    expect(computeDiff(base, b).links.upsert).toHaveLength(1);
+    expect(computeDiff(base, b, { sameParse: new Set(['201']) }).links.upsert).toHaveLength(0);
   });
 });
