@@ -2,8 +2,7 @@
 // enters each /var/run/netns entry in turn (fork + setns + exec, what a shell loop of `ip -n` does)
 // and prints "\nnetns: NAME\n" before each one's documents. With hundreds of namespaces the cost is
 // spawning, and one spawn from node is far cheaper than one per namespace.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandError, type Runner } from '../ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
@@ -19,14 +18,34 @@ export function inIpNetnsDir(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'p
   return !ns.root && ns.source === 'named' && !!ns.name && ns.path === `${IP_NETNS_DIR}/${ns.name}`;
 }
 
+/** root-only place for the batch file: nothing to clean up, and no other user can swap it */
+export const BULK_RUN_DIR = '/run/linkscape';
+const BATCH = NAMESPACE_BATCH.join('\n') + '\n';
 let batchFilePath: string | null = null;
-/** The batch as a file: every child of `-all netns exec` shares one stdin, so `-batch -` cannot work. */
+
+/**
+ * The batch as a file: every child of `-all netns exec` shares one stdin, so `-batch -` cannot work.
+ * It lives in a root-owned 0700 directory under /run, checked before use, written once per boot.
+ */
 function batchFile(): string {
   if (batchFilePath) return batchFilePath;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-')); // 0700, root's
-  const file = path.join(dir, 'namespace.batch');
-  writeFileSync(file, NAMESPACE_BATCH.join('\n') + '\n', { mode: 0o600 });
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(BULK_RUN_DIR, { recursive: true, mode: 0o700 });
+  const st = lstatSync(BULK_RUN_DIR);
+  if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
+    throw new Error(`${BULK_RUN_DIR} is not a private directory of this user`);
+  }
+  const file = path.join(BULK_RUN_DIR, 'namespace.batch');
+  let current: string | null = null;
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    /* first use */
+  }
+  if (current !== BATCH) {
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, BATCH, { mode: 0o600 });
+    renameSync(tmp, file);
+  }
   batchFilePath = file;
   return file;
 }
@@ -68,6 +87,8 @@ export function worthBulk(wanted: number, dir: string = IP_NETNS_DIR): boolean {
  */
 export async function readNamedInBulk(run: Runner, named: Namespace[], timeoutMs = 10_000): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();
+  // without root no namespace can be entered: each is read alone, which says why
+  if (process.getuid?.() !== 0) return out;
   let stdout: string;
   try {
     stdout = (await run(['ip', '-all', 'netns', 'exec', 'ip', '-j', '-d', '-force', '-batch', batchFile()], { timeoutMs: timeoutMs + 250 * named.length })).stdout;
