@@ -24,7 +24,9 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
     setError(null);
     trpc.edit.audit.query({ limit: 500 }).then((e) => setEntries([...e].reverse()), (e) => setError(callError(e)));
   };
-  useEffect(load, []);
+  useEffect(() => {
+    load();
+  }, []);
 
   const shown = (entries ?? []).filter((e) => previews || !e.dryRun);
   return (

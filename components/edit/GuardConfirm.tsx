@@ -14,7 +14,9 @@ interface Props {
 export function GuardConfirm({ reasons, names, onChange }: Props) {
   const [typed, setTyped] = useState<Record<string, string>>({});
   const ok = names.every((n) => typed[n] === n);
-  useEffect(() => onChange(ok), [ok, onChange]);
+  useEffect(() => {
+    onChange(ok);
+  }, [ok, onChange]);
   return (
     <section className="ed-guard" data-testid="guard">
       <h3>Lock-out guard: this can cut the host off</h3>

@@ -8,7 +8,9 @@ import type { Applied } from './api';
 export function OutcomeView({ result, verb = 'Applied' }: { result: Applied; verb?: string }) {
   const box = useRef<HTMLElement>(null);
   // a long plan pushes the outcome below the fold: bring it into view
-  useEffect(() => box.current?.scrollIntoView({ block: 'nearest' }), [result]);
+  useEffect(() => {
+    void box.current?.scrollIntoView({ block: 'nearest' }); // newer browsers return a Promise: never hand it to React as a cleanup
+  }, [result]);
   const total = result.plan.steps.length;
   if (result.ok) {
     return (

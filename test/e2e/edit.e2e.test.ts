@@ -4,7 +4,7 @@
 // `ip -j` is asked at every step. Also: a bad name shows the field's error and creates nothing; a
 // kernel failure mid-plan shows the kernel's words and the rollback; read-only mode with a token.
 // Nothing here touches the root namespace: the macvlan's parent is a veth end inside a lab namespace.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +22,17 @@ interface IpLink {
   linkinfo?: { info_kind: string; info_data?: { mode?: string } };
 }
 
+// the servers started here write their audit log to a temporary file, never the system's
+let auditDir = '';
+beforeAll(() => {
+  auditDir = mkdtempSync(path.join(os.tmpdir(), 'ls-edit-e2e-'));
+  process.env.LINKSCAPE_AUDIT_LOG = path.join(auditDir, 'audit.jsonl'); // inherited by the servers
+});
+afterAll(() => {
+  delete process.env.LINKSCAPE_AUDIT_LOG;
+  if (auditDir) rmSync(auditDir, { recursive: true, force: true });
+});
+
 describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
   const lab = new Lab('w');
   const P = lab.prefix;
@@ -29,7 +40,6 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
   let nsB = '';
   let idA = '';
   let vaId = '';
-  let auditDir = '';
   let server: Served;
   let browser: Browser;
   let ui: EditPage;
@@ -48,26 +58,29 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await lab.ip(nsB, 'link', 'set', 'vb', 'up');
     idA = await inodeOf(`/run/netns/${nsA}`);
     vaId = `${idA}/${(await kernelLinks(nsA)).get('va')!.ifindex}`;
-    auditDir = mkdtempSync(path.join(os.tmpdir(), 'ls-edit-e2e-'));
-    process.env.LINKSCAPE_AUDIT_LOG = path.join(auditDir, 'audit.jsonl'); // inherited by the server
     server = await startServer();
     browser = await launchBrowser({ width: 1400, height: 1000 });
     const page = await browser.context.newPage();
-    page.on('pageerror', (e) => console.error('[page error]', e.message));
+    page.on('pageerror', (e) => console.error('[page error]', e.stack ?? e.message));
     ui = new EditPage(page);
     await ui.open(server.url);
     await ui.waitForGraph();
     await ui.waitForNode(`link:${vaId}`);
-    await ui.search(nsA);
-    await ui.page.waitForTimeout(600); // the view glides to the match
+    await ui.onlyNamespaces(P); // the host may hold hundreds of namespaces; the lab's two are what this is about
   }, 20 * 60_000);
+
+  // a failed step leaves a picture of the page behind, for whoever reads the failure
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !ui) return;
+    const file = path.join(os.tmpdir(), `linkscape-edit-fail-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}.png`);
+    await ui.page.screenshot({ path: file }).catch(() => undefined);
+    console.error(`[edit e2e] screenshot of the failure: ${file}`);
+  });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
     await lab.cleanup();
-    delete process.env.LINKSCAPE_AUDIT_LOG;
-    if (auditDir) rmSync(auditDir, { recursive: true, force: true });
   });
 
   it('creates a macvlan bridge child of the veth end by clicking: preview shows the exact argv, apply, it appears live', async () => {
@@ -283,9 +296,8 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
     await expect(ui.page.getByTestId('undo-last').count()).resolves.toBe(0);
     await ui.waitForGraph();
     await ui.waitForNode(`ns:${idA}`);
-    await ui.search(nsA);
+    await ui.onlyNamespaces(lab.prefix);
     await ui.page.getByTestId('collapse-all').click(); // a namespace's own node, not a link drawn inside it
-    await ui.page.waitForTimeout(600);
     await ui.rightClickNode(`ns:${idA}`);
     const menu = ui.page.getByTestId('node-menu');
     await expect(menu.getAttribute('data-node')).resolves.toBe(`ns:${idA}`);
@@ -306,9 +318,8 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
     await ui.open(server.url);
     await ui.waitForGraph();
     await ui.waitForNode(`ns:${idA}`);
-    await ui.search(nsA);
+    await ui.onlyNamespaces(lab.prefix);
     await ui.page.getByTestId('collapse-all').click(); // a namespace's own node, not a link drawn inside it
-    await ui.page.waitForTimeout(600);
     await ui.rightClickNode(`ns:${idA}`);
     await ui.page.getByTestId('node-menu').getByTestId('action-ping').click();
     const panel = ui.page.getByTestId('ping-panel');

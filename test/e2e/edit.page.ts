@@ -8,14 +8,39 @@ export class EditPage extends DashboardPage {
     return this.page.getByTestId('edit-dialog');
   }
 
+  /** draw only the namespaces whose label contains `text` (the toolbar's namespace filter) */
+  async onlyNamespaces(text: string) {
+    const filter = this.page.getByTestId('ns-filter');
+    await filter.locator('summary').click();
+    await filter.locator('input[type=search]').fill(text);
+    await filter.getByRole('button', { name: 'only shown' }).click();
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** where a node is drawn, in page pixels, once it has stopped moving (the view glides and refits) */
+  async nodePoint(id: string): Promise<{ x: number; y: number }> {
+    let last: { x: number; y: number } | null = null;
+    for (let i = 0; i < 100; i++) {
+      const box = await this.page.getByTestId('graph').boundingBox();
+      const p = await this.page.evaluate((nodeId) => window.__linkscape?.renderedPosition(nodeId) ?? null, id);
+      const now = box && p ? { x: box.x + p.x, y: box.y + p.y } : null;
+      if (now && last && Math.abs(now.x - last.x) < 0.5 && Math.abs(now.y - last.y) < 0.5) return now;
+      last = now;
+      await this.page.waitForTimeout(150);
+    }
+    throw new Error(`node ${id} is not drawn, or never stops moving`);
+  }
+
+  override async clickNode(id: string) {
+    const p = await this.nodePoint(id);
+    await this.page.mouse.click(p.x, p.y);
+  }
+
   /** right-click a graph node where it is drawn; the node menu opens */
   async rightClickNode(id: string) {
-    const graph = this.page.getByTestId('graph');
-    const box = await graph.boundingBox();
-    const p = await this.page.evaluate((nodeId) => window.__linkscape!.renderedPosition(nodeId), id);
-    if (!box || !p) throw new Error(`node ${id} is not drawn`);
-    await this.page.mouse.click(box.x + p.x, box.y + p.y, { button: 'right' });
-    await this.page.getByTestId('node-menu').waitFor();
+    const p = await this.nodePoint(id);
+    await this.page.mouse.click(p.x, p.y, { button: 'right' });
+    await this.page.getByTestId('node-menu').waitFor({ timeout: 10_000 });
   }
 
   async menuAction(key: string) {
@@ -61,7 +86,7 @@ export class EditPage extends DashboardPage {
   }
 
   /** wait until the graph has (or no longer has) a node, as the live feed delivers it */
-  async waitForNode(id: string, present = true, timeout = 20_000) {
+  override async waitForNode(id: string, present = true, timeout = 20_000) {
     await this.page.waitForFunction(
       ([nodeId, want]) => (window.__linkscape?.nodeIds().includes(nodeId as string) ?? false) === want,
       [id, present] as const,
