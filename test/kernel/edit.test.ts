@@ -1,6 +1,6 @@
 // Kernel tier: edits applied to real namespaces through the tRPC router (createCaller), checked with `ip -j`.
-// Everything lives in namespaces named with this run's prefix; the one host-namespace link (in the
-// rollback test) carries the prefix too. All of it is removed in afterAll, also on failure.
+// Everything lives in namespaces named with this run's prefix (nothing is made in the host's namespace;
+// ourHostLinks() checks that stays so). All of it is removed in afterAll, also on failure.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -126,7 +126,7 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
         { op: 'netns.add', name: NS.x },
         { op: 'link.set', ns: L, dev: 'l0', mtu: 1400 },
         { op: 'addr.add', ns: L, dev: 'l0', cidr: '10.214.0.9/24' },
-        { op: 'link.add', kind: 'veth', name: HOST_LINK, peer: { name: 'rx', netns: NS.x } },
+        { op: 'link.add', kind: 'veth', ns: L, name: HOST_LINK, peer: { name: 'rx', netns: NS.x } },
         { op: 'link.add', kind: 'vxlan', ns: L, name: 'vx2', vni: 77, dstport: 4789 },
         { op: 'link.set', ns: L, dev: 'l0', up: true },
       ],
