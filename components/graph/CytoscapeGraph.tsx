@@ -3,7 +3,7 @@
 // and on every new model patches the drawing in place: nodes that stay keep their place, new ones
 // are put beside their kin (place.ts), gone ones leave; what changed on the host flashes briefly.
 import { useEffect, useRef, useState } from 'react';
-import type { Core, ElementDefinition, NodeSingular } from 'cytoscape';
+import type { CollectionArgument, Core, ElementDefinition, NodeSingular, SingularElementReturnValue } from 'cytoscape';
 import type { GraphEdge, GraphModel, GraphNode } from './model';
 import { refOfNodeId } from './model';
 import { layoutGraph, type Point } from './layout';
@@ -79,43 +79,65 @@ const edgeDef = (e: GraphEdge): ElementDefinition => ({
   classes: e.classes.join(' '),
 });
 
-/** Patch cy to show `model`; returns the ids of nodes and edges that are new or changed. */
+/** positions of nodes no longer drawn, so they return to their place; bounded for pages open for days */
+const CACHE_MAX = 5000;
+function remember(cache: Map<string, Point>, id: string, p: Point) {
+  cache.delete(id);
+  cache.set(id, p);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+}
+
+/** a collection of these elements, built in one go (union in a loop is quadratic) */
+const collectionOf = (cy: Core, eles: SingularElementReturnValue[]) => cy.collection(eles as unknown as CollectionArgument);
+
+/**
+ * Patch cy to show `model`; returns the ids of nodes and edges that are new or changed.
+ * One pass over what is drawn and one over the model: no per-id lookups (each would allocate).
+ */
 function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] {
   const wantNodes = new Map(model.nodes.map((n) => [n.id, n]));
   const wantEdges = new Map(model.edges.map((e) => [e.id, e]));
   const changed: string[] = [];
+  const existing = new Map<string, SingularElementReturnValue>();
   const centres = new Map<string, Point>();
-  cy.nodes().forEach((n) => {
-    centres.set(n.id(), { ...n.position() });
+  const wasParent: string[] = [];
+  const goneEdges: SingularElementReturnValue[] = [];
+  const goneChildren: SingularElementReturnValue[] = [];
+  const goneParents: SingularElementReturnValue[] = [];
+  cy.elements().forEach((e) => {
+    const id = e.id();
+    if (e.group() === 'edges') {
+      if (wantEdges.has(id)) existing.set(id, e);
+      else goneEdges.push(e);
+      return;
+    }
+    const node = e as unknown as NodeSingular;
+    const parent = node.isParent();
+    centres.set(id, { ...node.position() });
+    if (parent) wasParent.push(id);
+    if (wantNodes.has(id)) existing.set(id, e);
+    else (parent ? goneParents : goneChildren).push(e);
   });
-  const wasParent = new Set(cy.nodes().filter((n) => n.isParent()).map((n) => n.id()));
 
   cy.batch(() => {
-    cy.edges().forEach((e) => {
-      if (!wantEdges.has(e.id())) e.remove();
-    });
     // children before their namespace: removing a parent would take its children along
-    cy.nodes().filter((n) => !n.isParent() && !wantNodes.has(n.id())).forEach((n) => {
-      cache.set(n.id(), centres.get(n.id())!);
-      n.remove();
-    });
-    cy.nodes().filter((n) => !wantNodes.has(n.id())).forEach((n) => {
-      cache.set(n.id(), centres.get(n.id())!);
-      n.remove();
-    });
+    for (const list of [goneEdges, goneChildren, goneParents]) {
+      for (const e of list) if (centres.has(e.id())) remember(cache, e.id(), centres.get(e.id())!);
+      if (list.length) cy.remove(collectionOf(cy, list));
+    }
   });
 
   const known = new Map(cache);
   for (const [id, p] of centres) if (wantNodes.has(id)) known.set(id, p);
-  const missing = model.nodes.some((n) => cy.getElementById(n.id).empty() && !known.has(n.id));
+  const missing = model.nodes.some((n) => !existing.has(n.id) && !known.has(n.id));
   const placed = missing ? placeNew(model, known, layoutGraph(model)) : new Map<string, Point>();
   const positionOf = (id: string) => placed.get(id) ?? known.get(id);
 
   cy.batch(() => {
     const add: ElementDefinition[] = [];
     for (const n of model.nodes) {
-      const ele = cy.getElementById(n.id);
-      if (ele.empty()) {
+      const ele = existing.get(n.id);
+      if (!ele) {
         add.push(nodeDef(n, positionOf(n.id)));
         changed.push(n.id);
       } else if (ele.data('sig') !== n.sig) {
@@ -129,8 +151,8 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] 
     if (add.length) cy.add(add);
     const addEdges: ElementDefinition[] = [];
     for (const e of model.edges) {
-      const ele = cy.getElementById(e.id);
-      if (ele.empty()) {
+      const ele = existing.get(e.id);
+      if (!ele) {
         addEdges.push(edgeDef(e));
         changed.push(e.id);
       } else if (ele.data('sig') !== e.sig) {
@@ -141,8 +163,8 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] 
     if (addEdges.length) cy.add(addEdges);
     // a namespace that just collapsed stays where its box was
     for (const id of wasParent) {
-      const n = cy.getElementById(id);
-      if (n.nonempty() && !n.isParent()) n.position({ ...centres.get(id)! });
+      const n = existing.get(id) as NodeSingular | undefined;
+      if (n && !n.isParent()) n.position({ ...centres.get(id)! });
     }
   });
   return changed;
@@ -246,8 +268,8 @@ export default function CytoscapeGraph(props: Props) {
     const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
     lastHost.current = hostVersion;
     if (hostChanged && !first && changed.length) {
-      let eles = cy.collection();
-      for (const id of changed) eles = eles.union(cy.getElementById(id));
+      const byId = new Set(changed);
+      const eles = cy.elements().filter((e) => byId.has(e.id()));
       eles.addClass('flash');
       setTimeout(() => {
         if (!cy.destroyed()) eles.removeClass('flash');
@@ -272,8 +294,8 @@ export default function CytoscapeGraph(props: Props) {
 
   useEffect(() => {
     if (!cy || !fit || !fit.ids.length) return;
-    let eles = cy.collection();
-    for (const id of fit.ids) eles = eles.union(cy.getElementById(id));
+    const wanted = new Set(fit.ids);
+    const eles = cy.nodes().filter((n) => wanted.has(n.id()));
     if (eles.empty()) return;
     userView.current = true;
     cy.stop();
