@@ -4,7 +4,7 @@
 // Everything is made in namespaces this bench creates (unique prefix) and removed in finally and on
 // SIGINT/SIGTERM; the root namespace is not touched (the veths' far ends live in the hub, not in root).
 // Run through `npm run bench` (scripts/bench.mjs), which calls the default export.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,21 +12,9 @@ import { ipArgvIn, readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch } from '../server/ip/parse';
 import type { Namespace } from '../server/host/types';
+import { isRoot, lab200, pool, type BenchResult } from './lib/lab200';
 
-export interface BenchMetric {
-  name: string;
-  value: number;
-  unit: string;
-  /** human goal, e.g. "≤ 1.0×" */
-  goal?: string;
-  ok?: boolean;
-}
-export interface BenchResult {
-  name: string;
-  metrics: BenchMetric[];
-  notes: string[];
-  skipped?: string;
-}
+export type { BenchMetric, BenchResult } from './lib/lab200';
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -34,28 +22,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BASELINE = process.env.BENCH_BASELINE === '1';
 const log = (s: string) => process.stderr.write(`[snapshot] ${s}\n`);
 
-function sh(argv: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    c.stdin.end(input ?? '');
-  });
-}
-async function ipBatch(ns: string | null, lines: string[]): Promise<void> {
-  const r = await sh(['ip', ...(ns ? ['-n', ns] : []), '-force', '-batch', '-'], lines.join('\n') + '\n');
-  if (r.code !== 0) throw new Error(`ip ${ns ? `-n ${ns} ` : ''}-batch: ${r.stderr.trim()}`);
-}
-async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -80,14 +46,13 @@ function timeShell(script: string): number {
 
 export default async function bench(): Promise<BenchResult> {
   const name = `host.snapshot with ${COUNT} namespaces vs the ip -batch shell floor`;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { name, metrics: [], notes: [], skipped: 'needs root (it makes network namespaces)' };
+  if (!isRoot()) return { name, metrics: [], notes: [], skipped: 'needs root (it makes network namespaces)' };
 
-  const prefix = `lsb${process.pid % 100000}`;
-  const hub = `${prefix}-hub`;
-  const names = Array.from({ length: COUNT }, (_, i) => `${prefix}-${i}`);
+  const lab = lab200('lsb', COUNT);
+  const { prefix, hub } = lab;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'linkscape-bench-'));
   const cleanupSync = () => {
-    spawnSync('ip', ['-force', '-batch', '-'], { input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    lab.removeSync();
     rmSync(tmp, { recursive: true, force: true });
   };
   const onSignal = (sig: NodeJS.Signals) => {
@@ -100,9 +65,7 @@ export default async function bench(): Promise<BenchResult> {
 
   try {
     let t = performance.now();
-    await ipBatch(null, [hub, ...names].map((n) => `netns add ${n}`));
-    await ipBatch(hub, ['link set lo up', ...names.flatMap((n, i) => [`link add h${i} type veth peer name veth0 netns ${n}`, `link set h${i} up`])]);
-    await pool(names, 4, (n) => ipBatch(n, ['link set lo up', 'link set veth0 up', 'link add mv0 link veth0 type macvlan mode bridge', 'link set mv0 up']));
+    await lab.build();
     log(`built ${COUNT} namespaces + hub ${hub} in ${Math.round(performance.now() - t)} ms`);
 
     const batchFile = path.join(tmp, 'batch');

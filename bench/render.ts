@@ -1,0 +1,278 @@
+// Benchmark (issue 2): the page's first complete render in headless chromium of a host with 200 extra
+// namespaces (bench/lib/lab200.ts: each with a veth to a hub namespace made here — never the root
+// namespace — and a macvlan on its veth end), against the same page on the host as it was before the
+// bench added anything, measured in the same run.
+// "Complete" = every node the bench expects (each lab namespace, the hub, and their non-loopback links;
+// for the baseline the root namespace and its non-loopback links) is in cytoscape, per the page's
+// read-only hook window.__linkscape, checked on every animation frame by an init script; the time is the
+// page's performance.now() then (0 = navigation start).
+// "Pannable while it lays out": during the load the bench keeps dragging on the graph area with the mouse
+// and times how long the page takes to take each input event (CDP returns when the renderer has handled
+// it), plus the longest main-thread task (PerformanceObserver 'longtask') and the longest gap between
+// animation frames; after the render, a drag on the background must move the viewport (pan) by the drag.
+// Everything is made in namespaces this bench creates and removed in finally and on SIGINT/SIGTERM.
+// `npm run bench -- render`, or `npx tsx bench/render.ts`.
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { readHost } from '../server/host/read';
+import { run } from '../server/ip/run';
+import type { HostSnapshot } from '../server/host/types';
+import { browserTier } from '../test/tiers';
+import { launchBrowser, type Browser } from '../test/e2e/browser';
+import { ensureBuild, startServer, type Served } from '../test/e2e/server';
+import { lab200, type BenchResult } from './lib/lab200';
+
+const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const GOAL_MS = 3000;
+const INPUT_GOAL_MS = 100;
+const log = (s: string) => process.stderr.write(`[render] ${s}\n`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface PageStats {
+  ready: number | null;
+  complete: number | null;
+  maxFrameGap: number;
+  longestTask: number;
+  longTasks: number;
+  longtaskSupported: boolean;
+}
+declare global {
+  interface Window {
+    __bench?: PageStats;
+  }
+}
+
+/** Runs in the page before its own scripts, on every navigation: watches for the complete render. */
+function watchRender(want: string[]) {
+  const st: PageStats = { ready: null, complete: null, maxFrameGap: 0, longestTask: 0, longTasks: 0, longtaskSupported: false };
+  window.__bench = st;
+  try {
+    new PerformanceObserver((list) => {
+      if (st.complete !== null) return;
+      for (const e of list.getEntries()) {
+        st.longTasks++;
+        st.longestTask = Math.max(st.longestTask, e.duration);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+    st.longtaskSupported = true;
+  } catch {
+    /* no longtask timing here: the frame gaps still tell */
+  }
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    st.maxFrameGap = Math.max(st.maxFrameGap, now - last);
+    last = now;
+    const p = window.__linkscape;
+    if (p && p.ready()) {
+      if (st.ready === null) st.ready = now;
+      const ids = new Set(p.nodeIds());
+      if (want.every((id) => ids.has(id))) {
+        st.complete = now;
+        return;
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/** the viewport pan, from the probe: renderedPosition = position × zoom + pan */
+async function panOf(page: Page, nodeId: string): Promise<{ x: number; y: number }> {
+  return page.evaluate((id) => {
+    const p = window.__linkscape!;
+    const r = p.renderedPosition(id)!;
+    const g = p.position(id)!;
+    const z = p.zoom();
+    return { x: r.x - g.x * z, y: r.y - g.y * z };
+  }, nodeId);
+}
+
+interface Load {
+  complete: number;
+  ready: number;
+  maxInputMs: number;
+  inputs: number;
+  longestTask: number;
+  longTasks: number;
+  longtaskSupported: boolean;
+  maxFrameGap: number;
+  panMoved: boolean;
+  panNote: string;
+}
+
+/** one load of the page in a fresh tab, with the mouse dragging on the graph area all along */
+async function load(browser: Browser, url: string, want: string[], panNode: string): Promise<Load> {
+  const page = await browser.context.newPage();
+  try {
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    // as source text: tsx wraps named inner functions in __name(), which the page does not have
+    await page.addInitScript(`var __name = (f) => f; (${watchRender.toString()})(${JSON.stringify(want)});`);
+    await page.goto(url, { waitUntil: 'commit' });
+    const deadline = Date.now() + 120_000;
+    const inputMs: number[] = [];
+    let box: { x: number; y: number; width: number; height: number } | null = null;
+    let dir = 1;
+    for (;;) {
+      const st = await page.evaluate(() => window.__bench ?? null);
+      if (st?.complete != null) break;
+      if (Date.now() > deadline) throw new Error(`not complete within 120 s (${want.length} nodes expected): ${JSON.stringify(st)}`);
+      box ??= await page.getByTestId('graph').boundingBox({ timeout: 50 }).catch(() => null);
+      // input is timed once the graph's element exists (before it, the page is not drawn yet and an
+      // input waits for the document's first paint): a drag on its top-left corner (background once fitted)
+      if (!box) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      const x = box.x + 12;
+      const y = box.y + 12;
+      const steps: (() => Promise<void>)[] = [
+        () => page.mouse.move(x, y),
+        () => page.mouse.down(),
+        () => page.mouse.move(x + 30 * dir, y + 15 * dir),
+        () => page.mouse.up(),
+      ];
+      for (const s of steps) {
+        const t = performance.now();
+        await s();
+        inputMs.push(performance.now() - t);
+      }
+      dir = -dir;
+    }
+    const st = (await page.evaluate(() => window.__bench!))!;
+    // after the render: a drag on the background pans by the drag
+    box = await page.getByTestId('graph').boundingBox();
+    if (!box) throw new Error('no graph element');
+    const before = await panOf(page, panNode);
+    await page.mouse.move(box.x + 12, box.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 132, box.y + 72, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForTimeout(100);
+    const after = await panOf(page, panNode);
+    const dx = after.x - before.x;
+    const dy = after.y - before.y;
+    const panMoved = Math.abs(dx - 120) < 8 && Math.abs(dy - 60) < 8;
+    return {
+      complete: st.complete!,
+      ready: st.ready!,
+      maxInputMs: Math.max(0, ...inputMs),
+      inputs: inputMs.length,
+      longestTask: st.longestTask,
+      longTasks: st.longTasks,
+      longtaskSupported: st.longtaskSupported,
+      maxFrameGap: st.maxFrameGap,
+      panMoved,
+      panNote: `drag (+120, +60) moved the pan by (${dx.toFixed(0)}, ${dy.toFixed(0)})`,
+    };
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+/** the node ids a complete render of these namespaces has: the namespace and its non-loopback links */
+function expectedNodes(snap: HostSnapshot, nsIds: Set<string>): string[] {
+  return [
+    ...[...nsIds].map((id) => `ns:${id}`),
+    ...snap.links.filter((l) => nsIds.has(l.nsId) && l.kind !== 'loopback' && l.name !== 'lo').map((l) => `link:${l.id}`),
+  ];
+}
+
+async function measure(browser: Browser, url: string, want: string[], panNode: string, label: string): Promise<Load[]> {
+  log(`${label}: warm-up load (${want.length} nodes expected)`);
+  await load(browser, url, want, panNode);
+  const out: Load[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const l = await load(browser, url, want, panNode);
+    log(`${label} ${r + 1}/${ROUNDS}: complete at ${Math.round(l.complete)} ms (first nodes ${Math.round(l.ready)} ms), slowest input ${Math.round(l.maxInputMs)} ms of ${l.inputs}, longest task ${Math.round(l.longestTask)} ms, longest frame gap ${Math.round(l.maxFrameGap)} ms; ${l.panNote}`);
+    out.push(l);
+  }
+  return out;
+}
+
+export default async function benchRender(): Promise<BenchResult> {
+  const name = `first complete render of ${COUNT} namespaces in headless chromium vs the host without them`;
+  if (!browserTier.ok) return { name, metrics: [], notes: [], skipped: browserTier.why };
+
+  const lab = lab200('lsr', COUNT);
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`${sig}: removing the bench namespaces`);
+    lab.removeSync();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let server: Served | null = null;
+  let browser: Browser | null = null;
+  try {
+    await ensureBuild();
+    browser = await launchBrowser();
+
+    // baseline: the host as it is, before the bench adds anything
+    const plain = await readHost(run);
+    const rootNs = plain.namespaces.find((n) => n.root)!;
+    const baseWant = expectedNodes(plain, new Set([rootNs.id]));
+    server = await startServer();
+    const base = await measure(browser, server.url, baseWant, `ns:${rootNs.id}`, 'baseline');
+    await server.stop();
+    server = null;
+
+    const t = performance.now();
+    await lab.build();
+    log(`built ${COUNT} namespaces + hub ${lab.hub} in ${Math.round(performance.now() - t)} ms`);
+    const snap = await readHost(run);
+    const ours = new Set(snap.namespaces.filter((n) => n.name === lab.hub || lab.names.includes(n.name ?? '')).map((n) => n.id));
+    if (ours.size !== COUNT + 1) throw new Error(`readHost saw ${ours.size} of the ${COUNT + 1} bench namespaces`);
+    const want = expectedNodes(snap, ours);
+    server = await startServer();
+    const big = await measure(browser, server.url, want, `ns:${rootNs.id}`, `${COUNT} namespaces`);
+
+    const bigMs = median(big.map((l) => l.complete));
+    const baseMs = median(base.map((l) => l.complete));
+    const maxInput = Math.max(...big.map((l) => l.maxInputMs));
+    const longest = Math.max(...big.map((l) => l.longestTask));
+    const panned = big.every((l) => l.panMoved) && base.every((l) => l.panMoved);
+    return {
+      name,
+      metrics: [
+        { name: 'nodes expected (bench namespaces + links)', value: want.length, unit: '' },
+        { name: 'namespaces on the host', value: snap.namespaces.length, unit: '' },
+        { name: `first complete render (median of ${ROUNDS})`, value: Math.round(bigMs), unit: 'ms', goal: `< ${GOAL_MS} ms`, ok: bigMs < GOAL_MS },
+        { name: `baseline: host without them (median of ${ROUNDS})`, value: Math.round(baseMs), unit: 'ms' },
+        { name: 'render / baseline', value: Number((bigMs / baseMs).toFixed(2)), unit: '×' },
+        { name: 'slowest input answer during load', value: Math.round(maxInput), unit: 'ms', goal: `≤ ${INPUT_GOAL_MS} ms`, ok: maxInput <= INPUT_GOAL_MS },
+        { name: 'baseline: slowest input answer during load', value: Math.round(Math.max(...base.map((l) => l.maxInputMs))), unit: 'ms' },
+        ...(big.every((l) => l.longtaskSupported)
+          ? [{ name: 'longest main-thread task until complete', value: Math.round(longest), unit: 'ms' }]
+          : []),
+        { name: 'longest gap between frames until complete', value: Math.round(Math.max(...big.map((l) => l.maxFrameGap))), unit: 'ms' },
+        { name: 'a drag on the background pans (every load)', value: panned ? 1 : 0, unit: '', goal: '1', ok: panned },
+      ],
+      notes: [
+        `render runs: ${big.map((l) => Math.round(l.complete)).join(', ')} ms; baseline runs: ${base.map((l) => Math.round(l.complete)).join(', ')} ms (after one warm-up load each; 0 = navigation start)`,
+        `first nodes drawn at ${big.map((l) => Math.round(l.ready)).join(', ')} ms; long tasks until complete: ${big.map((l) => l.longTasks).join(', ')}${big.every((l) => l.longtaskSupported) ? '' : ' (no longtask timing in this chromium)'}`,
+        `pan after render: ${big.map((l) => l.panNote).join('; ')}`,
+        `input answer = how long one CDP mouse event (move/down/up of a drag on the graph area) took to be handled, sent back to back from when the graph element exists until the render was complete`,
+        `each bench namespace has veth0 (peer in the hub namespace ${lab.hub}, not the root namespace) and macvlan mv0 on veth0; the baseline expects the root namespace and its non-loopback links`,
+      ],
+    };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+    lab.removeSync();
+    log('removed the bench namespaces');
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  benchRender().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
