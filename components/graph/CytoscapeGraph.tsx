@@ -48,6 +48,8 @@ export interface GraphProbe {
   zoom: () => number;
   /** how long the last model → drawing update took, in ms */
   lastSyncMs: () => number;
+  /** how many model → drawing updates ran since the graph was made */
+  syncCount: () => number;
 }
 
 declare global {
@@ -183,6 +185,7 @@ export default function CytoscapeGraph(props: Props) {
   // until the operator pans or zooms, the whole graph stays in view as it grows
   const userView = useRef(false);
   const syncMs = useRef(0);
+  const syncCount = useRef(0);
 
   useEffect(() => {
     let alive = true;
@@ -240,6 +243,7 @@ export default function CytoscapeGraph(props: Props) {
         },
         zoom: () => c.zoom(),
         lastSyncMs: () => syncMs.current,
+        syncCount: () => syncCount.current,
       };
       setCy(made);
     });
@@ -265,6 +269,7 @@ export default function CytoscapeGraph(props: Props) {
     const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
     if (first || allNew || !userView.current) fitAll(cy);
     syncMs.current = performance.now() - t0;
+    syncCount.current++;
     const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
     lastHost.current = hostVersion;
     if (hostChanged && !first && changed.length) {
