@@ -40,6 +40,11 @@ server.listen(port, host, () => {
     console.log('not root: showing what can be read; editing needs root');
   }
 });
-const stop = () => server.close(() => process.exit(0));
+// Open live streams (SSE) would hold close() forever: end them, then exit.
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2000).unref();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -28,6 +28,8 @@ export function createContext(req: Request, connectionParams?: Record<string, st
 }
 
 const t = initTRPC.context<Context>().create({
+  // keep-alive pings let proxies keep, and clients detect dead, live connections
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
   errorFormatter({ shape, error }) {
     // zod issues reach the client as { path, message } so forms can name the field
     const cause = error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined;
