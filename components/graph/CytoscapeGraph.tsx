@@ -60,8 +60,12 @@ declare global {
 
 const BIG = 600;
 const FLASH_MS = 1400;
+/** beyond this many changes at once (a reconnect, a refresh) a flash says nothing */
+const MAX_FLASH = 300;
 /** fitting a small graph must not blow it up */
 const MAX_FIT_ZOOM = 1.25;
+/** nodes added per frame when a big graph first appears */
+const CHUNK = 200;
 
 function fitAll(cy: Core) {
   cy.fit(undefined, 30);
@@ -96,10 +100,11 @@ const collectionOf = (cy: Core, eles: SingularElementReturnValue[]) => cy.collec
  * Patch cy to show `model`; returns the ids of nodes and edges that are new or changed.
  * One pass over what is drawn and one over the model: no per-id lookups (each would allocate).
  */
-function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] {
+function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): { changed: string[]; later: ElementDefinition[][] } {
   const wantNodes = new Map(model.nodes.map((n) => [n.id, n]));
   const wantEdges = new Map(model.edges.map((e) => [e.id, e]));
   const changed: string[] = [];
+  const later: ElementDefinition[][] = [];
   const existing = new Map<string, SingularElementReturnValue>();
   const centres = new Map<string, Point>();
   const wasParent: string[] = [];
@@ -148,9 +153,14 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] 
         changed.push(n.id);
       }
     }
-    // namespaces first, so their links find their compound parent
-    add.sort((a, b) => (a.data.parent ? 1 : 0) - (b.data.parent ? 1 : 0));
-    if (add.length) cy.add(add);
+    // model order puts each namespace before its links, so a chunk never lacks a compound parent
+    if (add.length > CHUNK * 2) {
+      // a big first render goes in per-frame chunks so the page stays usable; positions are kept in
+      // the cache so a new model arriving mid-way places the rest exactly where planned
+      for (const d of add) if (d.position) remember(cache, d.data.id as string, d.position);
+      for (let i = CHUNK; i < add.length; i += CHUNK) later.push(add.slice(i, i + CHUNK));
+      cy.add(add.slice(0, CHUNK));
+    } else if (add.length) cy.add(add);
     const addEdges: ElementDefinition[] = [];
     for (const e of model.edges) {
       const ele = existing.get(e.id);
@@ -162,14 +172,15 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): string[] 
         ele.classes(e.classes.join(' '));
       }
     }
-    if (addEdges.length) cy.add(addEdges);
+    if (later.length) later.push(addEdges);
+    else if (addEdges.length) cy.add(addEdges);
     // a namespace that just collapsed stays where its box was
     for (const id of wasParent) {
       const n = existing.get(id) as NodeSingular | undefined;
       if (n && !n.isParent()) n.position({ ...centres.get(id)! });
     }
   });
-  return changed;
+  return { changed, later };
 }
 
 export default function CytoscapeGraph(props: Props) {
@@ -186,6 +197,7 @@ export default function CytoscapeGraph(props: Props) {
   const userView = useRef(false);
   const syncMs = useRef(0);
   const syncCount = useRef(0);
+  const pendingChunks = useRef(0);
 
   useEffect(() => {
     let alive = true;
@@ -230,7 +242,7 @@ export default function CytoscapeGraph(props: Props) {
       });
       const c = made;
       window.__linkscape = {
-        ready: () => !c.destroyed() && c.nodes().length > 0,
+        ready: () => !c.destroyed() && c.nodes().length > 0 && pendingChunks.current === 0,
         nodeIds: () => c.nodes().map((n) => n.id()),
         edgeIds: () => c.edges().map((e) => e.id()),
         renderedPosition: (id) => {
@@ -265,14 +277,26 @@ export default function CytoscapeGraph(props: Props) {
       cy.elements().remove();
     }
     const t0 = performance.now();
-    const changed = sync(cy, model, cache.current);
+    const { changed, later } = sync(cy, model, cache.current);
     const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
     if (first || allNew || !userView.current) fitAll(cy);
     syncMs.current = performance.now() - t0;
     syncCount.current++;
+    pendingChunks.current = later.length;
+    let frame = 0;
+    if (later.length) {
+      let next = 0;
+      const step = () => {
+        cy.batch(() => cy.add(later[next++]));
+        pendingChunks.current = later.length - next;
+        if (!userView.current) fitAll(cy);
+        if (next < later.length) frame = requestAnimationFrame(step);
+      };
+      frame = requestAnimationFrame(step);
+    }
     const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
     lastHost.current = hostVersion;
-    if (hostChanged && !first && changed.length) {
+    if (hostChanged && !first && changed.length && changed.length <= MAX_FLASH) {
       const byId = new Set(changed);
       const eles = cy.elements().filter((e) => byId.has(e.id()));
       eles.addClass('flash');
@@ -280,6 +304,11 @@ export default function CytoscapeGraph(props: Props) {
         if (!cy.destroyed()) eles.removeClass('flash');
       }, FLASH_MS);
     }
+    return () => {
+      // a newer model replans whatever this one did not get to draw
+      cancelAnimationFrame(frame);
+      pendingChunks.current = 0;
+    };
   }, [cy, model, hostVersion, relayoutSeq]);
 
   useEffect(() => {
