@@ -21,14 +21,18 @@ export interface BenchResult {
 
 export function sh(argv: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    // no stdin pipe unless there is input: writing to a program that exited without reading it is EPIPE
+    const c = spawn(argv[0], argv.slice(1), { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
+    c.stdout!.on('data', (d) => (stdout += d));
+    c.stderr!.on('data', (d) => (stderr += d));
     c.on('error', reject);
     c.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    c.stdin.end(input ?? '');
+    if (c.stdin) {
+      c.stdin.on('error', () => {}); // the exit status and stderr tell what went wrong
+      c.stdin.end(input);
+    }
   });
 }
 
