@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type GraphModel, type ViewOptions } from '../../components/graph/model';
+import { revealIn } from '../../components/graph/reveal';
+import { indexHost } from '../../components/host/lookup';
+import { routeRows, tableRows } from '../../components/table/rows';
 import { inodes, labSnapshot, linkIn } from './graph-fixture';
 
 const snap = labSnapshot();
@@ -176,5 +179,34 @@ describe('graph model of the captured lab VM', () => {
   it('a collapsed namespace matches when one of its links does', () => {
     const m = buildGraph(snap, view({ search: 've-g', collapsed: [inodes.green] }));
     expect(m.matches).toEqual([N('green')]);
+  });
+});
+
+describe('reveal and table rows', () => {
+  it.each<[string, Partial<ViewOptions>, 'link' | 'namespace', () => string, Partial<ViewOptions>]>([
+    ['expands the collapsed namespace of a link', { collapsed: [inodes.green, inodes.red] }, 'link', () => linkIn(snap, 'green', 've-b').id, { collapsed: [inodes.red] }],
+    ['adds its namespace to a namespace filter', { namespaces: [inodes.red] }, 'link', () => linkIn(snap, 'green', 've-g').id, { namespaces: [inodes.red, inodes.green] }],
+    ['shows loopback when jumping to lo', {}, 'link', () => linkIn(snap, 'red', 'lo').id, { showLoopback: true }],
+    ['adds the kind to a kind filter', { kinds: ['veth'] }, 'link', () => linkIn(snap, 'root', 'eth0').id, { kinds: ['veth', 'physical'] }],
+    ['leaves a collapsed namespace collapsed when jumping to the namespace', { collapsed: [inodes.green] }, 'namespace', () => inodes.green, { collapsed: [inodes.green] }],
+  ])('revealIn %s', (_, from, type, id, expected) => {
+    expect(revealIn(view(from), snap, { type, id: id() })).toEqual(view({ ...from, ...expected }));
+  });
+
+  it.each<[string, Partial<ViewOptions>, Record<string, string[]>]>([
+    ['search by address narrows to matching links', { search: '10.1.0.0/24' }, { red: ['ve-r'], green: ['ve-g'] }],
+    ['a matching namespace keeps all its (visible) links; a link matches by name', { search: 'blue' }, { root: ['vrf-blue'], blue: ['mv-bridge', 'sit0'] }],
+    ['namespace and kind filters apply', { namespaces: [inodes.green], kinds: ['veth'] }, { green: ['ve-b', 've-g', 've-u'] }],
+  ])('tableRows: %s', (_, o, expected) => {
+    const rows = tableRows(snap, indexHost(snap), view(o));
+    const got = Object.fromEntries(rows.map((r) => [r.ns.label, r.links.map((l) => l.name).sort()]));
+    expect(got).toEqual(expected);
+  });
+
+  it('routeRows lists every route of the visible namespaces, filtered by search', () => {
+    const ix = indexHost(snap);
+    expect(routeRows(snap, ix, view({})).length).toBe(snap.routes.length);
+    const t100 = routeRows(snap, ix, view({ search: '10.99.0.0/16' }));
+    expect(t100.map((r) => [r.nsId, r.table])).toEqual([[inodes.green, '100']]);
   });
 });
