@@ -9,8 +9,7 @@
 // `ip` command returning to the monitor's line about it arriving; negative when the line came first).
 // Changes are 300 ms apart, so each is a lone change (the page coalesces bursts to one redraw per 150 ms).
 // Everything is made in namespaces this bench creates and removed in finally and on SIGINT/SIGTERM.
-// `npm run bench -- latency`, or `npx tsx bench/latency.ts`.
-import { pathToFileURL } from 'node:url';
+// `npm run bench -- latency` (scripts/bench.mjs calls the default export; the file does not run by itself).
 import { readHost } from '../server/host/read';
 import { run, stream, type StreamHandle } from '../server/ip/run';
 import { browserTier } from '../test/tiers';
@@ -155,9 +154,3 @@ export default async function benchLatency(): Promise<BenchResult> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchLatency().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}

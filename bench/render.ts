@@ -11,8 +11,7 @@
 // it), plus the longest main-thread task (PerformanceObserver 'longtask') and the longest gap between
 // animation frames; after the render, a drag on the background must move the viewport (pan) by the drag.
 // Everything is made in namespaces this bench creates and removed in finally and on SIGINT/SIGTERM.
-// `npm run bench -- render`, or `npx tsx bench/render.ts`.
-import { pathToFileURL } from 'node:url';
+// `npm run bench -- render` (scripts/bench.mjs calls the default export; the file does not run by itself).
 import type { Page } from 'playwright-core';
 import { readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
@@ -270,9 +269,3 @@ export default async function benchRender(): Promise<BenchResult> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchRender().then((r) => console.log(JSON.stringify(r, null, 2)), (e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
