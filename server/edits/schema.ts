@@ -597,7 +597,7 @@ export const OP_INFO: Record<EditOp, OpInfo> = {
     title: 'Set number of VFs',
     description:
       "writes the PF device's sriov_numvfs (sysfs; the script shows echo N > …/sriov_numvfs). From one non-zero count to another the kernel needs 0 first (EBUSY otherwise): the plan writes 0, which removes the existing VFs and everything set on them. Refused above sriov_totalvfs when the device reports it.",
-    undo: 'the old count written back (through 0); the removed VFs come back with default settings',
+    undo: "the old count written back (through 0); the removed VFs' settings are not restored (most drivers reset them)",
     guarded: 'removing VFs whose netdevs exist (they vanish with the VFs)',
   },
   'sriov.vf': {
