@@ -32,8 +32,8 @@ export interface Served {
   stop: () => Promise<void>;
 }
 
-export async function startServer(extraArgs: string[] = []): Promise<Served> {
-  const port = await freePort();
+export async function startServer(extraArgs: string[] = [], fixedPort?: number): Promise<Served> {
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(port), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
