@@ -8,7 +8,7 @@
 // other mutation (apply, undo) goes through the full mutation checks: read-only, origin, token.
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { checkOrigin, mutationProcedure, publicProcedure, router, type Context } from './trpc';
+import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
 import { ApplyInput, AuditInput, describeOps } from '../edits/schema';
 import { EditSession, GuardError, NothingToUndoError, type CallContext } from '../edits/apply';
 import { PlanError } from '../edits/plan';
@@ -24,16 +24,7 @@ function callContext(ctx: Context): CallContext {
 }
 
 /** Origin and token, as mutationProcedure checks them; read-only only when the request would change something. */
-export function checkEditAccess(ctx: Context, opts: { changes: boolean }): void {
-  if (opts.changes && ctx.config.readOnly) throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
-  const bad = checkOrigin(ctx.headers);
-  if (bad) throw new TRPCError({ code: 'FORBIDDEN', message: bad });
-  if (ctx.config.token) {
-    const auth = ctx.headers.get('authorization') ?? '';
-    const given = auth.startsWith('Bearer ') ? auth.slice(7) : ctx.headers.get('x-linkscape-token') ?? '';
-    if (given !== ctx.config.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
-  }
-}
+export const checkEditAccess = checkAccess;
 
 /** Domain errors → tRPC errors whose `data.issues` name the field (see errorFormatter). */
 export function toTrpcError(e: unknown): unknown {

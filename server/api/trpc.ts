@@ -60,8 +60,12 @@ export function checkOrigin(headers: Headers): string | null {
   return `cross-origin request refused (Origin ${origin}, Host ${host ?? 'none'})`;
 }
 
-export const mutationProcedure = t.procedure.use(({ ctx, next }) => {
-  if (ctx.config.readOnly) throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
+/**
+ * The one access check for anything that acts for a client: read-only (only when the request would change
+ * the host), same-origin, and the token when one is set.
+ */
+export function checkAccess(ctx: Context, opts: { changes: boolean }): void {
+  if (opts.changes && ctx.config.readOnly) throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
   const bad = checkOrigin(ctx.headers);
   if (bad) throw new TRPCError({ code: 'FORBIDDEN', message: bad });
   if (ctx.config.token) {
@@ -69,5 +73,9 @@ export const mutationProcedure = t.procedure.use(({ ctx, next }) => {
     const given = auth.startsWith('Bearer ') ? auth.slice(7) : ctx.headers.get('x-linkscape-token') ?? '';
     if (given !== ctx.config.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
   }
+}
+
+export const mutationProcedure = t.procedure.use(({ ctx, next }) => {
+  checkAccess(ctx, { changes: true });
   return next();
 });
