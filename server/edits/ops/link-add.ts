@@ -5,7 +5,8 @@ import { PARENT_KINDS, type LinkAddEdit } from '../schema';
 import type { OpPlanner, PlanContext } from '../plan';
 import { canonicalCidr, type LinkState, type NsState } from '../model';
 
-function newLink(ns: NsState, name: string, kind: string, extra: Partial<LinkState> = {}): LinkState {
+/** A link this plan creates, as the model will know it (also the lo of a new namespace). */
+export function newLink(ns: NsState, name: string, kind: string, extra: Partial<LinkState> = {}): LinkState {
   return {
     ns,
     name,

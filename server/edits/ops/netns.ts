@@ -2,6 +2,7 @@
 import type { EditOf } from '../schema';
 import type { OpPlanner } from '../plan';
 import type { NsState } from '../model';
+import { newLink } from './link-add';
 
 export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
   if (ctx.model.namespaces.some((n) => n.name === e.name)) ctx.fail(['name'], `a namespace named ${e.name} already exists`);
@@ -19,25 +20,7 @@ export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
   };
   ctx.step(['ip', 'netns', 'add', e.name], ['ip', 'netns', 'del', e.name], `create namespace ${e.name}`);
   ctx.model.namespaces.push(ns);
-  const lo = {
-    ns,
-    name: 'lo',
-    kind: 'loopback',
-    id: null,
-    physical: false,
-    up: false,
-    promisc: false,
-    mtu: 65536,
-    minMtu: null,
-    maxMtu: null,
-    mac: null,
-    mode: null,
-    master: null,
-    parent: null,
-    peer: null,
-    addresses: [],
-    created: true,
-  };
+  const lo = newLink(ns, 'lo', 'loopback', { mtu: 65536 });
   ctx.model.links.push(lo);
   if (e.lo !== false) {
     ctx.step(ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'up']), ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'down']), `bring lo up in ${e.name}`);
