@@ -1,21 +1,39 @@
-// Reading many named namespaces with ONE process: `ip -all netns exec ip -j -d -force -batch FILE`
-// enters each /var/run/netns entry in turn (fork + setns + exec, what a shell loop of `ip -n` does)
-// and prints "\nnetns: NAME\n" before each one's documents. With hundreds of namespaces the cost is
-// spawning, and one spawn from node is far cheaper than one per namespace.
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Reading many named namespaces with a few processes instead of one per namespace. Each is
+// `ip -force -batch -` fed lines `netns exec NAME ip -j -d -force -batch FILE`: that ip forks, enters NAME
+// (what `ip -n NAME` does) and runs the inner ip there, one namespace after the other, every inner ip's
+// answer streaming back on the shared stdout. The namespaces are dealt out to one such process per CPU,
+// so the reads run side by side, and each line is parsed as it arrives, while ip still works.
+// With hundreds of namespaces the cost is spawning: a spawn from node costs far more than one from ip.
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { CommandError, type Runner } from '../ip/run';
-import { NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
+import type { Streamer } from '../ip/run';
+import { classifyBatch, isLinkDoc, NAMESPACE_BATCH, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
 import type { Namespace } from './types';
 
-/** where `ip -n` / `ip -all netns` look (compiled into iproute2) */
+/** where `ip -n` / `ip netns exec` look (compiled into iproute2) */
 export const IP_NETNS_DIR = '/var/run/netns';
 /** below this many, one process per namespace (in parallel) is as fast */
 export const BULK_MIN = 8;
+/** at most this many bulk processes at once */
+export const BULK_MAX_STREAMS = 4;
 
-/** Can `ip -all netns exec` reach it (a named namespace under iproute2's own directory)? */
+/** Can `ip netns exec` reach it (a named namespace under iproute2's own directory)? */
 export function inIpNetnsDir(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'path'>): boolean {
   return !ns.root && ns.source === 'named' && !!ns.name && ns.path === `${IP_NETNS_DIR}/${ns.name}`;
+}
+
+/**
+ * A name `ip -batch` reads back as the same single word (it splits lines on blanks and treats quotes
+ * and `#` specially). Anything else, and anything that could pass for an option, is read alone.
+ */
+export function batchSafeName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.:@+=,%-]*$/.test(name) && name.length <= 255;
+}
+
+/** Which named namespaces go into a bulk read. */
+export function bulkReadable(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'path'>): boolean {
+  return inIpNetnsDir(ns) && batchSafeName(ns.name as string);
 }
 
 /** root-only place for the batch file: nothing to clean up, and no other user can swap it */
@@ -24,7 +42,7 @@ const BATCH = NAMESPACE_BATCH.join('\n') + '\n';
 let batchFilePath: string | null = null;
 
 /**
- * The batch as a file: every child of `-all netns exec` shares one stdin, so `-batch -` cannot work.
+ * The inner batch as a file: every inner ip shares the outer one's stdin, so it cannot read `-`.
  * It lives in a root-owned 0700 directory under /run, checked before use, written once per boot.
  */
 function batchFile(): string {
@@ -50,62 +68,115 @@ function batchFile(): string {
   return file;
 }
 
-/** Split `ip -all netns exec …` stdout into each namespace's part, by its "netns: NAME" header. */
-export function splitAllNetns(stdout: string): Map<string, string> {
-  const out = new Map<string, string>();
-  let name: string | null = null;
-  let lines: string[] = [];
-  const flush = () => {
-    if (name !== null) out.set(name, lines.join('\n'));
-  };
-  for (const line of stdout.split('\n')) {
-    const m = /^netns: (.*)$/.exec(line);
-    if (m) {
-      flush();
-      name = m[1];
-      lines = [];
-    } else if (name !== null) lines.push(line);
-  }
-  flush();
-  return out;
+/** How many bulk processes for n namespaces: one per CPU, each with at least BULK_MIN namespaces. */
+export function bulkStreams(n: number, cpus: number = os.availableParallelism()): number {
+  return Math.max(1, Math.min(cpus, BULK_MAX_STREAMS, Math.floor(n / BULK_MIN)));
 }
 
-/** Is reading `wanted` in bulk worth it: enough of them, and most of what the directory holds? */
-export function worthBulk(wanted: number, dir: string = IP_NETNS_DIR): boolean {
-  if (wanted < BULK_MIN) return false;
-  try {
-    return wanted * 2 >= readdirSync(dir).length;
-  } catch {
-    return false;
+/** Deal `items` out into `k` runs of consecutive items, sizes differing by at most one. */
+export function dealOut<T>(items: T[], k: number): T[][] {
+  const out: T[][] = [];
+  let start = 0;
+  for (let i = 0; i < k; i++) {
+    const size = Math.floor(items.length / k) + (i < items.length % k ? 1 : 0);
+    out.push(items.slice(start, start + size));
+    start += size;
   }
+  return out.filter((c) => c.length);
 }
 
 /**
- * Read these named namespaces with one `ip -all netns exec`. Returns what it could parse; a namespace
- * missing from the result (not entered, vanished, cut off by the timeout) is for the caller to read alone,
- * which also says why it failed.
+ * The stdout of one bulk process, cut into one group of documents per namespace read. Every inner ip
+ * answers `link show` first, and only that answer is a list of links without addresses, so each such
+ * document starts the next namespace's group. A line that is not JSON (a process cut off mid-line)
+ * marks its group broken.
  */
-export async function readNamedInBulk(run: Runner, named: Namespace[], timeoutMs = 10_000): Promise<Map<string, ParsedNamespace>> {
+export class BatchGroups {
+  readonly groups: { docs: unknown[][]; broken: boolean }[] = [];
+  /** documents before the first group: never expected, so they make the whole read suspect */
+  stray = 0;
+  push(line: string): void {
+    const t = line.trim();
+    if (!t) return;
+    let doc: unknown[];
+    try {
+      doc = parseJsonDoc(t);
+    } catch {
+      const last = this.groups.at(-1);
+      if (last) last.broken = true;
+      else this.stray++;
+      return;
+    }
+    if (isLinkDoc(doc)) this.groups.push({ docs: [doc], broken: false });
+    else if (this.groups.length) this.groups[this.groups.length - 1].docs.push(doc);
+    else this.stray++;
+  }
+}
+
+/** The namespaces the outer ip said it could not enter (`Cannot open network namespace "NAME": …`). */
+export function unenterable(stderr: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of stderr.matchAll(/^Cannot open network namespace "(.*)": /gm)) out.add(m[1]);
+  return out;
+}
+
+/**
+ * Which group belongs to which namespace. Groups come in the order the namespaces were asked for, minus
+ * the ones ip could not enter (it names them on stderr). When the count does not add up, nothing is
+ * guessed: those namespaces are left for the caller to read alone. After a timeout the groups before the
+ * last are complete; the last may be cut off.
+ */
+export function matchGroups<T extends Pick<Namespace, 'name'>>(
+  asked: T[],
+  groups: BatchGroups,
+  stderr: string,
+  timedOut: boolean,
+): [T, unknown[][]][] {
+  if (groups.stray) return [];
+  const failed = unenterable(stderr);
+  const expected = asked.filter((ns) => !failed.has(ns.name ?? ''));
+  const got = groups.groups;
+  let usable: number;
+  if (!timedOut) usable = got.length === expected.length ? got.length : 0;
+  else usable = failed.size === 0 && got.length <= expected.length ? Math.max(0, got.length - 1) : 0;
+  const out: [T, unknown[][]][] = [];
+  for (let i = 0; i < usable; i++) if (!got[i].broken) out.push([expected[i], got[i].docs]);
+  return out;
+}
+
+/** One bulk process over `named`: resolves with the namespaces it read (complete, parsed). */
+async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<Map<string, ParsedNamespace>> {
+  const groups = new BatchGroups();
+  const input = named.map((ns) => `netns exec ${ns.name} ip -j -d -force -batch ${file}\n`).join('');
+  const handle = stream(['ip', '-force', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length });
+  return handle.done.then(
+    (done) => {
+      const out = new Map<string, ParsedNamespace>();
+      for (const [ns, docs] of matchGroups(named, groups, done.stderr, !!done.timedOut)) {
+        try {
+          const parsed = parseNamespace(ns.id, classifyBatch(docs));
+          if (parsed.links.length) out.set(ns.id, parsed); // every namespace has lo: none means a failed read
+        } catch {
+          /* not what ip prints: read it alone */
+        }
+      }
+      return out;
+    },
+    () => new Map<string, ParsedNamespace>(),
+  );
+}
+
+/**
+ * Read these named namespaces (all bulkReadable) with bulkStreams() processes side by side. Returns what
+ * it could read; a namespace missing from the result (not entered, vanished, cut off by the timeout) is
+ * for the caller to read alone, which also says why it failed.
+ */
+export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams = bulkStreams(named.length)): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();
   // without root no namespace can be entered: each is read alone, which says why
   if (process.getuid?.() !== 0) return out;
-  let stdout: string;
-  try {
-    stdout = (await run(['ip', '-all', 'netns', 'exec', 'ip', '-j', '-d', '-force', '-batch', batchFile()], { timeoutMs: timeoutMs + 250 * named.length })).stdout;
-  } catch (e) {
-    if (!(e instanceof CommandError)) return out;
-    stdout = e.stdout; // keep every namespace that was read completely
-  }
-  const sections = splitAllNetns(stdout);
-  for (const ns of named) {
-    const text = sections.get(ns.name ?? '');
-    if (!text?.trim()) continue;
-    try {
-      const parsed = parseNamespace(ns.id, splitBatch(text));
-      if (parsed.links.length) out.set(ns.id, parsed); // every namespace has lo: none means a failed read
-    } catch {
-      /* a cut-off last document: read it alone */
-    }
-  }
+  const file = batchFile();
+  const chunks = dealOut(named.filter(bulkReadable), streams).map((chunk) => readChunk(stream, chunk, file, timeoutMs));
+  for (const m of await Promise.all(chunks)) m.forEach((p, id) => out.set(id, p));
   return out;
 }

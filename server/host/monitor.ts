@@ -1,8 +1,8 @@
 // `ip monitor` as a trigger: which namespace changed, nothing more (it prints text, never JSON),
 // and a supervisor that restarts a monitor that died, with backoff.
-import type { StreamHandle } from '../ip/run';
+import type { StreamHandle, Streamer } from '../ip/run';
 
-export type Streamer = (argv: string[], onLine: (line: string) => void, opts?: { timeoutMs?: number }) => StreamHandle;
+export type { Streamer };
 
 /** What the root namespace's `ip monitor all-nsid` line says about where it happened. */
 export type MonitorLine =

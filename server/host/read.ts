@@ -1,14 +1,13 @@
 // Read the whole host: discover namespaces, read each with one `ip -batch` process (in parallel),
 // resolve ids across namespaces, add SR-IOV facts from sysfs.
 import os from 'node:os';
-import type { Runner } from '../ip/run';
-import { CommandError } from '../ip/run';
+import { CommandError, stream as defaultStream, type Runner, type Streamer } from '../ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespaces';
 import { resolveHost } from './resolve';
 import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
-import { inIpNetnsDir, readNamedInBulk, worthBulk } from './bulk';
+import { BULK_MIN, bulkReadable, inIpNetnsDir, readNamedInBulk } from './bulk';
 import type { HostSnapshot, Namespace } from './types';
 
 export interface ReadOptions {
@@ -17,6 +16,8 @@ export interface ReadOptions {
   /** how many `ip` processes at once */
   concurrency?: number;
   timeoutMs?: number;
+  /** how the bulk read of named namespaces runs its processes (bulk.ts); tests pass a fake */
+  stream?: Streamer;
 }
 
 /** argv that runs `ip` inside a namespace: the server's own directly, any other through nsenter. */
@@ -75,10 +76,10 @@ export interface NamespaceReads {
 }
 
 /**
- * Read the given namespaces, each with one `ip -batch`, a few at a time; many named ones with a single
- * `ip -all netns exec` (bulk.ts) while the others are read alongside. Never throws per namespace.
+ * Read the given namespaces, each with one `ip -batch`, a few at a time; many named ones through a few
+ * bulk processes (bulk.ts) while the others are read alongside. Never throws per namespace.
  */
-export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs'> = {}): Promise<NamespaceReads> {
+export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream'> = {}): Promise<NamespaceReads> {
   const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
   const readOne = async (ns: Namespace) => {
@@ -89,12 +90,12 @@ export async function readNamespaces(run: Runner, namespaces: Namespace[], opts:
       else out.errors.set(ns.id, e instanceof Error ? e.message : String(e));
     }
   };
-  const named = namespaces.filter(inIpNetnsDir);
-  const bulk = new Set(worthBulk(named.length) ? named : []);
+  const named = namespaces.filter(bulkReadable);
+  const bulk = new Set(named.length >= BULK_MIN ? named : []);
   const alone = namespaces.filter((ns) => !bulk.has(ns));
   await Promise.all([
     bulk.size
-      ? readNamedInBulk(run, [...bulk], opts.timeoutMs).then(
+      ? readNamedInBulk(opts.stream ?? defaultStream, [...bulk], opts.timeoutMs).then(
           (m) => m.forEach((p, id) => out.parsed.set(id, p)),
           () => undefined, // e.g. no temp dir for the batch file: every one is read alone below
         )

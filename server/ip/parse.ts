@@ -284,17 +284,25 @@ export function parseNsids(input: unknown[]): { nsid: number; name: string | nul
 /** The batch this project sends per namespace, in order. */
 export const NAMESPACE_BATCH = ['link show', 'addr show', 'route show table all', 'netns list-id'];
 
+export interface RawBatch {
+  links: unknown[];
+  addrs: unknown[];
+  routes: unknown[];
+  nsids: unknown[];
+}
+
+/** Is this `ip -j` document the answer to `link show` (links without addresses)? */
+export function isLinkDoc(doc: unknown[]): boolean {
+  const first = doc[0] as Record<string, unknown> | undefined;
+  return !!first && typeof first === 'object' && 'ifname' in first && !('addr_info' in first);
+}
+
 /**
- * Split the stdout of `ip -j -d -force -batch -` (one JSON document per line) into the four answers.
- * A failed line prints nothing, so documents are classified by shape rather than by position.
+ * Place the documents of one namespace's batch (NAMESPACE_BATCH's answers, in any order and with any of
+ * them missing: a failed line prints nothing) by their shape.
  */
-export function splitBatch(stdout: string): { links: unknown[]; addrs: unknown[]; routes: unknown[]; nsids: unknown[] } {
-  const docs = stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => parseJsonDoc(l));
-  const out = { links: [] as unknown[], addrs: [] as unknown[], routes: [] as unknown[], nsids: [] as unknown[] };
+export function classifyBatch(docs: unknown[][]): RawBatch {
+  const out: RawBatch = { links: [], addrs: [], routes: [], nsids: [] };
   let seenLinks = false;
   for (const doc of docs) {
     const first = doc[0] as Record<string, unknown> | undefined;
@@ -309,7 +317,18 @@ export function splitBatch(stdout: string): { links: unknown[]; addrs: unknown[]
   return out;
 }
 
-export function parseNamespace(nsId: string, raw: { links: unknown[]; addrs: unknown[]; routes: unknown[]; nsids: unknown[] }): ParsedNamespace {
+/** Split the stdout of `ip -j -d -force -batch -` (one JSON document per line) into the four answers. */
+export function splitBatch(stdout: string): RawBatch {
+  return classifyBatch(
+    stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => parseJsonDoc(l)),
+  );
+}
+
+export function parseNamespace(nsId: string, raw: RawBatch): ParsedNamespace {
   const links = raw.links.map((l) => parseLink(nsId, l));
   const addrs = parseAddresses(raw.addrs);
   for (const p of links) p.link.addresses = addrs.get(p.link.ifindex) ?? [];

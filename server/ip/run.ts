@@ -43,7 +43,7 @@ export type Runner = (argv: string[], opts?: RunOptions) => Promise<RunResult>;
 export interface StreamHandle {
   pid: number | undefined;
   stop(): void;
-  done: Promise<{ exitCode: number | null; stderr: string }>;
+  done: Promise<{ exitCode: number | null; stderr: string; timedOut?: boolean }>;
 }
 
 function checkArgv(argv: string[]): void {
@@ -81,15 +81,25 @@ export const run: Runner = async (argv, opts = {}) => {
   return { argv, stdout, stderr, exitCode: 0 };
 };
 
-/** Start a long-running process and hand each stdout line to onLine. */
-export function stream(argv: string[], onLine: (line: string) => void, opts: { timeoutMs?: number } = {}): StreamHandle {
+export interface StreamOptions {
+  /** milliseconds before the process is killed (then `done` resolves with timedOut) */
+  timeoutMs?: number;
+  /** written to stdin, which is then closed; without it stdin is /dev/null */
+  input?: string;
+}
+
+/** Starts a process and hands each stdout line to onLine as it arrives. */
+export type Streamer = (argv: string[], onLine: (line: string) => void, opts?: StreamOptions) => StreamHandle;
+
+/** Start a process (long-running, or one whose output is worth using while it runs) and hand each stdout line to onLine. */
+export const stream: Streamer = (argv, onLine, opts = {}) => {
   checkArgv(argv);
   const child = execa(argv[0], argv.slice(1), {
     reject: false,
     timeout: opts.timeoutMs,
     env: { LC_ALL: 'C' },
     buffer: { stdout: false, stderr: true },
-    stdin: 'ignore',
+    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
   });
   let rest = '';
   child.stdout?.setEncoding('utf8');
@@ -104,7 +114,7 @@ export function stream(argv: string[], onLine: (line: string) => void, opts: { t
   });
   const done = child.then((r) => {
     if (rest) onLine(rest);
-    return { exitCode: r.exitCode ?? null, stderr: String(r.stderr ?? '') };
+    return { exitCode: r.exitCode ?? null, stderr: String(r.stderr ?? ''), timedOut: !!r.timedOut };
   });
   return {
     pid: child.pid,
@@ -113,4 +123,4 @@ export function stream(argv: string[], onLine: (line: string) => void, opts: { t
     },
     done,
   };
-}
+};

@@ -6,9 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
 import { ipArgvIn, readArgvIn } from '../../server/host/read';
-import { BULK_MIN, readNamedInBulk, splitAllNetns, worthBulk } from '../../server/host/bulk';
-import type { Runner } from '../../server/ip/run';
-import { CommandError } from '../../server/ip/run';
+import { BatchGroups, batchSafeName, BULK_MAX_STREAMS, BULK_MIN, bulkReadable, bulkStreams, dealOut, matchGroups, readNamedInBulk } from '../../server/host/bulk';
+import { isLinkDoc } from '../../server/ip/parse';
+import type { Streamer } from '../../server/ip/run';
 import { captureRaw } from '../fixtures/captures';
 import type { Namespace } from '../../server/host/types';
 
@@ -90,53 +90,91 @@ describe('entering a namespace to read it', () => {
   });
 });
 
-describe('bulk read of named namespaces (ip -all netns exec)', () => {
-  const docs = (label: 'red' | 'blue' | 'green') => {
+describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => {
+  const docLines = (label: 'red' | 'blue' | 'green') => {
     const r = captureRaw(label);
-    return [r.links, r.addrs, r.routes, r.nsids].map((d) => JSON.stringify(d)).join('\n');
+    return [r.links, r.addrs, r.routes, r.nsids].map((d) => JSON.stringify(d));
   };
   const named = (name: string, id: string): Namespace => ({
     id, name, root: false, source: 'named', pids: [], comms: [], label: name, path: `/var/run/netns/${name}`, error: null,
   });
-  it('splits on the "netns: NAME" headers ip prints before each namespace', () => {
-    const out = `\nnetns: red\n${docs('red')}\n\nnetns: blue\n${docs('blue')}\n\nnetns: odd name\n[]\n`;
-    const m = splitAllNetns(out);
-    expect([...m.keys()]).toEqual(['red', 'blue', 'odd name']);
-    expect(m.get('red')!.trim()).toBe(docs('red'));
-    expect(splitAllNetns('')).toEqual(new Map());
+  const groupsOf = (lines: string[]) => {
+    const g = new BatchGroups();
+    lines.forEach((l) => g.push(l));
+    return g;
+  };
+
+  it('cuts the output into one group per namespace at each link-only document', () => {
+    const g = groupsOf([...docLines('red'), '', ...docLines('blue')]);
+    expect(g.groups).toHaveLength(2);
+    expect(g.groups.map((x) => x.docs.length)).toEqual([4, 4]);
+    expect(g.groups.every((x) => !x.broken)).toBe(true);
+    expect(g.stray).toBe(0);
+    // an address list also names interfaces, but it never starts a group
+    expect(isLinkDoc(JSON.parse(docLines('red')[1]))).toBe(false);
+    expect(isLinkDoc(JSON.parse(docLines('red')[0]))).toBe(true);
   });
+  it('a line cut off mid-document breaks its group; documents before any group are stray', () => {
+    const red = docLines('red');
+    const g = groupsOf([...red, red[0].slice(0, 50)]);
+    expect(g.groups.map((x) => x.broken)).toEqual([true]);
+    expect(groupsOf([red[2], ...red]).stray).toBe(1);
+  });
+
+  it('matches groups to namespaces in order, skipping the ones ip says it could not enter', () => {
+    const [a, b, c] = [named('a', '1'), named('b', '2'), named('c', '3')];
+    const two = groupsOf([...docLines('red'), ...docLines('blue')]);
+    const stderr = 'Cannot open network namespace "b": No such file or directory\nCommand failed -:2\n';
+    expect(matchGroups([a, b, c], two, stderr, false).map(([ns]) => ns.name)).toEqual(['a', 'c']);
+    // two groups for three namespaces and nobody named: which one is missing is unknown, so none is taken
+    expect(matchGroups([a, b, c], two, '', false)).toEqual([]);
+    // after a timeout the last group may be cut off: only the ones before it count
+    expect(matchGroups([a, b, c], two, '', true).map(([ns]) => ns.name)).toEqual(['a']);
+    const three = groupsOf([...docLines('red'), ...docLines('blue'), ...docLines('green')]);
+    const all = matchGroups([a, b, c], three, '', false);
+    expect(all.map(([ns]) => ns.name)).toEqual(['a', 'b', 'c']);
+    expect(all[2][1]).toEqual(docLines('green').map((l) => JSON.parse(l)));
+  });
+
+  it('deals namespaces out to one process per CPU, at least BULK_MIN each', () => {
+    expect(bulkStreams(BULK_MIN - 1, 2)).toBe(1);
+    expect(bulkStreams(BULK_MIN * 2 - 1, 2)).toBe(1);
+    expect(bulkStreams(BULK_MIN * 2, 2)).toBe(2);
+    expect(bulkStreams(500, 2)).toBe(2);
+    expect(bulkStreams(500, 64)).toBe(BULK_MAX_STREAMS);
+    expect(dealOut([1, 2, 3, 4, 5], 2)).toEqual([[1, 2, 3], [4, 5]]);
+    expect(dealOut([1, 2], 4)).toEqual([[1], [2]]);
+  });
+  it('only names ip -batch reads back as one word go into a bulk read', () => {
+    for (const ok of ['red', 'cni-1b2c', 'ns_1.2', 'a:b@c']) expect(batchSafeName(ok), ok).toBe(true);
+    for (const bad of ['a b', '"q"', "it's", 'x#y', '-n', 'tab\tx', 'back\\slash', '']) expect(batchSafeName(bad), bad).toBe(false);
+    expect(bulkReadable(named('a b', '9'))).toBe(false);
+    expect(bulkReadable({ ...named('red', '9'), path: '/tmp/netns/red' })).toBe(false);
+  });
+
   const asRoot = process.getuid?.() === 0; // the bulk read needs root (it enters namespaces); without it, every one is read alone
-  it.skipIf(!asRoot)('parses each wanted namespace, skips the ones it was not asked for, and leaves out what failed', async () => {
-    const calls: string[][] = [];
-    const run: Runner = async (argv) => {
-      calls.push(argv);
-      // green could not be entered (nothing printed for it); "other" was not asked for
-      return { argv, exitCode: 0, stderr: '', stdout: `\nnetns: red\n${docs('red')}\n\nnetns: green\n\nnetns: other\n${docs('blue')}\n\nnetns: blue\n${docs('blue')}\n` };
+  it.skipIf(!asRoot)('runs ip -batch with one netns exec line per namespace, in parallel chunks, and parses each', async () => {
+    const calls: { argv: string[]; input: string }[] = [];
+    const out: Record<string, string[]> = { red: docLines('red'), blue: docLines('blue'), green: docLines('green') };
+    const stream: Streamer = (argv, onLine, opts) => {
+      calls.push({ argv, input: opts?.input ?? '' });
+      const names = [...(opts?.input ?? '').matchAll(/^netns exec (\S+) /gm)].map((m) => m[1]);
+      // "gone" vanished before ip got to it: ip says so on stderr and prints nothing for it
+      const stderr = names.includes('gone') ? 'Cannot open network namespace "gone": No such file or directory\n' : '';
+      const done = (async () => {
+        for (const n of names) (out[n] ?? []).forEach(onLine);
+        return { exitCode: stderr ? 1 : 0, stderr, timedOut: false };
+      })();
+      return { pid: 1, stop: () => {}, done };
     };
-    const m = await readNamedInBulk(run, [named('red', '1'), named('blue', '2'), named('green', '3')]);
-    expect(calls).toHaveLength(1);
-    expect(calls[0].slice(0, 10)).toEqual(['ip', '-all', 'netns', 'exec', 'ip', '-j', '-d', '-force', '-batch', expect.stringMatching(/namespace\.batch$/)]);
-    expect([...m.keys()].sort()).toEqual(['1', '2']);
+    const m = await readNamedInBulk(stream, [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 2);
+    expect(calls).toHaveLength(2);
+    for (const c of calls) expect(c.argv).toEqual(['ip', '-force', '-batch', '-']);
+    expect(calls.map((c) => c.input.trim().split('\n').length)).toEqual([2, 2]);
+    expect(calls[0].input).toMatch(/^netns exec red ip -j -d -force -batch \/\S+namespace\.batch\n/);
+    expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
     expect(m.get('1')!.links.map((l) => l.link.name)).toEqual(['lo', 'sit0', 've-r', 'ipv-l3']);
     expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
-  });
-  it.skipIf(!asRoot)('a timeout keeps the namespaces read completely and drops the cut-off one', async () => {
-    const run: Runner = async (argv) => {
-      throw new CommandError(argv, '', `\nnetns: red\n${docs('red')}\n\nnetns: blue\n${docs('blue').slice(0, 100)}`, null, true);
-    };
-    const m = await readNamedInBulk(run, [named('red', '1'), named('blue', '2')]);
-    expect([...m.keys()]).toEqual(['1']);
-  });
-  it('is used only for enough namespaces, and most of the directory', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-bulk-'));
-    try {
-      for (let i = 0; i < 20; i++) writeFileSync(path.join(dir, `n${i}`), '');
-      expect(worthBulk(BULK_MIN - 1, dir)).toBe(false);
-      expect(worthBulk(BULK_MIN, dir)).toBe(false); // 8 of 20
-      expect(worthBulk(10, dir)).toBe(true);
-      expect(worthBulk(20, path.join(dir, 'missing'))).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
   });
 });
