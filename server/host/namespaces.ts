@@ -81,7 +81,7 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   // Processes: readlink is cheap and needs no open(); PID 1 may refuse even root (EACCES).
   let pids: string[] = [];
   try {
-    pids = (await fs.readdir(dirs.proc)).filter((d) => /^\d+$/.test(d) && !helperPids.has(Number(d)));
+    pids = (await fs.readdir(/*turbopackIgnore: true*/ dirs.proc)).filter((d) => /^\d+$/.test(d) && !helperPids.has(Number(d)));
   } catch {
     hidden.push(`${dirs.proc} is not readable: processes' namespaces are not shown`);
   }
