@@ -144,25 +144,25 @@ export function matchGroups<T extends Pick<Namespace, 'name'>>(
   return out;
 }
 
-/** One bulk process over `named`: resolves with the namespaces it read (complete, parsed). */
-async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<Map<string, ParsedNamespace>> {
+/** One bulk process over `named`: the namespaces it read (complete, parsed) and the ones ip could not enter. */
+async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; failed: Set<string> }> {
   const groups = new BatchGroups();
   const input = named.map((ns) => `netns exec ${ns.name} ip -j -d -force -batch ${file}\n`).join('');
   const handle = stream(['ip', '-force', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length });
   return handle.done.then(
     (done) => {
-      const out = new Map<string, ParsedNamespace>();
+      const parsed = new Map<string, ParsedNamespace>();
       for (const [ns, docs] of matchGroups(named, groups, done.stderr, !!done.timedOut)) {
         try {
-          const parsed = parseNamespace(ns.id, classifyBatch(docs));
-          if (parsed.links.length) out.set(ns.id, parsed); // every namespace has lo: none means a failed read
+          const p = parseNamespace(ns.id, classifyBatch(docs));
+          if (p.links.length) parsed.set(ns.id, p); // every namespace has lo: none means a failed read
         } catch {
           /* not what ip prints: read it alone */
         }
       }
-      return out;
+      return { parsed, failed: done.timedOut ? new Set<string>() : unenterable(done.stderr) };
     },
-    () => new Map<string, ParsedNamespace>(),
+    () => ({ parsed: new Map<string, ParsedNamespace>(), failed: new Set<string>() }),
   );
 }
 
@@ -170,13 +170,29 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
  * Read these named namespaces (all bulkReadable) with bulkStreams() processes side by side. Returns what
  * it could read; a namespace missing from the result (not entered, vanished, cut off by the timeout) is
  * for the caller to read alone, which also says why it failed.
+ *
+ * A namespace deleted between discovery and its turn makes iproute2 (6.1) misbehave: the forked child
+ * that failed to enter it does not exit but goes on with the rest of the batch, so later namespaces are
+ * answered twice and the groups no longer add up. matchGroups then takes none of that process's answers;
+ * they are read once more in bulk without the namespaces ip named as gone, and only what still fails is
+ * left to be read alone — so one vanished pod does not cost a single read for every namespace.
  */
-export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams = bulkStreams(named.length)): Promise<Map<string, ParsedNamespace>> {
+export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();
   // without root no namespace can be entered: each is read alone, which says why
   if (process.getuid?.() !== 0) return out;
   const file = batchFile();
-  const chunks = dealOut(named.filter(bulkReadable), streams).map((chunk) => readChunk(stream, chunk, file, timeoutMs));
-  for (const m of await Promise.all(chunks)) m.forEach((p, id) => out.set(id, p));
+  const readable = named.filter(bulkReadable);
+  const chunks = dealOut(readable, streams ?? bulkStreams(readable.length));
+  const firstPass = await Promise.all(chunks.map((chunk) => readChunk(stream, chunk, file, timeoutMs)));
+  const again: Namespace[] = [];
+  firstPass.forEach(({ parsed, failed }, i) => {
+    parsed.forEach((p, id) => out.set(id, p));
+    if (failed.size) again.push(...chunks[i].filter((ns) => !parsed.has(ns.id) && !failed.has(ns.name ?? '')));
+  });
+  if (again.length) {
+    const retry = await Promise.all(dealOut(again, streams ?? bulkStreams(again.length)).map((chunk) => readChunk(stream, chunk, file, timeoutMs)));
+    for (const { parsed } of retry) parsed.forEach((p, id) => out.set(id, p));
+  }
   return out;
 }

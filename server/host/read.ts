@@ -18,6 +18,8 @@ export interface ReadOptions {
   timeoutMs?: number;
   /** how the bulk read of named namespaces runs its processes (bulk.ts); tests pass a fake */
   stream?: Streamer;
+  /** how many bulk processes side by side (default bulk.ts bulkStreams: one per CPU) */
+  bulkStreams?: number;
 }
 
 /** argv that runs `ip` inside a namespace: the server's own directly, any other through nsenter. */
@@ -79,7 +81,7 @@ export interface NamespaceReads {
  * Read the given namespaces, each with one `ip -batch`, a few at a time; many named ones through a few
  * bulk processes (bulk.ts) while the others are read alongside. Never throws per namespace.
  */
-export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream'> = {}): Promise<NamespaceReads> {
+export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> = {}): Promise<NamespaceReads> {
   const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
   const readOne = async (ns: Namespace) => {
@@ -95,7 +97,7 @@ export async function readNamespaces(run: Runner, namespaces: Namespace[], opts:
   const alone = namespaces.filter((ns) => !bulk.has(ns));
   await Promise.all([
     bulk.size
-      ? readNamedInBulk(opts.stream ?? defaultStream, [...bulk], opts.timeoutMs).then(
+      ? readNamedInBulk(opts.stream ?? defaultStream, [...bulk], opts.timeoutMs, opts.bulkStreams).then(
           (m) => m.forEach((p, id) => out.parsed.set(id, p)),
           () => undefined, // e.g. no temp dir for the batch file: every one is read alone below
         )

@@ -187,10 +187,15 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
   it('the bulk read (ip -batch of netns exec lines, two at once) parses each namespace as its own read does', async () => {
     const nss = snap.namespaces.filter((n) => n.name === A || n.name === B || n.name === C);
     expect(nss).toHaveLength(3);
-    // a namespace that vanished before ip got to it (never made): ip says so, and the others still line up
+    // a namespace that vanished before ip got to it (here: never made): ip says so, and the others still
+    // line up — at the end of a process, and in its middle, where iproute2's failed child goes on with the
+    // rest of the batch and answers it twice
     const gone = { ...nss[0], id: '1', name: `${nss[0].name}-gone`, path: `${nss[0].path}-gone` };
-    const bulk = await readNamedInBulk(stream, [nss[0], gone, nss[1], nss[2]], 10_000, 2);
-    expect([...bulk.keys()].sort()).toEqual(nss.map((n) => n.id).sort());
+    for (const [order, streams] of [[[nss[0], gone, nss[1], nss[2]], 2], [[nss[0], gone, nss[1], nss[2]], 1]] as const) {
+      const got = await readNamedInBulk(stream, [...order], 10_000, streams);
+      expect([...got.keys()].sort(), `${streams} process(es)`).toEqual(nss.map((n) => n.id).sort());
+    }
+    const bulk = await readNamedInBulk(stream, nss, 10_000, 2);
     const facts = (p: Awaited<ReturnType<typeof readNamespace>>) => ({
       links: p.links.map((l) => [l.link.id, l.link.name, l.link.kind, l.link.mac, JSON.stringify(l.lower), l.masterName, l.link.addresses.filter((a) => a.scope !== 'link').map((a) => a.cidr)]),
       routes: p.routes.filter((r) => !r.dst.startsWith('fe80') && !r.dst.startsWith('ff00')).map((r) => [r.table, r.dst, r.gateway, r.dev]),

@@ -152,6 +152,36 @@ describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => 
     expect(bulkReadable({ ...named('red', '9'), path: '/tmp/netns/red' })).toBe(false);
   });
 
+  /** A fake `ip -force -batch -` of netns exec lines that behaves like iproute2 6.1: after failing to enter
+   *  a namespace, the forked child goes on with the rest of the batch, so what follows is answered twice. */
+  const fakeIp = (out: Record<string, string[]>, calls: { argv: string[]; input: string }[]): Streamer => (argv, onLine, opts) => {
+    calls.push({ argv, input: opts?.input ?? '' });
+    const names = [...(opts?.input ?? '').matchAll(/^netns exec (\S+) /gm)].map((m) => m[1]);
+    let stderr = '';
+    const runFrom = (i: number) => {
+      for (let j = i; j < names.length; j++) {
+        const docs = out[names[j]];
+        if (docs) docs.forEach(onLine);
+        else {
+          stderr += `Cannot open network namespace "${names[j]}": No such file or directory\n`;
+          runFrom(j + 1); // the child that failed
+        }
+      }
+    };
+    const done = (async () => {
+      runFrom(0);
+      return { exitCode: stderr ? 1 : 0, stderr, timedOut: false };
+    })();
+    return { pid: 1, stop: () => {}, done };
+  };
+  it.skipIf(process.getuid?.() !== 0)('a namespace gone in the middle of a process: its answers are not used, the rest are read again in bulk', async () => {
+    const calls: { argv: string[]; input: string }[] = [];
+    const m = await readNamedInBulk(fakeIp({ red: docLines('red'), blue: docLines('blue'), green: docLines('green') }, calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 1);
+    expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
+    expect(calls.map((c) => [...c.input.matchAll(/^netns exec (\S+)/gm)].map((x) => x[1]))).toEqual([['red', 'gone', 'blue', 'green'], ['red', 'blue', 'green']]);
+    expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
+  });
+
   const asRoot = process.getuid?.() === 0; // the bulk read needs root (it enters namespaces); without it, every one is read alone
   it.skipIf(!asRoot)('runs ip -batch with one netns exec line per namespace, in parallel chunks, and parses each', async () => {
     const calls: { argv: string[]; input: string }[] = [];
