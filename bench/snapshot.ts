@@ -13,6 +13,7 @@ import { run } from '../server/ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch } from '../server/ip/parse';
 import type { Namespace } from '../server/host/types';
 import { isRoot, lab200, pool, type BenchResult } from './lib/lab200';
+import { bulkInput, bulkReadable, bulkStreams, dealOut, innerBatchFile } from '../server/host/bulk';
 
 export type { BenchMetric, BenchResult } from './lib/lab200';
 
@@ -27,9 +28,11 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** single-quoted for sh */
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
 /** One shell loop over every namespace readHost read, the same batch each: the cost of just running ip. */
 function floorScript(namespaces: Namespace[], batchFile: string, via: 'ip -n' | 'nsenter'): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const lines = namespaces.map((ns) => {
     const args = `-j -d -force -batch ${q(batchFile)} >/dev/null 2>&1`;
     if (ns.root) return `ip ${args}`;
@@ -37,6 +40,22 @@ function floorScript(namespaces: Namespace[], batchFile: string, via: 'ip -n' | 
     return `nsenter --net=${q(ns.path ?? '')} ip ${args}`;
   });
   return `${lines.join('\n')}\n`;
+}
+/**
+ * readHost's own ip processes without node: the bulk processes it would start for the named namespaces
+ * (same inputs, side by side) and one ip per other namespace, from sh. readHost minus this is node's share.
+ */
+function bulkScript(namespaces: Namespace[], batchFile: string, dir: string): string {
+  const named = namespaces.filter(bulkReadable);
+  const chunks = dealOut(named.map((n) => n.name as string), bulkStreams(named.length));
+  const inner = innerBatchFile();
+  const jobs = chunks.map((names, i) => {
+    const f = path.join(dir, `bulk${i}`);
+    writeFileSync(f, bulkInput(names, inner));
+    return `ip -force -batch ${q(f)} >/dev/null 2>&1 &`;
+  });
+  const rest = floorScript(namespaces.filter((n) => !bulkReadable(n)), batchFile, 'nsenter');
+  return `${jobs.join('\n')}\n${rest}wait\n`;
 }
 function timeShell(script: string): number {
   const t = performance.now();
@@ -77,17 +96,20 @@ export default async function bench(): Promise<BenchResult> {
     const script = floorScript(first.namespaces, batchFile, 'ip -n');
     // the same loop entering named namespaces with nsenter, as readHost does (no /sys remount per call)
     const nsenterScript = floorScript(first.namespaces, batchFile, 'nsenter');
+    const bulkFromSh = bulkScript(first.namespaces, batchFile, tmp);
     timeShell(script);
 
     const reads: number[] = [];
     const floors: number[] = [];
     const nsenterFloors: number[] = [];
     const baselines: number[] = [];
+    const bulks: number[] = [];
     const input = NAMESPACE_BATCH.join('\n') + '\n';
     for (let r = 0; r < ROUNDS; r++) {
       // interleaved, so all of them see the same machine
       floors.push(timeShell(script));
       nsenterFloors.push(timeShell(nsenterScript));
+      bulks.push(timeShell(bulkFromSh));
       t = performance.now();
       await readHost(run);
       reads.push(performance.now() - t);
@@ -99,7 +121,7 @@ export default async function bench(): Promise<BenchResult> {
         });
         baselines.push(performance.now() - t);
       }
-      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (nsenter loop ${Math.round(nsenterFloors[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`);
+      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (nsenter loop ${Math.round(nsenterFloors[r])} ms, readHost's ip processes from sh ${Math.round(bulks[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`);
     }
     const read = median(reads);
     const floor = median(floors);
@@ -117,6 +139,9 @@ export default async function bench(): Promise<BenchResult> {
         { name: 'readHost / floor, best runs', value: Number((Math.min(...reads) / Math.min(...floors)).toFixed(2)), unit: '×' },
         { name: `nsenter loop (median of ${ROUNDS})`, value: Math.round(nsenterFloor), unit: 'ms' },
         { name: 'readHost / nsenter loop', value: Number((read / nsenterFloor).toFixed(2)), unit: '×' },
+        { name: `readHost's ip processes from sh (median)`, value: Math.round(median(bulks)), unit: 'ms' },
+        { name: `  … / floor (the ip side)`, value: Number((median(bulks) / floor).toFixed(2)), unit: '×' },
+        { name: `  readHost / them (node's side)`, value: Number((read / median(bulks)).toFixed(2)), unit: '×' },
         ...(BASELINE
           ? [
               { name: `first reader's way: nsenter per namespace (median)`, value: Math.round(median(baselines)), unit: 'ms' },
@@ -128,6 +153,7 @@ export default async function bench(): Promise<BenchResult> {
       notes: [
         `readHost runs: ${reads.map((x) => Math.round(x)).join(', ')} ms; floor runs: ${floors.map((x) => Math.round(x)).join(', ')} ms`,
         `the floor runs \`ip [-n NS] -j -d -force -batch FILE\` (${NAMESPACE_BATCH.join('; ')}) once per namespace readHost read (${first.namespaces.length}: the host's own, named ones with -n, others through nsenter), in sequence from one sh, output to /dev/null`,
+        `readHost's ip processes from sh: the ${bulkStreams(first.namespaces.filter(bulkReadable).length)} bulk \`ip -force -batch\` processes (netns exec lines) it starts for the named namespaces, side by side, and one ip per other namespace, without node: how much of readHost is ip and how much is node`,
         `each bench namespace has veth0 (peer in the hub namespace ${hub}, not the root namespace) and macvlan mv0 on veth0; ${os.availableParallelism()} CPUs`,
       ],
     };

@@ -144,10 +144,18 @@ export function matchGroups<T extends Pick<Namespace, 'name'>>(
   return out;
 }
 
+/** What one bulk process is fed: a `netns exec` line per namespace, each running the inner batch file. */
+export function bulkInput(names: string[], file: string): string {
+  return names.map((name) => `netns exec ${name} ip -j -d -force -batch ${file}\n`).join('');
+}
+
+/** The inner batch file, written if needed (for benchmarks that replay a bulk read from a shell). */
+export const innerBatchFile = (): string => batchFile();
+
 /** One bulk process over `named`: the namespaces it read (complete, parsed) and the ones ip could not enter. */
 async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; failed: Set<string> }> {
   const groups = new BatchGroups();
-  const input = named.map((ns) => `netns exec ${ns.name} ip -j -d -force -batch ${file}\n`).join('');
+  const input = bulkInput(named.map((ns) => ns.name as string), file);
   const handle = stream(['ip', '-force', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length });
   return handle.done.then(
     (done) => {
