@@ -23,7 +23,7 @@ const RawVf = z.looseObject({
   link_state: z.string().optional(),
 });
 
-export const RawLink = z.looseObject({
+export const RawLink = z.object({
   ifindex: z.number(),
   ifname: z.string(),
   flags: z.array(z.string()).default([]),
