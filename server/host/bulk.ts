@@ -156,7 +156,7 @@ export const innerBatchFile = (): string => batchFile();
 async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; failed: Set<string> }> {
   const groups = new BatchGroups();
   const input = bulkInput(named.map((ns) => ns.name as string), file);
-  const handle = stream(['ip', '-force', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length });
+  const handle = stream(['ip', '-force', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
   return handle.done.then(
     (done) => {
       const parsed = new Map<string, ParsedNamespace>();

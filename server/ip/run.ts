@@ -86,6 +86,12 @@ export interface StreamOptions {
   timeoutMs?: number;
   /** written to stdin, which is then closed; without it stdin is /dev/null */
   input?: string;
+  /**
+   * The process gets a process group of its own, and a timeout or stop() ends the whole group: for a
+   * process that starts others (`ip -batch` of `netns exec` lines), whose children would otherwise
+   * outlive it, keep its stdout open and leave `done` waiting (an `ip` stuck on the rtnl lock).
+   */
+  group?: boolean;
 }
 
 /** Starts a process and hands each stdout line to onLine as it arrives. */
@@ -96,11 +102,27 @@ export const stream: Streamer = (argv, onLine, opts = {}) => {
   checkArgv(argv);
   const child = execa(argv[0], argv.slice(1), {
     reject: false,
-    timeout: opts.timeoutMs,
+    timeout: opts.group ? undefined : opts.timeoutMs,
+    detached: !!opts.group,
     env: { LC_ALL: 'C' },
     buffer: { stdout: false, stderr: true },
     ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
   });
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal); // the group this process leads: it and what it started
+    } catch {
+      /* already gone */
+    }
+  };
+  let groupTimedOut = false;
+  const timer =
+    opts.group && opts.timeoutMs !== undefined
+      ? setTimeout(() => {
+          groupTimedOut = true;
+          killGroup('SIGKILL');
+        }, opts.timeoutMs)
+      : null;
   let rest = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
@@ -113,13 +135,15 @@ export const stream: Streamer = (argv, onLine, opts = {}) => {
     }
   });
   const done = child.then((r) => {
+    if (timer) clearTimeout(timer);
     if (rest) onLine(rest);
-    return { exitCode: r.exitCode ?? null, stderr: String(r.stderr ?? ''), timedOut: !!r.timedOut };
+    return { exitCode: r.exitCode ?? null, stderr: String(r.stderr ?? ''), timedOut: !!r.timedOut || groupTimedOut };
   });
   return {
     pid: child.pid,
     stop: () => {
-      child.kill('SIGTERM');
+      if (opts.group) killGroup('SIGTERM');
+      else child.kill('SIGTERM');
     },
     done,
   };
