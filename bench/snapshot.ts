@@ -52,7 +52,7 @@ function bulkScript(namespaces: Namespace[], batchFile: string, dir: string): st
   const jobs = chunks.map((names, i) => {
     const f = path.join(dir, `bulk${i}`);
     writeFileSync(f, bulkInput(names, inner));
-    return `ip -force -batch ${q(f)} >/dev/null 2>&1 &`;
+    return `ip -batch ${q(f)} >/dev/null 2>&1 &`;
   });
   const rest = floorScript(namespaces.filter((n) => !bulkReadable(n)), batchFile, 'nsenter');
   return `${jobs.join('\n')}\n${rest}wait\n`;
@@ -153,7 +153,7 @@ export default async function bench(): Promise<BenchResult> {
       notes: [
         `readHost runs: ${reads.map((x) => Math.round(x)).join(', ')} ms; floor runs: ${floors.map((x) => Math.round(x)).join(', ')} ms`,
         `the floor runs \`ip [-n NS] -j -d -force -batch FILE\` (${NAMESPACE_BATCH.join('; ')}) once per namespace readHost read (${first.namespaces.length}: the host's own, named ones with -n, others through nsenter), in sequence from one sh, output to /dev/null`,
-        `readHost's ip processes from sh: the ${bulkStreams(first.namespaces.filter(bulkReadable).length)} bulk \`ip -force -batch\` processes (netns exec lines) it starts for the named namespaces, side by side, and one ip per other namespace, without node: how much of readHost is ip and how much is node`,
+        `readHost's ip processes from sh: the ${bulkStreams(first.namespaces.filter(bulkReadable).length)} bulk \`ip -batch\` processes (netns exec lines) it starts for the named namespaces, side by side, and one ip per other namespace, without node: how much of readHost is ip and how much is node`,
         `each bench namespace has veth0 (peer in the hub namespace ${hub}, not the root namespace) and macvlan mv0 on veth0; ${os.availableParallelism()} CPUs`,
       ],
     };

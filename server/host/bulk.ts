@@ -1,5 +1,5 @@
 // Reading many named namespaces with a few processes instead of one per namespace. Each is
-// `ip -force -batch -` fed lines `netns exec NAME ip -j -d -force -batch FILE`: that ip forks, enters NAME
+// `ip -batch -` fed lines `netns exec NAME ip -j -d -force -batch FILE`: that ip forks, enters NAME
 // (what `ip -n NAME` does) and runs the inner ip there, one namespace after the other, every inner ip's
 // answer streaming back on the shared stdout. The namespaces are dealt out to one such process per CPU,
 // so the reads run side by side, and each line is parsed as it arrives, while ip still works.
@@ -113,34 +113,35 @@ export class BatchGroups {
   }
 }
 
-/** The namespaces the outer ip said it could not enter (`Cannot open network namespace "NAME": …`). */
-export function unenterable(stderr: string): Set<string> {
-  const out = new Set<string>();
-  for (const m of stderr.matchAll(/^Cannot open network namespace "(.*)": /gm)) out.add(m[1]);
-  return out;
+/** The 1-based batch line at which ip stopped (`Command failed -:N`), if it did. */
+export function failedLine(stderr: string): number | null {
+  const m = /^Command failed -:(\d+)$/m.exec(stderr);
+  return m ? Number(m[1]) : null;
 }
 
 /**
- * Which group belongs to which namespace. Groups come in the order the namespaces were asked for, minus
- * the ones ip could not enter (it names them on stderr). When the count does not add up, nothing is
- * guessed: those namespaces are left for the caller to read alone. After a timeout the groups before the
- * last are complete; the last may be cut off.
+ * Which group belongs to which namespace. The bulk process runs without -force, so it stops at the first
+ * line that fails (a namespace gone, or an inner ip that failed) and says which: every namespace before
+ * that line was answered in full, in order; the failed one may have printed part of an answer, which is
+ * not used. After a timeout the groups before the last are complete; the last may be cut off. When the
+ * count does not add up, nothing is guessed.
  */
-export function matchGroups<T extends Pick<Namespace, 'name'>>(
-  asked: T[],
-  groups: BatchGroups,
-  stderr: string,
-  timedOut: boolean,
-): [T, unknown[][]][] {
+export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean): [T, unknown[][]][] {
   if (groups.stray) return [];
-  const failed = unenterable(stderr);
-  const expected = asked.filter((ns) => !failed.has(ns.name ?? ''));
   const got = groups.groups;
-  let usable: number;
-  if (!timedOut) usable = got.length === expected.length ? got.length : 0;
-  else usable = failed.size === 0 && got.length <= expected.length ? Math.max(0, got.length - 1) : 0;
+  const stop = failedLine(stderr);
+  let complete: number;
+  if (stop !== null) {
+    complete = stop - 1;
+    if (complete > asked.length || (got.length !== complete && got.length !== complete + 1)) return [];
+  } else if (timedOut) {
+    complete = Math.min(asked.length, Math.max(0, got.length - 1));
+  } else {
+    if (got.length !== asked.length) return [];
+    complete = asked.length;
+  }
   const out: [T, unknown[][]][] = [];
-  for (let i = 0; i < usable; i++) if (!got[i].broken) out.push([expected[i], got[i].docs]);
+  for (let i = 0; i < complete; i++) if (!got[i].broken) out.push([asked[i], got[i].docs]);
   return out;
 }
 
@@ -152,11 +153,19 @@ export function bulkInput(names: string[], file: string): string {
 /** The inner batch file, written if needed (for benchmarks that replay a bulk read from a shell). */
 export const innerBatchFile = (): string => batchFile();
 
-/** One bulk process over `named`: the namespaces it read (complete, parsed) and the ones ip could not enter. */
-async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; failed: Set<string> }> {
+/**
+ * One bulk process over `named`: the namespaces it read (complete, parsed), and the index of the one it
+ * stopped at, if it stopped early.
+ *
+ * Never `-force` here: in iproute2 (6.1) the child forked for `netns exec` that fails to enter its
+ * namespace (deleted since discovery) does not exit but goes on with the rest of the batch, as does its
+ * parent — with -force every later failure doubles the processes working through the batch, a fork
+ * storm when a whole lab is torn down during a read. Without -force both stop at the first failure.
+ */
+async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
   const groups = new BatchGroups();
   const input = bulkInput(named.map((ns) => ns.name as string), file);
-  const handle = stream(['ip', '-force', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
+  const handle = stream(['ip', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
   return handle.done.then(
     (done) => {
       const parsed = new Map<string, ParsedNamespace>();
@@ -168,22 +177,22 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
           /* not what ip prints: read it alone */
         }
       }
-      return { parsed, failed: done.timedOut ? new Set<string>() : unenterable(done.stderr) };
+      const line = done.timedOut ? null : failedLine(done.stderr);
+      return { parsed, stoppedAt: line !== null && line <= named.length ? line - 1 : null };
     },
-    () => ({ parsed: new Map<string, ParsedNamespace>(), failed: new Set<string>() }),
+    () => ({ parsed: new Map<string, ParsedNamespace>(), stoppedAt: null }),
   );
 }
 
+/** how many times one chunk is started again after stopping at a failed namespace */
+export const BULK_RESTARTS = 8;
+
 /**
  * Read these named namespaces (all bulkReadable) with bulkStreams() processes side by side. Returns what
- * it could read; a namespace missing from the result (not entered, vanished, cut off by the timeout) is
- * for the caller to read alone, which also says why it failed.
- *
- * A namespace deleted between discovery and its turn makes iproute2 (6.1) misbehave: the forked child
- * that failed to enter it does not exit but goes on with the rest of the batch, so later namespaces are
- * answered twice and the groups no longer add up. matchGroups then takes none of that process's answers;
- * they are read once more in bulk without the namespaces ip named as gone, and only what still fails is
- * left to be read alone — so one vanished pod does not cost a single read for every namespace.
+ * it could read; a namespace missing from the result (gone, failed, cut off by the timeout) is for the
+ * caller to read alone, which also says why. A process that stopped at a failed namespace is started
+ * again on the namespaces after it (a few times), so one vanished pod does not cost a single read for
+ * every namespace behind it.
  */
 export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();
@@ -191,16 +200,16 @@ export async function readNamedInBulk(stream: Streamer, named: Namespace[], time
   if (process.getuid?.() !== 0) return out;
   const file = batchFile();
   const readable = named.filter(bulkReadable);
-  const chunks = dealOut(readable, streams ?? bulkStreams(readable.length));
-  const firstPass = await Promise.all(chunks.map((chunk) => readChunk(stream, chunk, file, timeoutMs)));
-  const again: Namespace[] = [];
-  firstPass.forEach(({ parsed, failed }, i) => {
-    parsed.forEach((p, id) => out.set(id, p));
-    if (failed.size) again.push(...chunks[i].filter((ns) => !parsed.has(ns.id) && !failed.has(ns.name ?? '')));
-  });
-  if (again.length) {
-    const retry = await Promise.all(dealOut(again, streams ?? bulkStreams(again.length)).map((chunk) => readChunk(stream, chunk, file, timeoutMs)));
-    for (const { parsed } of retry) parsed.forEach((p, id) => out.set(id, p));
-  }
+  await Promise.all(
+    dealOut(readable, streams ?? bulkStreams(readable.length)).map(async (chunk) => {
+      let rest = chunk;
+      for (let start = 0; start <= BULK_RESTARTS && rest.length; start++) {
+        const { parsed, stoppedAt } = await readChunk(stream, rest, file, timeoutMs);
+        parsed.forEach((p, id) => out.set(id, p));
+        if (stoppedAt === null) break;
+        rest = rest.slice(stoppedAt + 1);
+      }
+    }),
+  );
   return out;
 }

@@ -188,11 +188,11 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
   it('the bulk read (ip -batch of netns exec lines, two at once) parses each namespace as its own read does', async () => {
     const nss = snap.namespaces.filter((n) => n.name === A || n.name === B || n.name === C);
     expect(nss).toHaveLength(3);
-    // a namespace that vanished before ip got to it (here: never made): ip says so, and the others still
-    // line up — at the end of a process, and in its middle, where iproute2's failed child goes on with the
-    // rest of the batch and answers it twice
-    const gone = { ...nss[0], id: '1', name: `${nss[0].name}-gone`, path: `${nss[0].path}-gone` };
-    for (const [order, streams] of [[[nss[0], gone, nss[1], nss[2]], 2], [[nss[0], gone, nss[1], nss[2]], 1]] as const) {
+    // namespaces that vanished before ip got to them (here: never made), at the end of a process and in
+    // its middle, several in a row: ip stops at each, the rest is read by a process started after it (with
+    // -force, iproute2's failed netns exec child would go on with the batch too, doubling at every failure)
+    const gone = (i: number) => ({ ...nss[0], id: String(i), name: `${nss[0].name}-gone${i}`, path: `${nss[0].path}-gone${i}` });
+    for (const [order, streams] of [[[nss[0], gone(1), nss[1], nss[2]], 2], [[nss[0], gone(1), gone(2), gone(3), nss[1], gone(4), nss[2]], 1]] as const) {
       const got = await readNamedInBulk(stream, [...order], 10_000, streams);
       expect([...got.keys()].sort(), `${streams} process(es)`).toEqual(nss.map((n) => n.id).sort());
     }

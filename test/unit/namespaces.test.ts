@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
 import { ipArgvIn, readArgvIn } from '../../server/host/read';
-import { BatchGroups, batchSafeName, BULK_MAX_STREAMS, BULK_MIN, bulkReadable, bulkStreams, dealOut, matchGroups, readNamedInBulk } from '../../server/host/bulk';
+import { BatchGroups, batchSafeName, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkReadable, bulkStreams, dealOut, failedLine, matchGroups, readNamedInBulk } from '../../server/host/bulk';
 import { isLinkDoc } from '../../server/ip/parse';
 import type { Streamer } from '../../server/ip/run';
 import { captureRaw } from '../fixtures/captures';
@@ -121,19 +121,28 @@ describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => 
     expect(groupsOf([red[2], ...red]).stray).toBe(1);
   });
 
-  it('matches groups to namespaces in order, skipping the ones ip says it could not enter', () => {
+  it('matches groups to namespaces in order, up to the line at which ip stopped', () => {
     const [a, b, c] = [named('a', '1'), named('b', '2'), named('c', '3')];
     const two = groupsOf([...docLines('red'), ...docLines('blue')]);
-    const stderr = 'Cannot open network namespace "b": No such file or directory\nCommand failed -:2\n';
-    expect(matchGroups([a, b, c], two, stderr, false).map(([ns]) => ns.name)).toEqual(['a', 'c']);
-    // two groups for three namespaces and nobody named: which one is missing is unknown, so none is taken
-    expect(matchGroups([a, b, c], two, '', false)).toEqual([]);
-    // after a timeout the last group may be cut off: only the ones before it count
-    expect(matchGroups([a, b, c], two, '', true).map(([ns]) => ns.name)).toEqual(['a']);
     const three = groupsOf([...docLines('red'), ...docLines('blue'), ...docLines('green')]);
+    const names = (m: [Namespace, unknown[][]][]) => m.map(([ns]) => ns.name);
+    // all answered
     const all = matchGroups([a, b, c], three, '', false);
-    expect(all.map(([ns]) => ns.name)).toEqual(['a', 'b', 'c']);
+    expect(names(all)).toEqual(['a', 'b', 'c']);
     expect(all[2][1]).toEqual(docLines('green').map((l) => JSON.parse(l)));
+    // b could not be entered: ip stopped there; only a is known to be complete
+    const gone = 'Cannot open network namespace "b": No such file or directory\nCommand failed -:2\n';
+    expect(names(matchGroups([a, b, c], groupsOf(docLines('red')), gone, false))).toEqual(['a']);
+    // b's inner ip failed after printing part of its answer (a second group): that part is not used
+    expect(names(matchGroups([a, b, c], two, 'Command failed -:2\n', false))).toEqual(['a']);
+    // two groups for three namespaces and no line named: which one is missing is unknown, so none is taken
+    expect(matchGroups([a, b, c], two, '', false)).toEqual([]);
+    // groups that cannot be (more than the lines before the failed one, plus its own)
+    expect(matchGroups([a, b, c], three, 'Command failed -:1\n', false)).toEqual([]);
+    // after a timeout the last group may be cut off: only the ones before it count
+    expect(names(matchGroups([a, b, c], two, '', true))).toEqual(['a']);
+    expect(failedLine('Command failed -:17\n')).toBe(17);
+    expect(failedLine('')).toBeNull();
   });
 
   it('deals namespaces out to one process per CPU, at least BULK_MIN each', () => {
@@ -152,55 +161,56 @@ describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => 
     expect(bulkReadable({ ...named('red', '9'), path: '/tmp/netns/red' })).toBe(false);
   });
 
-  /** A fake `ip -force -batch -` of netns exec lines that behaves like iproute2 6.1: after failing to enter
-   *  a namespace, the forked child goes on with the rest of the batch, so what follows is answered twice. */
-  const fakeIp = (out: Record<string, string[]>, calls: { argv: string[]; input: string }[]): Streamer => (argv, onLine, opts) => {
+  /** A fake `ip -batch -` (no -force) of netns exec lines: stops at the first namespace it cannot enter
+   *  (missing from `out`) or whose inner ip fails (`failing`: prints part of its answer first), as ip does. */
+  const fakeIp = (out: Record<string, string[]>, calls: { argv: string[]; input: string }[], failing: string[] = []): Streamer => (argv, onLine, opts) => {
     calls.push({ argv, input: opts?.input ?? '' });
     const names = [...(opts?.input ?? '').matchAll(/^netns exec (\S+) /gm)].map((m) => m[1]);
     let stderr = '';
-    const runFrom = (i: number) => {
-      for (let j = i; j < names.length; j++) {
-        const docs = out[names[j]];
-        if (docs) docs.forEach(onLine);
-        else {
-          stderr += `Cannot open network namespace "${names[j]}": No such file or directory\n`;
-          runFrom(j + 1); // the child that failed
-        }
+    for (const [i, n] of names.entries()) {
+      if (!out[n]) {
+        stderr += `Cannot open network namespace "${n}": No such file or directory\nCommand failed -:${i + 1}\n`;
+        break;
       }
-    };
-    const done = (async () => {
-      runFrom(0);
-      return { exitCode: stderr ? 1 : 0, stderr, timedOut: false };
-    })();
-    return { pid: 1, stop: () => {}, done };
+      if (failing.includes(n)) {
+        out[n].slice(0, 2).forEach(onLine);
+        stderr += `Error: something the kernel said.\nCommand failed -:${i + 1}\n`;
+        break;
+      }
+      out[n].forEach(onLine);
+    }
+    return { pid: 1, stop: () => {}, done: Promise.resolve({ exitCode: stderr ? 1 : 0, stderr, timedOut: false }) };
   };
-  it.skipIf(process.getuid?.() !== 0)('a namespace gone in the middle of a process: its answers are not used, the rest are read again in bulk', async () => {
+  const lines = () => ({ red: docLines('red'), blue: docLines('blue'), green: docLines('green') });
+  const asked = (calls: { input: string }[]) => calls.map((c) => [...c.input.matchAll(/^netns exec (\S+)/gm)].map((x) => x[1]));
+  it.skipIf(process.getuid?.() !== 0)('a namespace gone in the middle of a process: the process is started again after it', async () => {
     const calls: { argv: string[]; input: string }[] = [];
-    const m = await readNamedInBulk(fakeIp({ red: docLines('red'), blue: docLines('blue'), green: docLines('green') }, calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 1);
+    const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 1);
     expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
-    expect(calls.map((c) => [...c.input.matchAll(/^netns exec (\S+)/gm)].map((x) => x[1]))).toEqual([['red', 'gone', 'blue', 'green'], ['red', 'blue', 'green']]);
+    expect(asked(calls)).toEqual([['red', 'gone', 'blue', 'green'], ['blue', 'green']]);
     expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
+  });
+  it.skipIf(process.getuid?.() !== 0)('a namespace whose inner ip fails is left to be read alone (which says why); the rest still in bulk', async () => {
+    const calls: { argv: string[]; input: string }[] = [];
+    const m = await readNamedInBulk(fakeIp(lines(), calls, ['blue']), [named('red', '1'), named('blue', '2'), named('green', '3')], 10_000, 1);
+    expect([...m.keys()].sort()).toEqual(['1', '3']);
+    expect(asked(calls)).toEqual([['red', 'blue', 'green'], ['green']]);
+  });
+  it.skipIf(process.getuid?.() !== 0)('restarts are bounded: a batch where every namespace fails ends after BULK_RESTARTS more tries', async () => {
+    const calls: { argv: string[]; input: string }[] = [];
+    const many = Array.from({ length: 20 }, (_, i) => named(`gone${i}`, String(100 + i)));
+    const m = await readNamedInBulk(fakeIp({}, calls), many, 10_000, 1);
+    expect(m.size).toBe(0);
+    expect(calls).toHaveLength(BULK_RESTARTS + 1);
   });
 
   const asRoot = process.getuid?.() === 0; // the bulk read needs root (it enters namespaces); without it, every one is read alone
-  it.skipIf(!asRoot)('runs ip -batch with one netns exec line per namespace, in parallel chunks, and parses each', async () => {
+  it.skipIf(!asRoot)('runs ip -batch (never -force) with one netns exec line per namespace, in parallel chunks, and parses each', async () => {
     const calls: { argv: string[]; input: string }[] = [];
-    const out: Record<string, string[]> = { red: docLines('red'), blue: docLines('blue'), green: docLines('green') };
-    const stream: Streamer = (argv, onLine, opts) => {
-      calls.push({ argv, input: opts?.input ?? '' });
-      const names = [...(opts?.input ?? '').matchAll(/^netns exec (\S+) /gm)].map((m) => m[1]);
-      // "gone" vanished before ip got to it: ip says so on stderr and prints nothing for it
-      const stderr = names.includes('gone') ? 'Cannot open network namespace "gone": No such file or directory\n' : '';
-      const done = (async () => {
-        for (const n of names) (out[n] ?? []).forEach(onLine);
-        return { exitCode: stderr ? 1 : 0, stderr, timedOut: false };
-      })();
-      return { pid: 1, stop: () => {}, done };
-    };
-    const m = await readNamedInBulk(stream, [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 2);
-    expect(calls).toHaveLength(2);
-    for (const c of calls) expect(c.argv).toEqual(['ip', '-force', '-batch', '-']);
-    expect(calls.map((c) => c.input.trim().split('\n').length)).toEqual([2, 2]);
+    const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 2);
+    for (const c of calls) expect(c.argv).toEqual(['ip', '-batch', '-']);
+    // two processes of two; the first stopped at "gone" (its last line): nothing left to start again
+    expect(asked(calls)).toEqual([['red', 'gone'], ['blue', 'green']]);
     expect(calls[0].input).toMatch(/^netns exec red ip -j -d -force -batch \/\S+namespace\.batch\n/);
     expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
     expect(m.get('1')!.links.map((l) => l.link.name)).toEqual(['lo', 'sit0', 've-r', 'ipv-l3']);
