@@ -246,13 +246,14 @@ export default function CytoscapeGraph(props: Props) {
     let alive = true;
     let made: Core | null = null;
     let detach = () => {};
+    let cancelStyle = () => {};
     void import('cytoscape').then(({ default: cytoscape }) => {
       if (!alive || !box.current) return;
       const big = firstModel.current.nodes.length + firstModel.current.edges.length > BIG;
+      // no elements yet (sync adds them with their positions), so no layout; the stylesheet is parsed in
+      // a task of its own below: together with making the renderer it is one long task on a slow machine
       made = cytoscape({
         container: box.current,
-        style: graphStyle as unknown as cytoscape.StylesheetJson,
-        layout: { name: 'preset' },
         minZoom: MIN_ZOOM,
         maxZoom: MAX_ZOOM,
         boxSelectionEnabled: false,
@@ -300,10 +301,15 @@ export default function CytoscapeGraph(props: Props) {
         lastSyncMs: () => syncMs.current,
         syncCount: () => syncCount.current,
       };
-      setCy(made);
+      cancelStyle = nextTask(() => {
+        if (!alive || c.destroyed()) return;
+        c.style(graphStyle as unknown as cytoscape.StylesheetJson);
+        setCy(c);
+      });
     });
     return () => {
       alive = false;
+      cancelStyle();
       detach();
       made?.destroy();
       if (window.__linkscape) delete window.__linkscape;
