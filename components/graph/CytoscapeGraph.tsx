@@ -3,6 +3,7 @@
 // and on every new model patches the drawing in place: nodes that stay keep their place, new ones
 // are put beside their kin (place.ts), gone ones leave; what changed on the host flashes briefly.
 import { useEffect, useRef, useState } from 'react';
+import cytoscape from 'cytoscape';
 import type { CollectionArgument, Core, ElementDefinition, NodeSingular, SingularElementReturnValue } from 'cytoscape';
 import type { GraphEdge, GraphModel, GraphNode } from './model';
 import { refOfNodeId } from './model';
@@ -72,10 +73,8 @@ const MAX_ZOOM = 4;
 /** more new elements than this at once (a first render, a relayout) are added a slice at a time */
 const DRIP_OVER = 120;
 /** elements per cy.add while dripping, and how long one task may keep adding */
-const DRIP_GROUP = 10;
-const DRIP_BUDGET_MS = 20;
-/** no frame this long after a slice: the page is hidden (or very busy); go on without one */
-const HIDDEN_FRAME_MS = 250;
+const DRIP_GROUP = 20;
+const DRIP_BUDGET_MS = 50;
 
 function fitAll(cy: Core) {
   cy.fit(undefined, FIT_PADDING);
@@ -99,31 +98,6 @@ function nextTask(f: () => void): () => void {
   return () => {
     live = false;
     ch.port1.close();
-  };
-}
-
-/**
- * f in a task of its own after the next frame: a frame (input, then cytoscape's drawing) between any
- * two slices of a load, so neither waits behind a run of the other. A hidden page draws no frames:
- * after a while f runs anyway.
- */
-function afterFrame(f: () => void): () => void {
-  let cancelTask = () => {};
-  let started = false;
-  const start = () => {
-    if (started) return;
-    started = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-    cancelTask = nextTask(f);
-  };
-  const frame = requestAnimationFrame(start);
-  const timer = setTimeout(start, HIDDEN_FRAME_MS);
-  return () => {
-    started = true;
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-    cancelTask();
   };
 }
 
@@ -274,7 +248,7 @@ export default function CytoscapeGraph(props: Props) {
     let made: Core | null = null;
     let detach = () => {};
     let cancelStyle = () => {};
-    void import('cytoscape').then(({ default: cytoscape }) => {
+    const make = () => {
       if (!alive || !box.current) return;
       const big = firstModel.current.nodes.length + firstModel.current.edges.length > BIG;
       // no elements yet (sync adds them with their positions), so no layout; the stylesheet is parsed in
@@ -333,7 +307,8 @@ export default function CytoscapeGraph(props: Props) {
         c.style(graphStyle as unknown as cytoscape.StylesheetJson);
         setCy(c);
       });
-    });
+    };
+    make();
     return () => {
       alive = false;
       cancelStyle();
@@ -362,7 +337,7 @@ export default function CytoscapeGraph(props: Props) {
     syncMs.current = performance.now() - t0;
     syncCount.current++;
     pendingLoad.current = later.length;
-    // the rest goes in a slice per frame: the view stays where it is (fitted to the whole plan, or
+    // the rest goes in a slice per task: the view stays where it is (fitted to the whole plan, or
     // wherever the operator has dragged it) and input is answered between slices
     const loading: Drip | null = later.length
       ? drip(later, {
@@ -378,7 +353,7 @@ export default function CytoscapeGraph(props: Props) {
           group: DRIP_GROUP,
           budgetMs: DRIP_BUDGET_MS,
           now: () => performance.now(),
-          later: afterFrame,
+          later: nextTask,
           onSlice: (left) => {
             pendingLoad.current = left;
           },
