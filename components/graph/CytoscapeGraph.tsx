@@ -75,6 +75,8 @@ const DRIP_OVER = 120;
 /** elements per cy.add while dripping, and how long one task may keep adding */
 const DRIP_GROUP = 20;
 const DRIP_BUDGET_MS = 50;
+/** no frame this long after a slice: the page is hidden (or very busy); go on without one */
+const HIDDEN_FRAME_MS = 250;
 
 function fitAll(cy: Core) {
   cy.fit(undefined, FIT_PADDING);
@@ -98,6 +100,31 @@ function nextTask(f: () => void): () => void {
   return () => {
     live = false;
     ch.port1.close();
+  };
+}
+
+/**
+ * f in a task of its own after the next frame: a frame (input, then cytoscape's drawing) between any
+ * two slices of a load, so neither waits behind a run of the other. A hidden page draws no frames:
+ * after a while f runs anyway.
+ */
+function afterFrame(f: () => void): () => void {
+  let cancelTask = () => {};
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    cancelTask = nextTask(f);
+  };
+  const frame = requestAnimationFrame(start);
+  const timer = setTimeout(start, HIDDEN_FRAME_MS);
+  return () => {
+    started = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    cancelTask();
   };
 }
 
@@ -337,7 +364,7 @@ export default function CytoscapeGraph(props: Props) {
     syncMs.current = performance.now() - t0;
     syncCount.current++;
     pendingLoad.current = later.length;
-    // the rest goes in a slice per task: the view stays where it is (fitted to the whole plan, or
+    // the rest goes in a slice per frame: the view stays where it is (fitted to the whole plan, or
     // wherever the operator has dragged it) and input is answered between slices
     const loading: Drip | null = later.length
       ? drip(later, {
@@ -353,7 +380,7 @@ export default function CytoscapeGraph(props: Props) {
           group: DRIP_GROUP,
           budgetMs: DRIP_BUDGET_MS,
           now: () => performance.now(),
-          later: nextTask,
+          later: afterFrame,
           onSlice: (left) => {
             pendingLoad.current = left;
           },
