@@ -269,6 +269,8 @@ export default function CytoscapeGraph(props: Props) {
   const syncCount = useRef(0);
   /** elements of a big render not in cytoscape yet */
   const pendingLoad = useRef(0);
+  /** a button is down on the graph: the operator is dragging */
+  const pointerDown = useRef(false);
 
   useEffect(() => {
     let alive = true;
@@ -290,15 +292,18 @@ export default function CytoscapeGraph(props: Props) {
         motionBlur: false,
         pixelRatio: big ? 1 : 'auto',
       });
-      let pointerDown = false;
       const el = box.current;
       el.addEventListener('wheel', () => (userView.current = true), { passive: true });
-      el.addEventListener('pointerdown', () => (pointerDown = true));
-      const onUp = () => (pointerDown = false);
-      window.addEventListener('pointerup', onUp);
-      detach = () => window.removeEventListener('pointerup', onUp);
+      el.addEventListener('pointerdown', () => (pointerDown.current = true));
+      const onUp = () => (pointerDown.current = false);
+      // a load waits while a button is down: every way a press can end must end the wait
+      const ends = ['pointerup', 'pointercancel', 'blur'] as const;
+      for (const e of ends) window.addEventListener(e, onUp);
+      detach = () => {
+        for (const e of ends) window.removeEventListener(e, onUp);
+      };
       made.on('pan', () => {
-        if (pointerDown) userView.current = true;
+        if (pointerDown.current) userView.current = true;
       });
       made.on('tap', 'node', (e) => callbacks.current.onSelect((e.target as NodeSingular).id()));
       made.on('tap', (e) => {
@@ -380,7 +385,16 @@ export default function CytoscapeGraph(props: Props) {
           group: DRIP_GROUP,
           budgetMs: DRIP_BUDGET_MS,
           now: () => performance.now(),
-          later: afterFrame,
+          // while the operator drags, the load waits: the frames then only move a snapshot of the canvas
+          // (textureOnViewport), and every slice would delay the drag's next step; it goes on at release
+          later: (f) => {
+            let cancel = () => {};
+            const next = () => {
+              cancel = afterFrame(() => (pointerDown.current ? next() : f()));
+            };
+            next();
+            return () => cancel();
+          },
           onSlice: (left) => {
             pendingLoad.current = left;
           },
