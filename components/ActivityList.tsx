@@ -1,4 +1,5 @@
 import type { Activity } from '@/server/host/types';
+import { clockTime } from './clock';
 
 /** The last changes the live feed reported, newest first. */
 export function ActivityList({ items }: { items: Activity[] }) {
@@ -8,7 +9,7 @@ export function ActivityList({ items }: { items: Activity[] }) {
       <summary>recent changes <span className="count">{items.length}</span></summary>
       <ul>
         {items.map((a, i) => (
-          <li key={`${a.at}-${i}`}><span className="muted">{new Date(a.at).toLocaleTimeString()}</span> {a.text}</li>
+          <li key={`${a.at}-${i}`}><span className="muted">{clockTime(a.at)}</span> {a.text}</li>
         ))}
       </ul>
     </details>

@@ -44,6 +44,8 @@ export default function Dashboard() {
 
   useEffect(() => {
     trpc.host.info.query().then((i) => setReadOnly(i.readOnly), () => setReadOnly(null));
+    // fetch and run the graph's code (cytoscape) while the host is read, not after it arrives
+    void import('./graph/CytoscapeGraph');
   }, []);
 
   const ix = useMemo(() => (snap ? indexHost(snap) : null), [snap]);

@@ -1,5 +1,6 @@
 import type { HostSnapshot } from '@/server/host/types';
 import type { LiveState } from './useHost';
+import { clockTime } from './clock';
 
 interface Props {
   snapshot: HostSnapshot | null;
@@ -22,7 +23,7 @@ export function Header({ snapshot, loading, readOnly, live, liveError }: Props) 
           <span className="counts" data-testid="counts">
             <b>{s.namespaces.length}</b> namespaces · <b>{s.links.length}</b> links · <b>{s.routes.length}</b> routes
           </span>
-          <span className="muted taken" title={s.takenAt}>read {new Date(s.takenAt).toLocaleTimeString()}</span>
+          <span className="muted taken" title={s.takenAt}>read {clockTime(s.takenAt)}</span>
           {!s.root && <span className="badge warn">not root</span>}
         </>
       )}

@@ -7,6 +7,7 @@ import { Dropdown } from '../toolbar/Dropdown';
 import { useEditorContext } from './Editor';
 import { linkAddForm, NEW_KINDS, unsupported } from './forms/LinkAddForm';
 import { netnsAddForm } from './forms/namespace';
+import { clockTime } from '../clock';
 
 const KIND_TEXT: Partial<Record<LinkKind, string>> = { veth: 'veth pair' };
 
@@ -46,7 +47,7 @@ export function EditToolbar() {
           className="btn"
           data-testid="undo-last"
           disabled={!last}
-          title={last ? `undo the change of ${new Date(last.at).toLocaleTimeString()}: ${last.description.join('; ')}` : 'nothing to undo'}
+          title={last ? `undo the change of ${clockTime(last.at)}: ${last.description.join('; ')}` : 'nothing to undo'}
           onClick={() => editor.showPanel('undo')}
         >
           Undo last change

@@ -3,10 +3,13 @@
 // and on every new model patches the drawing in place: nodes that stay keep their place, new ones
 // are put beside their kin (place.ts), gone ones leave; what changed on the host flashes briefly.
 import { useEffect, useRef, useState } from 'react';
+import cytoscape from 'cytoscape';
 import type { CollectionArgument, Core, ElementDefinition, NodeSingular, SingularElementReturnValue } from 'cytoscape';
 import type { GraphEdge, GraphModel, GraphNode } from './model';
 import { refOfNodeId } from './model';
+import { drawnBounds, fitViewport, type Bounds } from './fit';
 import { layoutGraph, type Point } from './layout';
+import { drip, loadOrder, type Drip } from './load';
 import { placeNew } from './place';
 import { graphStyle } from './style';
 
@@ -64,12 +67,65 @@ const FLASH_MS = 1400;
 const MAX_FLASH = 300;
 /** fitting a small graph must not blow it up */
 const MAX_FIT_ZOOM = 1.25;
-/** nodes added per frame when a big graph first appears */
-const CHUNK = 200;
+const FIT_PADDING = 30;
+const MIN_ZOOM = 0.03;
+const MAX_ZOOM = 4;
+/** more new elements than this at once (a first render, a relayout) are added a slice at a time */
+const DRIP_OVER = 120;
+/** elements per cy.add while dripping, and how long one task may keep adding */
+const DRIP_GROUP = 20;
+const DRIP_BUDGET_MS = 50;
+/** no frame this long after a slice: the page is hidden (or very busy); go on without one */
+const HIDDEN_FRAME_MS = 250;
 
 function fitAll(cy: Core) {
-  cy.fit(undefined, 30);
+  cy.fit(undefined, FIT_PADDING);
   if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+}
+
+/** fit to where the whole model will be drawn, without asking cytoscape for bounding boxes */
+function fitPlanned(cy: Core, b: Bounds) {
+  cy.viewport(fitViewport(b, cy.width(), cy.height(), FIT_PADDING, MIN_ZOOM, MAX_FIT_ZOOM));
+}
+
+/** f in a task of its own, soon (no timer clamping), after whatever input is waiting */
+function nextTask(f: () => void): () => void {
+  const ch = new MessageChannel();
+  let live = true;
+  ch.port1.onmessage = () => {
+    ch.port1.close();
+    if (live) f();
+  };
+  ch.port2.postMessage(null);
+  return () => {
+    live = false;
+    ch.port1.close();
+  };
+}
+
+/**
+ * f in a task of its own after the next frame: a frame (input, then cytoscape's drawing) between any
+ * two slices of a load, so neither waits behind a run of the other. A hidden page draws no frames:
+ * after a while f runs anyway.
+ */
+function afterFrame(f: () => void): () => void {
+  let cancelTask = () => {};
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    cancelTask = nextTask(f);
+  };
+  const frame = requestAnimationFrame(start);
+  const timer = setTimeout(start, HIDDEN_FRAME_MS);
+  return () => {
+    started = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    cancelTask();
+  };
 }
 
 const nodeDef = (n: GraphNode, position?: Point): ElementDefinition => ({
@@ -96,21 +152,34 @@ function remember(cache: Map<string, Point>, id: string, p: Point) {
 /** a collection of these elements, built in one go (union in a loop is quadratic) */
 const collectionOf = (cy: Core, eles: SingularElementReturnValue[]) => cy.collection(eles as unknown as CollectionArgument);
 
+interface Synced {
+  /** ids of nodes and edges that are new or changed */
+  changed: string[];
+  /** new elements left for drip(), in loadOrder (empty when everything new was added at once) */
+  later: ElementDefinition[];
+  /** with `later`: the extent of the whole model once drawn */
+  bounds: Bounds | null;
+}
+
 /**
- * Patch cy to show `model`; returns the ids of nodes and edges that are new or changed.
+ * Patch cy to show `model`. A few new elements are added at once; many (a first render) are left in
+ * `later` with their planned positions remembered in the cache, so a new model arriving before they
+ * are all drawn places them exactly where planned.
  * One pass over what is drawn and one over the model: no per-id lookups (each would allocate).
  */
-function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): { changed: string[]; later: ElementDefinition[][] } {
+function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): Synced {
   const wantNodes = new Map(model.nodes.map((n) => [n.id, n]));
   const wantEdges = new Map(model.edges.map((e) => [e.id, e]));
   const changed: string[] = [];
-  const later: ElementDefinition[][] = [];
+  let later: ElementDefinition[] = [];
+  let bounds: Bounds | null = null;
   const existing = new Map<string, SingularElementReturnValue>();
   const centres = new Map<string, Point>();
   const wasParent: string[] = [];
   const goneEdges: SingularElementReturnValue[] = [];
   const goneChildren: SingularElementReturnValue[] = [];
   const goneParents: SingularElementReturnValue[] = [];
+  const modelParents = new Set(model.nodes.map((n) => n.parent));
   cy.elements().forEach((e) => {
     const id = e.id();
     if (e.group() === 'edges') {
@@ -120,9 +189,12 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): { changed
     }
     const node = e as unknown as NodeSingular;
     const parent = node.isParent();
-    centres.set(id, { ...node.position() });
+    const wanted = wantNodes.has(id);
+    // a namespace box's centre is computed from its links' bounds (every label measured): only read
+    // when it is needed, i.e. when the box goes away or becomes one node
+    if (!parent || !wanted || !modelParents.has(id)) centres.set(id, { ...node.position() });
     if (parent) wasParent.push(id);
-    if (wantNodes.has(id)) existing.set(id, e);
+    if (wanted) existing.set(id, e);
     else (parent ? goneParents : goneChildren).push(e);
   });
 
@@ -153,14 +225,6 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): { changed
         changed.push(n.id);
       }
     }
-    // model order puts each namespace before its links, so a chunk never lacks a compound parent
-    if (add.length > CHUNK * 2) {
-      // a big first render goes in per-frame chunks so the page stays usable; positions are kept in
-      // the cache so a new model arriving mid-way places the rest exactly where planned
-      for (const d of add) if (d.position) remember(cache, d.data.id as string, d.position);
-      for (let i = CHUNK; i < add.length; i += CHUNK) later.push(add.slice(i, i + CHUNK));
-      cy.add(add.slice(0, CHUNK));
-    } else if (add.length) cy.add(add);
     const addEdges: ElementDefinition[] = [];
     for (const e of model.edges) {
       const ele = existing.get(e.id);
@@ -172,15 +236,21 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): { changed
         ele.classes(e.classes.join(' '));
       }
     }
-    if (later.length) later.push(addEdges);
-    else if (addEdges.length) cy.add(addEdges);
+    if (add.length + addEdges.length > DRIP_OVER) {
+      for (const d of add) if (d.position) remember(cache, d.data.id as string, d.position);
+      later = loadOrder(add, addEdges, (id) => existing.has(id));
+      bounds = drawnBounds(model.nodes, (id) => (existing.has(id) ? centres.get(id) : undefined) ?? positionOf(id));
+    } else {
+      if (add.length) cy.add(add);
+      if (addEdges.length) cy.add(addEdges);
+    }
     // a namespace that just collapsed stays where its box was
     for (const id of wasParent) {
       const n = existing.get(id) as NodeSingular | undefined;
-      if (n && !n.isParent()) n.position({ ...centres.get(id)! });
+      if (n && !n.isParent() && centres.has(id)) n.position({ ...centres.get(id)! });
     }
   });
-  return { changed, later };
+  return { changed, later, bounds };
 }
 
 export default function CytoscapeGraph(props: Props) {
@@ -197,36 +267,43 @@ export default function CytoscapeGraph(props: Props) {
   const userView = useRef(false);
   const syncMs = useRef(0);
   const syncCount = useRef(0);
-  const pendingChunks = useRef(0);
+  /** elements of a big render not in cytoscape yet */
+  const pendingLoad = useRef(0);
+  /** a button is down on the graph: the operator is dragging */
+  const pointerDown = useRef(false);
 
   useEffect(() => {
     let alive = true;
     let made: Core | null = null;
     let detach = () => {};
-    void import('cytoscape').then(({ default: cytoscape }) => {
+    let cancelStyle = () => {};
+    const make = () => {
       if (!alive || !box.current) return;
       const big = firstModel.current.nodes.length + firstModel.current.edges.length > BIG;
+      // no elements yet (sync adds them with their positions), so no layout; the stylesheet is parsed in
+      // a task of its own below: together with making the renderer it is one long task on a slow machine
       made = cytoscape({
         container: box.current,
-        style: graphStyle as unknown as cytoscape.StylesheetJson,
-        layout: { name: 'preset' },
-        minZoom: 0.03,
-        maxZoom: 4,
+        minZoom: MIN_ZOOM,
+        maxZoom: MAX_ZOOM,
         boxSelectionEnabled: false,
         textureOnViewport: big,
         hideEdgesOnViewport: big,
         motionBlur: false,
         pixelRatio: big ? 1 : 'auto',
       });
-      let pointerDown = false;
       const el = box.current;
       el.addEventListener('wheel', () => (userView.current = true), { passive: true });
-      el.addEventListener('pointerdown', () => (pointerDown = true));
-      const onUp = () => (pointerDown = false);
-      window.addEventListener('pointerup', onUp);
-      detach = () => window.removeEventListener('pointerup', onUp);
+      el.addEventListener('pointerdown', () => (pointerDown.current = true));
+      const onUp = () => (pointerDown.current = false);
+      // a load waits while a button is down: every way a press can end must end the wait
+      const ends = ['pointerup', 'pointercancel', 'blur'] as const;
+      for (const e of ends) window.addEventListener(e, onUp);
+      detach = () => {
+        for (const e of ends) window.removeEventListener(e, onUp);
+      };
       made.on('pan', () => {
-        if (pointerDown) userView.current = true;
+        if (pointerDown.current) userView.current = true;
       });
       made.on('tap', 'node', (e) => callbacks.current.onSelect((e.target as NodeSingular).id()));
       made.on('tap', (e) => {
@@ -242,7 +319,7 @@ export default function CytoscapeGraph(props: Props) {
       });
       const c = made;
       window.__linkscape = {
-        ready: () => !c.destroyed() && c.nodes().length > 0 && pendingChunks.current === 0,
+        ready: () => !c.destroyed() && c.nodes().length > 0 && pendingLoad.current === 0,
         nodeIds: () => c.nodes().map((n) => n.id()),
         edgeIds: () => c.edges().map((e) => e.id()),
         renderedPosition: (id) => {
@@ -257,10 +334,16 @@ export default function CytoscapeGraph(props: Props) {
         lastSyncMs: () => syncMs.current,
         syncCount: () => syncCount.current,
       };
-      setCy(made);
-    });
+      cancelStyle = nextTask(() => {
+        if (!alive || c.destroyed()) return;
+        c.style(graphStyle as unknown as cytoscape.StylesheetJson);
+        setCy(c);
+      });
+    };
+    make();
     return () => {
       alive = false;
+      cancelStyle();
       detach();
       made?.destroy();
       if (window.__linkscape) delete window.__linkscape;
@@ -277,23 +360,46 @@ export default function CytoscapeGraph(props: Props) {
       cy.elements().remove();
     }
     const t0 = performance.now();
-    const { changed, later } = sync(cy, model, cache.current);
+    const { changed, later, bounds } = sync(cy, model, cache.current);
     const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
-    if (first || allNew || !userView.current) fitAll(cy);
+    if (first || allNew || !userView.current) {
+      if (later.length && bounds) fitPlanned(cy, bounds);
+      else fitAll(cy);
+    }
     syncMs.current = performance.now() - t0;
     syncCount.current++;
-    pendingChunks.current = later.length;
-    let frame = 0;
-    if (later.length) {
-      let next = 0;
-      const step = () => {
-        cy.batch(() => cy.add(later[next++]));
-        pendingChunks.current = later.length - next;
-        if (!userView.current) fitAll(cy);
-        if (next < later.length) frame = requestAnimationFrame(step);
-      };
-      frame = requestAnimationFrame(step);
-    }
+    pendingLoad.current = later.length;
+    // the rest goes in a slice per frame: the view stays where it is (fitted to the whole plan, or
+    // wherever the operator has dragged it) and input is answered between slices
+    const loading: Drip | null = later.length
+      ? drip(later, {
+          add: (group) => {
+            let added = cy.collection();
+            cy.batch(() => {
+              added = cy.add(group);
+            });
+            // styles and label sizes are computed lazily, at the next frame: asking for the bounds here
+            // does that work inside this slice's budget instead of in one long frame for all slices
+            added.boundingBox();
+          },
+          group: DRIP_GROUP,
+          budgetMs: DRIP_BUDGET_MS,
+          now: () => performance.now(),
+          // while the operator drags, the load waits: the frames then only move a snapshot of the canvas
+          // (textureOnViewport), and every slice would delay the drag's next step; it goes on at release
+          later: (f) => {
+            let cancel = () => {};
+            const next = () => {
+              cancel = afterFrame(() => (pointerDown.current ? next() : f()));
+            };
+            next();
+            return () => cancel();
+          },
+          onSlice: (left) => {
+            pendingLoad.current = left;
+          },
+        })
+      : null;
     const hostChanged = lastHost.current !== null && lastHost.current !== hostVersion;
     lastHost.current = hostVersion;
     if (hostChanged && !first && changed.length && changed.length <= MAX_FLASH) {
@@ -306,8 +412,8 @@ export default function CytoscapeGraph(props: Props) {
     }
     return () => {
       // a newer model replans whatever this one did not get to draw
-      cancelAnimationFrame(frame);
-      pendingChunks.current = 0;
+      loading?.cancel();
+      pendingLoad.current = 0;
     };
   }, [cy, model, hostVersion, relayoutSeq]);
 

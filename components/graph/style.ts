@@ -3,16 +3,39 @@ import { EDGE_COLORS, KIND_CLASSES, KIND_COLORS } from './kinds';
 
 export interface StyleRule {
   selector: string;
-  style: Record<string, string | number>;
+  style: Record<string, string | number | string[]>;
 }
+
+/** node sizes the drawing uses; the fit of a graph still being drawn is computed from them */
+export const NODE_SIZE = {
+  link: { w: 124, h: 50 },
+  vf: { w: 92, h: 40 },
+  collapsed: { w: 190, h: 60 },
+  /** a namespace with nothing inside and not collapsed: cytoscape's default node */
+  empty: { w: 30, h: 30 },
+};
+/** room around a namespace's links, and its label's font size (the label sits above the box) */
+export const NS_PADDING = 14;
+export const NS_FONT = 12;
 
 export const OPER_COLORS = { up: '#3fb950', down: '#f85149', unknown: '#8b949e', lowerdown: '#d29922', dormant: '#a371f7' };
 
 export const graphStyle: StyleRule[] = [
+  // No background image as an empty list, not cytoscape's default ['none']: with ['none'], drawing a
+  // node flips its :backgrounding state twice (cytoscape 3.34 counts the absent image as drawn in one
+  // of its two passes), which restyles the node — and for a namespace, every link in it — on every
+  // frame that draws it, so each frame while the graph changes cost a restyle of everything.
+  { selector: 'node', style: { 'background-image': [] } },
+  // Drawing order set outright (namespace boxes, then edges, then link nodes — what cytoscape's 'auto'
+  // gives here), so sorting for it does not walk every node's ancestors on each change.
+  { selector: 'node, edge', style: { 'z-compound-depth': 'orphan', 'z-index-compare': 'manual' } },
+  { selector: 'node', style: { 'z-index': 2 } },
+  { selector: 'node:parent', style: { 'z-index': 0 } },
+  { selector: 'edge', style: { 'z-index': 1 } },
   {
     selector: 'node.link',
     style: {
-      shape: 'round-rectangle', width: 124, height: 50, label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': '118px',
+      shape: 'round-rectangle', width: NODE_SIZE.link.w, height: NODE_SIZE.link.h, label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': '118px',
       'text-valign': 'center', 'text-halign': 'center', 'font-size': 10, 'line-height': 1.15, color: '#0b0f14',
       'font-family': 'ui-monospace, SFMono-Regular, Menlo, monospace', 'border-width': 3, 'border-color': OPER_COLORS.unknown,
       'min-zoomed-font-size': 7, 'background-color': KIND_COLORS.other,
@@ -29,7 +52,7 @@ export const graphStyle: StyleRule[] = [
   {
     selector: 'node.vfnode',
     style: {
-      shape: 'round-rectangle', width: 92, height: 40, label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': '88px', 'text-valign': 'center',
+      shape: 'round-rectangle', width: NODE_SIZE.vf.w, height: NODE_SIZE.vf.h, label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': '88px', 'text-valign': 'center',
       'text-halign': 'center', 'font-size': 9, 'line-height': 1.1, color: '#0b0f14', 'font-family': 'ui-monospace, SFMono-Regular, Menlo, monospace',
       'border-width': 1.5, 'border-color': KIND_COLORS.pf, 'background-color': KIND_COLORS.vf, 'min-zoomed-font-size': 7,
     },
@@ -43,7 +66,7 @@ export const graphStyle: StyleRule[] = [
     style: {
       shape: 'round-rectangle', 'background-color': '#161b22', 'background-opacity': 0.85, 'border-width': 1.5,
       'border-color': '#3d4754', label: 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'top', 'text-halign': 'center',
-      'text-margin-y': -4, 'font-size': 12, color: '#c9d1d9', padding: '14px', 'min-zoomed-font-size': 6,
+      'text-margin-y': -4, 'font-size': NS_FONT, color: '#c9d1d9', padding: `${NS_PADDING}px`, 'min-zoomed-font-size': 6,
       'font-family': 'system-ui, sans-serif', 'text-max-width': '400px',
     },
   },
@@ -53,7 +76,7 @@ export const graphStyle: StyleRule[] = [
   { selector: 'node.namespace.ns-error', style: { 'border-color': '#f85149' } },
   {
     selector: 'node.namespace.collapsed',
-    style: { width: 190, height: 60, 'text-valign': 'center', 'text-margin-y': 0, 'background-color': '#222b36', 'font-size': 11, 'text-max-width': '180px' },
+    style: { width: NODE_SIZE.collapsed.w, height: NODE_SIZE.collapsed.h, 'text-valign': 'center', 'text-margin-y': 0, 'background-color': '#222b36', 'font-size': 11, 'text-max-width': '180px' },
   },
   {
     selector: 'edge',

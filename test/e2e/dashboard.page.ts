@@ -26,8 +26,12 @@ export class DashboardPage {
     return this.page.getByTestId('details-panel');
   }
 
-  async waitForGraph() {
-    await this.page.waitForFunction(() => window.__linkscape?.ready() === true, undefined, { timeout: 30_000 });
+  /** wait until everything the graph has to draw is drawn (after more than `afterSyncs` updates, if given) */
+  async waitForGraph(afterSyncs = -1) {
+    await this.page.waitForFunction((n) => {
+      const p = window.__linkscape;
+      return p?.ready() === true && p.syncCount() > n;
+    }, afterSyncs, { timeout: 30_000 });
   }
 
   nodeIds(): Promise<string[]> {

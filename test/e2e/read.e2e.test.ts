@@ -153,8 +153,11 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
 
   it('renders the whole host with a node selected (screenshot; LINKSCAPE_SCREENSHOT=docs/screenshot.png keeps it)', async () => {
     await ui.search('');
+    const syncs = await ui.page.evaluate(() => window.__linkscape!.syncCount());
     await ui.page.getByText('re-layout').click();
-    await ui.page.waitForTimeout(400);
+    // a re-layout of a busy host is drawn a slice at a time: wait until all of it is in
+    await ui.waitForGraph(syncs);
+    await ui.page.waitForTimeout(300);
     await ui.clickNode(`link:${ids.link.mv0}`);
     await expect(ui.page.getByTestId('link-details').getAttribute('data-id')).resolves.toBe(ids.link.mv0);
     await ui.page.waitForTimeout(300);

@@ -42,3 +42,25 @@ export function linkIn(snap: HostSnapshot, label: string, name: string): Link {
   if (!l) throw new Error(`no ${name} in ${label}`);
   return l;
 }
+
+/** n namespaces, each with a veth to the root and a macvlan on its end (the benchmark's host) */
+export function bigHost(n: number): HostSnapshot {
+  const root: Namespace = { id: '1', name: null, root: true, source: 'root', pids: [1], comms: ['init'], label: 'host', path: null, error: null };
+  const namespaces = [root];
+  const links: Link[] = [];
+  const link = (nsId: string, ifindex: number, name: string, kind: string, extra: Partial<Link> = {}): Link => ({
+    id: `${nsId}/${ifindex}`, nsId, ifindex, name, kind, mode: null, up: true, operstate: 'UP', flags: [], mtu: 1500, minMtu: 68, maxMtu: 65535,
+    mac: null, linkType: 'ether', parentId: null, parentUnresolved: false, peerId: null, masterId: null, slaveKind: null, addresses: [],
+    sriov: null, vf: null, promiscuity: 0, parentBus: null, parentDev: null, altnames: [], info: null, slaveInfo: null, ...extra,
+  });
+  links.push(link('1', 1, 'lo', 'loopback'), link('1', 2, 'eth0', 'physical'));
+  for (let i = 0; i < n; i++) {
+    const id = String(1000 + i);
+    namespaces.push({ ...root, id, root: false, source: 'named', name: `ns${i}`, label: `ns${i}`, pids: [], comms: [], path: `/run/netns/ns${i}` });
+    links.push(link(id, 1, 'lo', 'loopback'));
+    links.push(link(id, 2, 'eth0', 'veth', { peerId: `1/${100 + i}` }));
+    links.push(link(id, 3, 'mv0', 'macvlan', { parentId: `${id}/2`, mode: 'bridge' }));
+    links.push(link('1', 100 + i, `veth${i}`, 'veth', { peerId: `${id}/2` }));
+  }
+  return { takenAt: '', hostname: 'big', root: true, hidden: [], namespaces, links, routes: [], warnings: [] };
+}

@@ -2,35 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId } from '../../components/graph/model';
 import { CELL_H, layoutGraph, type Box } from '../../components/graph/layout';
 import { placeNew } from '../../components/graph/place';
-import type { HostSnapshot, Link, Namespace } from '../../server/host/types';
-import { inodes, labSnapshot, linkIn } from './graph-fixture';
+import { bigHost, inodes, labSnapshot, linkIn } from './graph-fixture';
 
 const snap = labSnapshot();
 const L = (ns: string, name: string) => linkNodeId(linkIn(snap, ns, name).id);
 const inside = (p: { x: number; y: number }, b: Box) => p.x > b.x && p.x < b.x + b.w && p.y > b.y && p.y < b.y + b.h;
 const overlap = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-
-/** n namespaces, each with a veth to the root and a macvlan on its end (the benchmark's host) */
-function bigHost(n: number): HostSnapshot {
-  const root: Namespace = { id: '1', name: null, root: true, source: 'root', pids: [1], comms: ['init'], label: 'host', path: null, error: null };
-  const namespaces = [root];
-  const links: Link[] = [];
-  const link = (nsId: string, ifindex: number, name: string, kind: string, extra: Partial<Link> = {}): Link => ({
-    id: `${nsId}/${ifindex}`, nsId, ifindex, name, kind, mode: null, up: true, operstate: 'UP', flags: [], mtu: 1500, minMtu: 68, maxMtu: 65535,
-    mac: null, linkType: 'ether', parentId: null, parentUnresolved: false, peerId: null, masterId: null, slaveKind: null, addresses: [],
-    sriov: null, vf: null, promiscuity: 0, parentBus: null, parentDev: null, altnames: [], info: null, slaveInfo: null, ...extra,
-  });
-  links.push(link('1', 1, 'lo', 'loopback'), link('1', 2, 'eth0', 'physical'));
-  for (let i = 0; i < n; i++) {
-    const id = String(1000 + i);
-    namespaces.push({ ...root, id, root: false, source: 'named', name: `ns${i}`, label: `ns${i}`, pids: [], comms: [], path: `/run/netns/ns${i}` });
-    links.push(link(id, 1, 'lo', 'loopback'));
-    links.push(link(id, 2, 'eth0', 'veth', { peerId: `1/${100 + i}` }));
-    links.push(link(id, 3, 'mv0', 'macvlan', { parentId: `${id}/2`, mode: 'bridge' }));
-    links.push(link('1', 100 + i, `veth${i}`, 'veth', { peerId: `${id}/2` }));
-  }
-  return { takenAt: '', hostname: 'big', root: true, hidden: [], namespaces, links, routes: [], warnings: [] };
-}
 
 describe('layout', () => {
   it('is deterministic, gives every link its own spot inside its namespace box, boxes apart, root first', () => {
