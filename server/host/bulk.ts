@@ -95,6 +95,8 @@ export class BatchGroups {
   readonly groups: { docs: unknown[][]; broken: boolean }[] = [];
   /** documents before the first group: never expected, so they make the whole read suspect */
   stray = 0;
+  /** `onClosed(i, group)`: group i is complete (the next one began), so it can be parsed while ip goes on */
+  constructor(private readonly onClosed?: (index: number, group: { docs: unknown[][]; broken: boolean }) => void) {}
   push(line: string): void {
     const t = line.trim();
     if (!t) return;
@@ -107,8 +109,11 @@ export class BatchGroups {
       else this.stray++;
       return;
     }
-    if (isLinkDoc(doc)) this.groups.push({ docs: [doc], broken: false });
-    else if (this.groups.length) this.groups[this.groups.length - 1].docs.push(doc);
+    if (isLinkDoc(doc)) {
+      this.groups.push({ docs: [doc], broken: false });
+      const n = this.groups.length;
+      if (n > 1) this.onClosed?.(n - 2, this.groups[n - 2]);
+    } else if (this.groups.length) this.groups[this.groups.length - 1].docs.push(doc);
     else this.stray++;
   }
 }
@@ -120,28 +125,29 @@ export function failedLine(stderr: string): number | null {
 }
 
 /**
- * Which group belongs to which namespace. The bulk process runs without -force, so it stops at the first
+ * How many of the first groups are whole answers, the i-th for the i-th namespace asked. The bulk process runs without -force, so it stops at the first
  * line that fails (a namespace gone, or an inner ip that failed) and says which: every namespace before
  * that line was answered in full, in order; the failed one may have printed part of an answer, which is
  * not used. After a timeout the groups before the last are complete; the last may be cut off. When the
  * count does not add up, nothing is guessed.
  */
-export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean): [T, unknown[][]][] {
-  if (groups.stray) return [];
-  const got = groups.groups;
+export function usableGroups(asked: number, groups: BatchGroups, stderr: string, timedOut: boolean): number {
+  if (groups.stray) return 0;
+  const got = groups.groups.length;
   const stop = failedLine(stderr);
-  let complete: number;
   if (stop !== null) {
-    complete = stop - 1;
-    if (complete > asked.length || (got.length !== complete && got.length !== complete + 1)) return [];
-  } else if (timedOut) {
-    complete = Math.min(asked.length, Math.max(0, got.length - 1));
-  } else {
-    if (got.length !== asked.length) return [];
-    complete = asked.length;
+    const complete = stop - 1;
+    return complete > asked || (got !== complete && got !== complete + 1) ? 0 : complete;
   }
+  if (timedOut) return Math.min(asked, Math.max(0, got - 1));
+  return got === asked ? asked : 0;
+}
+
+/** usableGroups as pairs of namespace and documents (broken groups left out). */
+export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean): [T, unknown[][]][] {
   const out: [T, unknown[][]][] = [];
-  for (let i = 0; i < complete; i++) if (!got[i].broken) out.push([asked[i], got[i].docs]);
+  const n = usableGroups(asked.length, groups, stderr, timedOut);
+  for (let i = 0; i < n; i++) if (!groups.groups[i].broken) out.push([asked[i], groups.groups[i].docs]);
   return out;
 }
 
@@ -163,19 +169,32 @@ export const innerBatchFile = (): string => batchFile();
  * storm when a whole lab is torn down during a read. Without -force both stop at the first failure.
  */
 async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
-  const groups = new BatchGroups();
+  // Groups come in the order asked, without gaps (ip stops at the first failure), so a closed group is
+  // parsed at once as the namespace in its place, while ip works on the next; which of them count is
+  // known at the end.
+  const early = new Map<number, ParsedNamespace | null>();
+  const parseGroup = (i: number, g: { docs: unknown[][]; broken: boolean }): ParsedNamespace | null => {
+    if (g.broken || i >= named.length) return null;
+    try {
+      const p = parseNamespace(named[i].id, classifyBatch(g.docs));
+      return p.links.length ? p : null; // every namespace has lo: none means a failed read
+    } catch {
+      return null; // not what ip prints: read it alone
+    }
+  };
+  const groups = new BatchGroups((i, g) => {
+    early.set(i, parseGroup(i, g));
+    g.docs = []; // parsed: the documents are not needed any more
+  });
   const input = bulkInput(named.map((ns) => ns.name as string), file);
   const handle = stream(['ip', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
   return handle.done.then(
     (done) => {
       const parsed = new Map<string, ParsedNamespace>();
-      for (const [ns, docs] of matchGroups(named, groups, done.stderr, !!done.timedOut)) {
-        try {
-          const p = parseNamespace(ns.id, classifyBatch(docs));
-          if (p.links.length) parsed.set(ns.id, p); // every namespace has lo: none means a failed read
-        } catch {
-          /* not what ip prints: read it alone */
-        }
+      const usable = usableGroups(named.length, groups, done.stderr, !!done.timedOut);
+      for (let i = 0; i < usable; i++) {
+        const p = early.has(i) ? early.get(i)! : parseGroup(i, groups.groups[i]);
+        if (p) parsed.set(named[i].id, p);
       }
       const line = done.timedOut ? null : failedLine(done.stderr);
       return { parsed, stoppedAt: line !== null && line <= named.length ? line - 1 : null };

@@ -105,7 +105,12 @@ describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => 
   };
 
   it('cuts the output into one group per namespace at each link-only document', () => {
-    const g = groupsOf([...docLines('red'), '', ...docLines('blue')]);
+    const closed: [number, number][] = [];
+    const g = new BatchGroups((i, grp) => closed.push([i, grp.docs.length]));
+    [...docLines('red'), '', ...docLines('blue'), ...docLines('green')].forEach((l) => g.push(l));
+    // a group is handed over whole as soon as the next one begins (the last only at the end)
+    expect(closed).toEqual([[0, 4], [1, 4]]);
+    g.groups.pop();
     expect(g.groups).toHaveLength(2);
     expect(g.groups.map((x) => x.docs.length)).toEqual([4, 4]);
     expect(g.groups.every((x) => !x.broken)).toBe(true);
