@@ -16,7 +16,7 @@ import { browserTier } from '../test/tiers';
 import { launchBrowser, type Browser } from '../test/e2e/browser';
 import { DashboardPage } from '../test/e2e/dashboard.page';
 import { ensureBuild, startServer, type Served } from '../test/e2e/server';
-import { lab200, sh, type BenchResult } from './lib/lab200';
+import { lab200, onInterrupt, sh, type BenchResult } from './lib/lab200';
 
 const NAMESPACES = 3;
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 100);
@@ -45,14 +45,10 @@ export default async function benchLatency(): Promise<BenchResult> {
 
   const lab = lab200('lsl', NAMESPACES);
   const monitors: StreamHandle[] = [];
-  const onSignal = (sig: NodeJS.Signals) => {
-    log(`${sig}: removing the bench namespaces`);
+  const offInterrupt = onInterrupt(log, () => {
     for (const m of monitors) m.stop();
     lab.removeSync();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
   let server: Served | null = null;
   let browser: Browser | null = null;
   try {
@@ -144,8 +140,7 @@ export default async function benchLatency(): Promise<BenchResult> {
       ],
     };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offInterrupt();
     for (const m of monitors) m.stop();
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});

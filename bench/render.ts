@@ -22,7 +22,7 @@ import type { HostSnapshot } from '../server/host/types';
 import { browserTier } from '../test/tiers';
 import { launchBrowser, type Browser } from '../test/e2e/browser';
 import { ensureBuild, startServer, type Served } from '../test/e2e/server';
-import { lab200, type BenchResult } from './lib/lab200';
+import { lab200, onInterrupt, type BenchResult } from './lib/lab200';
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -280,13 +280,7 @@ export default async function benchRender(): Promise<BenchResult> {
   if (!browserTier.ok) return { name, metrics: [], notes: [], skipped: browserTier.why };
 
   const lab = lab200('lsr', COUNT);
-  const onSignal = (sig: NodeJS.Signals) => {
-    log(`${sig}: removing the bench namespaces`);
-    lab.removeSync();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const offInterrupt = onInterrupt(log, () => lab.removeSync());
   let server: Served | null = null;
   let browser: Browser | null = null;
   try {
@@ -362,8 +356,7 @@ export default async function benchRender(): Promise<BenchResult> {
       ],
     };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offInterrupt();
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
     lab.removeSync();

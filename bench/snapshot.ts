@@ -12,7 +12,7 @@ import { ipArgvIn, readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch } from '../server/ip/parse';
 import type { Namespace } from '../server/host/types';
-import { isRoot, lab200, pool, type BenchResult } from './lib/lab200';
+import { isRoot, lab200, onInterrupt, pool, type BenchResult } from './lib/lab200';
 import { bulkInput, bulkReadable, bulkStreams, dealOut, innerBatchFile } from '../server/host/bulk';
 
 export type { BenchMetric, BenchResult } from './lib/lab200';
@@ -74,13 +74,7 @@ export default async function bench(): Promise<BenchResult> {
     lab.removeSync();
     rmSync(tmp, { recursive: true, force: true });
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    log(`${sig}: removing the bench namespaces`);
-    cleanupSync();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const offInterrupt = onInterrupt(log, cleanupSync);
 
   try {
     let t = performance.now();
@@ -158,8 +152,7 @@ export default async function bench(): Promise<BenchResult> {
       ],
     };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offInterrupt();
     cleanupSync();
     log('removed the bench namespaces');
   }

@@ -17,6 +17,7 @@ import { assembleHost, readHost, readNamespaces } from '../server/host/read';
 import { HostWatcher } from '../server/host/watch';
 import { run } from '../server/ip/run';
 import type { HostSnapshot, Namespace } from '../server/host/types';
+import { onInterrupt } from './lib/lab200';
 
 /** what scripts/bench.mjs expects from a bench file's default export */
 interface BenchResult {
@@ -78,13 +79,7 @@ export default async function benchWatch(): Promise<BenchResult> {
   const cleanupSync = () => {
     spawnSync('ip', ['-force', '-batch', '-'], { input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
   };
-  const onSignal = (sig: NodeJS.Signals) => {
-    log(`${sig}: removing the bench namespaces`);
-    cleanupSync();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const offInterrupt = onInterrupt(log, cleanupSync);
   let watcher: HostWatcher | null = null;
   const ac = new AbortController();
 
@@ -239,8 +234,7 @@ export default async function benchWatch(): Promise<BenchResult> {
   } finally {
     ac.abort();
     watcher?.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offInterrupt();
     cleanupSync();
     log('removed the bench namespaces');
   }

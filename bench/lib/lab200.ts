@@ -48,6 +48,24 @@ export async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>
   }));
 }
 
+/**
+ * Ctrl-C or a kill while a bench runs: `cleanup` (remove what it made) and exit 130. Returns the function
+ * that takes the handlers off again (call it in the bench's finally, after its own cleanup).
+ */
+export function onInterrupt(log: (s: string) => void, cleanup: () => void): () => void {
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`${sig}: removing the bench namespaces`);
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
 export const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 export interface Lab200 {
