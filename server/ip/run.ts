@@ -63,6 +63,13 @@ function checkArgv(argv: string[]): void {
   }
 }
 
+/** Write `input` to a child's stdin and close it (straight to the pipe: cheaper than execa's `input`). */
+function feed(stdin: NodeJS.WritableStream | null, input: string | undefined): void {
+  if (input === undefined || !stdin) return;
+  stdin.on('error', () => {}); // EPIPE from a program that exited without reading: its exit says why
+  stdin.end(input);
+}
+
 export const run: Runner = async (argv, opts = {}) => {
   checkArgv(argv);
   // Spawning is most of what a re-read costs the server (the watcher's CPU per event): no exit hook per
@@ -77,10 +84,7 @@ export const run: Runner = async (argv, opts = {}) => {
     env: { LC_ALL: 'C' },
     extendEnv: true,
   });
-  if (opts.input !== undefined && child.stdin) {
-    child.stdin.on('error', () => {}); // EPIPE from a program that exited without reading: its exit says why
-    child.stdin.end(opts.input);
-  }
+  feed(child.stdin, opts.input);
   const r = await child;
   const stdout = String(r.stdout ?? '');
   const stderr = String(r.stderr ?? '');
@@ -115,8 +119,9 @@ export const stream: Streamer = (argv, onLine, opts = {}) => {
     detached: !!opts.group,
     env: { LC_ALL: 'C' },
     buffer: { stdout: false, stderr: true },
-    ...(opts.input === undefined ? { stdin: 'ignore' as const } : { input: opts.input }),
+    stdin: opts.input === undefined ? 'ignore' : 'pipe',
   });
+  feed(child.stdin, opts.input);
   const killGroup = (signal: NodeJS.Signals) => {
     try {
       if (child.pid) process.kill(-child.pid, signal); // the group this process leads: it and what it started
