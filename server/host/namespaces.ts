@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Namespace, NamespaceSource } from './types';
-import { helperPids } from './ownprocs';
+import { ownPids } from './ownprocs';
 
 export interface NamespaceDirs {
   proc: string;
@@ -81,7 +81,7 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   // Processes: readlink is cheap and needs no open(); PID 1 may refuse even root (EACCES).
   let pids: string[] = [];
   try {
-    pids = (await fs.readdir(/*turbopackIgnore: true*/ dirs.proc)).filter((d) => /^\d+$/.test(d) && !helperPids.has(Number(d)));
+    pids = (await fs.readdir(/*turbopackIgnore: true*/ dirs.proc)).filter((d) => /^\d+$/.test(d) && !ownPids.has(Number(d)));
   } catch {
     hidden.push(`${dirs.proc} is not readable: processes' namespaces are not shown`);
   }
@@ -126,15 +126,25 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   }
   await Promise.all(
     [...byId.values()].map(async (ns) => {
-      ns.comms = await Promise.all(
+      const gone = new Set<number>();
+      const comms = await Promise.all(
         ns.pids.slice(0, 3).map(async (pid) => {
           try {
             return (await fs.readFile(path.join(dirs.proc, String(pid), 'comm'), 'utf8')).trim();
-          } catch {
+          } catch (e) {
+            // ended since its ns/net link was read: not a holder (a short-lived process, e.g. someone's `ip -n`)
+            if ((e as NodeJS.ErrnoException).code === 'ENOENT') gone.add(pid);
             return '?';
           }
         }),
       );
+      const kept = ns.pids.map((pid, i) => [pid, i] as const).filter(([pid]) => !gone.has(pid));
+      ns.comms = kept.filter(([, i]) => i < 3).map(([, i]) => comms[i]);
+      ns.pids = kept.map(([pid]) => pid);
+      if (ns.source === 'process') {
+        if (ns.pids.length) ns.path = path.join(dirs.proc, String(ns.pids[0]), 'ns/net');
+        else byId.delete(ns.id); // only processes that have ended held it
+      }
       ns.label = labelOf(ns);
     }),
   );

@@ -49,7 +49,7 @@ export function watchNamespaceDirs(dirs: string[], onChange: (dir: string) => vo
  * discovery lists them): readdir + readlink only, no stat or comm reads. When it has not changed since
  * the last tick, the full discovery can be skipped.
  */
-export async function processFingerprint(procDir: string, ignore: ReadonlySet<number>): Promise<string> {
+export async function processFingerprint(procDir: string, ignore: { has(pid: number): boolean }): Promise<string> {
   let entries: string[];
   try {
     entries = await fs.promises.readdir(procDir);

@@ -11,7 +11,7 @@ import { computeDiff, deepEqual, isEmptyDiff } from './diff';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream, type Streamer } from './monitor';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespaces';
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
-import { helperPids } from './ownprocs';
+import { helperPids, ownPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
 import { SYSFS_ROOT } from './sriov';
 import type { HostSnapshot, Namespace, WatchEvent } from './types';
@@ -293,7 +293,7 @@ export class HostWatcher {
     this.rootMonitor.start();
     this.dirWatch = watchNamespaceDirs([this.o.dirs.named, this.o.dirs.docker], () => this.requestRediscover(), () => this.onTick(), this.o.rescanMs);
     // taken before the first discovery: whatever changes after it shows on the first tick
-    this.lastFingerprint = await processFingerprint(this.o.dirs.proc, helperPids);
+    this.lastFingerprint = await processFingerprint(this.o.dirs.proc, ownPids);
     this.ticksSinceFull = 0;
     await sleep(this.o.settleMs);
     if (gen !== this.generation) throw new Error('watcher stopped while starting');
@@ -417,7 +417,7 @@ export class HostWatcher {
     this.rescanning = true;
     const gen = this.generation;
     try {
-      const fp = await processFingerprint(this.o.dirs.proc, helperPids);
+      const fp = await processFingerprint(this.o.dirs.proc, ownPids);
       if (gen !== this.generation) return;
       if (fp !== this.lastFingerprint || ++this.ticksSinceFull >= this.o.fullRescanEvery) {
         this.lastFingerprint = fp;

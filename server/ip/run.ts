@@ -63,6 +63,22 @@ function checkArgv(argv: string[]): void {
   }
 }
 
+/**
+ * Pids of the processes run() and stream() have started and that have not ended yet. Some of them run
+ * inside other namespaces (nsenter … ip), where namespace discovery would otherwise count them as holders.
+ */
+export const runningChildren = new Set<number>();
+
+function track(child: { pid?: number; then: PromiseLike<unknown>['then'] }): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  runningChildren.add(pid);
+  child.then(
+    () => runningChildren.delete(pid),
+    () => runningChildren.delete(pid),
+  );
+}
+
 /** Write `input` to a child's stdin and close it (straight to the pipe: cheaper than execa's `input`). */
 function feed(stdin: NodeJS.WritableStream | null, input: string | undefined): void {
   if (input === undefined || !stdin) return;
@@ -84,6 +100,7 @@ export const run: Runner = async (argv, opts = {}) => {
     env: { LC_ALL: 'C' },
     extendEnv: true,
   });
+  track(child);
   feed(child.stdin, opts.input);
   const r = await child;
   const stdout = String(r.stdout ?? '');
@@ -121,6 +138,7 @@ export const stream: Streamer = (argv, onLine, opts = {}) => {
     buffer: { stdout: false, stderr: true },
     stdin: opts.input === undefined ? 'ignore' : 'pipe',
   });
+  track(child);
   feed(child.stdin, opts.input);
   const killGroup = (signal: NodeJS.Signals) => {
     try {

@@ -1,7 +1,7 @@
 // Namespace discovery against this machine's /proc with throwaway named/docker directories
 // (no namespaces are created here: that is the kernel tier's job), and labels.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
@@ -24,6 +24,22 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const selfIno = () => /net:\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/net'))![1];
 
 describe('discoverNamespaces', () => {
+  it('a process that ended while the scan looked at it is no holder, and a namespace only such ones held is not listed', async () => {
+    const proc = path.join(tmp, 'fakeproc');
+    mkdirSync(proc);
+    symlinkSync('/proc/self', path.join(proc, 'self')); // the server's own namespace, as discovery reads it
+    const holder = (pid: number, ino: string, comm: string | null) => {
+      mkdirSync(path.join(proc, String(pid), 'ns'), { recursive: true });
+      symlinkSync(`net:[${ino}]`, path.join(proc, String(pid), 'ns', 'net'));
+      if (comm !== null) writeFileSync(path.join(proc, String(pid), 'comm'), `${comm}\n`);
+    };
+    holder(777, '4000000001', null); // ended: no comm any more
+    holder(778, '4000000002', 'sleep');
+    holder(779, '4000000002', null); // ended
+    const d = await discoverNamespaces({ proc, named: path.join(tmp, 'nope'), docker: path.join(tmp, 'nope2') });
+    expect(d.namespaces.find((n) => n.id === '4000000001')).toBeUndefined();
+    expect(d.namespaces.find((n) => n.id === '4000000002')).toMatchObject({ source: 'process', pids: [778], comms: ['sleep'], label: 'pid 778 (sleep)', path: path.join(proc, '778', 'ns/net') });
+  });
   it('the server\'s own namespace is the root, first, labelled host, with this process among its holders', async () => {
     const d = await discoverNamespaces({ proc: '/proc', named: path.join(tmp, 'netns'), docker: path.join(tmp, 'missing') });
     const root = d.namespaces[0];
