@@ -1,6 +1,10 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
+import { installFastEncoderStream } from '@/server/api/encoderStream';
+
+// tRPC encodes its SSE bodies with TextEncoderStream, which is slow in Node 20 on a big snapshot
+installFastEncoderStream();
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
