@@ -57,10 +57,16 @@ function bulkScript(namespaces: Namespace[], batchFile: string, dir: string): st
   const rest = floorScript(namespaces.filter((n) => !bulkReadable(n)), batchFile, 'nsenter');
   return `${jobs.join('\n')}\n${rest}wait\n`;
 }
-function timeShell(script: string): number {
+/** `sh` is dash on Debian, which starts each command with vfork(); bash forks, like ip, xargs and node */
+function timeShell(script: string, shell: 'sh' | 'bash' = 'sh'): number {
   const t = performance.now();
-  spawnSync('sh', ['-c', script], { stdio: 'ignore' });
+  spawnSync(shell, ['-c', script], { stdio: 'ignore' });
   return performance.now() - t;
+}
+
+function shellName(): string {
+  const r = spawnSync('readlink', ['-f', '/bin/sh'], { encoding: 'utf8' });
+  return r.stdout.trim() || '/bin/sh';
 }
 
 export default async function bench(): Promise<BenchResult> {
@@ -96,6 +102,7 @@ export default async function bench(): Promise<BenchResult> {
     const reads: number[] = [];
     const floors: number[] = [];
     const nsenterFloors: number[] = [];
+    const bashFloors: number[] = [];
     const baselines: number[] = [];
     const bulks: number[] = [];
     const input = NAMESPACE_BATCH.join('\n') + '\n';
@@ -103,6 +110,7 @@ export default async function bench(): Promise<BenchResult> {
       // interleaved, so all of them see the same machine
       floors.push(timeShell(script));
       nsenterFloors.push(timeShell(nsenterScript));
+      bashFloors.push(timeShell(script, 'bash'));
       bulks.push(timeShell(bulkFromSh));
       t = performance.now();
       await readHost(run);
@@ -115,7 +123,7 @@ export default async function bench(): Promise<BenchResult> {
         });
         baselines.push(performance.now() - t);
       }
-      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (nsenter loop ${Math.round(nsenterFloors[r])} ms, readHost's ip processes from sh ${Math.round(bulks[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`);
+      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (same loop from bash ${Math.round(bashFloors[r])} ms, nsenter loop ${Math.round(nsenterFloors[r])} ms, readHost's ip processes from sh ${Math.round(bulks[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`);
     }
     const read = median(reads);
     const floor = median(floors);
@@ -131,6 +139,9 @@ export default async function bench(): Promise<BenchResult> {
         { name: `shell floor (median of ${ROUNDS})`, value: Math.round(floor), unit: 'ms' },
         { name: 'readHost / floor', value: Number(ratio.toFixed(2)), unit: '×', goal: '≤ 1.0×', ok: ratio <= 1.0 },
         { name: 'readHost / floor, best runs', value: Number((Math.min(...reads) / Math.min(...floors)).toFixed(2)), unit: '×' },
+        { name: `the floor's loop from bash, which forks (median of ${ROUNDS})`, value: Math.round(median(bashFloors)), unit: 'ms' },
+        { name: '  bash loop / floor (fork vs vfork per ip)', value: Number((median(bashFloors) / floor).toFixed(2)), unit: '×' },
+        { name: '  readHost / bash loop', value: Number((read / median(bashFloors)).toFixed(2)), unit: '×' },
         { name: `nsenter loop (median of ${ROUNDS})`, value: Math.round(nsenterFloor), unit: 'ms' },
         { name: 'readHost / nsenter loop', value: Number((read / nsenterFloor).toFixed(2)), unit: '×' },
         { name: `readHost's ip processes from sh (median)`, value: Math.round(median(bulks)), unit: 'ms' },
@@ -147,6 +158,7 @@ export default async function bench(): Promise<BenchResult> {
       notes: [
         `readHost runs: ${reads.map((x) => Math.round(x)).join(', ')} ms; floor runs: ${floors.map((x) => Math.round(x)).join(', ')} ms`,
         `the floor runs \`ip [-n NS] -j -d -force -batch FILE\` (${NAMESPACE_BATCH.join('; ')}) once per namespace readHost read (${first.namespaces.length}: the host's own, named ones with -n, others through nsenter), in sequence from one sh, output to /dev/null`,
+        `sh here is ${shellName()}: dash starts each command with vfork(), which copies no page tables; bash, xargs, ip's \`netns exec\` and node's child_process all fork(). The bash loop runs the floor's exact commands, so bash loop / floor is what fork costs over vfork per namespace on this machine`,
         `readHost's ip processes from sh: the ${bulkStreams(first.namespaces.filter(bulkReadable).length)} bulk \`ip -batch\` processes (netns exec lines) it starts for the named namespaces, side by side, and one ip per other namespace, without node: how much of readHost is ip and how much is node`,
         `each bench namespace has veth0 (peer in the hub namespace ${hub}, not the root namespace) and macvlan mv0 on veth0; ${os.availableParallelism()} CPUs`,
       ],
