@@ -45,12 +45,13 @@ export default async function benchLatency(): Promise<BenchResult> {
 
   const lab = lab200('lsl', NAMESPACES);
   const monitors: StreamHandle[] = [];
-  const offInterrupt = onInterrupt(log, () => {
-    for (const m of monitors) m.stop();
-    lab.removeSync();
-  });
   let server: Served | null = null;
   let browser: Browser | null = null;
+  const offInterrupt = onInterrupt(log, () => {
+    for (const m of monitors) m.stop();
+    server?.stopSync();
+    lab.removeSync();
+  });
   try {
     await ensureBuild();
     await lab.build();

@@ -280,9 +280,13 @@ export default async function benchRender(): Promise<BenchResult> {
   if (!browserTier.ok) return { name, metrics: [], notes: [], skipped: browserTier.why };
 
   const lab = lab200('lsr', COUNT);
-  const offInterrupt = onInterrupt(log, () => lab.removeSync());
   let server: Served | null = null;
   let browser: Browser | null = null;
+  // the server is a child of this bench: on Ctrl-C it goes too (it once outlived an interrupted run)
+  const offInterrupt = onInterrupt(log, () => {
+    server?.stopSync();
+    lab.removeSync();
+  });
   try {
     await ensureBuild();
     browser = await launchBrowser();

@@ -2,7 +2,8 @@
 // removes: each link kind is actually created (and deleted), and a failure keeps the kernel's own words.
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Runner } from '../ip/run';
+import { runSync, type Runner } from '../ip/run';
+import { DEFAULT_DIRS } from './namespaces';
 import { LINK_KINDS, type LinkKind } from '../edits/schema';
 
 export interface KindSupport {
@@ -63,14 +64,51 @@ async function versions(run: Runner): Promise<{ iproute2: string | null; kernel:
   return { iproute2, kernel };
 }
 
-export async function probeCapabilities(run: Runner): Promise<Capabilities> {
+const PROBE_NAME = /^linkscape-probe-(\d+)-[0-9a-f]{6}$/;
+
+/**
+ * Scratch namespaces a probe left behind: ours by name, made by a server process that no longer runs
+ * (one killed outright, with no chance to remove it). A live pid's namespace may be a probe under way.
+ */
+export function staleProbeNamespaces(names: string[], pidAlive: (pid: number) => boolean): string[] {
+  return names.filter((n) => {
+    const m = PROBE_NAME.exec(n);
+    return m !== null && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]));
+  });
+}
+
+const pidAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+async function removeStaleProbes(run: Runner, namedDir: string): Promise<void> {
+  const names = await fs.readdir(namedDir).catch(() => [] as string[]);
+  for (const n of staleProbeNamespaces(names, pidAlive)) {
+    await run(['ip', 'netns', 'del', n]).then(
+      () => console.warn(`[capabilities] removed ${n}, a probe namespace left by a server that is gone`),
+      () => undefined,
+    );
+  }
+}
+
+export async function probeCapabilities(run: Runner, namedDir: string = DEFAULT_DIRS.named): Promise<Capabilities> {
   const v = await versions(run);
   const root = isRoot();
   if (!root) return { probed: false, probedAt: null, root, ...v, kinds: unprobed('not probed: the server is not root'), note: 'not running as root: link kinds were not probed' };
+  await removeStaleProbes(run, namedDir);
   const scratch = `linkscape-probe-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // a server stopped mid-probe (serve.mjs exits on SIGTERM) removes it on the way out
+  const onExit = () => void runSync(['ip', 'netns', 'del', scratch]);
+  process.once('exit', onExit);
   try {
     await run(['ip', 'netns', 'add', scratch]);
   } catch (e) {
+    process.off('exit', onExit);
     const why = `could not create a scratch namespace: ${errText(e)}`;
     return { probed: false, probedAt: null, root, ...v, kinds: unprobed(why), note: why };
   }
@@ -91,6 +129,7 @@ export async function probeCapabilities(run: Runner): Promise<Capabilities> {
     }
   } finally {
     await run(['ip', 'netns', 'del', scratch]).catch(() => undefined);
+    process.off('exit', onExit);
   }
   return { probed: true, probedAt: new Date().toISOString(), root, ...v, kinds, note: null };
 }

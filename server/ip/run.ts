@@ -1,6 +1,6 @@
 // The one door for processes. argv arrays only, never a shell; an allow-list of binaries; a timeout;
 // a non-zero exit becomes a CommandError that carries the program's own message (the kernel's words).
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 
 export const ALLOWED_BINARIES = ['ip', 'nsenter', 'ping', 'bridge'] as const;
 export type AllowedBinary = (typeof ALLOWED_BINARIES)[number];
@@ -110,6 +110,16 @@ export const run: Runner = async (argv, opts = {}) => {
   }
   return { argv, stdout, stderr, exitCode: 0 };
 };
+
+/**
+ * Synchronous run, for what must happen inside a process 'exit' handler (removing a scratch namespace
+ * on the way out), where nothing asynchronous runs any more. Same allow-list; returns whether it exited 0.
+ */
+export function runSync(argv: string[], timeoutMs = 5000): boolean {
+  checkArgv(argv);
+  const r = execaSync(argv[0], argv.slice(1), { stdin: 'ignore', timeout: timeoutMs, reject: false, env: { LC_ALL: 'C' }, extendEnv: true });
+  return !r.failed && r.exitCode === 0;
+}
 
 export interface StreamOptions {
   /** milliseconds before the process is killed (then `done` resolves with timedOut) */

@@ -30,6 +30,8 @@ export interface Served {
   /** everything the server printed, for failure messages */
   output: () => string;
   stop: () => Promise<void>;
+  /** SIGTERM without waiting: for a signal handler on the way out (the server stops its watcher and exits) */
+  stopSync: () => void;
 }
 
 export async function startServer(extraArgs: string[] = [], fixedPort?: number): Promise<Served> {
@@ -59,5 +61,8 @@ export async function startServer(extraArgs: string[] = [], fixedPort?: number):
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, output: () => out, stop };
+  const stopSync = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, output: () => out, stop, stopSync };
 }
