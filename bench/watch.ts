@@ -148,6 +148,7 @@ export default async function benchWatch(): Promise<BenchResult> {
     const hook: { onState: (() => void) | null } = { onState: null };
     const loop = (async () => {
       for await (const item of (watcher as HostWatcher).subscribe(null, ac.signal)) {
+        if (item.event.type === 'progress') continue;
         state = item.event.type === 'snapshot' ? item.event.snapshot : applyDiff(state as unknown as HostSnapshot, item.event.diff);
         hook.onState?.();
       }

@@ -124,7 +124,20 @@ export default function Dashboard() {
       <main className="body">
         <section className="stage" data-testid="stage">
           {!snap || !model || !ix ? (
-            <p className="muted empty">{host.error ? 'No data.' : 'Reading the host…'}</p>
+            host.error ? (
+              <p className="muted empty">No data.</p>
+            ) : (
+              <p className="muted empty" data-testid="read-progress">
+                Reading the host…
+                {host.progress && host.progress.total > 0 && (
+                  <>
+                    {' '}
+                    {host.progress.done} of {host.progress.total} namespaces{' '}
+                    <progress max={host.progress.total} value={host.progress.done} />
+                  </>
+                )}
+              </p>
+            )
           ) : mode === 'graph' ? (
             <>
               <div className="graph-area">

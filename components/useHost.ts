@@ -3,7 +3,7 @@
 // patched in with applyDiff) or, when the live feed is unavailable, host.snapshot. Refresh re-reads.
 // Everything on the page is derived from it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Activity, HostDiff, HostSnapshot } from '@/server/host/types';
+import type { Activity, HostDiff, HostSnapshot, ReadProgress } from '@/server/host/types';
 import { applyDiff } from '@/server/host/diff';
 import { errorText, trpc } from './trpc';
 
@@ -17,6 +17,8 @@ export interface HostState {
   /** the last load failed (the snapshot, if any, is the previous one) */
   error: string | null;
   loading: boolean;
+  /** before the first snapshot: how far the server's first read of the host is (null: not told) */
+  progress: ReadProgress | null;
   /** what changed lately, newest first (from diffs) */
   activity: Activity[];
   /** bumps on every new snapshot or diff, so views know the host (not the view) changed */
@@ -30,6 +32,8 @@ export interface HostState {
 const MAX_ACTIVITY = 50;
 /** under a burst of changes, redraw at most this often (a single change still shows at once) */
 const MIN_FLUSH_MS = 150;
+/** no snapshot and no word of progress from the live feed for this long: read once the plain way */
+const FALLBACK_MS = 4000;
 
 export function useHost(): HostState {
   const [snapshot, setSnapshot] = useState<HostSnapshot | null>(null);
@@ -39,6 +43,7 @@ export function useHost(): HostState {
   const [version, setVersion] = useState(0);
   const [live, setLive] = useState<LiveState>('connecting');
   const [liveError, setLiveError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ReadProgress | null>(null);
   const inFlight = useRef(0);
 
   const replace = useCallback((s: HostSnapshot) => {
@@ -97,14 +102,28 @@ export function useHost(): HostState {
 
   useEffect(() => {
     let got = false;
-    // no snapshot from the feed soon: read once the plain way, so the page is never empty
-    const fallback = setTimeout(() => {
-      if (!got) void refresh();
-    }, 4000);
+    // no snapshot from the feed soon: read once the plain way, so the page is never empty; while the
+    // feed reports progress on its first read, it is alive and a second full read would only slow it
+    let fallback: ReturnType<typeof setTimeout> | null = null;
+    const armFallback = () => {
+      if (fallback) clearTimeout(fallback);
+      fallback = setTimeout(() => {
+        if (!got) void refresh();
+      }, FALLBACK_MS);
+    };
+    armFallback();
     const sub = trpc.host.watch.subscribe(undefined, {
       onData: ({ data }) => {
+        if (data.type === 'progress') {
+          if (!got) {
+            setProgress(data.progress);
+            armFallback();
+          }
+          return;
+        }
         if (data.type === 'snapshot') {
           got = true;
+          setProgress(null);
           pending.current = []; // the feed starts over: older diffs are in this snapshot
           ++inFlight.current; // a slower host.snapshot answer must not overwrite this
           setLoading(false);
@@ -125,10 +144,10 @@ export function useHost(): HostState {
       },
     });
     return () => {
-      clearTimeout(fallback);
+      if (fallback) clearTimeout(fallback);
       sub.unsubscribe();
     };
   }, [refresh, replace, apply]);
 
-  return { live, liveError, snapshot, error, loading, activity, version, refresh, apply, replace };
+  return { live, liveError, snapshot, error, loading, progress, activity, version, refresh, apply, replace };
 }

@@ -128,6 +128,13 @@ function afterFrame(f: () => void): () => void {
   };
 }
 
+/** the drawing's progress line: shown while elements are still going in, hidden once all are drawn */
+function showProgress(el: HTMLDivElement | null, done: number, total: number): void {
+  if (!el) return;
+  el.hidden = done >= total;
+  if (!el.hidden) el.textContent = `drawing ${done} of ${total} elements…`;
+}
+
 const nodeDef = (n: GraphNode, position?: Point): ElementDefinition => ({
   group: 'nodes',
   data: { id: n.id, label: n.label, ref: n.ref, type: n.type, sig: n.sig, ...(n.parent ? { parent: n.parent } : {}) },
@@ -271,6 +278,8 @@ export default function CytoscapeGraph(props: Props) {
   const pendingLoad = useRef(0);
   /** a button is down on the graph: the operator is dragging */
   const pointerDown = useRef(false);
+  /** "drawing N of M" while a big graph goes in (set directly: a React render per slice would slow it) */
+  const progressEl = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let alive = true;
@@ -371,6 +380,7 @@ export default function CytoscapeGraph(props: Props) {
     pendingLoad.current = later.length;
     // the rest goes in a slice per frame: the view stays where it is (fitted to the whole plan, or
     // wherever the operator has dragged it) and input is answered between slices
+    showProgress(progressEl.current, 0, later.length);
     const loading: Drip | null = later.length
       ? drip(later, {
           add: (group) => {
@@ -397,6 +407,7 @@ export default function CytoscapeGraph(props: Props) {
           },
           onSlice: (left) => {
             pendingLoad.current = left;
+            showProgress(progressEl.current, later.length - left, later.length);
           },
         })
       : null;
@@ -414,6 +425,7 @@ export default function CytoscapeGraph(props: Props) {
       // a newer model replans whatever this one did not get to draw
       loading?.cancel();
       pendingLoad.current = 0;
+      showProgress(progressEl.current, 0, 0);
     };
   }, [cy, model, hostVersion, relayoutSeq]);
 
@@ -447,5 +459,10 @@ export default function CytoscapeGraph(props: Props) {
     });
   }, [cy, fit]);
 
-  return <div ref={box} className="graph-canvas" data-testid="graph" onContextMenu={props.onContextMenu ? (e) => e.preventDefault() : undefined} />;
+  return (
+    <>
+      <div ref={box} className="graph-canvas" data-testid="graph" onContextMenu={props.onContextMenu ? (e) => e.preventDefault() : undefined} />
+      <div ref={progressEl} className="graph-progress" data-testid="draw-progress" role="status" hidden />
+    </>
+  );
 }

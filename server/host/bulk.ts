@@ -168,7 +168,7 @@ export const innerBatchFile = (): string => batchFile();
  * parent — with -force every later failure doubles the processes working through the batch, a fork
  * storm when a whole lab is torn down during a read. Without -force both stop at the first failure.
  */
-async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
+async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number, onAnswer?: () => void): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
   // Groups come in the order asked, without gaps (ip stops at the first failure), so a closed group is
   // parsed at once as the namespace in its place, while ip works on the next; which of them count is
   // known at the end.
@@ -185,6 +185,7 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
   const groups = new BatchGroups((i, g) => {
     early.set(i, parseGroup(i, g));
     g.docs = []; // parsed: the documents are not needed any more
+    onAnswer?.();
   });
   const input = bulkInput(named.map((ns) => ns.name as string), file);
   const handle = stream(['ip', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
@@ -196,6 +197,7 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
         const p = early.has(i) ? early.get(i)! : parseGroup(i, groups.groups[i]);
         if (p) parsed.set(named[i].id, p);
       }
+      if (groups.groups.length > early.size) onAnswer?.(); // the last answer closes with the stream
       const line = done.timedOut ? null : failedLine(done.stderr);
       return { parsed, stoppedAt: line !== null && line <= named.length ? line - 1 : null };
     },
@@ -211,9 +213,9 @@ export const BULK_RESTARTS = 8;
  * it could read; a namespace missing from the result (gone, failed, cut off by the timeout) is for the
  * caller to read alone, which also says why. A process that stopped at a failed namespace is started
  * again on the namespaces after it (a few times), so one vanished pod does not cost a single read for
- * every namespace behind it.
+ * every namespace behind it. `onAnswer` is called as each namespace's answer arrives (for progress).
  */
-export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number): Promise<Map<string, ParsedNamespace>> {
+export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number, onAnswer?: () => void): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();
   // without root no namespace can be entered: each is read alone, which says why
   if (process.getuid?.() !== 0) return out;
@@ -223,7 +225,7 @@ export async function readNamedInBulk(stream: Streamer, named: Namespace[], time
     dealOut(readable, streams ?? bulkStreams(readable.length)).map(async (chunk) => {
       let rest = chunk;
       for (let start = 0; start <= BULK_RESTARTS && rest.length; start++) {
-        const { parsed, stoppedAt } = await readChunk(stream, rest, file, timeoutMs);
+        const { parsed, stoppedAt } = await readChunk(stream, rest, file, timeoutMs, onAnswer);
         parsed.forEach((p, id) => out.set(id, p));
         if (stoppedAt === null) break;
         rest = rest.slice(stoppedAt + 1);

@@ -81,9 +81,16 @@ export interface NamespaceReads {
  * Read the given namespaces, each with one `ip -batch`, a few at a time; many named ones through a few
  * bulk processes (bulk.ts) while the others are read alongside. Never throws per namespace.
  */
-export async function readNamespaces(run: Runner, namespaces: Namespace[], opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> = {}): Promise<NamespaceReads> {
+export async function readNamespaces(
+  run: Runner,
+  namespaces: Namespace[],
+  opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> & { onProgress?: (done: number, total: number) => void } = {},
+): Promise<NamespaceReads> {
   const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
+  // answers so far (a namespace the bulk read answered badly is read again alone: at most the total)
+  let answered = 0;
+  const answer = opts.onProgress ? () => opts.onProgress!(Math.min(++answered, namespaces.length), namespaces.length) : undefined;
   const readOne = async (ns: Namespace) => {
     try {
       out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs));
@@ -91,13 +98,14 @@ export async function readNamespaces(run: Runner, namespaces: Namespace[], opts:
       if (isNamespaceGone(e, ns)) out.gone.add(ns.id);
       else out.errors.set(ns.id, e instanceof Error ? e.message : String(e));
     }
+    answer?.();
   };
   const named = namespaces.filter(bulkReadable);
   const bulk = new Set(named.length >= BULK_MIN ? named : []);
   const alone = namespaces.filter((ns) => !bulk.has(ns));
   await Promise.all([
     bulk.size
-      ? readNamedInBulk(opts.stream ?? defaultStream, [...bulk], opts.timeoutMs, opts.bulkStreams).then(
+      ? readNamedInBulk(opts.stream ?? defaultStream, [...bulk], opts.timeoutMs, opts.bulkStreams, answer).then(
           (m) => m.forEach((p, id) => out.parsed.set(id, p)),
           () => undefined, // e.g. no temp dir for the batch file: every one is read alone below
         )
@@ -106,6 +114,7 @@ export async function readNamespaces(run: Runner, namespaces: Namespace[], opts:
   ]);
   // whatever the bulk read did not bring back is read alone, which also says why it failed
   await mapLimit([...bulk].filter((ns) => !out.parsed.has(ns.id)), concurrency, readOne);
+  opts.onProgress?.(namespaces.length, namespaces.length);
   return out;
 }
 

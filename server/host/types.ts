@@ -164,4 +164,14 @@ export interface HostDiff {
   activity: Activity[];
 }
 
-export type WatchEvent = { type: 'snapshot'; snapshot: HostSnapshot } | { type: 'diff'; diff: HostDiff };
+/**
+ * Before the first snapshot of a watcher that is just starting: how far its first full read is. Not
+ * part of the event sequence (its id resumes nothing: a client that reconnects with it gets a snapshot).
+ */
+export interface ReadProgress {
+  /** namespaces answered so far, of `total` found */
+  done: number;
+  total: number;
+}
+
+export type WatchEvent = { type: 'snapshot'; snapshot: HostSnapshot } | { type: 'diff'; diff: HostDiff } | { type: 'progress'; progress: ReadProgress };

@@ -14,7 +14,7 @@ import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from '
 import { helperPids, ownPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
 import { SYSFS_ROOT } from './sriov';
-import type { HostSnapshot, Namespace, WatchEvent } from './types';
+import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from './types';
 
 export interface WatchOptions {
   run: Runner;
@@ -83,6 +83,10 @@ class Subscriber {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** the id of progress items: matches no epoch, so resuming from one gets a snapshot */
+export const PROGRESS_ID = 'progress';
+/** progress goes out at most this often (and once more at the end of the read) */
+const PROGRESS_EVERY_MS = 100;
 const envInt = (name: string, dflt: number) => {
   const v = Number.parseInt(process.env[name] ?? '', 10);
   return Number.isFinite(v) && v >= 0 ? v : dflt;
@@ -107,6 +111,10 @@ export class HostWatcher {
   private parsedFor = new Map<string, ParsedNamespace>();
   private errors = new Map<string, string>();
   private snapshot: HostSnapshot | null = null;
+  /** the first full read's progress, while there is no snapshot yet */
+  private progress: ReadProgress | null = null;
+  private pendingProgress: ReadProgress | null = null;
+  private progressTimer: ReturnType<typeof setTimeout> | null = null;
   /** nsid (as the root namespace numbers them) → namespace id: routes `[nsid N]` events */
   private rootNsids = new Map<number, string>();
   /** named namespaces known to have an nsid in the root namespace (or that could not get one) */
@@ -184,7 +192,24 @@ export class HostWatcher {
     const onAbort = () => sub.notify();
     signal?.addEventListener('abort', onAbort);
     try {
-      await this.ensureStarted();
+      // until the first snapshot: how far its read is, as it goes
+      const started = this.ensureStarted();
+      let ready = false;
+      const settled = started.then(
+        () => void (ready = true),
+        () => void (ready = true),
+      );
+      let shown: ReadProgress | null = null;
+      while (!ready && !this.snapshot && !signal?.aborted) {
+        const p = this.progress;
+        if (p && p !== shown) {
+          shown = p;
+          yield { id: PROGRESS_ID, seq: -1, event: { type: 'progress', progress: p } };
+          continue;
+        }
+        await Promise.race([settled, sub.wait()]);
+      }
+      await started;
       if (signal?.aborted) return;
       for (const item of this.catchUp(lastEventId, sub)) yield item;
       while (!signal?.aborted) {
@@ -332,6 +357,10 @@ export class HostWatcher {
     this.errors.clear();
     this.retryDelay.clear();
     this.snapshot = null;
+    this.progress = null;
+    this.pendingProgress = null;
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
     this.rootNsids.clear();
     this.nsidChecked.clear();
     this.overflow = [];
@@ -506,7 +535,12 @@ export class HostWatcher {
       const toRead = [...dirty].map((id) => byId.get(id)).filter((n): n is Namespace => !!n);
       dirty.clear();
       if (toRead.length === 0) break;
-      const reads = await readNamespaces(this.o.run, toRead, { timeoutMs: this.o.readTimeoutMs, concurrency: this.o.readConcurrency });
+      const first = !this.snapshot;
+      const reads = await readNamespaces(this.o.run, toRead, {
+        timeoutMs: this.o.readTimeoutMs,
+        concurrency: this.o.readConcurrency,
+        onProgress: first ? (done, total) => this.setProgress(gen, { done, total }) : undefined,
+      });
       if (gen !== this.generation) return;
       this.stats.namespaceReads += toRead.length;
       for (const n of toRead) reread.add(n.id);
@@ -544,6 +578,29 @@ export class HostWatcher {
     this.stats.lastFlushMs = Date.now() - t0;
   }
 
+  /** the first read's progress for subscribers waiting on it: at once, then at most every PROGRESS_EVERY_MS, and the last at once */
+  private setProgress(gen: number, p: ReadProgress): void {
+    if (gen !== this.generation || this.snapshot) return;
+    this.pendingProgress = p;
+    const last = p.done >= p.total;
+    if (this.progressTimer && !last) return; // goes out when the timer fires
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    const send = () => {
+      if (gen !== this.generation || this.snapshot || !this.pendingProgress) return false;
+      this.progress = this.pendingProgress;
+      this.pendingProgress = null;
+      for (const s of this.subs) s.notify();
+      return true;
+    };
+    send();
+    if (last) return;
+    const tick = () => {
+      this.progressTimer = send() ? setTimeout(tick, PROGRESS_EVERY_MS) : null;
+    };
+    this.progressTimer = setTimeout(tick, PROGRESS_EVERY_MS);
+  }
+
   private async publishNext(gen: number, reread: ReadonlySet<string>): Promise<void> {
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
     // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
@@ -553,6 +610,8 @@ export class HostWatcher {
     this.rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
     const prev = this.snapshot;
     this.snapshot = snapshot;
+    this.progress = null; // the read it told of is done
+    this.pendingProgress = null;
     this.parsedFor = new Map(this.parsed);
     if (prev) {
       const diff = computeDiff(prev, snapshot, { sameParse });

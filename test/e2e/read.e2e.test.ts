@@ -165,4 +165,45 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     await ui.page.screenshot({ path: file });
     expect(statSync(file).size).toBeGreaterThan(20_000);
   });
+
+  it('on a bigger host, says how far the first read is and how much is drawn, then clears both', async () => {
+    // 60 more namespaces, a veth pair in each: a first read that takes a while and a graph drawn in slices
+    for (let i = 0; i < 60; i++) {
+      const ns = await lab.netns(`m${i}`);
+      await lab.ip(ns, 'link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1');
+    }
+    // a server of its own: its watcher starts with this page, so the page sees the first read
+    const fresh = await startServer();
+    const page = await browser.context.newPage();
+    try {
+      await page.addInitScript(() => {
+        const seen: string[] = [];
+        (window as unknown as { __progressSeen: string[] }).__progressSeen = seen;
+        new MutationObserver(() => {
+          for (const id of ['read-progress', 'draw-progress']) {
+            const el = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+            const text = el && !el.hidden ? `${id}: ${el.textContent}` : null;
+            if (text && seen.at(-1) !== text) seen.push(text);
+          }
+        }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+      });
+      const big = new DashboardPage(page);
+      await big.open(fresh.url);
+      await big.waitForGraph();
+      const seen = await page.evaluate(() => (window as unknown as { __progressSeen: string[] }).__progressSeen);
+      const reads = seen.filter((t) => t.startsWith('read-progress')).map((t) => /(\d+) of (\d+) namespaces/.exec(t)).filter((m) => m !== null);
+      expect(reads.length, seen.join('\n')).toBeGreaterThan(0);
+      for (const m of reads) expect(Number(m[1])).toBeLessThanOrEqual(Number(m[2]));
+      expect(Number(reads[0][2])).toBeGreaterThanOrEqual(63);
+      const draws = seen.filter((t) => /^draw-progress: drawing \d+ of \d+ elements/.test(t));
+      expect(draws.length, seen.join('\n')).toBeGreaterThan(0);
+      // all drawn: the line is gone, and the bench's probe agrees
+      await expect(page.getByTestId('draw-progress').isHidden()).resolves.toBe(true);
+      expect(await page.evaluate(() => window.__linkscape!.ready())).toBe(true);
+      expect(await page.getByTestId('read-progress').count()).toBe(0);
+    } finally {
+      await page.close();
+      await fresh.stop();
+    }
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import { Lab } from './lab';
 import { appRouter } from '../../server/api/root';
 import { createContext } from '../../server/api/trpc';
 import type { WatchEvent } from '../../server/host/types';
+import { PROGRESS_ID } from '../../server/host/watch';
 
 interface Frame {
   event?: string;
@@ -59,7 +60,10 @@ async function open(query: string, headers: Record<string, string> = {}) {
     res,
     frames,
     until,
-    events: () => frames.filter((f) => f.id).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
+    /** the event sequence: snapshot and diffs (progress frames are not part of it) */
+    events: () => frames.filter((f) => f.id && f.id !== PROGRESS_ID).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
+    /** every frame with an id, in order, progress included */
+    tracked: () => frames.filter((f) => f.id).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
     close: async () => {
       ac.abort();
       await reader.cancel().catch(() => undefined);
@@ -87,6 +91,15 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
     await a.until(() => a.events().length >= 1);
     const [first] = a.events();
     expect(first.ev.type).toBe('snapshot');
+    // this is the watcher's first subscriber: its first read's progress came before the snapshot
+    const tracked = a.tracked();
+    const at = tracked.findIndex((e) => e.ev.type === 'snapshot');
+    const before = tracked.slice(0, at);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((e) => e.id === PROGRESS_ID && e.ev.type === 'progress')).toBe(true);
+    const last = before.at(-1)!.ev;
+    expect(last.type === 'progress' && last.progress.done === last.progress.total && last.progress.total > 0).toBe(true);
+    expect(tracked.slice(at).some((e) => e.ev.type === 'progress')).toBe(false);
     expect(first.id).toMatch(/^[a-z0-9]+-0$|^[a-z0-9]+-\d+$/);
     const ns = await lab.netns('x');
     await a.until(() => a.events().some((e) => activity(e.ev).includes(`namespace ${ns} added`)));

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { kernelTier } from '../tiers';
 import { Lab, inodeOf } from './lab';
-import { HostWatcher, type WatchItem } from '../../server/host/watch';
+import { HostWatcher, PROGRESS_ID, type WatchItem } from '../../server/host/watch';
 import { applyDiff, deepEqual } from '../../server/host/diff';
 import { readHost } from '../../server/host/read';
 import { run } from '../../server/ip/run';
-import type { HostSnapshot, Link } from '../../server/host/types';
+import type { HostSnapshot, Link, ReadProgress } from '../../server/host/types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,6 +16,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class Subscriber {
   state: HostSnapshot | null = null;
   items: WatchItem[] = [];
+  /** the first read's progress, as it came before the snapshot */
+  progress: ReadProgress[] = [];
   snapshots = 0;
   private ac = new AbortController();
   private loop: Promise<void>;
@@ -26,6 +28,11 @@ class Subscriber {
     this.loop = (async () => {
       try {
         for await (const item of w.subscribe(lastEventId, this.ac.signal)) {
+          if (item.event.type === 'progress') {
+            if (this.snapshots) throw new Error('progress after the snapshot');
+            this.progress.push(item.event.progress);
+            continue;
+          }
           this.items.push(item);
           if (item.event.type === 'snapshot') {
             this.snapshots++;
@@ -116,6 +123,16 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
 
   it('starts with a snapshot, gives the named namespace an nsid and the unnamed one its own monitor', async () => {
     expect(sub.items[0].event.type).toBe('snapshot');
+    // before it, the first read's progress: counts that only grow, ending with every namespace it read
+    const snap = sub.items[0].event.type === 'snapshot' ? sub.items[0].event.snapshot : null;
+    expect(sub.progress.length).toBeGreaterThan(0);
+    const last = sub.progress.at(-1)!;
+    expect(last.done).toBe(last.total);
+    expect(last.total).toBeGreaterThanOrEqual(snap!.namespaces.length);
+    for (let i = 1; i < sub.progress.length; i++) {
+      expect(sub.progress[i].done).toBeGreaterThanOrEqual(sub.progress[i - 1].done);
+      expect(sub.progress[i].done).toBeLessThanOrEqual(sub.progress[i].total);
+    }
     const ids = await lab.ipJson<{ nsid: number; name?: string }[]>(null, 'netns', 'list-id');
     expect(ids.some((e) => e.name === named)).toBe(true);
     const pids = w.monitorPids();
@@ -268,7 +285,13 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     expect(normal(resumed.state as HostSnapshot)).toEqual(normal(sub.state as HostSnapshot));
     const stale = new Subscriber(w, 'someotherepoch-3');
     await stale.waitFor('a snapshot for an unknown id', () => stale.snapshots === 1, 20_000);
+    // a client that dropped during the first read resumes from a progress id: it gets a snapshot
+    const fromProgress = new Subscriber(w, PROGRESS_ID);
+    await fromProgress.waitFor('a snapshot after a progress id', () => fromProgress.snapshots === 1, 20_000);
+    expect(fromProgress.items[0].event.type).toBe('snapshot');
+    expect(fromProgress.progress).toEqual([]);
     await resumed.close();
     await stale.close();
+    await fromProgress.close();
   });
 });

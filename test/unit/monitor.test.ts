@@ -188,6 +188,7 @@ class Sub {
     this.state = state;
     this.done = (async () => {
       for await (const it of w.subscribe(last, this.ac.signal)) {
+        if (it.event.type === 'progress') continue;
         this.items.push(it);
         this.state = it.event.type === 'snapshot' ? it.event.snapshot : applyDiff(this.state as HostSnapshot, it.event.diff);
         if (this.slowMs) await sleep(this.slowMs);
