@@ -535,7 +535,8 @@ export class HostWatcher {
       const toRead = [...dirty].map((id) => byId.get(id)).filter((n): n is Namespace => !!n);
       dirty.clear();
       if (toRead.length === 0) break;
-      const first = !this.snapshot;
+      // progress is told of the first full read only (a second round re-reads the few that vanished meanwhile)
+      const first = !this.snapshot && round === 0;
       const reads = await readNamespaces(this.o.run, toRead, {
         timeoutMs: this.o.readTimeoutMs,
         concurrency: this.o.readConcurrency,
