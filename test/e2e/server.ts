@@ -1,15 +1,28 @@
-// Production build + server for browser tests: builds only when .next/BUILD_ID is missing, starts
-// `node scripts/serve.mjs` on a free loopback port, and stops exactly that process.
+// Production build + server for browser tests: builds when .next/BUILD_ID is missing or older than a
+// source file, starts `node scripts/serve.mjs` on a free loopback port, and stops exactly that process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { execa } from 'execa';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** what the production build is made from */
+const BUILD_INPUTS = ['app', 'components', 'server', 'next.config.js', 'package.json', 'tsconfig.json'];
+
+/** the newest modification time (ms) of a file or of any file under a directory */
+function newestMtime(p: string): number {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(p).map((n) => newestMtime(path.join(p, n))));
+}
+
+/** Builds unless .next holds a build newer than every source file (a stale build would test old code). */
 export async function ensureBuild(): Promise<void> {
-  if (existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) return;
+  const id = statSync(path.join(ROOT, '.next', 'BUILD_ID'), { throwIfNoEntry: false });
+  if (id && Math.max(...BUILD_INPUTS.map((p) => newestMtime(path.join(ROOT, p)))) < id.mtimeMs) return;
   await execa('npx', ['next', 'build'], { cwd: ROOT, timeout: 15 * 60_000, stdio: 'inherit' });
 }
 
