@@ -85,7 +85,7 @@ class Subscriber {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** the id of progress items: matches no epoch, so resuming from one gets a snapshot */
 export const PROGRESS_ID = 'progress';
-/** progress goes out at most this often (and once more at the end of the read) */
+/** waiting subscribers hear of progress at most this often (and once more at the end of the read) */
 const PROGRESS_EVERY_MS = 100;
 const envInt = (name: string, dflt: number) => {
   const v = Number.parseInt(process.env[name] ?? '', 10);
@@ -113,8 +113,7 @@ export class HostWatcher {
   private snapshot: HostSnapshot | null = null;
   /** the first full read's progress, while there is no snapshot yet */
   private progress: ReadProgress | null = null;
-  private pendingProgress: ReadProgress | null = null;
-  private progressTimer: ReturnType<typeof setTimeout> | null = null;
+  private progressSentAt = 0;
   /** nsid (as the root namespace numbers them) → namespace id: routes `[nsid N]` events */
   private rootNsids = new Map<number, string>();
   /** named namespaces known to have an nsid in the root namespace (or that could not get one) */
@@ -358,9 +357,7 @@ export class HostWatcher {
     this.retryDelay.clear();
     this.snapshot = null;
     this.progress = null;
-    this.pendingProgress = null;
-    if (this.progressTimer) clearTimeout(this.progressTimer);
-    this.progressTimer = null;
+    this.progressSentAt = 0;
     this.rootNsids.clear();
     this.nsidChecked.clear();
     this.overflow = [];
@@ -579,27 +576,14 @@ export class HostWatcher {
     this.stats.lastFlushMs = Date.now() - t0;
   }
 
-  /** the first read's progress for subscribers waiting on it: at once, then at most every PROGRESS_EVERY_MS, and the last at once */
+  /** the first read's progress for subscribers waiting on it: woken at most every PROGRESS_EVERY_MS, and at the end */
   private setProgress(gen: number, p: ReadProgress): void {
     if (gen !== this.generation || this.snapshot) return;
-    this.pendingProgress = p;
-    const last = p.done >= p.total;
-    if (this.progressTimer && !last) return; // goes out when the timer fires
-    if (this.progressTimer) clearTimeout(this.progressTimer);
-    this.progressTimer = null;
-    const send = () => {
-      if (gen !== this.generation || this.snapshot || !this.pendingProgress) return false;
-      this.progress = this.pendingProgress;
-      this.pendingProgress = null;
-      for (const s of this.subs) s.notify();
-      return true;
-    };
-    send();
-    if (last) return;
-    const tick = () => {
-      this.progressTimer = send() ? setTimeout(tick, PROGRESS_EVERY_MS) : null;
-    };
-    this.progressTimer = setTimeout(tick, PROGRESS_EVERY_MS);
+    this.progress = p;
+    const now = Date.now();
+    if (p.done < p.total && now - this.progressSentAt < PROGRESS_EVERY_MS) return;
+    this.progressSentAt = now;
+    for (const s of this.subs) s.notify();
   }
 
   private async publishNext(gen: number, reread: ReadonlySet<string>): Promise<void> {
@@ -612,7 +596,6 @@ export class HostWatcher {
     const prev = this.snapshot;
     this.snapshot = snapshot;
     this.progress = null; // the read it told of is done
-    this.pendingProgress = null;
     this.parsedFor = new Map(this.parsed);
     if (prev) {
       const diff = computeDiff(prev, snapshot, { sameParse });
