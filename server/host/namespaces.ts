@@ -75,6 +75,7 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
     label: '',
     path: p,
     error: null,
+    owner: null,
   });
   byId.set(rootId, make(rootId, 'root', null, null));
 

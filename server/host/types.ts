@@ -18,6 +18,43 @@ export interface Namespace {
   path: string | null;
   /** why its contents are missing, when they could not be read */
   error: string | null;
+  /** who owns it: a container, a pod, a service, or the process holding it; null when unknown */
+  owner: NamespaceOwner | null;
+}
+
+export type OwnerRuntime = 'docker' | 'kubernetes' | 'podman' | 'containerd' | 'systemd' | 'process';
+
+/** A runtime network an owner is attached to, with the addresses the runtime gave it. */
+export interface OwnerNetwork {
+  name: string;
+  id?: string;
+  driver: string;
+  ips: string[];
+}
+
+/** What owns a namespace, from the runtime that made it (`label` is built from it: `web-1 · docker`). */
+export interface NamespaceOwner {
+  runtime: OwnerRuntime;
+  kind: 'container' | 'pod' | 'service' | 'process';
+  id: string;
+  name: string;
+  /** the Kubernetes namespace of a pod */
+  namespace?: string;
+  image?: string;
+  /** the containers of a pod, or the containers sharing a Docker namespace */
+  containers?: { id: string; name: string; image?: string; state?: string }[];
+  networks?: OwnerNetwork[];
+  state?: string;
+}
+
+/** The runtime network a device belongs to (a Docker network's bridge, a CNI bridge, a macvlan network's child). */
+export interface LinkNetwork {
+  runtime: OwnerRuntime;
+  name: string;
+  id?: string;
+  driver: string;
+  subnets?: string[];
+  gateway?: string[];
 }
 
 export interface Address {
@@ -99,6 +136,8 @@ export interface Link {
   /** raw linkinfo.info_data (and info_slave_data), as the kernel reported them */
   info: Record<string, unknown> | null;
   slaveInfo: Record<string, unknown> | null;
+  /** the runtime network this device belongs to, or null */
+  network: LinkNetwork | null;
 }
 
 export interface Nexthop {

@@ -199,6 +199,7 @@ export function parseLink(nsId: string, input: unknown): ParsedLink {
     altnames: raw.altnames ?? [],
     info: info as Record<string, unknown> | null,
     slaveInfo: (raw.linkinfo?.info_slave_data as Record<string, unknown> | undefined) ?? null,
+    network: null,
   };
   const underlay = kind === 'vxlan' && info && typeof info.link === 'string' ? info.link : null;
   return { link, lower: lowerRefOf(raw), masterName: raw.master ?? null, underlayName: underlay };

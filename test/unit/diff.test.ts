@@ -13,6 +13,7 @@ const ns = (id: string, over: Partial<Namespace> = {}): Namespace => ({
   label: over.root ? 'host' : `ns${id}`,
   path: null,
   error: null,
+  owner: null,
   ...over,
 });
 
@@ -45,6 +46,7 @@ const link = (nsId: string, ifindex: number, name: string, over: Partial<Link> =
   altnames: [],
   info: null,
   slaveInfo: null,
+  network: null,
   ...over,
 });
 

@@ -9,7 +9,7 @@ export const DOCKER = '4026532003';
 export const SELF_PID = 777;
 
 function ns(id: string, over: Partial<Namespace>): Namespace {
-  return { id, name: null, root: false, source: 'named', pids: [], comms: [], label: over.name ?? id, path: null, error: null, ...over };
+  return { id, name: null, root: false, source: 'named', pids: [], comms: [], label: over.name ?? id, path: null, error: null, owner: null, ...over };
 }
 
 export function link(nsId: string, ifindex: number, name: string, over: Partial<Link> = {}): Link {
@@ -42,6 +42,7 @@ export function link(nsId: string, ifindex: number, name: string, over: Partial<
     altnames: [],
     info: null,
     slaveInfo: null,
+    network: null,
     ...over,
   };
 }

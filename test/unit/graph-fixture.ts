@@ -14,7 +14,7 @@ export const inodes: Record<string, string> = Object.fromEntries(
 
 const ns = (label: string, source: Namespace['source'], name: string | null): Namespace => ({
   id: inodes[label], name, root: label === 'root', source, pids: label === 'unnamed' ? [163] : [], comms: label === 'unnamed' ? ['sleep'] : [],
-  label: label === 'unnamed' ? 'pid 163 (sleep)' : label, path: null, error: null,
+  label: label === 'unnamed' ? 'pid 163 (sleep)' : label, path: null, error: null, owner: null,
 });
 
 export function labSnapshot(): HostSnapshot {
@@ -45,13 +45,13 @@ export function linkIn(snap: HostSnapshot, label: string, name: string): Link {
 
 /** n namespaces, each with a veth to the root and a macvlan on its end (the benchmark's host) */
 export function bigHost(n: number): HostSnapshot {
-  const root: Namespace = { id: '1', name: null, root: true, source: 'root', pids: [1], comms: ['init'], label: 'host', path: null, error: null };
+  const root: Namespace = { id: '1', name: null, root: true, source: 'root', pids: [1], comms: ['init'], label: 'host', path: null, error: null, owner: null };
   const namespaces = [root];
   const links: Link[] = [];
   const link = (nsId: string, ifindex: number, name: string, kind: string, extra: Partial<Link> = {}): Link => ({
     id: `${nsId}/${ifindex}`, nsId, ifindex, name, kind, mode: null, up: true, operstate: 'UP', flags: [], mtu: 1500, minMtu: 68, maxMtu: 65535,
     mac: null, linkType: 'ether', parentId: null, parentUnresolved: false, peerId: null, masterId: null, slaveKind: null, addresses: [],
-    sriov: null, vf: null, promiscuity: 0, parentBus: null, parentDev: null, altnames: [], info: null, slaveInfo: null, ...extra,
+    sriov: null, vf: null, promiscuity: 0, parentBus: null, parentDev: null, altnames: [], info: null, slaveInfo: null, network: null, ...extra,
   });
   links.push(link('1', 1, 'lo', 'loopback'), link('1', 2, 'eth0', 'physical'));
   for (let i = 0; i < n; i++) {

@@ -73,7 +73,7 @@ describe('discoverNamespaces', () => {
 });
 
 describe('labelOf', () => {
-  const base: Namespace = { id: '4026532000', name: null, root: false, source: 'process', pids: [], comms: [], label: '', path: null, error: null };
+  const base: Namespace = { id: '4026532000', name: null, root: false, source: 'process', pids: [], comms: [], label: '', path: null, error: null, owner: null };
   it.each([
     [{ root: true, source: 'root' }, 'host'],
     [{ root: true, source: 'root', name: 'default' }, 'host (default)'],
@@ -112,7 +112,7 @@ describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => 
     return [r.links, r.addrs, r.routes, r.nsids].map((d) => JSON.stringify(d));
   };
   const named = (name: string, id: string): Namespace => ({
-    id, name, root: false, source: 'named', pids: [], comms: [], label: name, path: `/var/run/netns/${name}`, error: null,
+    id, name, root: false, source: 'named', pids: [], comms: [], label: name, path: `/var/run/netns/${name}`, error: null, owner: null,
   });
   const groupsOf = (lines: string[]) => {
     const g = new BatchGroups();

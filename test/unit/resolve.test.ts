@@ -129,7 +129,7 @@ interface CraftNs {
 function host(spec: CraftNs[]) {
   const namespaces: Namespace[] = spec.map((s) => ({
     id: s.id, name: s.name ?? null, root: !!s.root, source: s.root ? 'root' : s.name ? 'named' : 'process',
-    pids: s.root || s.name ? [] : [100], comms: [], label: s.id, path: null, error: null,
+    pids: s.root || s.name ? [] : [100], comms: [], label: s.id, path: null, error: null, owner: null,
   }));
   const parsed = new Map<string, ParsedNamespace>();
   for (const s of spec) parsed.set(s.id, parseNamespace(s.id, { links: s.links, addrs: [], routes: [], nsids: s.nsids ?? [] }));

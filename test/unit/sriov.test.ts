@@ -15,7 +15,7 @@ const DIR = path.resolve(__dirname, '../fixtures/sysfs-sriov');
 const doc = (f: string) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as unknown[];
 
 const ns = (id: string, extra: Partial<Namespace>): Namespace => ({
-  id, name: null, root: false, source: 'process', pids: [], comms: [], label: id, path: null, error: null, ...extra,
+  id, name: null, root: false, source: 'process', pids: [], comms: [], label: id, path: null, error: null, owner: null, ...extra,
 });
 const NAMESPACES: Namespace[] = [
   ns('4026531840', { root: true, source: 'root', label: 'host' }),
