@@ -48,7 +48,12 @@ let passed = 0, failed = 0, skipped = 0;
 if (existsSync(out)) {
   const j = JSON.parse(readFileSync(out, 'utf8'));
   passed = j.numPassedTests ?? 0;
-  failed = (j.numFailedTests ?? 0) + (j.numFailedTestSuites ?? 0);
+  // count tests; a file counts once more only when it failed with no failed test of its own (it did not load,
+  // or a hook failed), so one failed test in a failed file is 1 failed, not 3
+  const fileErrors = (j.testResults ?? []).filter(
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
+  ).length;
+  failed = (j.numFailedTests ?? 0) + fileErrors;
   skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
 }
 if (ci && missing) failed += missing;

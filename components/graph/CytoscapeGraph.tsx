@@ -44,6 +44,8 @@ export interface GraphProbe {
   ready: () => boolean;
   nodeIds: () => string[];
   edgeIds: () => string[];
+  /** the elements drawn as selected */
+  selectedIds: () => string[];
   /** a node's centre in CSS pixels relative to the graph container, or null */
   renderedPosition: (id: string) => Point | null;
   /** a node's centre in graph coordinates (what stays put when the host changes) */
@@ -331,6 +333,7 @@ export default function CytoscapeGraph(props: Props) {
         ready: () => !c.destroyed() && c.nodes().length > 0 && pendingLoad.current === 0,
         nodeIds: () => c.nodes().map((n) => n.id()),
         edgeIds: () => c.edges().map((e) => e.id()),
+        selectedIds: () => c.$(':selected').map((e) => e.id()),
         renderedPosition: (id) => {
           const n = c.getElementById(id);
           return n.nonempty() ? { ...n.renderedPosition() } : null;

@@ -36,8 +36,8 @@ export function bulkReadable(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'p
   return inIpNetnsDir(ns) && batchSafeName(ns.name as string);
 }
 
-/** root-only place for the batch file: nothing to clean up, and no other user can swap it */
-export const BULK_RUN_DIR = '/run/linkscape';
+/** root-only place for the batch file: nothing to clean up, and no other user can swap it (LINKSCAPE_RUN_DIR moves it) */
+export const bulkRunDir = (): string => process.env.LINKSCAPE_RUN_DIR || '/run/linkscape';
 const BATCH = NAMESPACE_BATCH.join('\n') + '\n';
 let batchFilePath: string | null = null;
 
@@ -46,13 +46,14 @@ let batchFilePath: string | null = null;
  * It lives in a root-owned 0700 directory under /run, checked before use, written once per boot.
  */
 function batchFile(): string {
-  if (batchFilePath) return batchFilePath;
-  mkdirSync(BULK_RUN_DIR, { recursive: true, mode: 0o700 });
-  const st = lstatSync(BULK_RUN_DIR);
+  const dir = bulkRunDir();
+  if (batchFilePath && path.dirname(batchFilePath) === dir) return batchFilePath;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
   if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
-    throw new Error(`${BULK_RUN_DIR} is not a private directory of this user`);
+    throw new Error(`${dir} is not a private directory of this user`);
   }
-  const file = path.join(BULK_RUN_DIR, 'namespace.batch');
+  const file = path.join(dir, 'namespace.batch');
   let current: string | null = null;
   try {
     current = readFileSync(file, 'utf8');

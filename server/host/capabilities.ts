@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { runSync, type Runner } from '../ip/run';
 import { DEFAULT_DIRS } from './namespaces';
+import { OWN_SCRATCH_PREFIX } from './ownprocs';
 import { LINK_KINDS, type LinkKind } from '../edits/schema';
 
 export interface KindSupport {
@@ -101,7 +102,7 @@ export async function probeCapabilities(run: Runner, namedDir: string = DEFAULT_
   const root = isRoot();
   if (!root) return { probed: false, probedAt: null, root, ...v, kinds: unprobed('not probed: the server is not root'), note: 'not running as root: link kinds were not probed' };
   await removeStaleProbes(run, namedDir);
-  const scratch = `linkscape-probe-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const scratch = `${OWN_SCRATCH_PREFIX}${randomBytes(3).toString('hex')}`;
   // a server stopped mid-probe (serve.mjs exits on SIGTERM) removes it on the way out
   const onExit = () => void runSync(['ip', 'netns', 'del', scratch]);
   process.once('exit', onExit);

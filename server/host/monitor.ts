@@ -53,6 +53,7 @@ export class SupervisedStream {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private startedAt = 0;
   private starts = 0;
+  private lastWait: number | null = null;
 
   constructor(
     readonly argv: string[],
@@ -64,6 +65,11 @@ export class SupervisedStream {
 
   get pid(): number | undefined {
     return this.handle?.pid;
+  }
+
+  /** the wait before the restart scheduled last (ms), or null before any */
+  get lastBackoffMs(): number | null {
+    return this.lastWait;
   }
 
   /** how many times it was started (1 + restarts) */
@@ -103,6 +109,7 @@ export class SupervisedStream {
     const healthy = Date.now() - this.startedAt >= (this.opts.healthyMs ?? 10_000);
     if (healthy) this.backoff = this.opts.minBackoffMs ?? 100;
     const wait = this.backoff;
+    this.lastWait = wait;
     this.backoff = Math.min(this.backoff * 2, this.opts.maxBackoffMs ?? 5_000);
     this.timer = setTimeout(() => {
       this.timer = null;

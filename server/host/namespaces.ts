@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Namespace, NamespaceSource } from './types';
-import { ownPids } from './ownprocs';
+import { isOwnScratchNamespace, ownPids } from './ownprocs';
 
 export interface NamespaceDirs {
   proc: string;
@@ -105,6 +105,8 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   if (denied > 0) hidden.push(`${denied} process(es) whose network namespace cannot be read (permission denied); namespaces only they hold are not shown`);
 
   for (const e of await listBindMounts(dirs.named, nsfsDev, hidden)) {
+    // the capability probe's scratch namespace comes and goes at start: the server's doing, not the user's
+    if (isOwnScratchNamespace(e.name)) continue;
     const ns = byId.get(e.ino);
     if (ns && ns.root) {
       ns.name ??= e.name; // the host's namespace bind-mounted under a name: keep it the root

@@ -7,3 +7,7 @@ export const helperPids = new Set<number>();
 
 /** This server's own processes, long-lived helpers or a read running right now: never a namespace's holders. */
 export const ownPids = { has: (pid: number): boolean => helperPids.has(pid) || runningChildren.has(pid) };
+
+/** The name prefix of this server's scratch namespaces (the capability probe's): its own doing, not the host's. */
+export const OWN_SCRATCH_PREFIX = `linkscape-probe-${process.pid}-`;
+export const isOwnScratchNamespace = (name: string): boolean => name.startsWith(OWN_SCRATCH_PREFIX);

@@ -367,9 +367,10 @@ export class HostWatcher {
   }
 
   /** For tests: the pids of the monitors, so a test can kill one. */
-  monitorPids(): { root: number | undefined; namespaces: Record<string, number | undefined> } {
+  monitorPids(): { root: number | undefined; rootBackoffMs: number | null; namespaces: Record<string, number | undefined> } {
     return {
       root: this.rootMonitor?.pid,
+      rootBackoffMs: this.rootMonitor?.lastBackoffMs ?? null,
       namespaces: Object.fromEntries([...this.nsMonitors].map(([id, m]) => [id, m.pid])),
     };
   }

@@ -1,5 +1,6 @@
 // The one door for processes. argv arrays only, never a shell; an allow-list of binaries; a timeout;
 // a non-zero exit becomes a CommandError that carries the program's own message (the kernel's words).
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa, execaSync } from 'execa';
 
 export const ALLOWED_BINARIES = ['ip', 'nsenter', 'ping', 'bridge'] as const;
@@ -134,6 +135,36 @@ export interface StreamOptions {
   group?: boolean;
 }
 
+/** Pids of the live (not zombie) members of process group `pgid`, from /proc. */
+export function liveGroupMembers(pgid: number, proc = '/proc'): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync(proc)) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ")"
+      const stat = readFileSync(`${proc}/${d}/stat`, 'utf8');
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') out.push(Number(d));
+    } catch {
+      /* ended while we looked */
+    }
+  }
+  return out;
+}
+
+/**
+ * After a group was killed, its leader's exit does not mean its members are gone: a SIGKILLed process
+ * still runs its exit path, and one forked as the signal went out gets it late. Wait (bounded) until
+ * none is left, killing again, so a caller told "done" never races a member still holding a lock.
+ */
+async function reapGroup(pgid: number, kill: () => void, limitMs = 5000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (liveGroupMembers(pgid).length && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (liveGroupMembers(pgid).length) kill();
+  }
+}
+
 /** Starts a process and hands each stdout line to onLine as it arrives. */
 export type Streamer = (argv: string[], onLine: (line: string) => void, opts?: StreamOptions) => StreamHandle;
 
@@ -158,10 +189,12 @@ export const stream: Streamer = (argv, onLine, opts = {}) => {
     }
   };
   let groupTimedOut = false;
+  let groupKilled = false;
   const timer =
     opts.group && opts.timeoutMs !== undefined
       ? setTimeout(() => {
           groupTimedOut = true;
+          groupKilled = true;
           killGroup('SIGKILL');
         }, opts.timeoutMs)
       : null;
@@ -176,16 +209,19 @@ export const stream: Streamer = (argv, onLine, opts = {}) => {
       onLine(line);
     }
   });
-  const done = child.then((r) => {
+  const done = child.then(async (r) => {
     if (timer) clearTimeout(timer);
     if (rest) onLine(rest);
+    if (groupKilled && child.pid) await reapGroup(child.pid, () => killGroup('SIGKILL'));
     return { exitCode: r.exitCode ?? null, stderr: String(r.stderr ?? ''), timedOut: !!r.timedOut || groupTimedOut };
   });
   return {
     pid: child.pid,
     stop: () => {
-      if (opts.group) killGroup('SIGTERM');
-      else child.kill('SIGTERM');
+      if (opts.group) {
+        groupKilled = true;
+        killGroup('SIGTERM');
+      } else child.kill('SIGTERM');
     },
     done,
   };

@@ -53,12 +53,23 @@ export class DashboardPage {
   }
 
   /** click a graph node where it is drawn (a real mouse click on the canvas) */
+  /** where a node is drawn, in page pixels, once it has stopped moving (the view glides and refits) */
+  async nodePoint(id: string): Promise<{ x: number; y: number }> {
+    let last: { x: number; y: number } | null = null;
+    for (let i = 0; i < 100; i++) {
+      const box = await this.page.getByTestId('graph').boundingBox();
+      const p = await this.page.evaluate((nodeId) => window.__linkscape?.renderedPosition(nodeId) ?? null, id);
+      const now = box && p ? { x: box.x + p.x, y: box.y + p.y } : null;
+      if (now && last && Math.abs(now.x - last.x) < 0.5 && Math.abs(now.y - last.y) < 0.5) return now;
+      last = now;
+      await this.page.waitForTimeout(150); // a poll: two equal readings this far apart mean it stopped
+    }
+    throw new Error(`node ${id} is not drawn, or never stops moving`);
+  }
+
   async clickNode(id: string) {
-    const graph = this.page.getByTestId('graph');
-    const box = await graph.boundingBox();
-    const p = await this.page.evaluate((nodeId) => window.__linkscape!.renderedPosition(nodeId), id);
-    if (!box || !p) throw new Error(`node ${id} is not drawn`);
-    await this.page.mouse.click(box.x + p.x, box.y + p.y);
+    const p = await this.nodePoint(id);
+    await this.page.mouse.click(p.x, p.y);
   }
 
   async search(text: string) {

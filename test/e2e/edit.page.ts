@@ -17,25 +17,6 @@ export class EditPage extends DashboardPage {
     await this.page.keyboard.press('Escape');
   }
 
-  /** where a node is drawn, in page pixels, once it has stopped moving (the view glides and refits) */
-  async nodePoint(id: string): Promise<{ x: number; y: number }> {
-    let last: { x: number; y: number } | null = null;
-    for (let i = 0; i < 100; i++) {
-      const box = await this.page.getByTestId('graph').boundingBox();
-      const p = await this.page.evaluate((nodeId) => window.__linkscape?.renderedPosition(nodeId) ?? null, id);
-      const now = box && p ? { x: box.x + p.x, y: box.y + p.y } : null;
-      if (now && last && Math.abs(now.x - last.x) < 0.5 && Math.abs(now.y - last.y) < 0.5) return now;
-      last = now;
-      await this.page.waitForTimeout(150);
-    }
-    throw new Error(`node ${id} is not drawn, or never stops moving`);
-  }
-
-  override async clickNode(id: string) {
-    const p = await this.nodePoint(id);
-    await this.page.mouse.click(p.x, p.y);
-  }
-
   /** right-click a graph node where it is drawn; the node menu opens */
   async rightClickNode(id: string) {
     const p = await this.nodePoint(id);

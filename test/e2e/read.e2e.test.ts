@@ -102,7 +102,6 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
 
   it('opens the details of a clicked node, and jumps to its parent and peer across namespaces', async () => {
     await ui.search(ids.ns.c.name);
-    await ui.page.waitForTimeout(600); // the view glides to the match
     await ui.clickNode(`link:${ids.link.mv0}`);
     const details = ui.page.getByTestId('link-details');
     await expect(details.getAttribute('data-id')).resolves.toBe(ids.link.mv0);
@@ -120,8 +119,8 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     await attrs.locator(`[data-attr="peer"] [data-testid="link-ref"]`).click();
     await expect(details.getAttribute('data-id')).resolves.toBe(ids.link.va);
     await expect(attrs.locator('[data-attr="master"]').textContent()).resolves.toContain('br0');
-    // the selected node is the one shown
-    await expect(ui.page.evaluate(() => window.__linkscape!.nodeIds().length)).resolves.toBeGreaterThan(0);
+    // the graph selects the link the details show
+    await expect.poll(() => ui.page.evaluate(() => window.__linkscape!.selectedIds())).toEqual([`link:${ids.link.va}`]);
   });
 
   it('shows a namespace with its default route and routes', async () => {
@@ -157,10 +156,9 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     await ui.page.getByText('re-layout').click();
     // a re-layout of a busy host is drawn a slice at a time: wait until all of it is in
     await ui.waitForGraph(syncs);
-    await ui.page.waitForTimeout(300);
     await ui.clickNode(`link:${ids.link.mv0}`);
     await expect(ui.page.getByTestId('link-details').getAttribute('data-id')).resolves.toBe(ids.link.mv0);
-    await ui.page.waitForTimeout(300);
+    await expect.poll(() => ui.page.evaluate(() => window.__linkscape!.selectedIds())).toEqual([`link:${ids.link.mv0}`]);
     const file = path.resolve(ROOT, process.env.LINKSCAPE_SCREENSHOT ?? path.join(os.tmpdir(), 'linkscape-read.png'));
     await ui.page.screenshot({ path: file });
     expect(statSync(file).size).toBeGreaterThan(20_000);

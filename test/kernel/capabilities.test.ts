@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { kernelTier } from '../tiers';
 import { probeCapabilities, staleProbeNamespaces } from '../../server/host/capabilities';
 import { run } from '../../server/ip/run';
+import { discoverNamespaces } from '../../server/host/namespaces';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const NETNS = '/var/run/netns';
@@ -56,6 +57,20 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
     expect(now).toContain(live);
     // and its own scratch namespace is gone too
     expect(listProbes(process.pid)).toEqual([]);
+  });
+
+  it('the host as read leaves out this server\'s own probe namespace, and only its own', async () => {
+    const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+    children.push(sleeper);
+    const own = `linkscape-probe-${process.pid}-0f0f0f`;
+    const other = `linkscape-probe-${sleeper.pid}-0e0e0e`; // another server's probe: a namespace like any
+    for (const n of [own, other]) {
+      made.push(n);
+      await execa('ip', ['netns', 'add', n]);
+    }
+    const names = (await discoverNamespaces()).namespaces.map((n) => n.name);
+    expect(names).not.toContain(own);
+    expect(names).toContain(other);
   });
 
   it('a server stopped by SIGTERM mid-probe removes its scratch namespace on the way out', async () => {

@@ -1,12 +1,11 @@
 // Kernel tier: a real lab in throwaway namespaces, read by readHost, checked against what `ip -j`
 // itself says in each namespace. Needs root; everything is made under the Lab's unique prefix.
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kernelTier } from '../tiers';
 import { inodeOf, Lab } from './lab';
 import { readHost, readNamespace } from '../../server/host/read';
 import { readNamedInBulk } from '../../server/host/bulk';
-import { run, stream } from '../../server/ip/run';
+import { liveGroupMembers, run, stream } from '../../server/ip/run';
 import { appRouter } from '../../server/api/root';
 import { createContext } from '../../server/api/trpc';
 import type { HostSnapshot, Link } from '../../server/host/types';
@@ -207,23 +206,12 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
 
   it('a bulk process that hangs (its inner ip never ends) is ended with everything it started at the timeout', async () => {
     const ns = snap.namespaces.find((n) => n.name === A)!;
-    const t = Date.now();
     const h = stream(['ip', '-force', '-batch', '-'], () => {}, { input: `netns exec ${A} ip monitor link\n`, timeoutMs: 700, group: true });
     const done = await h.done;
     expect(done.timedOut).toBe(true);
-    expect(Date.now() - t).toBeLessThan(5000);
-    // the group (the outer ip and the `ip monitor` it started in the namespace) is dead: nothing left but
-    // zombies waiting for init to reap them
-    const alive = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-      try {
-        // /proc/PID/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces, so split after the last ")"
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(pgrp) === h.pid && state !== 'Z' ? [pid] : [];
-      } catch {
-        return []; // ended while we looked
-      }
-    });
+    // `done` means the group is dead (the outer ip and the `ip monitor` it started in the namespace):
+    // nothing left but zombies waiting for init to reap them
+    const alive = liveGroupMembers(h.pid!);
     expect(alive).toEqual([]);
     expect(ns.name).toBe(A);
   });

@@ -101,6 +101,7 @@ describe('actions for a link or a namespace', () => {
   const ns = (id: string) => host.ix.nsById.get(id)!;
 
   it('every action with nothing to fill in plans cleanly (or is held by the guard) on the fixture host', () => {
+    const planned = new Set<string>();
     for (const l of host.snapshot.links) {
       for (const a of linkActions(l, host)) {
         if (a.disabled || !a.form) continue;
@@ -108,8 +109,11 @@ describe('actions for a link or a namespace', () => {
         if (f.Fields) continue;
         const p = plan(f.toEdits(f.initial, host));
         expect(p.steps.length, `${l.name}: ${a.key}`).toBeGreaterThan(0);
+        planned.add(a.key);
       }
     }
+    // the loop above checked something: the fixture has links offering each of these one-click actions
+    expect([...planned].sort()).toEqual(['delete', 'down', 'nomaster', 'promisc-on', 'up']);
   });
 
   it('says why an action is unavailable', () => {

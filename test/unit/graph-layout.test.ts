@@ -37,11 +37,10 @@ describe('layout', () => {
     expect(positions.get(L(a, an))!.y).toBeGreaterThan(positions.get(L(b, bn))!.y);
   });
 
-  it('lays out 500 namespaces quickly, without overlapping boxes, roughly square', () => {
+  // its speed is the render bench's (npm run bench -- render), not a test's
+  it('lays out 500 namespaces without overlapping boxes, roughly square', () => {
     const m = buildGraph(bigHost(500));
-    const t0 = performance.now();
     const { boxes, positions } = layoutGraph(m);
-    expect(performance.now() - t0).toBeLessThan(300);
     expect(positions.size).toBe(m.nodes.length);
     const list = [...boxes.values()].sort((p, q) => p.y - q.y || p.x - q.x);
     for (let i = 1; i < list.length; i++) expect(overlap(list[i - 1], list[i])).toBe(false);

@@ -169,11 +169,22 @@ describe('graph model of the captured lab VM', () => {
   ])('search %j matches %j', (search, names) => {
     const m = buildGraph(snap, view({ search }));
     expect(m.matches.map(nameOf).sort()).toEqual([...names].sort());
-    for (const n of m.nodes) {
-      const inMatchedNs = m.matches.includes(nsNodeId(n.nsId));
-      const containsMatch = n.type === 'namespace' && m.matches.some((id) => node(m, id)?.parent === n.id);
-      expect(n.classes.includes('dim'), n.id).toBe(!n.match && !inMatchedNs && !containsMatch);
-    }
+  });
+
+  it.each<[string, string[], string[]]>([
+    // a link matches: it and its namespace stay lit, the rest dims
+    ['red ve', [L('red', 've-r'), N('red')], [L('green', 've-g'), L('root', 'eth0'), N('green'), N('root')]],
+    // a namespace matches: it and every link in it stay lit
+    ['green', [N('green'), L('green', 've-g'), L('green', 've-b')], [L('red', 've-r'), N('red'), L('root', 'eth0')]],
+    // no match: everything dims
+    ['nothing-like-this', [], [L('red', 've-r'), N('red'), N('green'), L('root', 'eth0')]],
+    // no search: nothing dims
+    ['', [L('red', 've-r'), N('red'), N('green'), L('root', 'eth0')], []],
+  ])('search %j dims what does not match', (search, lit, dim) => {
+    const m = buildGraph(snap, view({ search }));
+    const dimmed = (id: string) => node(m, id)!.classes.includes('dim');
+    for (const id of lit) expect(dimmed(id), `${id} lit`).toBe(false);
+    for (const id of dim) expect(dimmed(id), `${id} dimmed`).toBe(true);
   });
 
   it('a collapsed namespace matches when one of its links does', () => {

@@ -1,6 +1,6 @@
 // The watcher's logic without a kernel: a fake /proc and /var/run/netns on disk, a fake `ip` that
 // answers from a model, and fake `ip monitor` streams the test writes lines into.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -206,6 +206,13 @@ class Sub {
     }
     throw new Error('timed out');
   }
+  async untilTrue(pred: () => boolean, ms = 2000) {
+    const t = Date.now();
+    while (!pred()) {
+      if (Date.now() - t > ms) throw new Error('timed out');
+      await sleep(2);
+    }
+  }
   async close() {
     this.ac.abort();
     await this.done;
@@ -309,13 +316,12 @@ describe('HostWatcher (fake kernel)', () => {
     expect(rootStream()).not.toBe(first);
     expect(host.reads('red')).toBeGreaterThan(redReads);
     expect(logs.some((l) => l.includes('exited with 1: Cannot open netlink socket'))).toBe(true);
-    // dying again at once: the backoff grows
+    expect(w.monitorPids().rootBackoffMs).toBe(100);
+    // dying again at once: the backoff grows (the wait itself is SupervisedStream's, tested on fake timers below)
     const second = rootStream();
     second.exit(1);
-    await sleep(150);
-    expect(rootStream()).toBe(second); // not restarted within the doubled (200 ms) backoff
-    await sleep(150);
-    expect(rootStream()).not.toBe(second);
+    await s.untilTrue(() => w.monitorPids().rootBackoffMs === 200);
+    await s.untilTrue(() => rootStream() !== second);
     await s.close();
   });
 
@@ -450,19 +456,44 @@ describe('HostWatcher (fake kernel)', () => {
 });
 
 describe('SupervisedStream', () => {
+  // fake timers: a restart's wait is checked to the millisecond, not against a loaded machine's clock
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it('restarts until stopped, reporting restarts', async () => {
     const fs = fakeStreamer();
     const starts: boolean[] = [];
     const m = new SupervisedStream(['ip', 'monitor'], () => {}, { stream: fs.streamer, minBackoffMs: 5, maxBackoffMs: 20, onStart: (_p, restart) => starts.push(restart) });
     m.start();
     fs.streams[0].exit(1);
-    await sleep(30);
+    await vi.advanceTimersByTimeAsync(5);
     expect(starts).toEqual([false, true]);
     expect(m.pid).toBe(fs.streams[1].pid);
     m.stop();
     expect(fs.streams[1].stopped).toBe(true);
-    await sleep(30);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(fs.streams).toHaveLength(2);
+  });
+
+  it('waits its backoff before each restart, doubling up to the maximum, and starts over once healthy', async () => {
+    const fs = fakeStreamer();
+    const m = new SupervisedStream(['ip', 'monitor'], () => {}, { stream: fs.streamer, minBackoffMs: 100, maxBackoffMs: 300, healthyMs: 10_000 });
+    m.start();
+    for (const [i, wait] of [100, 200, 300, 300].entries()) {
+      fs.streams[i].exit(1);
+      await vi.advanceTimersByTimeAsync(wait - 1);
+      expect(fs.streams, `restart ${i + 1} before ${wait} ms`).toHaveLength(i + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(fs.streams, `restart ${i + 1} at ${wait} ms`).toHaveLength(i + 2);
+      expect(m.lastBackoffMs).toBe(wait);
+    }
+    // alive for healthyMs: the next death waits the minimum again
+    await vi.advanceTimersByTimeAsync(10_000);
+    fs.streams[4].exit(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(fs.streams).toHaveLength(6);
+    expect(m.lastBackoffMs).toBe(100);
+    m.stop();
   });
 
   it('gives up when onExit says so', async () => {
@@ -470,7 +501,7 @@ describe('SupervisedStream', () => {
     const m = new SupervisedStream(['ip', 'monitor'], () => {}, { stream: fs.streamer, minBackoffMs: 1, onExit: () => false });
     m.start();
     fs.streams[0].exit(1);
-    await sleep(20);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(fs.streams).toHaveLength(1);
     expect(m.pid).toBeUndefined();
   });
