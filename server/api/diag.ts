@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { publicProcedure, router } from './trpc';
 import { PingInput } from '../edits/schema';
 import { discoverNamespaces } from '../host/namespaces';
+import { inNamespace, type NsEntry } from '../ip/netns';
 import { stream } from '../ip/run';
 import { checkEditAccess } from './edit';
 
@@ -12,9 +13,8 @@ export type PingEvent =
   | { type: 'line'; line: string }
   | { type: 'exit'; exitCode: number | null; stderr: string };
 
-export function pingArgv(nsPath: string | null, target: string, count: number): string[] {
-  const ping = ['ping', '-n', '-c', String(count), '-W', '1', target];
-  return nsPath ? ['nsenter', `--net=${nsPath}`, '--', ...ping] : ping;
+export function pingArgv(ns: NsEntry, target: string, count: number): string[] {
+  return inNamespace(ns, ['ping', '-n', '-c', String(count), '-W', '1', target]);
 }
 
 export const diagRouter = router({
@@ -30,7 +30,7 @@ export const diagRouter = router({
           : namespaces.find((n) => n.name === ref);
     if (!ns) throw new TRPCError({ code: 'NOT_FOUND', message: `nsId: no namespace ${JSON.stringify(ref)}` });
     if (!ns.root && !ns.path) throw new TRPCError({ code: 'BAD_REQUEST', message: `nsId: namespace ${ns.label} has no path to enter` });
-    const argv = pingArgv(ns.root ? null : ns.path, input.target, input.count ?? 3);
+    const argv = pingArgv(ns, input.target, input.count ?? 3);
     yield { type: 'start', argv } as PingEvent;
 
     const queue: PingEvent[] = [];
@@ -39,7 +39,7 @@ export const diagRouter = router({
       queue.push(ev);
       wake?.();
     };
-    const handle = stream(argv, (line) => push({ type: 'line', line }), { timeoutMs: ((input.count ?? 3) + 5) * 1000 });
+    const handle = (ctx.stream ?? stream)(argv, (line) => push({ type: 'line', line }), { timeoutMs: ((input.count ?? 3) + 5) * 1000 });
     let finished = false;
     void handle.done.then((r) => {
       finished = true;

@@ -1,10 +1,12 @@
 // tRPC init and the request context. Plain JSON (no transformer) so curl can drive the API.
 import { initTRPC, TRPCError } from '@trpc/server';
-import { run, type Runner } from '../ip/run';
+import { run, stream, type Runner, type Streamer } from '../ip/run';
 import { loadConfig, type ServerConfig } from '../config';
 
 export interface Context {
   run: Runner;
+  /** long-running processes (ping): the same door, so tests can hand a recording one */
+  stream?: Streamer;
   config: ServerConfig;
   headers: Headers;
   /** who asked, for the audit log */
@@ -21,6 +23,7 @@ export function createContext(req: Request, connectionParams?: Record<string, st
   }
   return {
     run,
+    stream,
     config: loadConfig(),
     headers: h,
     remote: h.get('x-forwarded-for') ?? h.get('x-real-ip') ?? 'local',

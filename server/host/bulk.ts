@@ -8,32 +8,18 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import type { Streamer } from '../ip/run';
+import { ipKnowsByName } from '../ip/netns';
 import { classifyBatch, isLinkDoc, NAMESPACE_BATCH, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
 import type { Namespace } from './types';
 
-/** where `ip -n` / `ip netns exec` look (compiled into iproute2) */
-export const IP_NETNS_DIR = '/var/run/netns';
 /** below this many, one process per namespace (in parallel) is as fast */
 export const BULK_MIN = 8;
 /** at most this many bulk processes at once */
 export const BULK_MAX_STREAMS = 4;
 
-/** Can `ip netns exec` reach it (a named namespace under iproute2's own directory)? */
-export function inIpNetnsDir(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'path'>): boolean {
-  return !ns.root && ns.source === 'named' && !!ns.name && ns.path === `${IP_NETNS_DIR}/${ns.name}`;
-}
-
-/**
- * A name `ip -batch` reads back as the same single word (it splits lines on blanks and treats quotes
- * and `#` specially). Anything else, and anything that could pass for an option, is read alone.
- */
-export function batchSafeName(name: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.:@+=,%-]*$/.test(name) && name.length <= 255;
-}
-
-/** Which named namespaces go into a bulk read. */
+/** Which named namespaces go into a bulk read: those `netns exec NAME` reaches (server/ip/netns.ts's rule). */
 export function bulkReadable(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'path'>): boolean {
-  return inIpNetnsDir(ns) && batchSafeName(ns.name as string);
+  return ipKnowsByName(ns);
 }
 
 /** root-only place for the batch file: nothing to clean up, and no other user can swap it (LINKSCAPE_RUN_DIR moves it) */

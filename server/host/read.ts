@@ -7,7 +7,8 @@ import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespac
 import { resolveHost } from './resolve';
 import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
-import { BULK_MIN, bulkReadable, inIpNetnsDir, readNamedInBulk } from './bulk';
+import { BULK_MIN, bulkReadable, readNamedInBulk } from './bulk';
+import { inNamespace, type NsEntry } from '../ip/netns';
 import type { HostSnapshot, Namespace } from './types';
 
 export interface ReadOptions {
@@ -22,26 +23,16 @@ export interface ReadOptions {
   bulkStreams?: number;
 }
 
-/** argv that runs `ip` inside a namespace: the server's own directly, any other through nsenter. */
-export function ipArgvIn(ns: Pick<Namespace, 'root' | 'path'>, args: string[]): string[] {
-  if (ns.root || !ns.path) return ['ip', ...args];
-  return ['nsenter', `--net=${ns.path}`, '--', 'ip', ...args];
-}
-
-/**
- * How readNamespace enters a namespace. A named one under /var/run/netns: `ip -n NAME`, one exec where
- * nsenter costs two (spawning dominates with hundreds of namespaces); any other: ipArgvIn.
- */
-export function readArgvIn(ns: Pick<Namespace, 'root' | 'path' | 'source' | 'name'>, args: string[]): string[] {
-  if (inIpNetnsDir(ns)) return ['ip', '-n', ns.name as string, ...args];
-  return ipArgvIn(ns, args);
+/** argv that runs `ip ARGS` inside a namespace (server/ip/netns.ts: by name where ip knows it, else by path). */
+export function ipArgvIn(ns: NsEntry, args: string[]): string[] {
+  return inNamespace(ns, ['ip', ...args]);
 }
 
 export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000): Promise<ParsedNamespace> {
   const input = NAMESPACE_BATCH.join('\n') + '\n';
   let stdout: string;
   try {
-    stdout = (await run(readArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
+    stdout = (await run(ipArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
   } catch (e) {
     // -force still exits non-zero when one line failed (e.g. `netns list-id` on an old kernel): keep what printed.
     if (e instanceof CommandError && e.stdout.trim() && !e.timedOut) stdout = e.stdout;

@@ -5,8 +5,9 @@ import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
-import { ipArgvIn, readArgvIn } from '../../server/host/read';
-import { BatchGroups, batchSafeName, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkReadable, bulkStreams, dealOut, failedLine, matchGroups, readNamedInBulk } from '../../server/host/bulk';
+import { ipArgvIn } from '../../server/host/read';
+import { inNamespace, ipUsableName as batchSafeName, netnsTarget } from '../../server/ip/netns';
+import { BatchGroups, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkReadable, bulkStreams, dealOut, failedLine, matchGroups, readNamedInBulk } from '../../server/host/bulk';
 import { isLinkDoc } from '../../server/ip/parse';
 import type { Streamer } from '../../server/ip/run';
 import { captureRaw } from '../fixtures/captures';
@@ -93,22 +94,36 @@ describe('labelOf', () => {
   });
 });
 
-describe('entering a namespace to read it', () => {
+describe('entering a namespace (server/ip/netns.ts: reads, monitors, edits and ping alike)', () => {
   const args = ['-j', 'link', 'show'];
   it.each([
     [{ root: true, source: 'root', name: null, path: null }, ['ip', ...args]],
     [{ root: true, source: 'root', name: 'host', path: null }, ['ip', ...args]],
-    // named under /var/run/netns: `ip -n`, one exec instead of nsenter's two
+    // named under iproute2's directory: `ip -n`, one exec instead of nsenter's two
     [{ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, ['ip', '-n', 'blue', ...args]],
+    [{ root: false, source: 'named', name: 'blue', path: '/run/netns/blue' }, ['ip', '-n', 'blue', ...args]],
+    // a name ip would not read back as one word, or one like an option: by path
+    [{ root: false, source: 'named', name: 'a b', path: '/var/run/netns/a b' }, ['nsenter', '--net=/var/run/netns/a b', '--', 'ip', ...args]],
+    [{ root: false, source: 'named', name: '-x', path: '/var/run/netns/-x' }, ['nsenter', '--net=/var/run/netns/-x', '--', 'ip', ...args]],
     // named elsewhere (LINKSCAPE_NETNS_DIR), docker's, a process's: nsenter with the path
     [{ root: false, source: 'named', name: 'blue', path: '/tmp/netns/blue' }, ['nsenter', '--net=/tmp/netns/blue', '--', 'ip', ...args]],
     [{ root: false, source: 'docker', name: 'abc', path: '/var/run/docker/netns/abc' }, ['nsenter', '--net=/var/run/docker/netns/abc', '--', 'ip', ...args]],
     [{ root: false, source: 'process', name: null, path: '/proc/163/ns/net' }, ['nsenter', '--net=/proc/163/ns/net', '--', 'ip', ...args]],
   ] as [Pick<Namespace, 'root' | 'source' | 'name' | 'path'>, string[]][])('%j', (ns, argv) => {
-    expect(readArgvIn(ns, args)).toEqual(argv);
+    expect(ipArgvIn(ns, args)).toEqual(argv);
   });
-  it('ipArgvIn (used for edits) always enters by path', () => {
-    expect(ipArgvIn({ root: false, path: '/var/run/netns/blue' }, args)).toEqual(['nsenter', '--net=/var/run/netns/blue', '--', 'ip', ...args]);
+  it('other programs go in by nsenter, even where ip knows the name', () => {
+    expect(inNamespace({ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, ['ping', '-c', '1', '10.0.0.1'])).toEqual(['nsenter', '--net=/var/run/netns/blue', '--', 'ping', '-c', '1', '10.0.0.1']);
+  });
+  it('a namespace with no way in is an error, never the host namespace instead', () => {
+    const ns = { root: false, source: 'process', name: null, path: null, label: 'pid 9 (gone)' };
+    expect(() => ipArgvIn(ns, args)).toThrow('namespace pid 9 (gone) has no path to enter');
+    expect(() => netnsTarget(ns, 1)).toThrow('has no path to enter');
+  });
+  it('netnsTarget: a name ip knows, the server\'s own /proc entry for the host, else the path', () => {
+    expect(netnsTarget({ root: true, name: null, path: null }, 4711)).toBe('/proc/4711/ns/net');
+    expect(netnsTarget({ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, 1)).toBe('blue');
+    expect(netnsTarget({ root: false, source: 'docker', name: 'abc', path: '/run/docker/netns/abc' }, 1)).toBe('/run/docker/netns/abc');
   });
 });
 
