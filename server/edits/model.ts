@@ -1,7 +1,7 @@
 // A mutable copy of the host, built from a HostSnapshot, that the planner walks edit by edit, so that a
 // later edit can use what an earlier one creates, renames or moves. Pure: no I/O.
 // Links point at each other by object (peer, parent, master, route device), so renames and moves carry over.
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot, VfInfo } from '../host/types';
 import { canonicalDst, parseCidr, formatIp } from './schema';
 
 export interface NsState {
@@ -44,6 +44,18 @@ export interface LinkState {
   addresses: AddrState[];
   /** made by this plan, or by linkscape earlier (the lock-out guard trusts these) */
   created: boolean;
+  /** SR-IOV as the plan walks it: undefined until an SR-IOV edit looks, null when the link has none */
+  sriov?: PfPlanState | null;
+}
+
+/** What a plan knows about one PF as it walks the edits (ops/sriov.ts). */
+export interface PfPlanState {
+  totalVfs: number | null;
+  numVfs: number | null;
+  /** the device's sriov_numvfs, or null when it has none */
+  numvfsPath: string | null;
+  /** by index: the snapshot's VF, or 'new' for one this plan (re)creates, whose settings are the driver's defaults */
+  vfs: Map<number, VfInfo | 'new'>;
 }
 
 export interface RouteState {

@@ -2,36 +2,23 @@
 // settings (`ip link set dev PF vf N …`, one command per setting, each undone to the snapshot's value).
 // A VF netdev's move into a namespace and back is link.set's netns, like any link's.
 import type { VfInfo } from '../../host/types';
-import type { HostModel, LinkState } from '../model';
+import type { LinkState, PfPlanState } from '../model';
 import type { OpPlanner, PlanContext } from '../plan';
 import type { EditOf } from '../schema';
 import { sysfsWriteArgv } from '../shell';
 
-/** What a plan knows about one PF as it walks the edits. */
-interface PfState {
-  totalVfs: number | null;
-  numVfs: number | null;
-  /** the device's sriov_numvfs, or null when it has none */
-  numvfsPath: string | null;
-  /** by index: the snapshot's VF, or 'new' for one this plan (re)creates, whose settings are the driver's defaults */
-  vfs: Map<number, VfInfo | 'new'>;
-}
-
-const states = new WeakMap<HostModel, Map<LinkState, PfState | null>>();
+type PfState = PfPlanState;
 
 function stateOf(ctx: PlanContext, link: LinkState): PfState | null {
-  let byLink = states.get(ctx.model);
-  if (!byLink) states.set(ctx.model, (byLink = new Map()));
-  if (byLink.has(link)) return byLink.get(link)!;
+  if (link.sriov !== undefined) return link.sriov;
   const sriov = link.id ? ctx.snapshot.links.find((l) => l.id === link.id)?.sriov ?? null : null;
-  const st: PfState | null = sriov && {
+  link.sriov = sriov && {
     totalVfs: sriov.totalVfs,
     numVfs: sriov.numVfs,
     numvfsPath: sriov.device && sriov.numVfs !== null ? `${sriov.device}/sriov_numvfs` : null,
     vfs: new Map(sriov.vfs.map((vf) => [vf.index, structuredClone(vf)])),
   };
-  byLink.set(link, st);
-  return st;
+  return link.sriov;
 }
 
 /** The PF the edit names, or a refusal that says plainly there is no SR-IOV there. */
