@@ -119,7 +119,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.closeDialog();
     await ui.mode('links');
     const row = ui.linkRow(`${idA}/${mv!.ifindex}`);
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: 30_000 });
     await expect(row.getAttribute('data-kind')).resolves.toBe('macvlan');
     await expect(row.locator('td.name').textContent()).resolves.toBe(name);
   });
@@ -151,7 +151,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill('bad name');
     await ui.preview();
-    await expect(ui.fieldErrors('0.name').first().textContent({ timeout: 10_000 })).resolves.toBe('interface name may not contain whitespace');
+    await expect(ui.fieldErrors('0.name').first().textContent({ timeout: 30_000 })).resolves.toBe('interface name may not contain whitespace');
     await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
     await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
     expect([...(await kernelLinks(nsA)).keys()].sort()).toEqual(before);

@@ -21,7 +21,7 @@ export class EditPage extends DashboardPage {
   async rightClickNode(id: string) {
     const p = await this.nodePoint(id);
     await this.page.mouse.click(p.x, p.y, { button: 'right' });
-    await this.page.getByTestId('node-menu').waitFor({ timeout: 10_000 });
+    await this.page.getByTestId('node-menu').waitFor({ timeout: 30_000 });
   }
 
   async menuAction(key: string) {

@@ -104,7 +104,7 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
     const ns = await lab.netns('x');
     await a.until(() => a.events().some((e) => activity(e.ev).includes(`namespace ${ns} added`)));
     await lab.ip(ns, 'link', 'add', 'sx0', 'type', 'veth', 'peer', 'name', 'sx1');
-    await a.until(() => a.events().some((e) => activity(e.ev).includes(`sx0 added in ns ${ns}`)), 5000);
+    await a.until(() => a.events().some((e) => activity(e.ev).includes(`sx0 added in ns ${ns}`)));
     const seqs = a.events().map((e) => Number(e.id.split('-').pop()));
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -116,7 +116,7 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
     expect(missed.length).toBeGreaterThan(0);
     for (const how of ['header', 'input'] as const) {
       const b = how === 'header' ? await open('', { 'last-event-id': firstId }) : await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: firstId }))}`);
-      await b.until(() => b.events().length >= missed.length, 5000);
+      await b.until(() => b.events().length >= missed.length);
       expect(b.events().map((e) => e.id).slice(0, missed.length)).toEqual(missed);
       expect(b.events().every((e) => e.ev.type === 'diff')).toBe(true);
       await b.close();
@@ -125,11 +125,11 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
 
   it('an unknown lastEventId gets a fresh snapshot; a bad one is refused naming the field', async () => {
     const c = await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: 'nosuchepoch-7' }))}`);
-    await c.until(() => c.events().length >= 1, 10_000);
+    await c.until(() => c.events().length >= 1);
     expect(c.events()[0].ev.type).toBe('snapshot');
     await c.close();
     const d = await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: 5 }))}`);
-    await d.until((fs) => fs.some((f) => f.event === 'serialized-error'), 5000);
+    await d.until((fs) => fs.some((f) => f.event === 'serialized-error'));
     const err = d.frames.find((f) => f.event === 'serialized-error')?.data as { message: string; data: { code: string } };
     expect(err.data.code).toBe('BAD_REQUEST');
     expect(err.message).toContain('lastEventId');
