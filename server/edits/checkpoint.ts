@@ -36,7 +36,7 @@ export interface Pending {
 
 export interface CheckpointStatus {
   /** a plan waiting for confirmation */
-  pending: { id: string; when: string; seconds: number; expiresAt: string; steps: string[] } | null;
+  pending: { id: string; when: string; seconds: number; expiresAt: string; remainingMs: number; steps: string[] } | null;
   /** the last plan reverted for want of confirmation (or by request), for the page to say so */
   reverted: { id: string; at: string; why: string; ok: boolean; left: RollbackReport['left'] } | null;
 }
@@ -113,7 +113,7 @@ export class Checkpoints {
   status(): CheckpointStatus {
     const p = this.pending;
     return {
-      pending: p ? { id: p.id, when: p.when, seconds: p.seconds, expiresAt: p.expiresAt, steps: p.plan.steps.map((s) => s.description) } : null,
+      pending: p ? { id: p.id, when: p.when, seconds: p.seconds, expiresAt: p.expiresAt, remainingMs: Math.max(0, Date.parse(p.expiresAt) - Date.now()), steps: p.plan.steps.map((s) => s.description) } : null,
       reverted: this.lastReverted,
     };
   }
