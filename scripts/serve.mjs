@@ -109,27 +109,37 @@ const gate = createGate({
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const app = next({ dev: false, dir, hostname: o.host, port: o.port });
-await app.prepare(); // runs instrumentation.ts: a plan a crash left half-done is rolled back here
+await app.prepare();
 const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
   if (!gate(req, res)) handle(req, res);
 });
-server.listen(o.port, o.host, () => {
+server.listen(o.port, o.host, async () => {
+  // In production Next prepares itself (and runs instrumentation.ts: the roll-back of a plan a crash left
+  // half-done) on the first request, and every request waits for that. Ask for the page and the API once
+  // now, so that happens before the address is printed and the first visitor does not wait for Next to
+  // load their code (~150 ms, ~280 ms). host.info reads nothing.
+  const warmHost = o.host === '0.0.0.0' ? '127.0.0.1' : o.host === '::' ? '::1' : o.host;
+  const first = allowed.names[0];
+  const hostHeader = `${first.includes(':') ? `[${first}]` : first}:${o.port}`;
+  const warm = (p) =>
+    new Promise((resolve) => {
+      http
+        .get({ host: warmHost, port: o.port, path: p, headers: { host: hostHeader, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+          res.on('error', resolve);
+        })
+        .on('error', resolve);
+    });
+  await warm('/api/trpc/host.info');
+  await warm('/');
   const shown = o.host.includes(':') ? `[${o.host}]` : isWildcard(o.host) ? os.hostname() : o.host;
   console.log(`linkscape on http://${shown}:${o.port}/${token ? `?token=${token}` : ''}${o.readOnly ? ' (read-only)' : ''}`);
   if (token) console.log(`token in ${o.tokenFile} (mode 0600): curl -H "Authorization: Bearer $(cat ${o.tokenFile})" …`);
   console.log(`answers to Host: ${allowed.names.join(', ')} (more: --allow-host NAME)`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     console.log('not root: showing what can be read; editing needs root');
-  }
-  // Next loads a route's code on its first request (here ~150 ms for the page, ~280 ms for the API):
-  // ask for both once now, so the first visitor does not wait for it. host.info reads nothing.
-  const warmHost = o.host === '0.0.0.0' ? '127.0.0.1' : o.host === '::' ? '::1' : o.host;
-  const hostHeader = `${allowed.names[0].includes(':') ? `[${allowed.names[0]}]` : allowed.names[0]}:${o.port}`;
-  for (const p of ['/', '/api/trpc/host.info']) {
-    http
-      .get({ host: warmHost, port: o.port, path: p, headers: { host: hostHeader, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => res.resume())
-      .on('error', () => {});
   }
 });
 

@@ -21,6 +21,9 @@ export function dismissRecovery(id: string): boolean {
 }
 
 export async function recoverOnStart(config: ServerConfig = loadConfig()): Promise<RollbackReport | null> {
+  const once = Symbol.for('linkscape.recovery.ran');
+  if ((globalThis as Record<symbol, unknown>)[once]) return recoveryReport();
+  (globalThis as Record<symbol, unknown>)[once] = true;
   let report: RollbackReport | null;
   if (config.readOnly) {
     if (readJournal(config.journal)?.length) console.warn(`linkscape: ${config.journal} holds a plan that did not finish; read-only (--read-only): it is NOT rolled back now — start without --read-only to roll it back`);
