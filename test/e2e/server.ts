@@ -132,3 +132,14 @@ export async function startServer(extraArgs: string[] = [], fixedPort?: number, 
     exited,
   };
 }
+
+/** Open the token URL once in this browser: it keeps the server's cookie, so plain addresses load after. */
+export async function logIn(browser: { context: import('playwright-core').BrowserContext }, served: Served): Promise<void> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(served.url);
+    await page.waitForURL(served.base);
+  } finally {
+    await page.close();
+  }
+}
