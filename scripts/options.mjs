@@ -14,10 +14,11 @@ export const USAGE = `usage: linkscape serve [options]
   --allow-host NAME    also answer to this Host name, NAME or NAME:PORT (repeatable, or comma-separated)
   --trust-proxy        record X-Forwarded-For in the audit log (beside the peer address)
   --max-body BYTES     largest request body (default 1048576)
-  --max-streams N      open requests and live streams per client address (default 16)`;
+  --max-streams N      open requests and live streams per client address (default 16)
+  --dev                Next's development server (hot reload) behind the same gate`;
 
 const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams'];
-const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--help', '-h'];
+const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--dev', '--help', '-h'];
 
 export class UsageError extends Error {}
 
@@ -60,6 +61,7 @@ export function parseServeArgs(argv, env = process.env) {
   for (const h of allow) if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(h)) throw new UsageError(`--allow-host ${JSON.stringify(h)} is not a host name, address or NAME:PORT`);
   return {
     help: bools.has('--help') || bools.has('-h'),
+    dev: bools.has('--dev'),
     host: vals.get('--host') ?? env.HOST ?? '127.0.0.1',
     port: num('--port', 'PORT', 3000, 1, 65535),
     readOnly: bools.has('--read-only') || env.LINKSCAPE_READ_ONLY === '1',

@@ -108,7 +108,7 @@ const gate = createGate({
 });
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const app = next({ dev: false, dir, hostname: o.host, port: o.port });
+const app = next({ dev: o.dev, dir, hostname: o.host, port: o.port });
 await app.prepare();
 const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => {
