@@ -82,28 +82,46 @@ export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo'
   const applied: StepOutcome[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
+    let ran = false; // the step ran but the journal could not say so: it is undone with the rest
     try {
       opts.journal?.run(i + 1);
       await execStep(run, s.argv, opts);
+      ran = true;
       opts.journal?.ok(i + 1);
       applied.push({ step: i + 1, argv: s.argv, ok: true, error: null });
     } catch (e) {
-      opts.journal?.fail(i + 1, errText(e));
+      try {
+        opts.journal?.fail(i + 1, errText(e));
+      } catch {
+        /* the journal itself is failing: roll back all the same */
+      }
       const rolledBack: StepOutcome[] = [];
       const notUndone: number[] = [];
-      for (let j = i - 1; j >= 0; j--) {
+      for (let j = ran ? i : i - 1; j >= 0; j--) {
         const undo = steps[j].undo;
         if (!undo) {
           notUndone.push(j + 1);
           continue;
         }
         try {
-          opts.journal?.undo(j + 1);
+          try {
+            opts.journal?.undo(j + 1);
+          } catch {
+            /* as above */
+          }
           await execStep(run, undo, opts);
-          opts.journal?.undone(j + 1, true, null);
+          try {
+            opts.journal?.undone(j + 1, true, null);
+          } catch {
+            /* as above */
+          }
           rolledBack.push({ step: j + 1, argv: undo, ok: true, error: null });
         } catch (ue) {
-          opts.journal?.undone(j + 1, false, errText(ue));
+          try {
+            opts.journal?.undone(j + 1, false, errText(ue));
+          } catch {
+            /* as above */
+          }
           rolledBack.push({ step: j + 1, argv: undo, ok: false, error: errText(ue) });
         }
       }

@@ -82,6 +82,16 @@ describe('journal replay', () => {
     expect(rec.calls).toEqual([['ip', 'link', 'del', 'v2'], ['ip', 'link', 'del', 'v1']]);
   });
 
+  it('a journal that fails after a step ran (disk full) rolls that step back too; nothing is left unrecorded-and-in-place', async () => {
+    const { run, calls } = recorder();
+    let writes = 0;
+    const flaky = { run() {}, ok() { if (++writes === 2) throw new Error('ENOSPC: no space left on device'); }, fail() {}, undo() {}, undone() {} };
+    const r = await runPlan(run, steps(3), { journal: flaky });
+    expect(r.ok).toBe(false);
+    expect(r.ok === false && r.error).toMatch(/ENOSPC/);
+    expect(calls).toEqual([['ip', 'link', 'add', 'v1'], ['ip', 'link', 'add', 'v2'], ['ip', 'link', 'del', 'v2'], ['ip', 'link', 'del', 'v1']]);
+  });
+
   it('a torn last line (killed mid-write) is dropped and its step treated as uncertain', async () => {
     const j = PlanJournal.begin(file, begin(steps(2)));
     j.run(1);
