@@ -2,6 +2,9 @@
 // browser without it is told where the token is; a foreign Host (DNS rebinding) is refused before any page;
 // a change under a checkpoint shows "Keep these changes? reverting in N s" — Keep keeps it, nothing reverts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { browserTier } from '../tiers';
 import { Lab } from '../kernel/lab';
 import { launchBrowser, type Browser } from './browser';
@@ -23,7 +26,7 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
   beforeAll(async () => {
     await ensureBuild();
     ns = await lab.netns('b');
-    server = await startServer();
+    server = await startServer([], undefined, { dir: mkdtempSync(path.join(os.tmpdir(), 'lsS-sec-')) });
     // attacker.example resolves to this server, as after a DNS rebinding
     browser = await launchBrowser(undefined, ['--host-resolver-rules=MAP attacker.example 127.0.0.1']);
   }, 20 * 60_000);
@@ -31,6 +34,7 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (server) rmSync(server.dir, { recursive: true, force: true });
     await lab.cleanup();
   });
 
@@ -86,5 +90,34 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     await expect(ui.page.getByTestId('checkpoint-reverted').textContent()).resolves.toMatch(/reverted \(not confirmed within 5 s\)/);
     expect(await links()).not.toContain('gone0');
     await ui.page.close();
+  });
+
+  it('after a crash mid-plan the page shows, once, what the start-up rolled back', async () => {
+    const before = await links();
+    const edits = Array.from({ length: 150 }, (_, i) => ({ op: 'link.add', kind: 'veth', ns, name: `c${i}a`, peer: { name: `c${i}b` } }));
+    const applying = api('edit.applyEdits', { edits }).catch(() => null);
+    const journal = path.join(server.dir, 'journal.jsonl');
+    for (;;) {
+      const oks = existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.startsWith('{"t":"ok"')).length : 0;
+      if (oks >= 3) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    server.kill('SIGKILL');
+    await server.exited;
+    await applying;
+    server = await startServer([], server.port, { token: server.token!, dir: server.dir });
+    expect(await links()).toEqual(before);
+    const page = await browser.context.newPage();
+    await page.goto(server.base); // the cookie from before: same token
+    const banner = page.getByTestId('recovery');
+    await banner.waitFor({ timeout: 60_000 });
+    await expect(banner.textContent()).resolves.toMatch(/stopped in the middle of a plan.*150 steps.*rolled back \d+ step\(s\).*nothing of that plan is left/s);
+    await banner.getByTestId('recovery-dismiss').click();
+    await banner.waitFor({ state: 'detached' });
+    const asked = page.waitForResponse((r) => r.url().includes('/api/trpc/edit.recovery'));
+    await page.reload();
+    await asked;
+    await expect(page.getByTestId('recovery').count()).resolves.toBe(0);
+    await page.close();
   });
 });

@@ -86,6 +86,8 @@ export async function startServer(extraArgs: string[] = [], fixedPort?: number, 
       NODE_ENV: 'production',
       LINKSCAPE_TOKEN_FILE: path.join(dir, 'token'),
       LINKSCAPE_JOURNAL: path.join(dir, 'journal.jsonl'),
+      // a test's changes and refusals never go to the host's own audit log
+      LINKSCAPE_AUDIT_LOG: process.env.LINKSCAPE_AUDIT_LOG ?? path.join(dir, 'audit.jsonl'),
       ...(token && tokenArg < 0 ? { LINKSCAPE_TOKEN: token } : {}),
       ...opts.env,
     },
