@@ -50,8 +50,10 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
 
   it('the token URL → an HttpOnly SameSite=Strict cookie → a clean address bar and a working page', async () => {
     const ui = new DashboardPage(await browser.context.newPage());
-    await ui.open(server.url);
-    expect(ui.page.url()).toBe(server.base);
+    // (not ui.open: that waits for the whole host to be read, which is not what is tested here)
+    await ui.page.goto(server.url);
+    await ui.page.waitForURL(server.base);
+    await ui.page.getByTestId('header').waitFor();
     const cookies = await browser.context.cookies(server.base);
     expect(cookies.find((c) => c.name === `linkscape-${server.port}`)).toMatchObject({ value: server.token, httpOnly: true, sameSite: 'Strict' });
     await expect(ui.page.evaluate(() => document.cookie)).resolves.not.toContain(server.token!); // not readable by scripts
@@ -69,7 +71,8 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
 
   it('a change under a checkpoint counts down; Keep keeps it; an unconfirmed one reverts and the page says so', async () => {
     const ui = new DashboardPage(await browser.context.newPage());
-    await ui.open(server.url);
+    await ui.page.goto(server.url);
+    await ui.page.waitForURL(server.base);
     const r = await api('edit.applyEdits', { edits: [{ op: 'link.add', kind: 'veth', ns, name: 'keep0', peer: { name: 'keep1' } }], checkpoint: { seconds: 60 } });
     expect(r.result?.data.checkpoint.seconds).toBe(60);
     await ui.page.reload(); // the page asks the server what waits for confirmation
