@@ -21,7 +21,7 @@ import { run } from '../server/ip/run';
 import type { HostSnapshot } from '../server/host/types';
 import { browserTier } from '../test/tiers';
 import { launchBrowser, type Browser } from '../test/e2e/browser';
-import { ensureBuild, startServer, type Served } from '../test/e2e/server';
+import { ensureBuild, logIn, startServer, type Served } from '../test/e2e/server';
 import { lab200, onInterrupt, type BenchResult } from './lib/lab200';
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
@@ -296,7 +296,8 @@ export default async function benchRender(): Promise<BenchResult> {
     const rootNs = plain.namespaces.find((n) => n.root)!;
     const baseWant = expectedNodes(plain, new Set([rootNs.id]));
     server = await startServer();
-    const base = await measure(browser, server.url, baseWant, `ns:${rootNs.id}`, 'baseline', false);
+    await logIn(browser, server); // the cookie, once: the measured loads open the plain address
+    const base = await measure(browser, server.base, baseWant, `ns:${rootNs.id}`, 'baseline', false);
     await server.stop();
     server = null;
 
@@ -308,9 +309,10 @@ export default async function benchRender(): Promise<BenchResult> {
     if (ours.size !== COUNT + 1) throw new Error(`readHost saw ${ours.size} of the ${COUNT + 1} bench namespaces`);
     const want = expectedNodes(snap, ours);
     server = await startServer();
+    await logIn(browser, server);
     // the render's time from loads nobody touches; responsiveness from loads dragged all along
-    const quiet = await measure(browser, server.url, want, `ns:${rootNs.id}`, `${COUNT} namespaces`, false);
-    const big = await measure(browser, server.url, want, `ns:${rootNs.id}`, `${COUNT} namespaces`, true);
+    const quiet = await measure(browser, server.base, want, `ns:${rootNs.id}`, `${COUNT} namespaces`, false);
+    const big = await measure(browser, server.base, want, `ns:${rootNs.id}`, `${COUNT} namespaces`, true);
 
     const bigMs = median(quiet.map((l) => l.complete));
     const draggedMs = median(big.map((l) => l.complete));

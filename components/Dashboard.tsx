@@ -9,6 +9,7 @@ import { EditLayer } from './edit/EditLayer';
 import { EditorContext, useEditor } from './edit/Editor';
 import { EditToolbar } from './edit/EditToolbar';
 import { SelectionActions } from './edit/SelectionActions';
+import { SafetyBanners } from './edit/SafetyBanners';
 import type { JumpTarget } from './details/Ref';
 import { RouteTable } from './details/RouteTable';
 import type { GraphFit, GraphFocus } from './graph/CytoscapeGraph';
@@ -108,6 +109,7 @@ export default function Dashboard() {
     <div className="app">
       <Header snapshot={snap} loading={host.loading} readOnly={readOnly} live={host.live} liveError={host.liveError} />
       <Banners snapshot={snap} error={host.error} />
+      <SafetyBanners canEdit={readOnly === false} />
       <Toolbar
         view={view}
         setView={setView}

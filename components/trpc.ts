@@ -2,7 +2,6 @@
 // so each call is a readable GET/POST in the network tab).
 import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import type { AppRouter } from '@/server/api/root';
-import { authToken } from './edit/token';
 
 const url = '/api/trpc';
 
@@ -10,9 +9,9 @@ export const trpc = createTRPCClient<AppRouter>({
   links: [
     splitLink({
       condition: (op) => op.type === 'subscription',
-      // EventSource cannot send headers: the token rides in connectionParams (a query parameter)
-      true: httpSubscriptionLink({ url, connectionParams: () => (authToken() ? { token: authToken()! } : null) }),
-      false: httpLink({ url, headers: (): Record<string, string> => (authToken() ? { authorization: `Bearer ${authToken()}` } : {}) }),
+      // the token rides in the HttpOnly cookie the server set when the page was opened with ?token=
+      true: httpSubscriptionLink({ url }),
+      false: httpLink({ url }),
     }),
   ],
 });

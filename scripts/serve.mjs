@@ -1,58 +1,177 @@
 #!/usr/bin/env node
-// Start linkscape: `node scripts/serve.mjs [--host H] [--port P] [--read-only] [--token T]`.
-// Loopback by default; binding elsewhere requires a token (generated and printed when not given).
+// Start linkscape: `node scripts/serve.mjs [--host H] [--port P] [--read-only] [--token T] [--allow-host NAME] …`
+// (all flags: --help, scripts/options.mjs). Every request passes the gate (scripts/gate.mjs) before Next sees
+// it: Host allow-list, Origin, the token (always, also on loopback), body size, open streams per client.
 import http from 'node:http';
 import crypto from 'node:crypto';
+import dns from 'node:dns/promises';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
+import { allowedHosts, createGate, GATE_SECRET_KEY, isLoopbackAddress, isWildcard } from './gate.mjs';
+import { parseServeArgs, settleToken, UsageError, USAGE } from './options.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const host = opt('--host') ?? process.env.HOST ?? '127.0.0.1';
-const port = Number(opt('--port') ?? process.env.PORT ?? 3000);
-const readOnly = args.includes('--read-only') || process.env.LINKSCAPE_READ_ONLY === '1';
-const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
-let token = opt('--token') ?? process.env.LINKSCAPE_TOKEN ?? '';
-if (!loopback && !token) token = crypto.randomBytes(24).toString('base64url');
-if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: linkscape [--host 127.0.0.1] [--port 3000] [--read-only] [--token TOKEN]');
+let o;
+try {
+  o = parseServeArgs(process.argv.slice(2));
+} catch (e) {
+  if (!(e instanceof UsageError)) throw e;
+  console.error(`linkscape: ${e.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (o.help) {
+  console.log(USAGE);
   process.exit(0);
 }
+
+let token = null;
+let ownsTokenFile = false;
+if (o.noAuth) {
+  console.warn('\n!!! linkscape: --no-auth: NO TOKEN. Anyone who can reach this port can change this host\'s network as root.');
+  console.warn('!!! Use it only behind a proxy that authenticates every request (and keep the port closed otherwise).\n');
+} else {
+  try {
+    const t = settleToken(o);
+    token = t.token;
+    ownsTokenFile = t.ownsFile;
+  } catch (e) {
+    console.error(`linkscape: the token file ${o.tokenFile}: ${e.message}`);
+    process.exit(2);
+  }
+}
+const auditLog = process.env.LINKSCAPE_AUDIT_LOG ?? '/var/log/linkscape/audit.jsonl';
+// the tRPC context reads these (server/config.ts); the token itself stays in this process's memory only
 Object.assign(process.env, {
-  LINKSCAPE_HOST: host,
-  LINKSCAPE_PORT: String(port),
-  LINKSCAPE_READ_ONLY: readOnly ? '1' : '0',
-  LINKSCAPE_TOKEN: token,
+  LINKSCAPE_HOST: o.host,
+  LINKSCAPE_PORT: String(o.port),
+  LINKSCAPE_READ_ONLY: o.readOnly ? '1' : '0',
+  LINKSCAPE_AUTH: token ? 'token' : 'none',
+  LINKSCAPE_TRUST_PROXY: o.trustProxy ? '1' : '0',
 });
+delete process.env.LINKSCAPE_TOKEN;
+
+/** what the machine is called, for the Host allow-list when bound beyond loopback */
+async function machineNames() {
+  const hostname = os.hostname();
+  let fqdn = null;
+  try {
+    const timeout = new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 1500).unref());
+    const addrs = await Promise.race([dns.lookup(hostname, { all: true }), timeout]);
+    const a = addrs.find((x) => !isLoopbackAddress(x.address)) ?? addrs[0];
+    if (a) fqdn = (await Promise.race([dns.lookupService(a.address, 0), timeout])).hostname;
+  } catch {
+    /* no resolver answer: the hostname alone */
+  }
+  const addresses = Object.values(os.networkInterfaces()).flat().filter(Boolean).map((i) => i.address.replace(/%.*$/, ''));
+  return { hostname, fqdn: fqdn && fqdn !== hostname ? fqdn : null, addresses };
+}
+const allowed = allowedHosts({
+  bind: o.host,
+  port: o.port,
+  extra: o.allowHosts,
+  machine: isLoopbackAddress(o.host) ? undefined : await machineNames(),
+});
+
+/** a change refused at the gate goes to the audit log like any other refusal */
+function auditRefused(r) {
+  const entry = {
+    when: new Date().toISOString(),
+    remote: r.peer,
+    forwardedFor: r.forwardedFor,
+    action: 'refused',
+    dryRun: false,
+    force: false,
+    edits: null,
+    plan: [],
+    outcome: { ok: false, refused: r.refused, reason: r.reason, request: `${r.method} ${r.path}` },
+  };
+  fs.promises
+    .mkdir(path.dirname(auditLog), { recursive: true, mode: 0o750 })
+    .then(() => fs.promises.appendFile(auditLog, JSON.stringify(entry) + '\n', { mode: 0o640 }))
+    .catch((e) => console.error(`linkscape: could not write the audit log ${auditLog}: ${e.message}`));
+}
+
+const secret = crypto.randomBytes(24).toString('base64url');
+globalThis[GATE_SECRET_KEY] = secret;
+const gate = createGate({
+  port: o.port,
+  allowed,
+  token,
+  tokenFile: token ? o.tokenFile : null,
+  trustProxy: o.trustProxy,
+  maxBody: o.maxBody,
+  maxOpen: o.maxStreams,
+  secret,
+  onRefused: auditRefused,
+});
+
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const app = next({ dev: false, dir, hostname: host, port });
+const app = next({ dev: o.dev, dir, hostname: o.host, port: o.port });
 await app.prepare();
 const handle = app.getRequestHandler();
-const server = http.createServer((req, res) => handle(req, res));
-server.listen(port, host, () => {
-  const shown = host.includes(':') ? `[${host}]` : host;
-  console.log(`linkscape on http://${shown}:${port}/${token ? `?token=${token}` : ''}${readOnly ? ' (read-only)' : ''}`);
+const server = http.createServer((req, res) => {
+  if (!gate(req, res)) handle(req, res);
+});
+server.listen(o.port, o.host, async () => {
+  // In production Next prepares itself (and runs instrumentation.ts: the roll-back of a plan a crash left
+  // half-done) on the first request, and every request waits for that. Ask for the page and the API once
+  // now, so that happens before the address is printed and the first visitor does not wait for Next to
+  // load their code (~150 ms, ~280 ms). host.info reads nothing.
+  const warmHost = o.host === '0.0.0.0' ? '127.0.0.1' : o.host === '::' ? '::1' : o.host;
+  const first = allowed.names[0];
+  const hostHeader = `${first.includes(':') ? `[${first}]` : first}:${o.port}`;
+  const warm = (p) =>
+    new Promise((resolve) => {
+      http
+        .get({ host: warmHost, port: o.port, path: p, headers: { host: hostHeader, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+          res.on('error', resolve);
+        })
+        .on('error', resolve);
+    });
+  await warm('/api/trpc/host.info');
+  await warm('/');
+  const shown = o.host.includes(':') ? `[${o.host}]` : isWildcard(o.host) ? os.hostname() : o.host;
+  console.log(`linkscape on http://${shown}:${o.port}/${token ? `?token=${token}` : ''}${o.readOnly ? ' (read-only)' : ''}`);
+  if (token) console.log(`token in ${o.tokenFile} (mode 0600): curl -H "Authorization: Bearer $(cat ${o.tokenFile})" …`);
+  console.log(`answers to Host: ${allowed.names.join(', ')} (more: --allow-host NAME)`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     console.log('not root: showing what can be read; editing needs root');
   }
-  // Next loads a route's code on its first request (here ~150 ms for the page, ~280 ms for the API):
-  // ask for both once now, so the first visitor does not wait for it. host.info reads nothing.
-  const warmHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  for (const p of ['/', '/api/trpc/host.info']) {
-    http
-      .get({ host: warmHost, port, path: p, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => res.resume())
-      .on('error', () => {});
-  }
 });
-// Open live streams (SSE) would hold close() forever: end them, then exit.
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2000).unref();
+
+/** the edit session (server/api/edit.ts) registers itself here: busy() and drain() */
+const EDITS_KEY = Symbol.for('linkscape.edits');
+let stopping = false;
+const stop = async (signal) => {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  server.closeIdleConnections();
+  const edits = globalThis[EDITS_KEY];
+  if (edits?.busy()) console.log(`linkscape: ${signal}: a plan is in progress or waiting for confirmation; finishing or rolling it back before exiting`);
+  const hard = setTimeout(() => {
+    console.error('linkscape: the plan is still running after 120 s; exiting anyway (the next start rolls it back from the journal)');
+    process.exit(1);
+  }, 120_000);
+  hard.unref();
+  try {
+    await edits?.drain(signal);
+  } catch (e) {
+    console.error(`linkscape: while stopping: ${e instanceof Error ? e.message : e}`);
+  }
+  server.closeAllConnections(); // open live streams (SSE) would hold close() forever
+  if (ownsTokenFile) {
+    try {
+      if (fs.readFileSync(o.tokenFile, 'utf8').trim() === token) fs.unlinkSync(o.tokenFile);
+    } catch {
+      /* gone already */
+    }
+  }
+  process.exit(0);
 };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

@@ -8,9 +8,12 @@ import { callError, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';
 
 function outcomeText(e: AuditEntry): { text: string; cls: string } {
-  const o = e.outcome as { ok?: boolean; dryRun?: boolean; refused?: string; failedStep?: number; error?: string; steps?: number };
+  const o = e.outcome as { ok?: boolean; dryRun?: boolean; refused?: string; reason?: string; failedStep?: number; error?: string; steps?: number; why?: string; left?: unknown[] };
   if (o.dryRun) return { text: 'preview', cls: 'muted' };
-  if (o.refused) return { text: `refused: ${o.refused}`, cls: 'warn-text' };
+  if (o.refused) return { text: `refused: ${o.refused}${o.reason ? ` — ${o.reason}` : ''}`, cls: 'warn-text' };
+  if (e.action === 'revert') return { text: `reverted (${o.why ?? ''})${o.ok ? '' : `, ${o.left?.length ?? '?'} step(s) left`}`, cls: o.ok ? 'warn-text' : 'state-down' };
+  if (e.action === 'recover') return { text: o.ok ? 'rolled back at start: an unfinished plan' : `rolled back at start, ${o.left?.length ?? '?'} step(s) left`, cls: o.ok ? 'warn-text' : 'state-down' };
+  if (e.action === 'confirm') return { text: 'kept (confirmed)', cls: 'state-up' };
   if (o.ok) return { text: `ok (${o.steps ?? e.plan.length} step${(o.steps ?? e.plan.length) === 1 ? '' : 's'})`, cls: 'state-up' };
   return { text: `failed at step ${o.failedStep ?? '?'}, rolled back: ${o.error ?? ''}`, cls: 'state-down' };
 }
@@ -49,7 +52,7 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
               <div className="ed-audit-head">
                 <span className="mono">{new Date(e.when).toLocaleString()}</span>
                 <span className="badge">{e.action}{e.force ? ' · force' : ''}</span>
-                <span className="muted">from {e.remote}</span>
+                <span className="muted">from {e.remote}{e.forwardedFor ? ` (X-Forwarded-For: ${e.forwardedFor})` : ''}</span>
                 <span className={o.cls}>{o.text}</span>
               </div>
               <details>

@@ -4,7 +4,8 @@
 // asks) → the outcome. The page's state is never touched here: the graph changes from host.watch.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Edit } from '@/server/edits/schema';
-import { applyEdits, callError, previewEdits, type Applied, type CallError, type FieldIssue, type Preview } from './api';
+import { accessRisks } from '@/server/edits/access';
+import { applyEdits, callError, CHECKPOINT_EVENT, PAGE_CHECKPOINT_SECONDS, previewEdits, type Applied, type CallError, type FieldIssue, type Preview } from './api';
 import { GuardConfirm } from './GuardConfirm';
 import { IssuesContext } from './Field';
 import { guardLinks, unclaimed } from './issues';
@@ -90,7 +91,11 @@ export function EditDialog({ form, host, onClose, onApplied }: Props) {
     setError(null);
     setBusy('apply');
     try {
-      const r = await applyEdits(preview.edits, guard !== null && confirmed);
+      // a plan that can cut this page off (host addresses, routes, links down/moved) reverts unless kept
+      const rootId = hostRef.current.snapshot.namespaces.find((n) => n.root)?.id ?? null;
+      const risky = accessRisks(preview.edits, rootId).length > 0;
+      const r = await applyEdits(preview.edits, guard !== null && confirmed, risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined);
+      if (r.checkpoint) window.dispatchEvent(new CustomEvent(CHECKPOINT_EVENT));
       setResult(r);
       onApplied(r);
     } catch (e) {

@@ -7,7 +7,6 @@ import type { HostSnapshot } from '@/server/host/types';
 import type { HostIndex } from '../host/lookup';
 import { trpc } from '../trpc';
 import type { Applied, Capabilities, LastApplied } from './api';
-import { authToken } from './token';
 import type { AnyForm, HostView } from './forms/types';
 
 export interface MenuAt {
@@ -47,10 +46,6 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   const [panel, setPanel] = useState<Panel>(null);
   const [last, setLast] = useState<LastApplied>(null);
   const [recent, setRecent] = useState<Applied | null>(null);
-
-  useEffect(() => {
-    authToken(); // take ?token= off the address bar as early as possible
-  }, []);
 
   useEffect(() => {
     if (!canEdit) return;

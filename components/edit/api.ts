@@ -39,9 +39,15 @@ export function previewEdits(edits: Edit[]): Promise<Preview> {
   return trpc.edit.applyEdits.mutate({ edits, dryRun: true }) as Promise<Preview>;
 }
 
-export function applyEdits(edits: Edit[], force: boolean): Promise<Applied> {
-  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}) }) as Promise<Applied>;
+/** the page applies plans that can cut it off (accessRisks) under a checkpoint of this many seconds */
+export const PAGE_CHECKPOINT_SECONDS = 30;
+
+export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds: number }): Promise<Applied> {
+  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...(checkpoint ? { checkpoint } : {}) }) as Promise<Applied>;
 }
+
+/** the checkpoint banner (SafetyBanners) listens for this to show a plan waiting for confirmation */
+export const CHECKPOINT_EVENT = 'linkscape:checkpoint';
 
 export function undoLast(): Promise<Applied> {
   return trpc.edit.undo.mutate() as Promise<Applied>;

@@ -9,20 +9,50 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
-import { ApplyInput, AuditInput, describeOps } from '../edits/schema';
-import { EditSession, GuardError, NothingToUndoError, type CallContext } from '../edits/apply';
+import { ApplyInput, AuditInput, CheckpointInput, describeOps } from '../edits/schema';
+import { BusyError, EditSession, GuardError, NoSuchCheckpointError, NothingToUndoError, type CallContext } from '../edits/apply';
 import { PlanError } from '../edits/plan';
-import { readAudit } from '../edits/audit';
+import { appendAudit, readAudit } from '../edits/audit';
+import { dismissRecovery, recoveryReport } from '../edits/recover';
 import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
 export const editSession = new EditSession();
 
+// scripts/serve.mjs, on SIGTERM, lets a running plan finish (or roll back) and reverts one awaiting confirmation
+(globalThis as Record<symbol, unknown>)[Symbol.for('linkscape.edits')] = {
+  busy: () => editSession.busy(),
+  drain: (signal: string) => editSession.drain(signal),
+};
+
 function callContext(ctx: Context): CallContext {
-  return { run: ctx.run, auditLog: ctx.config.auditLog, remote: ctx.remote, readOnly: ctx.config.readOnly };
+  return { run: ctx.run, auditLog: ctx.config.auditLog, journal: ctx.config.journal, remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, readOnly: ctx.config.readOnly };
 }
 
+/**
+ * A change refused before or while planning (no gate, read-only, validation, busy) goes to the audit log
+ * too; guard refusals are logged by the session itself. Runs before `.input()`, so zod refusals are seen.
+ */
+const auditedMutation = publicProcedure.use(async ({ ctx, next, path, getRawInput }) => {
+  const result = await next();
+  if (!result.ok && result.error.code !== 'PRECONDITION_FAILED') {
+    const raw = (await getRawInput().catch(() => null)) as { edits?: unknown; dryRun?: unknown; force?: unknown } | null;
+    if (raw?.dryRun === true) return result; // a preview changes nothing: not a refused change
+    await appendAudit(ctx.config.auditLog, {
+      when: new Date().toISOString(),
+      remote: ctx.remote,
+      forwardedFor: ctx.forwardedFor ?? null,
+      action: 'refused',
+      dryRun: raw?.dryRun === true,
+      force: raw?.force === true,
+      edits: Array.isArray(raw?.edits) ? raw.edits.slice(0, 200) : null,
+      plan: [],
+      outcome: { ok: false, refused: result.error.code, reason: result.error.message, procedure: path },
+    }).catch((e) => console.error(`linkscape: could not write the audit log ${ctx.config.auditLog}: ${e instanceof Error ? e.message : e}`));
+  }
+  return result;
+});
 /** Origin and token, as mutationProcedure checks them; read-only only when the request would change something. */
 export const checkEditAccess = checkAccess;
 
@@ -32,11 +62,13 @@ export function toTrpcError(e: unknown): unknown {
   if (e instanceof PlanError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
   if (e instanceof GuardError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof NothingToUndoError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof NoSuchCheckpointError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof BusyError) return new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
   return e;
 }
 
 export const editRouter = router({
-  applyEdits: publicProcedure.input(ApplyInput).mutation(async ({ ctx, input }) => {
+  applyEdits: auditedMutation.input(ApplyInput).mutation(async ({ ctx, input }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
     try {
       const r = await editSession.apply(callContext(ctx), input);
@@ -47,7 +79,8 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
-  undo: mutationProcedure.mutation(async ({ ctx }) => {
+  undo: auditedMutation.mutation(async ({ ctx }) => {
+    checkEditAccess(ctx, { changes: true });
     try {
       const r = await editSession.undo(callContext(ctx));
       hostWatcher(ctx.run).reread(null);
@@ -56,6 +89,31 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
+  /** keep a plan applied with `checkpoint`: without this within its seconds, the server reverts it */
+  confirm: auditedMutation.input(CheckpointInput).mutation(async ({ ctx, input }) => {
+    checkEditAccess(ctx, { changes: true });
+    try {
+      return await editSession.confirm(callContext(ctx), input.id);
+    } catch (e) {
+      throw toTrpcError(e);
+    }
+  }),
+  /** revert a plan applied with `checkpoint` now, without waiting for its time to run out */
+  revert: auditedMutation.input(CheckpointInput).mutation(async ({ ctx, input }) => {
+    checkEditAccess(ctx, { changes: true });
+    try {
+      const r = await editSession.revert(callContext(ctx), input.id);
+      hostWatcher(ctx.run).reread(null);
+      return r;
+    } catch (e) {
+      throw toTrpcError(e);
+    }
+  }),
+  /** the plan waiting for confirmation (or null), and the last one reverted for want of it */
+  checkpoint: publicProcedure.query(() => editSession.checkpoints.status()),
+  /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
+  recovery: publicProcedure.query(() => recoveryReport()),
+  dismissRecovery: mutationProcedure.input(CheckpointInput).mutation(({ input }) => ({ dismissed: dismissRecovery(input.id) })),
   /** what undo would revert, or null */
   last: publicProcedure.query(() => editSession.lastApplied()),
   /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set */

@@ -17,7 +17,7 @@ export const hostRouter = router({
   capabilities: publicProcedure.query(({ ctx }) => getCapabilities(ctx.run, { probe: !ctx.config.readOnly })),
   info: publicProcedure.query(({ ctx }) => ({
     readOnly: ctx.config.readOnly,
-    tokenRequired: ctx.config.token !== null,
+    tokenRequired: ctx.config.auth === 'token',
     root: typeof process.getuid === 'function' && process.getuid() === 0,
   })),
 });

@@ -9,24 +9,34 @@ export interface Context {
   stream?: Streamer;
   config: ServerConfig;
   headers: Headers;
-  /** who asked, for the audit log */
+  /** who asked, for the audit log: the socket's peer address, as scripts/gate.mjs saw it */
   remote: string;
+  /** X-Forwarded-For as the client sent it; only with --trust-proxy, else null */
+  forwardedFor?: string | null;
+  /** null when the request passed the gate (scripts/serve.mjs), else why it is refused; in-process callers (createCaller) have no gate to pass */
+  gateProblem?: string | null;
 }
 
-export function createContext(req: Request, connectionParams?: Record<string, string | undefined> | null): Context {
-  let h = req.headers;
-  // EventSource (SSE subscriptions) cannot send headers: the browser passes the token in connectionParams
-  const token = connectionParams?.token;
-  if (token && !h.has('authorization')) {
-    h = new Headers(h);
-    h.set('authorization', `Bearer ${token}`);
-  }
+/** where scripts/serve.mjs keeps the per-process secret it puts in x-linkscape-gate (scripts/gate.mjs) */
+export const GATE_SECRET_KEY = Symbol.for('linkscape.gate');
+
+/**
+ * The context trusts the gate's x-linkscape-* headers only when they carry this process's secret (serve.mjs
+ * deletes any a client sends). Without it (e.g. `next start`, which has no gate) every procedure refuses.
+ */
+export function createContext(req: Request): Context {
+  const h = req.headers;
+  const secret = (globalThis as Record<symbol, unknown>)[GATE_SECRET_KEY];
+  const passed = typeof secret === 'string' && secret.length > 0 && h.get('x-linkscape-gate') === secret;
+  const config = loadConfig();
   return {
     run,
     stream,
-    config: loadConfig(),
+    config,
     headers: h,
-    remote: h.get('x-forwarded-for') ?? h.get('x-real-ip') ?? 'local',
+    remote: passed ? h.get('x-linkscape-peer') ?? 'unknown' : 'unknown',
+    forwardedFor: passed && config.trustProxy ? h.get('x-linkscape-forwarded-for') : null,
+    gateProblem: passed ? null : 'this request did not come through linkscape\'s gate (start the server with scripts/serve.mjs; `next start` has none)',
   };
 }
 
@@ -47,38 +57,20 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
 
-/** Same-origin check for state-changing requests: a page elsewhere must not drive a root server. */
-export function checkOrigin(headers: Headers): string | null {
-  const origin = headers.get('origin');
-  const host = headers.get('host');
-  if (!origin) return null; // curl and other non-browser clients send none
-  try {
-    const o = new URL(origin);
-    if (host && o.host === host) return null;
-  } catch {
-    /* fallthrough */
-  }
-  return `cross-origin request refused (Origin ${origin}, Host ${host ?? 'none'})`;
-}
+/** Every procedure, reads and streams included, runs only behind the gate (host, origin, token checked there). */
+export const publicProcedure = t.procedure.use(({ ctx, next }) => {
+  if (ctx.gateProblem) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.gateProblem });
+  return next();
+});
 
-/**
- * The one access check for anything that acts for a client: read-only (only when the request would change
- * the host), same-origin, and the token when one is set.
- */
+/** Read-only refuses anything that would change the host. Host, origin and token: scripts/gate.mjs. */
 export function checkAccess(ctx: Context, opts: { changes: boolean }): void {
+  if (ctx.gateProblem) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.gateProblem });
   if (opts.changes && ctx.config.readOnly) throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
-  const bad = checkOrigin(ctx.headers);
-  if (bad) throw new TRPCError({ code: 'FORBIDDEN', message: bad });
-  if (ctx.config.token) {
-    const auth = ctx.headers.get('authorization') ?? '';
-    const given = auth.startsWith('Bearer ') ? auth.slice(7) : ctx.headers.get('x-linkscape-token') ?? '';
-    if (given !== ctx.config.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
-  }
 }
 
-export const mutationProcedure = t.procedure.use(({ ctx, next }) => {
+export const mutationProcedure = publicProcedure.use(({ ctx, next }) => {
   checkAccess(ctx, { changes: true });
   return next();
 });

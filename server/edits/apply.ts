@@ -10,6 +10,8 @@ import { planEdits, PlanError, type Plan, type PlanGuard, type PlanStep } from '
 import { planToShell, sysfsWriteOf } from './shell';
 import { writeSysfs } from './sysfs';
 import { appendAudit, type AuditEntry } from './audit';
+import { PlanJournal, rollBack, type RollbackReport, type StepJournal } from './journal';
+import { Checkpoints, BusyError, type Pending } from './checkpoint';
 
 export interface StepOutcome {
   /** 1-based step number in the plan that was run */
@@ -38,7 +40,7 @@ export type RunOutcome =
 
 export type ApplyResult =
   | { dryRun: true; ok: true; plan: Plan; shell: string; capabilities: { probed: boolean; note: string | null } }
-  | ({ dryRun: false; plan: Plan; shell: string; undoAvailable: boolean } & RunOutcome);
+  | ({ dryRun: false; plan: Plan; shell: string; undoAvailable: boolean; checkpoint?: { id: string; seconds: number; expiresAt: string } | null } & RunOutcome);
 
 /** The lock-out guard held a plan back: `force` was not given. */
 export class GuardError extends Error {
@@ -64,10 +66,12 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export interface RunPlanOptions {
   /** where sysfs-write steps may write (default: the reader's sysfs root, LINKSCAPE_SYSFS or /sys) */
   sysfsRoot?: string;
+  /** marks each step before and after it runs (journal.ts), so a crash mid-plan can be rolled back */
+  journal?: StepJournal;
 }
 
 /** One step's argv: a program through the runner, or a sysfs attribute write (see shell.ts). */
-async function execStep(run: Runner, argv: string[], opts: RunPlanOptions): Promise<void> {
+export async function execStep(run: Runner, argv: string[], opts: RunPlanOptions): Promise<void> {
   const w = sysfsWriteOf(argv);
   if (w) await writeSysfs(w.path, w.value, opts.sysfsRoot);
   else await run(argv);
@@ -78,22 +82,46 @@ export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo'
   const applied: StepOutcome[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
+    let ran = false; // the step ran but the journal could not say so: it is undone with the rest
     try {
+      opts.journal?.run(i + 1);
       await execStep(run, s.argv, opts);
+      ran = true;
+      opts.journal?.ok(i + 1);
       applied.push({ step: i + 1, argv: s.argv, ok: true, error: null });
     } catch (e) {
+      try {
+        opts.journal?.fail(i + 1, errText(e));
+      } catch {
+        /* the journal itself is failing: roll back all the same */
+      }
       const rolledBack: StepOutcome[] = [];
       const notUndone: number[] = [];
-      for (let j = i - 1; j >= 0; j--) {
+      for (let j = ran ? i : i - 1; j >= 0; j--) {
         const undo = steps[j].undo;
         if (!undo) {
           notUndone.push(j + 1);
           continue;
         }
         try {
+          try {
+            opts.journal?.undo(j + 1);
+          } catch {
+            /* as above */
+          }
           await execStep(run, undo, opts);
+          try {
+            opts.journal?.undone(j + 1, true, null);
+          } catch {
+            /* as above */
+          }
           rolledBack.push({ step: j + 1, argv: undo, ok: true, error: null });
         } catch (ue) {
+          try {
+            opts.journal?.undone(j + 1, false, errText(ue));
+          } catch {
+            /* as above */
+          }
           rolledBack.push({ step: j + 1, argv: undo, ok: false, error: errText(ue) });
         }
       }
@@ -120,6 +148,10 @@ export interface CallContext {
   auditLog: string;
   remote: string;
   readOnly: boolean;
+  /** X-Forwarded-For, only with --trust-proxy */
+  forwardedFor?: string | null;
+  /** the plan journal's file (config.journal); without it plans run unjournaled (tests of the planner) */
+  journal?: string;
 }
 
 export interface SessionDeps {
@@ -136,14 +168,13 @@ export class EditSession {
   private last: { at: string; plan: Plan } | null = null;
   /** host-namespace link ids (nsId/ifindex) created by plans of this server process */
   readonly createdIds = new Set<string>();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** one plan at a time; a plan under a checkpoint holds off the next until confirmed or reverted */
+  readonly checkpoints = new Checkpoints((p, why) => this.revertPending(p, why));
 
   constructor(private readonly deps: SessionDeps = {}) {}
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const p = this.queue.then(fn, fn);
-    this.queue = p.catch(() => undefined);
-    return p;
+    return this.checkpoints.exclusive(fn);
   }
 
   private snapshot(run: Runner, edits: Edit[]): Promise<HostSnapshot> {
@@ -176,7 +207,7 @@ export class EditSession {
         createdByLinkscape: (id) => this.createdIds.has(id),
       });
       const shell = planToShell(plan);
-      const base = { when: new Date().toISOString(), remote: ctx.remote, action: 'apply' as const, dryRun, force, edits: input.edits, plan: plan.steps.map(({ argv, undo, description }) => ({ argv, undo, description })) };
+      const base = { when: new Date().toISOString(), remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, action: 'apply' as const, dryRun, force, edits: input.edits, plan: plan.steps.map(({ argv, undo, description }) => ({ argv, undo, description })) };
       if (dryRun) {
         await this.audit(ctx, { ...base, outcome: { ok: true, dryRun: true, guards: plan.guards } });
         return { dryRun: true, ok: true, plan, shell, capabilities: { probed: caps.probed, note: caps.note } };
@@ -185,13 +216,19 @@ export class EditSession {
         await this.audit(ctx, { ...base, outcome: { ok: false, refused: 'lock-out guard', guards: plan.guards } });
         throw new GuardError(plan.guards);
       }
-      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot });
+      this.checkpoints.refuseWhilePending();
+      const seconds = input.checkpoint?.seconds ?? null;
+      const journal = this.openJournal(ctx, base, plan.steps, seconds);
+      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot, journal: journal ?? undefined });
       if (outcome.ok) {
         this.last = { at: base.when, plan };
         await this.rememberCreated(ctx.run, snapshot, plan.createsHostLinks);
       }
-      await this.audit(ctx, { ...base, outcome: summarize(outcome) });
-      return { dryRun: false, plan, shell, undoAvailable: this.last !== null && outcome.ok, ...outcome };
+      const checkpoint = outcome.ok && seconds !== null && journal ? this.checkpoints.hold({ ctx, plan, journal, seconds, when: base.when }) : null;
+      if (!checkpoint) journal?.end(outcome.ok ? 'applied' : 'rolled back');
+      else journal?.write({ t: 'applied' });
+      await this.audit(ctx, { ...base, outcome: { ...summarize(outcome), ...(checkpoint ? { checkpoint } : {}) } });
+      return { dryRun: false, plan, shell, undoAvailable: this.last !== null && outcome.ok, checkpoint, ...outcome };
     });
   }
 
@@ -199,13 +236,17 @@ export class EditSession {
   async undo(ctx: CallContext): Promise<ApplyResult> {
     return this.exclusive(async () => {
       if (!this.last) throw new NothingToUndoError();
+      this.checkpoints.refuseWhilePending();
       const plan = inversePlan(this.last.plan);
       const shell = planToShell(plan);
-      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot });
+      const journal = this.openJournal(ctx, { when: new Date().toISOString(), remote: ctx.remote, action: 'undo' }, plan.steps, null);
+      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot, journal: journal ?? undefined });
+      journal?.end(outcome.ok ? 'applied' : 'rolled back');
       if (outcome.ok) this.last = null;
       await this.audit(ctx, {
         when: new Date().toISOString(),
         remote: ctx.remote,
+        forwardedFor: ctx.forwardedFor ?? null,
         action: 'undo',
         dryRun: false,
         force: false,
@@ -215,6 +256,59 @@ export class EditSession {
       });
       return { dryRun: false, plan, shell, undoAvailable: this.last !== null, ...outcome };
     });
+  }
+
+  /** The journal a plan is written to before it runs; a plan that cannot be journaled does not run. */
+  private openJournal(ctx: CallContext, b: { when: string; remote: string; action: string }, steps: PlanStep[], seconds: number | null): PlanJournal | null {
+    if (!steps.length) return null;
+    const begin = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      when: b.when,
+      remote: b.remote,
+      action: b.action,
+      steps: steps.map(({ argv, undo, description }) => ({ argv, undo, description })),
+        checkpoint: seconds === null ? null : { seconds, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() },
+    };
+    if (!ctx.journal) return PlanJournal.memory(begin);
+    try {
+      return PlanJournal.begin(ctx.journal, begin);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'an unfinished plan is still recorded in it (restart linkscape to roll it back)' : errText(e);
+      throw new BusyError(`nothing was run: could not start the plan journal ${ctx.journal}: ${why}`);
+    }
+  }
+
+  /** Confirm a plan applied under a checkpoint: it stays. */
+  async confirm(ctx: CallContext, id: string): Promise<{ id: string; kept: true }> {
+    const p = this.checkpoints.take(id);
+    p.journal?.end('confirmed');
+    await this.audit(ctx, { when: new Date().toISOString(), remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, action: 'confirm', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: true, checkpoint: id, planAt: p.when } });
+    return { id, kept: true };
+  }
+
+  /** Revert a plan applied under a checkpoint now (the page's "Revert now"). */
+  async revert(ctx: CallContext, id: string): Promise<RollbackReport> {
+    const p = this.checkpoints.take(id);
+    return this.checkpoints.exclusive(() => this.revertPending(p, `reverted on request from ${ctx.remote}`), { evenWhenClosing: true });
+  }
+
+  /** Undo a checkpointed plan's steps newest first, through its journal (so a crash midway resumes). */
+  private async revertPending(p: Pending, why: string): Promise<RollbackReport> {
+    const exec = (argv: string[]) => execStep(p.ctx.run, argv, { sysfsRoot: this.deps.sysfsRoot });
+    const report = await rollBack(p.journal!, exec, `reverted: ${why}`);
+    if (this.last?.plan === p.plan) this.last = null;
+    await this.audit(p.ctx, { when: new Date().toISOString(), remote: p.ctx.remote, forwardedFor: p.ctx.forwardedFor ?? null, action: 'revert', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: report.ok, checkpoint: p.id, why, undone: report.undone, left: report.left } });
+    this.checkpoints.reverted(p, why, report);
+    return report;
+  }
+
+  /** SIGTERM: refuse new plans, let the running one finish (or roll back), revert one waiting for confirmation. */
+  async drain(signal: string): Promise<void> {
+    await this.checkpoints.drain((p) => this.revertPending(p, `server stopping (${signal}) before it was confirmed`));
+  }
+
+  busy(): boolean {
+    return this.checkpoints.busy();
   }
 
   private async audit(ctx: CallContext, entry: AuditEntry): Promise<void> {
@@ -245,4 +339,5 @@ function summarize(o: RunOutcome): Record<string, unknown> {
   return { ok: false, failedStep: o.failedStep, failed: o.failed.argv, error: o.error, rolledBack: o.rolledBack, notUndone: o.notUndone };
 }
 
-export { PlanError };
+export { PlanError, BusyError };
+export { NoSuchCheckpointError } from './checkpoint';

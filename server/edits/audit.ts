@@ -6,9 +6,12 @@ import type { Plan } from './plan';
 
 export interface AuditEntry {
   when: string;
-  /** who asked: x-forwarded-for / x-real-ip, or "local" */
+  /** who asked: the peer address of the connection (the socket's, never a header) */
   remote: string;
-  action: 'apply' | 'undo';
+  /** X-Forwarded-For as sent, recorded only with --trust-proxy; null otherwise */
+  forwardedFor?: string | null;
+  /** refused: the gate or validation said no; recover: rolled back at start; confirm/revert: a checkpoint */
+  action: 'apply' | 'undo' | 'refused' | 'recover' | 'confirm' | 'revert';
   dryRun: boolean;
   force: boolean;
   edits: unknown[] | null;

@@ -538,8 +538,11 @@ export const ApplyInput = z
     dryRun: z.boolean().optional(),
     /** confirm steps the lock-out guard holds back (the UI makes the user type the link's name) */
     force: z.boolean().optional(),
+    /** confirm or revert: the plan stays only if edit.confirm({id}) comes within `seconds` */
+    checkpoint: z.object({ seconds: z.number().int().min(5, 'checkpoint.seconds must be 5–600').max(600, 'checkpoint.seconds must be 5–600') }).strict().optional(),
   })
   .strict();
+export const CheckpointInput = z.object({ id: z.string().min(1).max(64) }).strict();
 export type ApplyInput = z.infer<typeof ApplyInput>;
 
 export const AuditInput = z.object({ limit: z.number().int().min(1).max(1000).optional() }).optional();

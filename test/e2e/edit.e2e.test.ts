@@ -260,7 +260,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
 
 describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', () => {
   const lab = new Lab('x');
-  const TOKEN = `t${process.pid}abcdef`;
+  const TOKEN = `t${process.pid}abcdef0123456789`;
   let nsA = '';
   let idA = '';
   let server: Served;
@@ -288,9 +288,9 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
 
   it('hides all editing, shows the badge, keeps the token out of the address bar and sends it (ping over SSE)', async () => {
     const ui = new EditPage(await browser.context.newPage());
-    await ui.open(`${server.url}?token=${TOKEN}`);
+    await ui.open(server.url); // ?token=TOKEN: traded for an HttpOnly cookie, the address bar left without it
     expect(new URL(ui.page.url()).searchParams.has('token')).toBe(false);
-    await expect(ui.page.evaluate(() => sessionStorage.getItem('linkscape.token'))).resolves.toBe(TOKEN);
+    await expect(browser.context.cookies(server.base).then((cs) => cs.find((c) => c.name === `linkscape-${server.port}`)?.value)).resolves.toBe(TOKEN);
     await expect(ui.page.getByTestId('header').textContent()).resolves.toContain('read-only');
     await expect(ui.page.getByTestId('new-menu').count()).resolves.toBe(0);
     await expect(ui.page.getByTestId('undo-last').count()).resolves.toBe(0);
@@ -313,19 +313,14 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
     await expect(panel.getByTestId('ping-output').textContent()).resolves.toMatch(/bytes from 10\.232\.0\.2/);
   });
 
-  it('without the token, the server refuses the ping and the page says why', async () => {
-    const ui = new EditPage(await browser.context.newPage()); // a new tab: its own sessionStorage
-    await ui.open(server.url);
-    await ui.waitForGraph();
-    await ui.waitForNode(`ns:${idA}`);
-    await ui.onlyNamespaces(lab.prefix);
-    await ui.page.getByTestId('collapse-all').click(); // a namespace's own node, not a link drawn inside it
-    await ui.rightClickNode(`ns:${idA}`);
-    await ui.page.getByTestId('node-menu').getByTestId('action-ping').click();
-    const panel = ui.page.getByTestId('ping-panel');
-    await panel.getByTestId('ping-target').fill('10.232.0.2');
-    await panel.getByTestId('ping-start').click();
-    await panel.getByTestId('ping-exit').waitFor({ timeout: 20_000 });
-    await expect(panel.getByTestId('ping-exit').textContent()).resolves.toContain('a valid token is required');
+  it('without the token, the server refuses the stream (ping over SSE) and the page itself', async () => {
+    const input = encodeURIComponent(JSON.stringify({ nsId: idA, target: '10.232.0.2', count: 1 }));
+    const sse = await fetch(`${server.base}api/trpc/diag.ping?input=${input}`, { headers: { accept: 'text/event-stream' } });
+    expect(sse.status).toBe(401);
+    expect(((await sse.json()) as { error: { message: string } }).error.message).toContain('a valid token is required');
+    await browser.context.clearCookies();
+    const page = await browser.context.newPage();
+    expect((await page.goto(server.base))?.status()).toBe(401);
+    await expect(page.getByTestId('login-needed').count()).resolves.toBe(1);
   });
 });

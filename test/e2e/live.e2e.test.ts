@@ -53,7 +53,7 @@ describe.skipIf(!browserTier.ok)('the open page follows the host live (browser t
     // the host changes while nobody is watching
     await lab.ip(ns, 'link', 'add', 'lr0', 'type', 'veth', 'peer', 'name', 'lr1');
     const id = `link:${nsId}/${await ifindexOf('lr0')}`;
-    server = await startServer([], port);
+    server = await startServer([], port, { token: server.token! }); // the same token: the page keeps its cookie, as with --token-file
     await expect.poll(() => live.getAttribute('data-state'), { timeout: 90_000, interval: 250 }).toBe('live');
     await ui.waitForNode(id, true);
     // and it keeps following after the reconnect

@@ -1,15 +1,18 @@
 // Production build + server for browser tests: builds when .next/BUILD_ID is missing or older than a
-// source file, starts `node scripts/serve.mjs` on a free loopback port, and stops exactly that process.
+// source file, starts `node scripts/serve.mjs` on a free loopback port with a known token (its token file
+// and plan journal in a temp directory), and stops exactly that process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** what the production build is made from */
-const BUILD_INPUTS = ['app', 'components', 'server', 'next.config.js', 'package.json', 'tsconfig.json'];
+const BUILD_INPUTS = ['app', 'components', 'server', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
 
 /** the newest modification time (ms) of a file or of any file under a directory */
 function newestMtime(p: string): number {
@@ -38,21 +41,56 @@ export function freePort(): Promise<number> {
 }
 
 export interface Served {
+  /** opens the page logged in: `base` with ?token= (the server trades it for its cookie and drops it) */
   url: string;
+  /** http://127.0.0.1:PORT/ without the token */
+  base: string;
+  port: number;
+  /** null with --no-auth */
+  token: string | null;
+  /** for API calls (fetch, curl): the Bearer token and a Host the server answers to */
+  headers: Record<string, string>;
+  /** the temp directory with this server's token file and plan journal */
+  dir: string;
   pid: number;
   /** everything the server printed, for failure messages */
   output: () => string;
   stop: () => Promise<void>;
   /** SIGTERM without waiting: for a signal handler on the way out (the server stops its watcher and exits) */
   stopSync: () => void;
+  /** send a signal (SIGKILL: a crash) */
+  kill: (signal: NodeJS.Signals) => void;
+  /** resolves when the process has exited */
+  exited: Promise<void>;
 }
 
-export async function startServer(extraArgs: string[] = [], fixedPort?: number): Promise<Served> {
+export interface ServerOptions {
+  /** give the server this token (default: a random one); with --no-auth in extraArgs none is used */
+  token?: string;
+  /** keep this directory (token file, journal) across starts, as a restarted server on a host would */
+  dir?: string;
+  env?: Record<string, string>;
+}
+
+export async function startServer(extraArgs: string[] = [], fixedPort?: number, opts: ServerOptions = {}): Promise<Served> {
   const port = fixedPort ?? (await freePort());
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'linkscape-served-'));
+  const noAuth = extraArgs.includes('--no-auth');
+  const tokenArg = extraArgs.indexOf('--token');
+  const token = noAuth ? null : tokenArg >= 0 ? extraArgs[tokenArg + 1] : (opts.token ?? randomBytes(18).toString('base64url'));
   const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(port), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LINKSCAPE_TOKEN_FILE: path.join(dir, 'token'),
+      LINKSCAPE_JOURNAL: path.join(dir, 'journal.jsonl'),
+      // a test's changes and refusals never go to the host's own audit log
+      LINKSCAPE_AUDIT_LOG: process.env.LINKSCAPE_AUDIT_LOG ?? path.join(dir, 'audit.jsonl'),
+      ...(token && tokenArg < 0 ? { LINKSCAPE_TOKEN: token } : {}),
+      ...opts.env,
+    },
   });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
@@ -77,5 +115,33 @@ export async function startServer(extraArgs: string[] = [], fixedPort?: number):
   const stopSync = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
-  return { url: `http://127.0.0.1:${port}/`, pid: child.pid!, output: () => out, stop, stopSync };
+  const base = `http://127.0.0.1:${port}/`;
+  return {
+    url: token ? `${base}?token=${encodeURIComponent(token)}` : base,
+    base,
+    port,
+    token,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    dir,
+    pid: child.pid!,
+    output: () => out,
+    stop: async () => {
+      await stop();
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+    stopSync,
+    kill: (signal) => void child.kill(signal),
+    exited,
+  };
+}
+
+/** Open the token URL once in this browser: it keeps the server's cookie, so plain addresses load after. */
+export async function logIn(browser: { context: import('playwright-core').BrowserContext }, served: Served): Promise<void> {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(served.url);
+    await page.waitForURL(served.base);
+  } finally {
+    await page.close();
+  }
 }

@@ -25,7 +25,7 @@ let dir = '';
 function caller(over: Partial<Context['config']> = {}, run: Runner = realRun) {
   return appRouter.createCaller({
     run,
-    config: { host: '127.0.0.1', port: 0, readOnly: false, token: null, auditLog: path.join(dir, 'audit.jsonl'), ...over },
+    config: { host: '127.0.0.1', port: 0, readOnly: false, auth: 'token', trustProxy: false, auditLog: path.join(dir, 'audit.jsonl'), journal: path.join(dir, 'journal.jsonl'), ...over },
     headers: new Headers(),
     remote: 'kernel-test',
   });

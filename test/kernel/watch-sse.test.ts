@@ -5,7 +5,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { kernelTier } from '../tiers';
 import { Lab } from './lab';
 import { appRouter } from '../../server/api/root';
-import { createContext } from '../../server/api/trpc';
+import { createContext, GATE_SECRET_KEY } from '../../server/api/trpc';
 import type { WatchEvent } from '../../server/host/types';
 import { PROGRESS_ID } from '../../server/host/watch';
 
@@ -15,11 +15,15 @@ interface Frame {
   data: unknown;
 }
 
+// what scripts/serve.mjs's gate does for a request it let through (host, origin, token checked there)
+const GATE = 'watch-sse-test-gate';
+(globalThis as Record<symbol, unknown>)[GATE_SECRET_KEY] = GATE;
+
 /** Open host.watch as an SSE client would; frames arrive in `frames`. */
 async function open(query: string, headers: Record<string, string> = {}) {
   const ac = new AbortController();
-  const req = new Request(`http://127.0.0.1/api/trpc/host.watch${query}`, { headers, signal: ac.signal });
-  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: ({ info }) => createContext(req, info.connectionParams) });
+  const req = new Request(`http://127.0.0.1/api/trpc/host.watch${query}`, { headers: { ...headers, 'x-linkscape-gate': GATE, 'x-linkscape-peer': '127.0.0.1' }, signal: ac.signal });
+  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContext(req) });
   const frames: Frame[] = [];
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const dec = new TextDecoder();

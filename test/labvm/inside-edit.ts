@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   }
   const caller = appRouter.createCaller({
     run,
-    config: { host: '127.0.0.1', port: 0, readOnly: false, token: null, auditLog: '/tmp/linkscape-audit.jsonl' },
+    config: { host: '127.0.0.1', port: 0, readOnly: false, auth: 'token', trustProxy: false, auditLog: '/tmp/linkscape-audit.jsonl', journal: '/tmp/linkscape-journal.jsonl' },
     headers: new Headers(),
     remote: 'labvm',
   });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '../../server/api/root';
-import { publicProcedure, router, type Context } from '../../server/api/trpc';
+import { createContext, GATE_SECRET_KEY, publicProcedure, router, type Context } from '../../server/api/trpc';
 import { toTrpcError } from '../../server/api/edit';
 import { PlanError } from '../../server/edits/plan';
 import { GuardError } from '../../server/edits/apply';
@@ -19,9 +19,10 @@ const run: Runner = async (argv) => {
 function ctx(req: Request, over: Partial<Context['config']> = {}): Context {
   return {
     run,
-    config: { host: '127.0.0.1', port: 3000, readOnly: false, token: null, auditLog: '/nonexistent/audit.jsonl', ...over },
+    config: { host: '127.0.0.1', port: 3000, readOnly: false, auth: 'token', trustProxy: false, auditLog: '/nonexistent/audit.jsonl', journal: '/nonexistent/journal.jsonl', ...over },
     headers: req.headers,
     remote: 'test',
+    gateProblem: null,
   };
 }
 
@@ -68,14 +69,31 @@ describe('edit.applyEdits over HTTP', () => {
     expect(status).toBe(403);
   });
 
-  it('a token is required when configured, and cross-origin requests are refused', async () => {
+  it('a request that did not pass the gate (no x-linkscape-gate secret) is refused, reads included', async () => {
     const edits = { edits: [{ op: 'netns.add', name: 'x' }], dryRun: true };
-    expect((await call(appRouter, 'edit.applyEdits', edits, { config: { token: 's3cret' } })).status).toBe(401);
-    expect((await call(appRouter, 'edit.applyEdits', edits, { headers: { origin: 'http://evil.example' } })).body.error?.message).toMatch(/cross-origin/);
-    const get = new Request('http://127.0.0.1:3000/api/trpc/edit.audit?input=' + encodeURIComponent(JSON.stringify({ limit: 5 })), { headers: { host: '127.0.0.1:3000' } });
-    const res = await fetchRequestHandler({ endpoint: '/api/trpc', req: get, router: appRouter, createContext: () => ctx(get, { token: 's3cret' }) });
+    const req = new Request('http://127.0.0.1:3000/api/trpc/edit.applyEdits', { method: 'POST', headers: { 'content-type': 'application/json', 'x-linkscape-gate': 'forged', 'x-linkscape-peer': '10.9.9.9' }, body: JSON.stringify(edits) });
+    const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContext(req) });
     expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/did not come through linkscape's gate/);
+    const get = new Request('http://127.0.0.1:3000/api/trpc/host.info', { headers: { host: '127.0.0.1:3000' } });
+    const r2 = await fetchRequestHandler({ endpoint: '/api/trpc', req: get, router: appRouter, createContext: () => createContext(get) });
+    expect(r2.status).toBe(401);
     expect(calls).toEqual([]);
+  });
+
+  it('the gate\'s headers are believed only with this process\'s secret; the peer comes from them, X-Forwarded-For only with trust-proxy', () => {
+    (globalThis as Record<symbol, unknown>)[GATE_SECRET_KEY] = 'the-secret';
+    try {
+      const h = { 'x-linkscape-gate': 'the-secret', 'x-linkscape-peer': '192.0.2.7', 'x-linkscape-forwarded-for': '6.6.6.6' };
+      const c = createContext(new Request('http://127.0.0.1:3000/api/trpc/host.info', { headers: h }));
+      expect(c).toMatchObject({ gateProblem: null, remote: '192.0.2.7', forwardedFor: null });
+      process.env.LINKSCAPE_TRUST_PROXY = '1';
+      expect(createContext(new Request('http://127.0.0.1:3000/', { headers: h })).forwardedFor).toBe('6.6.6.6');
+      expect(createContext(new Request('http://127.0.0.1:3000/', { headers: { ...h, 'x-linkscape-gate': 'guess' } }))).toMatchObject({ remote: 'unknown', gateProblem: expect.stringMatching(/gate/) });
+    } finally {
+      delete process.env.LINKSCAPE_TRUST_PROXY;
+      delete (globalThis as Record<symbol, unknown>)[GATE_SECRET_KEY];
+    }
   });
 
   it('plan errors and guard refusals carry issues too (same formatter)', async () => {

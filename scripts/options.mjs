@@ -1,0 +1,103 @@
+// The server's flags (also what a `linkscape serve` CLI passes through) and the token file.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const USAGE = `usage: linkscape serve [options]
+  --host ADDR          listen address (default 127.0.0.1; HOST)
+  --port N             port (default 3000; PORT)
+  --read-only          show, never change
+  --token TOKEN        the access token (LINKSCAPE_TOKEN); default: generated at each start
+  --token-file PATH    where the token is written, mode 0600 (LINKSCAPE_TOKEN_FILE; default
+                       /run/linkscape/token); given explicitly and holding a token, that token is used
+  --no-auth            no token at all (only behind a proxy that does its own authentication)
+  --allow-host NAME    also answer to this Host name, NAME or NAME:PORT (repeatable, or comma-separated)
+  --trust-proxy        record X-Forwarded-For in the audit log (beside the peer address)
+  --max-body BYTES     largest request body (default 1048576)
+  --max-streams N      open requests and live streams per client address (default 16)
+  --dev                Next's development server (hot reload) behind the same gate`;
+
+const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams'];
+const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--dev', '--help', '-h'];
+
+export class UsageError extends Error {}
+
+/** argv (after `node serve.mjs`) and the environment → options. Throws UsageError naming the flag. */
+export function parseServeArgs(argv, env = process.env) {
+  const vals = new Map();
+  const allow = [];
+  const bools = new Set();
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) [a, v] = [a.slice(0, eq), a.slice(eq + 1)];
+    if (BOOL_FLAGS.includes(a)) {
+      if (v !== undefined) throw new UsageError(`${a} takes no value`);
+      bools.add(a);
+    } else if (VALUE_FLAGS.includes(a)) {
+      if (v === undefined) {
+        v = argv[++i];
+        if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      }
+      if (a === '--allow-host') allow.push(...v.split(',').map((s) => s.trim()).filter(Boolean));
+      else vals.set(a, v);
+    } else {
+      throw new UsageError(`unknown option ${JSON.stringify(argv[i])}`);
+    }
+  }
+  const num = (flag, envName, dflt, min, max) => {
+    const raw = vals.get(flag) ?? (envName ? env[envName] : undefined);
+    if (raw === undefined || raw === '') return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number ${min}–${max}, not ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const token = vals.get('--token') ?? (env.LINKSCAPE_TOKEN || null);
+  if (token !== null && !/^[\x21-\x7e]{16,512}$/.test(token)) throw new UsageError('--token must be 16–512 printable characters without spaces');
+  const tokenFileGiven = vals.get('--token-file') ?? (env.LINKSCAPE_TOKEN_FILE || null);
+  const noAuth = bools.has('--no-auth') || env.LINKSCAPE_NO_AUTH === '1';
+  if (noAuth && token) throw new UsageError('--no-auth and --token contradict each other');
+  for (const h of allow) if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(h)) throw new UsageError(`--allow-host ${JSON.stringify(h)} is not a host name, address or NAME:PORT`);
+  return {
+    help: bools.has('--help') || bools.has('-h'),
+    dev: bools.has('--dev'),
+    host: vals.get('--host') ?? env.HOST ?? '127.0.0.1',
+    port: num('--port', 'PORT', 3000, 1, 65535),
+    readOnly: bools.has('--read-only') || env.LINKSCAPE_READ_ONLY === '1',
+    token,
+    tokenFile: tokenFileGiven ?? '/run/linkscape/token',
+    tokenFileGiven: tokenFileGiven !== null,
+    noAuth,
+    allowHosts: allow,
+    trustProxy: bools.has('--trust-proxy') || env.LINKSCAPE_TRUST_PROXY === '1',
+    maxBody: num('--max-body', null, 1024 * 1024, 1024, 64 * 1024 * 1024),
+    maxStreams: num('--max-streams', null, 16, 1, 10000),
+  };
+}
+
+/**
+ * The token to use: given, or read from an explicitly named token file, or generated; written to the token
+ * file (0600, its directory 0700 when linkscape makes it). Returns the token and whether the file is ours to
+ * remove on exit.
+ */
+export function settleToken(o) {
+  let token = o.token;
+  let source = token ? 'given' : 'generated';
+  if (!token && o.tokenFileGiven && fs.existsSync(o.tokenFile)) {
+    const st = fs.statSync(o.tokenFile);
+    if (st.mode & 0o077) throw new UsageError(`${o.tokenFile} is readable by others (mode ${(st.mode & 0o777).toString(8)}): chmod 600 it, or remove it for a new token`);
+    const t = fs.readFileSync(o.tokenFile, 'utf8').trim();
+    if (t) [token, source] = [t, 'file'];
+  }
+  if (!token) token = crypto.randomBytes(24).toString('base64url');
+  if (source !== 'file') {
+    const dir = path.dirname(o.tokenFile);
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${o.tokenFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, token + '\n', { mode: 0o600 });
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, o.tokenFile);
+  }
+  return { token, source, ownsFile: source !== 'file' };
+}
