@@ -5,6 +5,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import next from 'next';
 
 const args = process.argv.slice(2);
@@ -20,9 +21,33 @@ let token = opt('--token') ?? process.env.LINKSCAPE_TOKEN ?? '';
 if (!loopback && !token) token = crypto.randomBytes(24).toString('base64url');
 if (args.includes('--help') || args.includes('-h')) {
   console.log('usage: linkscape [--host 127.0.0.1] [--port 3000] [--read-only] [--token TOKEN]');
+  console.log('  hub: [--agents URL|NAME=URL,… | --kubernetes [--agent-selector LABELS] [--agent-port 3000]] [--agent-token T | --agent-token-file F]');
   process.exit(0);
 }
+// Hub mode (server/fleet): the agents from a list or from Kubernetes, and the token they accept.
+const agents = opt('--agents') ?? process.env.LINKSCAPE_AGENTS ?? '';
+const kubernetes = args.includes('--kubernetes') || process.env.LINKSCAPE_KUBERNETES === '1';
+const agentTokenFile = opt('--agent-token-file');
+let agentToken = opt('--agent-token') ?? process.env.LINKSCAPE_AGENT_TOKEN ?? '';
+if (agentTokenFile) {
+  try {
+    agentToken = fs.readFileSync(agentTokenFile, 'utf8').trim();
+  } catch (e) {
+    console.error(`--agent-token-file: cannot read ${agentTokenFile}: ${e.message}`);
+    process.exit(2);
+  }
+}
+if (agents && kubernetes) {
+  console.error('give --agents or --kubernetes, not both');
+  process.exit(2);
+}
 Object.assign(process.env, {
+  LINKSCAPE_AGENTS: agents,
+  LINKSCAPE_KUBERNETES: kubernetes ? '1' : '0',
+  LINKSCAPE_AGENT_TOKEN: agentToken,
+  ...(opt('--agent-port') ? { LINKSCAPE_AGENT_PORT: opt('--agent-port') } : {}),
+  ...(opt('--agent-selector') ? { LINKSCAPE_AGENT_SELECTOR: opt('--agent-selector') } : {}),
+
   LINKSCAPE_HOST: host,
   LINKSCAPE_PORT: String(port),
   LINKSCAPE_READ_ONLY: readOnly ? '1' : '0',
@@ -35,7 +60,8 @@ const handle = app.getRequestHandler();
 const server = http.createServer((req, res) => handle(req, res));
 server.listen(port, host, () => {
   const shown = host.includes(':') ? `[${host}]` : host;
-  console.log(`linkscape on http://${shown}:${port}/${token ? `?token=${token}` : ''}${readOnly ? ' (read-only)' : ''}`);
+  const page = agents || kubernetes ? 'fleet' : '';
+  console.log(`linkscape on http://${shown}:${port}/${page}${token ? `?token=${token}` : ''}${readOnly ? ' (read-only)' : ''}${page ? ' (hub)' : ''}`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     console.log('not root: showing what can be read; editing needs root');
   }

@@ -15,6 +15,8 @@ import { PlanError } from '../edits/plan';
 import { readAudit } from '../edits/audit';
 import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
+import { agentOf, NodeName } from './fleet';
+import { forwardEdits } from '../fleet/forward';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
 export const editSession = new EditSession();
@@ -36,8 +38,10 @@ export function toTrpcError(e: unknown): unknown {
 }
 
 export const editRouter = router({
-  applyEdits: publicProcedure.input(ApplyInput).mutation(async ({ ctx, input }) => {
+  /** with `node` (a hub): forwarded to that node's agent, see server/fleet/forward.ts */
+  applyEdits: publicProcedure.input(ApplyInput.extend({ node: NodeName.optional() })).mutation(async ({ ctx, input: { node, ...input } }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
+    if (node !== undefined) return forwardEdits({ auditLog: ctx.config.auditLog, remote: ctx.remote }, agentOf(node), input);
     try {
       const r = await editSession.apply(callContext(ctx), input);
       // some changes raise no netlink event (VFs of a PF that is down, sysfs writes): look again anyway
