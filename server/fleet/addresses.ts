@@ -11,9 +11,17 @@ function isLocalOnly(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1' || ip.startsWith('fe80:');
 }
 
+const cache = new WeakMap<HostSnapshot, string[]>();
+
 export function nodeAddresses(snapshot: HostSnapshot | null, extra: string[] = []): string[] {
-  const out = new Set<string>(extra.map((a) => a.toLowerCase()));
-  if (snapshot) {
+  const own = snapshot ? cache.get(snapshot) ?? rootAddresses(snapshot) : [];
+  if (snapshot) cache.set(snapshot, own);
+  return extra.length ? [...new Set([...extra.map((a) => a.toLowerCase()), ...own])] : own;
+}
+
+function rootAddresses(snapshot: HostSnapshot): string[] {
+  const out = new Set<string>();
+  {
     const root = new Set(snapshot.namespaces.filter((n) => n.root).map((n) => n.id));
     for (const l of snapshot.links) {
       if (!root.has(l.nsId)) continue;
