@@ -3,6 +3,10 @@
 import { TRPCClientError } from '@trpc/client';
 import type { Edit } from '@/server/edits/schema';
 import { trpc } from '../trpc';
+import { targetNode } from '../fleet/target';
+
+/** on the hub's page, edits go to the node shown (edit.applyEdits forwards them) */
+const onNode = () => (targetNode() ? { node: targetNode()! } : {});
 
 export type ApplyResult = Awaited<ReturnType<typeof trpc.edit.applyEdits.mutate>>;
 export type Preview = Extract<ApplyResult, { dryRun: true }>;
@@ -36,11 +40,11 @@ export function callError(e: unknown): CallError {
 }
 
 export function previewEdits(edits: Edit[]): Promise<Preview> {
-  return trpc.edit.applyEdits.mutate({ edits, dryRun: true }) as Promise<Preview>;
+  return trpc.edit.applyEdits.mutate({ edits, dryRun: true, ...onNode() }) as Promise<Preview>;
 }
 
 export function applyEdits(edits: Edit[], force: boolean): Promise<Applied> {
-  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}) }) as Promise<Applied>;
+  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...onNode() }) as Promise<Applied>;
 }
 
 export function undoLast(): Promise<Applied> {

@@ -1,7 +1,7 @@
 // fleet.*: the hub's view over its agents (nodes, a node's snapshot and live feed, search, the overlay),
 // and fleet.fdb, which every server answers for its own host (the hub asks its agents).
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
+import { TRPCError, tracked } from '@trpc/server';
 import { checkAccess, publicProcedure, router } from './trpc';
 import { hubFleet, UnknownNodeError, type Fleet } from '../fleet/fleet';
 import { readFdb } from '../fleet/fdb';
@@ -72,7 +72,22 @@ export const fleetRouter = router({
       throw new TRPCError({ code: 'BAD_GATEWAY', message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}` });
     }
   }),
-  watch: publicProcedure.input(NodeInput).subscription(({ input, signal }) => watchNode(agentOf(input.node), signal)),
+  /** the node's link kinds and versions (the edit forms of a node's graph ask its agent, not the hub) */
+  capabilities: publicProcedure.input(NodeInput).query(async ({ input }) => {
+    const a = agentOf(input.node);
+    try {
+      return await a.capabilities();
+    } catch (e) {
+      throw new TRPCError({ code: 'BAD_GATEWAY', message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }),
+  /** as host.watch, tracked; a reconnect (lastEventId) starts over with the node's current snapshot */
+  watch: publicProcedure
+    .input(z.object({ node: NodeName, lastEventId: z.string().max(64).nullish() }).strict())
+    .subscription(async function* ({ input, signal }) {
+      let seq = 0;
+      for await (const e of watchNode(agentOf(input.node), signal)) yield tracked(`${input.node}-${++seq}`, e);
+    }),
   search: publicProcedure
     .input(z.object({ q: z.string().min(1, 'q: give something to look for').max(200, 'q: at most 200 characters') }).strict())
     .query(({ input }) => requireFleet().search(input.q)),

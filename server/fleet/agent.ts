@@ -8,6 +8,7 @@ import { applyDiff } from '../host/diff';
 import type { ApplyInput } from '../edits/schema';
 import type { EditSession } from '../edits/apply';
 import { readSse } from './sse';
+import type { getCapabilities } from '../host/capabilities';
 import type { FdbEntry, FleetNode } from './types';
 import { nodeAddresses } from './addresses';
 
@@ -114,6 +115,10 @@ export class AgentClient {
   /** a plain read on the agent (the live copy is newer when up) */
   readSnapshot(): Promise<HostSnapshot> {
     return this.client.host.snapshot.query() as Promise<HostSnapshot>;
+  }
+
+  capabilities(): Promise<Awaited<ReturnType<typeof getCapabilities>>> {
+    return this.client.host.capabilities.query() as Promise<Awaited<ReturnType<typeof getCapabilities>>>;
   }
 
   applyEdits(input: ApplyInput): Promise<AgentApplyResult> {
