@@ -197,7 +197,7 @@ export class AgentClient {
         this.heard();
         if (ev.event !== 'message' || !ev.data) continue;
         const data = JSON.parse(ev.data) as WatchEvent;
-        if (ev.id) this.lastEventId = ev.id;
+        if (ev.id && data.type !== 'progress') this.lastEventId = ev.id;
         this.take(data);
       }
     } catch (e) {
