@@ -5,6 +5,7 @@
 // an edit on one node (then `ip -j` in that VM), and a node that goes away showing as down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
@@ -26,6 +27,22 @@ async function call<T>(proc: string, input?: unknown, method: 'GET' | 'POST' = '
   const body = (await res.json()) as { result?: { data: T }; error?: { message: string } };
   if (body.error) throw new Error(`${proc}: ${body.error.message}`);
   return body.result!.data;
+}
+
+/** SIGTERM a process and its descendants, by pid (the run script's qemu is its child) */
+function killTree(pid: number): void {
+  let kids: number[] = [];
+  try {
+    kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+  } catch {
+    /* no children */
+  }
+  for (const k of kids) killTree(k);
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    /* gone already */
+  }
 }
 
 const until = async <T>(what: string, f: () => Promise<T | null | undefined | false>, ms: number): Promise<T> => {
@@ -61,13 +78,31 @@ describe.skipIf(!labvmTier.ok || !hasBuild)('lab VM tier: a fleet of two wired V
     return p;
   };
 
+  // TCG on a loaded host: the guest kernel sometimes panics at boot ("IO-APIC + timer doesn't work", its timer
+  // check ran too slowly). Then both VMs are booted again (the wire pairs them), at most a few times.
+  const PANIC = /IO-APIC \+ timer doesn't work|Kernel panic/;
+  const bootPair = async (): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      rmSync(CTL, { recursive: true, force: true });
+      mkdirSync(CTL, { recursive: true });
+      vmOut[0] = vmOut[1] = '';
+      startVm(0);
+      await until('the wire to listen', async () => vms[0].exitCode !== null || (await execa('ss', ['-ltnH', `sport = :${WIRE}`])).stdout.trim().length > 0, 60_000);
+      if (vms[0].exitCode === null) startVm(1);
+      const state = await until('both VMs set up', async () => {
+        if (vms.some((p) => p?.exitCode !== null && p?.exitCode !== undefined)) return 'exited';
+        return [0, 1].every((i) => existsSync(path.join(CTL, `ready-${i}`))) && 'ready';
+      }, 10 * 60_000);
+      if (state === 'ready') return;
+      const panicked = vmOut.some((o) => PANIC.test(o));
+      for (const p of vms) if (p?.pid && p.exitCode === null) killTree(p.pid);
+      await Promise.all(vms.map((p) => p?.catch(() => undefined)));
+      if (!panicked || attempt >= 4) throw new Error(`a VM exited while booting (attempt ${attempt}):\nVM a:\n${vmOut[0].slice(-3000)}\nVM b:\n${vmOut[1].slice(-3000)}`);
+    }
+  };
+
   beforeAll(async () => {
-    rmSync(CTL, { recursive: true, force: true });
-    mkdirSync(CTL, { recursive: true });
-    startVm(0);
-    // the listening VM's qemu must be up before the other connects to it
-    await until('the wire to listen', async () => (await execa('ss', ['-ltnH', `sport = :${WIRE}`])).stdout.trim().length > 0, 60_000);
-    startVm(1);
+    await bootPair();
     hub = execa('node', ['scripts/serve.mjs', '--port', String(HUB), '--agents', FWD.map((p, i) => `${NAMES[i]}=http://127.0.0.1:${p}`).join(','), '--agent-token', TOKEN], {
       cwd: REPO,
       reject: false,
@@ -85,7 +120,7 @@ describe.skipIf(!labvmTier.ok || !hasBuild)('lab VM tier: a fleet of two wired V
   afterAll(async () => {
     for (let i = 0; i < 2; i++) if (!existsSync(path.join(CTL, `stop-${i}`))) mkdirSync(path.join(CTL, `stop-${i}`), { recursive: true });
     await Promise.all(vms.map((p) => Promise.race([p, new Promise((r) => setTimeout(r, 120_000))])));
-    for (const p of vms) if (p.exitCode === null && p.pid) process.kill(p.pid, 'SIGTERM');
+    for (const p of vms) if (p.exitCode === null && p.pid) killTree(p.pid);
     if (hub?.pid && hub.exitCode === null) process.kill(hub.pid, 'SIGTERM');
     await hub;
     rmSync(CTL, { recursive: true, force: true });
