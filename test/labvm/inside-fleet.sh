@@ -23,9 +23,9 @@ ip route add 10.244.$PEER.0/24 via 10.244.$PEER.0 dev flannel.1 onlink
 ip route add 10.245.$PEER.0/24 via $PEADDR dev eth2
 # the pod: a namespace with a veth, in this node's pod subnet
 ip netns add $POD
-ip link add veth-$POD type veth peer name eth0 netns $POD
-ip addr add 10.244.$ME.1/24 dev veth-$POD
-ip link set veth-$POD up
+ip link add vpod type veth peer name eth0 netns $POD
+ip addr add 10.244.$ME.1/24 dev vpod
+ip link set vpod up
 ip -n $POD addr add 10.244.$ME.5/24 dev eth0
 ip -n $POD link set eth0 up
 ip -n $POD link set lo up
