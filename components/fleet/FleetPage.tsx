@@ -73,7 +73,7 @@ export default function FleetPage() {
   const at = useMemo(() => new Map(picture?.boxes.map((b) => [b.name, b]) ?? []), [picture]);
 
   return (
-    <div className="app fleet" data-testid="fleet">
+    <div className="fleet-app" data-testid="fleet">
       <header className="top">
         <span className="brand">linkscape</span>
         <span className="host">fleet</span>
