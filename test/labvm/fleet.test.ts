@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
+import { ensureBuild } from '../e2e/server';
 import type { FleetNode, Overlay, SearchHit } from '../../server/fleet/types';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -19,7 +20,6 @@ const FWD = [18501, 18502];
 const WIRE = 18510;
 const HUB = 18520;
 const NAMES = ['node-a', 'node-b'];
-const hasBuild = existsSync(path.join(REPO, '.next/BUILD_ID'));
 
 async function call<T>(proc: string, input?: unknown, method: 'GET' | 'POST' = 'GET'): Promise<T> {
   const url = `http://127.0.0.1:${HUB}/api/trpc/${proc}${method === 'GET' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
@@ -60,7 +60,7 @@ const until = async <T>(what: string, f: () => Promise<T | null | undefined | fa
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 };
 
-describe.skipIf(!labvmTier.ok || !hasBuild)('lab VM tier: a fleet of two wired VMs behind one hub', () => {
+describe.skipIf(!labvmTier.ok)('lab VM tier: a fleet of two wired VMs behind one hub', () => {
   const vms: ResultPromise[] = [];
   let hub: ResultPromise | null = null;
   const vmOut: string[] = ['', ''];
@@ -102,6 +102,7 @@ describe.skipIf(!labvmTier.ok || !hasBuild)('lab VM tier: a fleet of two wired V
   };
 
   beforeAll(async () => {
+    await ensureBuild(); // the agents and the hub are scripts/serve.mjs: the production build
     await bootPair();
     hub = execa('node', ['scripts/serve.mjs', '--port', String(HUB), '--agents', FWD.map((p, i) => `${NAMES[i]}=http://127.0.0.1:${p}`).join(','), '--agent-token', TOKEN], {
       cwd: REPO,
@@ -115,7 +116,7 @@ describe.skipIf(!labvmTier.ok || !hasBuild)('lab VM tier: a fleet of two wired V
     }, 15 * 60_000).catch((e) => {
       throw new Error(`${e}\nVM a:\n${vmOut[0].slice(-2000)}\nVM b:\n${vmOut[1].slice(-2000)}`);
     });
-  }, 17 * 60_000);
+  }, 32 * 60_000);
 
   afterAll(async () => {
     for (let i = 0; i < 2; i++) if (!existsSync(path.join(CTL, `stop-${i}`))) mkdirSync(path.join(CTL, `stop-${i}`), { recursive: true });
