@@ -25,14 +25,17 @@ import { routeRows, tableRows } from './table/rows';
 import { Toolbar, type ViewMode } from './toolbar/Toolbar';
 import { trpc } from './trpc';
 import { useHost } from './useHost';
+import { setTargetNode } from './fleet/target';
 
 const CytoscapeGraph = dynamic(() => import('./graph/CytoscapeGraph'), {
   ssr: false,
   loading: () => <p className="muted empty">loading the graph…</p>,
 });
 
-export default function Dashboard() {
-  const host = useHost();
+/** `node`: on the hub's page, the fleet node to show (and edit) instead of this server's host */
+export default function Dashboard({ node = null }: { node?: string | null } = {}) {
+  setTargetNode(node);
+  const host = useHost(node);
   const snap = host.snapshot;
   const [view, setViewState] = useState<ViewOptions>(DEFAULT_VIEW);
   const setView = useCallback((f: (v: ViewOptions) => ViewOptions) => setViewState(f), []);

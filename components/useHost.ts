@@ -3,7 +3,7 @@
 // patched in with applyDiff) or, when the live feed is unavailable, host.snapshot. Refresh re-reads.
 // Everything on the page is derived from it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Activity, HostDiff, HostSnapshot, ReadProgress } from '@/server/host/types';
+import type { Activity, HostDiff, HostSnapshot, ReadProgress, WatchEvent } from '@/server/host/types';
 import { applyDiff } from '@/server/host/diff';
 import { errorText, trpc } from './trpc';
 
@@ -35,7 +35,8 @@ const MIN_FLUSH_MS = 150;
 /** no snapshot and no word of progress from the live feed for this long: read once the plain way */
 const FALLBACK_MS = 4000;
 
-export function useHost(): HostState {
+/** `node`: a node of the hub's fleet (fleet.watch / fleet.snapshot) instead of this server's host */
+export function useHost(node: string | null = null): HostState {
   const [snapshot, setSnapshot] = useState<HostSnapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -88,7 +89,7 @@ export function useHost(): HostState {
     const mine = ++inFlight.current;
     setLoading(true);
     try {
-      const s = await trpc.host.snapshot.query();
+      const s = node ? await trpc.fleet.snapshot.query({ node }) : await trpc.host.snapshot.query();
       if (mine === inFlight.current) {
         replace(s);
         setError(null);
@@ -98,7 +99,7 @@ export function useHost(): HostState {
     } finally {
       if (mine === inFlight.current) setLoading(false);
     }
-  }, [replace]);
+  }, [replace, node]);
 
   useEffect(() => {
     let got = false;
@@ -112,8 +113,8 @@ export function useHost(): HostState {
       }, FALLBACK_MS);
     };
     armFallback();
-    const sub = trpc.host.watch.subscribe(undefined, {
-      onData: ({ data }) => {
+    const handlers = {
+      onData: ({ data }: { data: WatchEvent }) => {
         if (data.type === 'progress') {
           if (!got) {
             setProgress(data.progress);
@@ -133,21 +134,22 @@ export function useHost(): HostState {
         setLive('live');
         setLiveError(null);
       },
-      onError: (e) => {
+      onError: (e: unknown) => {
         setLive('off');
         setLiveError(errorText(e));
         if (!got) void refresh();
       },
-      onConnectionStateChange: (st) => {
+      onConnectionStateChange: (st: { state: string; error?: unknown }) => {
         setLive(st.state === 'pending' ? 'live' : st.state === 'connecting' ? 'connecting' : 'off');
         if (st.error) setLiveError(errorText(st.error));
       },
-    });
+    };
+    const sub = node ? trpc.fleet.watch.subscribe({ node }, handlers) : trpc.host.watch.subscribe(undefined, handlers);
     return () => {
       if (fallback) clearTimeout(fallback);
       sub.unsubscribe();
     };
-  }, [refresh, replace, apply]);
+  }, [refresh, replace, apply, node]);
 
   return { live, liveError, snapshot, error, loading, progress, activity, version, refresh, apply, replace };
 }

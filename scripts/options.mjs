@@ -15,10 +15,17 @@ export const USAGE = `usage: linkscape serve [options]
   --trust-proxy        record X-Forwarded-For in the audit log (beside the peer address)
   --max-body BYTES     largest request body (default 1048576)
   --max-streams N      open requests and live streams per client address (default 16)
-  --dev                Next's development server (hot reload) behind the same gate`;
+  --dev                Next's development server (hot reload) behind the same gate
+hub (one page over many nodes' agents, server/fleet):
+  --agents LIST        agents: URL or NAME=URL, comma-separated (LINKSCAPE_AGENTS)
+  --kubernetes         discover agent pods in the hub's namespace (in-cluster config)
+  --agent-selector L   their label selector (default app.kubernetes.io/component=agent)
+  --agent-port N       their port (default 3000)
+  --agent-token T      the token agents accept (LINKSCAPE_AGENT_TOKEN), or
+  --agent-token-file F a file holding it`;
 
-const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams'];
-const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--dev', '--help', '-h'];
+const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams', '--agents', '--agent-selector', '--agent-port', '--agent-token', '--agent-token-file'];
+const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--dev', '--kubernetes', '--help', '-h'];
 
 export class UsageError extends Error {}
 
@@ -73,6 +80,31 @@ export function parseServeArgs(argv, env = process.env) {
     trustProxy: bools.has('--trust-proxy') || env.LINKSCAPE_TRUST_PROXY === '1',
     maxBody: num('--max-body', null, 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxStreams: num('--max-streams', null, 16, 1, 10000),
+    ...hubOptions(vals, bools, env, num),
+  };
+}
+
+/** Hub mode: which agents, and the token they accept (read from its file here, so it never sits in argv). */
+function hubOptions(vals, bools, env, num) {
+  const agents = vals.get('--agents') ?? env.LINKSCAPE_AGENTS ?? '';
+  const kubernetes = bools.has('--kubernetes') || env.LINKSCAPE_KUBERNETES === '1';
+  if (agents && kubernetes) throw new UsageError('give --agents or --kubernetes, not both');
+  let agentToken = vals.get('--agent-token') ?? (env.LINKSCAPE_AGENT_TOKEN || '');
+  const file = vals.get('--agent-token-file');
+  if (file) {
+    if (vals.has('--agent-token')) throw new UsageError('give --agent-token or --agent-token-file, not both');
+    try {
+      agentToken = fs.readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`--agent-token-file: cannot read ${file}: ${e.message}`);
+    }
+  }
+  return {
+    agents,
+    kubernetes,
+    agentToken,
+    agentPort: vals.has('--agent-port') ? String(num('--agent-port', null, 3000, 1, 65535)) : null,
+    agentSelector: vals.get('--agent-selector') ?? null,
   };
 }
 

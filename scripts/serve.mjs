@@ -49,6 +49,12 @@ Object.assign(process.env, {
   LINKSCAPE_READ_ONLY: o.readOnly ? '1' : '0',
   LINKSCAPE_AUTH: token ? 'token' : 'none',
   LINKSCAPE_TRUST_PROXY: o.trustProxy ? '1' : '0',
+  // hub mode (server/fleet): the agents from a list or from Kubernetes, and the token they accept
+  LINKSCAPE_AGENTS: o.agents,
+  LINKSCAPE_KUBERNETES: o.kubernetes ? '1' : '0',
+  LINKSCAPE_AGENT_TOKEN: o.agentToken,
+  ...(o.agentPort ? { LINKSCAPE_AGENT_PORT: o.agentPort } : {}),
+  ...(o.agentSelector ? { LINKSCAPE_AGENT_SELECTOR: o.agentSelector } : {}),
 });
 delete process.env.LINKSCAPE_TOKEN;
 
@@ -135,7 +141,8 @@ server.listen(o.port, o.host, async () => {
   await warm('/api/trpc/host.info');
   await warm('/');
   const shown = o.host.includes(':') ? `[${o.host}]` : isWildcard(o.host) ? os.hostname() : o.host;
-  console.log(`linkscape on http://${shown}:${o.port}/${token ? `?token=${token}` : ''}${o.readOnly ? ' (read-only)' : ''}`);
+  const page = o.agents || o.kubernetes ? 'fleet' : '';
+  console.log(`linkscape on http://${shown}:${o.port}/${page}${token ? `?token=${token}` : ''}${o.readOnly ? ' (read-only)' : ''}${page ? ' (hub)' : ''}`);
   if (token) console.log(`token in ${o.tokenFile} (mode 0600): curl -H "Authorization: Bearer $(cat ${o.tokenFile})" …`);
   console.log(`answers to Host: ${allowed.names.join(', ')} (more: --allow-host NAME)`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {

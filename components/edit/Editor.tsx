@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { HostSnapshot } from '@/server/host/types';
 import type { HostIndex } from '../host/lookup';
 import { trpc } from '../trpc';
+import { targetNode } from '../fleet/target';
 import type { Applied, Capabilities, LastApplied } from './api';
 import type { AnyForm, HostView } from './forms/types';
 
@@ -50,7 +51,8 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   useEffect(() => {
     if (!canEdit) return;
     let alive = true;
-    trpc.host.capabilities.query().then(
+    const node = targetNode();
+    (node ? trpc.fleet.capabilities.query({ node }) : trpc.host.capabilities.query()).then(
       (c) => alive && setCaps(c),
       () => undefined, // unknown capabilities: nothing is disabled, the server still refuses with the kernel's reason
     );

@@ -3,6 +3,10 @@
 import { TRPCClientError } from '@trpc/client';
 import type { Edit } from '@/server/edits/schema';
 import { trpc } from '../trpc';
+import { targetNode } from '../fleet/target';
+
+/** on the hub's page, edits go to the node shown (edit.applyEdits forwards them) */
+const onNode = () => (targetNode() ? { node: targetNode()! } : {});
 
 export type ApplyResult = Awaited<ReturnType<typeof trpc.edit.applyEdits.mutate>>;
 export type Preview = Extract<ApplyResult, { dryRun: true }>;
@@ -36,14 +40,14 @@ export function callError(e: unknown): CallError {
 }
 
 export function previewEdits(edits: Edit[]): Promise<Preview> {
-  return trpc.edit.applyEdits.mutate({ edits, dryRun: true }) as Promise<Preview>;
+  return trpc.edit.applyEdits.mutate({ edits, dryRun: true, ...onNode() }) as Promise<Preview>;
 }
 
 /** the page applies plans that can cut it off (accessRisks) under a checkpoint of this many seconds */
 export const PAGE_CHECKPOINT_SECONDS = 30;
 
 export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds: number }): Promise<Applied> {
-  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...(checkpoint ? { checkpoint } : {}) }) as Promise<Applied>;
+  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...(checkpoint ? { checkpoint } : {}), ...onNode() }) as Promise<Applied>;
 }
 
 /** the checkpoint banner (SafetyBanners) listens for this to show a plan waiting for confirmation */

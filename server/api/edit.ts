@@ -16,6 +16,8 @@ import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
 import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
+import { agentOf, NodeName } from './fleet';
+import { forwardEdits } from '../fleet/forward';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
 export const editSession = new EditSession();
@@ -68,8 +70,10 @@ export function toTrpcError(e: unknown): unknown {
 }
 
 export const editRouter = router({
-  applyEdits: auditedMutation.input(ApplyInput).mutation(async ({ ctx, input }) => {
+  /** with `node` (a hub): forwarded to that node's agent, see server/fleet/forward.ts */
+  applyEdits: auditedMutation.input(ApplyInput.extend({ node: NodeName.optional() })).mutation(async ({ ctx, input: { node, ...input } }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
+    if (node !== undefined) return forwardEdits({ auditLog: ctx.config.auditLog, remote: ctx.remote }, agentOf(node), input);
     try {
       const r = await editSession.apply(callContext(ctx), input);
       // some changes raise no netlink event (VFs of a PF that is down, sysfs writes): look again anyway
