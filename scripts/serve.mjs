@@ -19,7 +19,7 @@ const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
 let token = opt('--token') ?? process.env.LINKSCAPE_TOKEN ?? '';
 if (!loopback && !token) token = crypto.randomBytes(24).toString('base64url');
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: linkscape [--host 127.0.0.1] [--port 3000] [--read-only] [--token TOKEN]');
+  console.log('usage: linkscape [--host 127.0.0.1] [--port 3000] [--read-only] [--token TOKEN] [--docker-socket PATH]');
   process.exit(0);
 }
 Object.assign(process.env, {
@@ -28,6 +28,8 @@ Object.assign(process.env, {
   LINKSCAPE_READ_ONLY: readOnly ? '1' : '0',
   LINKSCAPE_TOKEN: token,
 });
+// the Docker socket whose containers name namespaces (default: DOCKER_HOST, then /var/run/docker.sock)
+if (opt('--docker-socket')) process.env.LINKSCAPE_DOCKER_SOCKET = opt('--docker-socket');
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const app = next({ dev: false, dir, hostname: host, port });
 await app.prepare();
