@@ -303,6 +303,8 @@ export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
       if (candidates.length !== 1) continue; // ambiguous: rather nothing than a wrong network
       const br = candidates[0];
       const ln = dockerLinkNetwork(n);
+      // the default network's IPAM often names no gateway: the bridge's own address is it
+      if (!ln.gateway?.length) ln.gateway = br.addresses.filter((a) => a.family === 'inet').map((a) => a.cidr.split('/')[0]);
       tag(br, ln);
       for (const l of byNs.get(br.nsId) ?? []) if (l.masterId === br.id) tag(l, ln);
     }
