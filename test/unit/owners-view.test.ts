@@ -6,6 +6,9 @@ import { linkMatches, namespaceMatches } from '../../components/graph/search';
 import { networkRows } from '../../components/table/networks';
 import { buildGraph, DEFAULT_VIEW, nsNodeId } from '../../components/graph/model';
 import type { HostSnapshot } from '../../server/host/types';
+import { nsChoices } from '../../components/edit/forms/choices';
+import { linkMoveForm } from '../../components/edit/forms/linkSet';
+import { indexHost } from '../../components/host/lookup';
 
 /** the lab's red namespace owned by a pod, blue by a Docker container; their devices in networks */
 function owned(): HostSnapshot {
@@ -60,5 +63,18 @@ describe('networkRows', () => {
   });
   it('a host without runtimes has none', () => {
     expect(networkRows(labSnapshot())).toEqual([]);
+  });
+});
+
+describe('edit forms take a container or pod as the target namespace', () => {
+  it('offers them by name, and "move into legacy-app" names its namespace', () => {
+    const snapshot = owned();
+    const host = { snapshot, ix: indexHost(snapshot), caps: null };
+    const choices = nsChoices(host);
+    expect(choices.find((c) => c.value === inodes.blue)?.label).toBe('legacy-app · docker');
+    expect(choices.find((c) => c.value === inodes.red)?.label).toBe('shop/cart-7d9f8-x2x · pod');
+    const form = linkMoveForm(linkIn(snapshot, 'root', 'lo'), host);
+    const edits = form.toEdits({ netns: choices.find((c) => c.label === 'legacy-app · docker')!.value }, host);
+    expect(edits).toEqual([expect.objectContaining({ op: 'link.set', netns: inodes.blue })]);
   });
 });
