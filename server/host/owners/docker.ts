@@ -189,15 +189,16 @@ export interface DockerEventWatch {
 
 /**
  * Follow GET /events (containers and networks); call onChange for each relevant event. Reconnects with
- * a growing delay (1 s … 30 s) when the daemon is absent or restarts, and calls onChange on reconnect
- * (it may have missed events). Cheap when Docker is absent: one failed connect per delay.
+ * a growing delay (1 s … 30 s) when the daemon is absent or restarts, and calls onChange when it
+ * connects after a failure (it may have missed events). Cheap when Docker is absent: one failed connect per delay.
  */
 export function watchDockerEvents(socketPath: string, onChange: (action: string) => void, log: (m: string) => void = () => {}): DockerEventWatch {
   let closed = false;
   let req: http.ClientRequest | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let delay = 1000;
-  let connectedBefore = false;
+  // after a failed attempt or a lost stream, the daemon may have started containers unheard
+  let missed = false;
   const retry = () => {
     req = null;
     if (closed) return;
@@ -212,6 +213,7 @@ export function watchDockerEvents(socketPath: string, onChange: (action: string)
     const fail = () => {
       if (over) return;
       over = true;
+      missed = true;
       retry();
     };
     req = http.get({ socketPath, path: `/events?filters=${encodeURIComponent(EVENT_FILTER)}`, headers: { host: 'docker' } }, (res) => {
@@ -221,8 +223,8 @@ export function watchDockerEvents(socketPath: string, onChange: (action: string)
         return;
       }
       delay = 1000;
-      if (connectedBefore) onChange('reconnect');
-      connectedBefore = true;
+      if (missed) onChange('reconnect');
+      missed = false;
       let buf = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
