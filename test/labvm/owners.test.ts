@@ -19,7 +19,7 @@ describe.skipIf(!tier.ok)('lab VM tier: Docker ipvlan L3 (ipnet210) containers a
   let report: OwnersReport;
 
   beforeAll(async () => {
-    const r = await execa(path.join(LABVM_DIR, 'run'), ['--mem', '1024', '--', 'node', '--import', 'tsx', 'test/labvm/inside-owners.ts'], { cwd: REPO, reject: false, timeout: 12 * 60_000, all: true });
+    const r = await execa(path.join(LABVM_DIR, 'run'), ['--mem', '1024', '--cpus', '2', '--', 'node', '--import', 'tsx', 'test/labvm/inside-owners.ts'], { cwd: REPO, reject: false, timeout: 12 * 60_000, all: true });
     const out = r.stdout ?? '';
     const a = out.indexOf(BEGIN);
     const b = out.indexOf(END);
