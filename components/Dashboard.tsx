@@ -21,6 +21,8 @@ import { indexHost } from './host/lookup';
 import { sortedNamespaces } from './host/order';
 import { Legend } from './Legend';
 import { LinksTable } from './table/LinksTable';
+import { NetworksTable } from './table/NetworksTable';
+import { networkRows } from './table/networks';
 import { routeRows, tableRows } from './table/rows';
 import { Toolbar, type ViewMode } from './toolbar/Toolbar';
 import { trpc } from './trpc';
@@ -162,6 +164,8 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
             </>
           ) : mode === 'links' ? (
             <LinksTable groups={tableRows(snap, ix, view)} ix={ix} selection={selection} onSelect={setSelection} jump={jump} />
+          ) : mode === 'networks' ? (
+            <NetworksTable rows={networkRows(snap, view.search)} ix={ix} jump={jump} />
           ) : (
             <div className="table-wrap fill"><RouteTable routes={routeRows(snap, ix, view)} ix={ix} jump={jump} withNs /></div>
           )}

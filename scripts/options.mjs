@@ -16,6 +16,8 @@ export const USAGE = `usage: linkscape serve [options]
   --max-body BYTES     largest request body (default 1048576)
   --max-streams N      open requests and live streams per client address (default 16)
   --dev                Next's development server (hot reload) behind the same gate
+  --docker-socket PATH the Docker socket whose containers name namespaces (LINKSCAPE_DOCKER_SOCKET;
+                       default: DOCKER_HOST, then /var/run/docker.sock)
 hub (one page over many nodes' agents, server/fleet):
   --agents LIST        agents: URL or NAME=URL, comma-separated (LINKSCAPE_AGENTS)
   --kubernetes         discover agent pods in the hub's namespace (in-cluster config)
@@ -24,7 +26,7 @@ hub (one page over many nodes' agents, server/fleet):
   --agent-token T      the token agents accept (LINKSCAPE_AGENT_TOKEN), or
   --agent-token-file F a file holding it`;
 
-const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams', '--agents', '--agent-selector', '--agent-port', '--agent-token', '--agent-token-file'];
+const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams', '--docker-socket', '--agents', '--agent-selector', '--agent-port', '--agent-token', '--agent-token-file'];
 const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--dev', '--kubernetes', '--help', '-h'];
 
 export class UsageError extends Error {}
@@ -80,6 +82,7 @@ export function parseServeArgs(argv, env = process.env) {
     trustProxy: bools.has('--trust-proxy') || env.LINKSCAPE_TRUST_PROXY === '1',
     maxBody: num('--max-body', null, 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxStreams: num('--max-streams', null, 16, 1, 10000),
+    dockerSocket: vals.get('--docker-socket') ?? null,
     ...hubOptions(vals, bools, env, num),
   };
 }

@@ -49,6 +49,8 @@ Object.assign(process.env, {
   LINKSCAPE_READ_ONLY: o.readOnly ? '1' : '0',
   LINKSCAPE_AUTH: token ? 'token' : 'none',
   LINKSCAPE_TRUST_PROXY: o.trustProxy ? '1' : '0',
+  // the Docker socket whose containers name namespaces (server/host/owners/docker.ts)
+  ...(o.dockerSocket ? { LINKSCAPE_DOCKER_SOCKET: o.dockerSocket } : {}),
   // hub mode (server/fleet): the agents from a list or from Kubernetes, and the token they accept
   LINKSCAPE_AGENTS: o.agents,
   LINKSCAPE_KUBERNETES: o.kubernetes ? '1' : '0',

@@ -39,3 +39,21 @@ export const browserTier: Tier = !kernelTier.ok
     : { ok: true, why: '' };
 
 export const pingAvailable = which('ping');
+
+export const DOCKER_SANDBOX = path.resolve(here, '../../shared/docker-sandbox');
+/** a real dockerd in a namespace of its own (../shared/docker-sandbox); scripts/test-all.sh installs docker.io and busybox-static */
+export const dockerTier: Tier = !kernelTier.ok
+  ? { ok: false, why: kernelTier.why }
+  : !existsSync(path.join(DOCKER_SANDBOX, 'up'))
+    ? { ok: false, why: `no docker sandbox at ${DOCKER_SANDBOX}` }
+    : !which('dockerd') || !which('docker') || !which('busybox')
+      ? { ok: false, why: 'dockerd, docker or busybox is missing (apt-get install -y --no-install-recommends docker.io busybox-static)' }
+      : { ok: true, why: '' };
+
+export const CNI_BIN = process.env.LINKSCAPE_CNI_BIN ?? '/usr/lib/cni';
+/** Debian's real CNI plugins, for a pod made as kubelet and containerd make one (../shared/cni-pod) */
+export const cniTier: Tier = !kernelTier.ok
+  ? { ok: false, why: kernelTier.why }
+  : !existsSync(path.join(CNI_BIN, 'bridge')) || !existsSync(path.join(CNI_BIN, 'host-local'))
+    ? { ok: false, why: `no CNI plugins in ${CNI_BIN} (apt-get install -y --no-install-recommends containernetworking-plugins)` }
+    : { ok: true, why: '' };

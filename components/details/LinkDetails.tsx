@@ -44,6 +44,13 @@ export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; 
     ['ports', refList(ix.portsOf.get(l.id), ix, jump, l.nsId)],
     ['children', refList(ix.childrenOf.get(l.id), ix, jump, l.nsId)],
     ['VF of', l.vf ? <span key="vf">{l.vf.pfId ? <LinkRef id={l.vf.pfId} ix={ix} jump={jump} fromNs={l.nsId} /> : l.vf.pfName ?? 'unknown PF'}{l.vf.index !== null ? ` vf ${l.vf.index}` : ''}</span> : null],
+    ['network', l.network && (
+      <span key="net" data-testid="link-network">
+        {l.network.name} <span className="muted">({l.network.runtime} {l.network.driver}{l.network.id ? ` ${l.network.id.slice(0, 12)}` : ''})</span>
+        {l.network.subnets?.length ? <span className="mono"> {l.network.subnets.join(' ')}</span> : null}
+        {l.network.gateway?.length ? <span className="mono"> gw {l.network.gateway.join(' ')}</span> : null}
+      </span>
+    )],
     ['altnames', l.altnames.join(', ')],
     ['bus / device', l.parentBus || l.parentDev ? `${l.parentBus ?? '?'} ${l.parentDev ?? ''}` : null],
     ['id', <span key="id" className="mono">{l.id}</span>],

@@ -5,6 +5,7 @@ import type { HostIndex } from '../host/lookup';
 import { compareLinks } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';
 import { Attrs } from './Attrs';
+import { OwnerSection } from './OwnerSection';
 import { LinkRef, type Jump } from './Ref';
 import { RouteTable } from './RouteTable';
 import { Section } from './Section';
@@ -51,6 +52,7 @@ export function NamespaceDetails({ ns, ix, jump, collapsed, onToggleCollapse }: 
           ['error', ns.error && <span className="warn-text">{ns.error}</span>],
         ]}
       />
+      <OwnerSection owner={ns.owner} />
       <Section title="links" count={links.length}>
         <span className="ref-list">{links.map((l) => <LinkRef key={l.id} id={l.id} ix={ix} jump={jump} fromNs={ns.id} />)}</span>
       </Section>

@@ -55,6 +55,9 @@ export interface GraphProbe {
   lastSyncMs: () => number;
   /** how many model → drawing updates ran since the graph was made */
   syncCount: () => number;
+  /** a node's label as drawn, and its classes (a search's matches carry `match`) */
+  label: (id: string) => string | null;
+  classes: (id: string) => string[];
 }
 
 declare global {
@@ -345,6 +348,14 @@ export default function CytoscapeGraph(props: Props) {
         zoom: () => c.zoom(),
         lastSyncMs: () => syncMs.current,
         syncCount: () => syncCount.current,
+        label: (id) => {
+          const n = c.getElementById(id);
+          return n.nonempty() ? String(n.data('label') ?? '') : null;
+        },
+        classes: (id) => {
+          const n = c.getElementById(id);
+          return n.nonempty() ? n.classes() : [];
+        },
       };
       cancelStyle = nextTask(() => {
         if (!alive || c.destroyed()) return;

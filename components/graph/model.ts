@@ -92,11 +92,13 @@ function linkLabel(link: Link, warned: boolean): string {
   const vfs = sriovLine(link);
   if (vfs) lines.push(vfs);
   if (addrs.length) lines.push(addrs.length > 2 ? `${addrs.slice(0, 2).join(' ')} +${addrs.length - 2}` : addrs.join(' '));
+  if (link.network) lines.push(`net ${link.network.name}`);
   return lines.join('\n');
 }
 
 function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number | null): string {
-  const head = ns.root ? `${ns.label} (root)` : ns.source === 'named' || ns.source === 'process' ? ns.label : `${ns.label} [${ns.source}]`;
+  const owned = ns.owner && ns.owner.runtime !== 'process';
+  const head = ns.root ? `${ns.label} (root)` : owned || ns.source === 'named' || ns.source === 'process' ? ns.label : `${ns.label} [${ns.source}]`;
   const lines = [head];
   if (collapsedCount !== null) lines.push(`${collapsedCount} link${collapsedCount === 1 ? '' : 's'}`);
   const d = defaultRouteSummary(routes);

@@ -1,5 +1,7 @@
 // Pure search: does a link or namespace match what the user typed? Name, IP (or a CIDR containing it),
-// MAC (any separator, any case), namespace label. Several words must all match.
+// MAC (any separator, any case), namespace label, the runtime network a device is in; a namespace's
+// owner: container or pod name and id, Kubernetes namespace, image, its containers and networks.
+// Several words must all match.
 import type { Link, Namespace } from '@/server/host/types';
 
 function parseV4(s: string): bigint | null {
@@ -80,6 +82,7 @@ function termMatchesLink(term: string, link: Link): boolean {
   if (link.name.toLowerCase().includes(t)) return true;
   if (link.altnames.some((a) => a.toLowerCase().includes(t))) return true;
   if (link.addresses.some((a) => a.cidr.toLowerCase().includes(t))) return true;
+  if (link.network && link.network.name.toLowerCase().includes(t)) return true;
   const net = /[./:]/.test(t) ? parseNet(t) : null;
   if (net && link.addresses.some((a) => { const n = parseNet(a.cidr.split('/')[0]); return n !== null && contains(net, n); })) return true;
   const hex = macDigits(t);
@@ -93,8 +96,22 @@ function termMatchesLink(term: string, link: Link): boolean {
 
 const terms = (text: string) => text.trim().split(/\s+/).filter(Boolean);
 
-const nsHas = (ns: Namespace | undefined, t: string) =>
-  !!ns && (ns.label.toLowerCase().includes(t.toLowerCase()) || (ns.name ?? '').toLowerCase().includes(t.toLowerCase()));
+/** the words a namespace's owner can be found by */
+export function ownerTerms(ns: Namespace): string[] {
+  const o = ns.owner;
+  if (!o) return [];
+  const out = [o.name, o.runtime, o.kind, o.namespace, o.image, o.namespace ? `${o.namespace}/${o.name}` : undefined];
+  if (o.runtime !== 'process') out.push(o.id.slice(0, 12));
+  for (const c of o.containers ?? []) out.push(c.name, c.image, c.id.slice(0, 12));
+  for (const n of o.networks ?? []) out.push(n.name, ...n.ips);
+  return out.filter((x): x is string => !!x).map((x) => x.toLowerCase());
+}
+
+const nsHas = (ns: Namespace | undefined, t: string) => {
+  if (!ns) return false;
+  const w = t.toLowerCase();
+  return ns.label.toLowerCase().includes(w) || (ns.name ?? '').toLowerCase().includes(w) || ownerTerms(ns).some((x) => x.includes(w));
+};
 
 /** every word matches the link or its namespace, and at least one matches the link itself ("red ve") */
 export function linkMatches(text: string, link: Link, ns: Namespace | undefined): boolean {

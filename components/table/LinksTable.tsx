@@ -22,6 +22,7 @@ function relations(l: Link, ix: HostIndex, jump: Jump) {
   if (l.masterId) out.push(<span key="m">port of <LinkRef id={l.masterId} ix={ix} jump={jump} fromNs={l.nsId} /></span>);
   if (l.vf?.pfId) out.push(<span key="f">vf {l.vf.index ?? '?'} of <LinkRef id={l.vf.pfId} ix={ix} jump={jump} fromNs={l.nsId} /></span>);
   if (l.sriov) out.push(<span key="s">PF {l.sriov.numVfs ?? 0}/{l.sriov.totalVfs ?? '?'} VFs</span>);
+  if (l.network) out.push(<span key="n" data-testid="link-network">net {l.network.name} ({l.network.runtime} {l.network.driver})</span>);
   if (l.parentUnresolved) out.push(<span key="u" className="warn-text">parent unresolved</span>);
   return out;
 }
@@ -49,7 +50,7 @@ export function LinksTable({ groups, ix, selection, onSelect, jump }: Props) {
               >
                 <td colSpan={8}>
                   <strong>{ns.label}</strong>
-                  <span className="muted"> · {ns.source} · {ix.linksByNs.get(ns.id)?.length ?? 0} links</span>
+                  <span className="muted"> · {ns.owner && ns.owner.runtime !== 'process' ? `${ns.owner.kind}${ns.owner.image ? ` ${ns.owner.image}` : ''}` : ns.source} · {ix.linksByNs.get(ns.id)?.length ?? 0} links</span>
                   {d.length > 0 && <span className="mono muted"> · {routeText(d[0])}</span>}
                   {ns.error && <span className="warn-text"> · {ns.error}</span>}
                 </td>

@@ -7,7 +7,7 @@ import { KindFilter } from './KindFilter';
 import { NamespaceFilter } from './NamespaceFilter';
 import { SearchBox } from './SearchBox';
 
-export type ViewMode = 'graph' | 'links' | 'routes';
+export type ViewMode = 'graph' | 'links' | 'routes' | 'networks';
 
 interface Props {
   view: ViewOptions;
@@ -24,7 +24,7 @@ interface Props {
   extra?: ReactNode;
 }
 
-const MODES: [ViewMode, string][] = [['graph', 'Graph'], ['links', 'Table'], ['routes', 'Routes']];
+const MODES: [ViewMode, string][] = [['graph', 'Graph'], ['links', 'Table'], ['routes', 'Routes'], ['networks', 'Networks']];
 
 export function Toolbar(p: Props) {
   const { view, setView } = p;

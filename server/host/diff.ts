@@ -110,8 +110,8 @@ export interface DiffHint {
   sameParse?: ReadonlySet<string>;
 }
 
-/** The fields resolveHost and enrichSriov set on a parsed link; everything else comes from the parse. */
-export const RESOLVED_LINK_FIELDS = ['kind', 'parentId', 'parentUnresolved', 'peerId', 'masterId', 'vf', 'sriov'] as const;
+/** The fields resolveHost, enrichSriov and tagLinkNetworks set on a parsed link; everything else comes from the parse. */
+export const RESOLVED_LINK_FIELDS = ['kind', 'parentId', 'parentUnresolved', 'peerId', 'masterId', 'vf', 'sriov', 'network'] as const;
 
 function linkUnchanged(a: Link | undefined, b: Link, hint: DiffHint | undefined): boolean {
   if (!a) return false;

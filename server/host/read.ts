@@ -3,7 +3,8 @@
 import os from 'node:os';
 import { CommandError, stream as defaultStream, type Runner, type Streamer } from '../ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
-import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespaces';
+import { discoverNamespaces, DEFAULT_DIRS, labelOf, type NamespaceDirs } from './namespaces';
+import { applyOwners, NO_OWNERS, readOwners, tagLinkNetworks, type OwnerFacts, type OwnerOptions } from './owners';
 import { resolveHost } from './resolve';
 import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
@@ -21,6 +22,8 @@ export interface ReadOptions {
   stream?: Streamer;
   /** how many bulk processes side by side (default bulk.ts bulkStreams: one per CPU) */
   bulkStreams?: number;
+  /** where owners are looked up (owners/index.ts); false: not at all */
+  owners?: OwnerOptions | false;
 }
 
 /** argv that runs `ip ARGS` inside a namespace (server/ip/netns.ts: by name where ip knows it, else by path). */
@@ -124,8 +127,10 @@ export async function assembleHost(
   parsed: Map<string, ParsedNamespace>,
   discoveryHidden: string[],
   sysRoot: string = SYSFS_ROOT,
+  owners: OwnerFacts = NO_OWNERS,
 ): Promise<Assembled> {
   const { links, unresolved, nsidMaps } = resolveHost(namespaces, parsed);
+  tagLinkNetworks(links, owners);
   // enrichSriov mutates `sriov`, which resolveHost shares with the parse: copy it so parses stay as read
   for (const l of links) if (l.sriov) l.sriov = structuredClone(l.sriov);
   await enrichSriov(links, sysRoot);
@@ -133,7 +138,7 @@ export async function assembleHost(
   links.sort((a, b) => (order.get(a.nsId) ?? 0) - (order.get(b.nsId) ?? 0) || a.ifindex - b.ifindex);
   const routes = namespaces.flatMap((n) => parsed.get(n.id)?.routes ?? []);
   const isRoot = typeof process.getuid === 'function' ? process.getuid() === 0 : false;
-  const hidden = [...discoveryHidden];
+  const hidden = [...discoveryHidden, ...owners.hidden];
   if (!isRoot) {
     hidden.unshift('not running as root: other processes\' namespaces and some details (VF settings, nsids) may be missing, and editing is off');
   }
@@ -155,9 +160,14 @@ export async function assembleHost(
 
 export async function readHost(run: Runner, opts: ReadOptions = {}): Promise<HostSnapshot> {
   const { namespaces, hidden } = await discoverNamespaces(opts.dirs ?? DEFAULT_DIRS);
-  const reads = await readNamespaces(run, namespaces, opts);
+  // owners are looked up while ip reads (files and a socket: no process)
+  const [reads, owners] = await Promise.all([
+    readNamespaces(run, namespaces, opts),
+    opts.owners === false ? NO_OWNERS : readOwners(namespaces, opts.owners),
+  ]);
   // A namespace that vanished while we read it is not an error: it is simply gone.
   const present = namespaces.filter((n) => !reads.gone.has(n.id));
   for (const n of present) n.error = reads.errors.get(n.id) ?? null;
-  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT)).snapshot;
+  applyOwners(present, owners, labelOf);
+  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT, owners)).snapshot;
 }

@@ -9,7 +9,9 @@ import type { ParsedNamespace } from '../ip/parse';
 import { parseJsonDoc, parseNsids } from '../ip/parse';
 import { computeDiff, deepEqual, isEmptyDiff } from './diff';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream, type Streamer } from './monitor';
-import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespaces';
+import { discoverNamespaces, DEFAULT_DIRS, labelOf, type NamespaceDirs } from './namespaces';
+import { applyOwners, NO_OWNERS, readOwners, type OwnerFacts, type OwnerOptions } from './owners';
+import { dockerSocket, watchDockerEvents, type DockerEventWatch } from './owners/docker';
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
 import { helperPids, ownPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
@@ -46,6 +48,8 @@ export interface WatchOptions {
   lingerMs?: number;
   /** give named namespaces without an nsid in the root namespace one (`ip netns set NAME auto`) */
   assignNsids?: boolean;
+  /** where owners are looked up (owners/index.ts); false: not at all */
+  owners?: OwnerOptions | false;
   log?: (msg: string) => void;
 }
 
@@ -133,6 +137,9 @@ export class HostWatcher {
   private rescanning = false;
   private lastFingerprint = '';
   private ticksSinceFull = 0;
+  /** who owns the namespaces, as the last discovery found; the Docker event stream asks for a new one */
+  private ownerFacts: OwnerFacts = NO_OWNERS;
+  private dockerEvents: DockerEventWatch | null = null;
 
   // coalescing
   private dirty = new Set<string>();
@@ -163,6 +170,7 @@ export class HostWatcher {
       settleMs: 50,
       lingerMs: 5000,
       assignNsids: true,
+      owners: {},
       ...opts,
       log: opts.log ?? ((m) => console.warn(`[watch] ${m}`)),
     };
@@ -315,6 +323,9 @@ export class HostWatcher {
       onExit: () => this.trackPid(this.rootMonitor as SupervisedStream, undefined),
     });
     this.rootMonitor.start();
+    const sock = this.o.owners === false ? null : this.o.owners.docker === undefined ? dockerSocket() : this.o.owners.docker;
+    // a container that starts or stops: discover again now, not at the next /proc re-scan
+    if (sock && !sock.unusable) this.dockerEvents = watchDockerEvents(sock.path, () => this.requestRediscover(), this.o.log);
     this.dirWatch = watchNamespaceDirs([this.o.dirs.named, this.o.dirs.docker], () => this.requestRediscover(), () => this.onTick(), this.o.rescanMs);
     // taken before the first discovery: whatever changes after it shows on the first tick
     this.lastFingerprint = await processFingerprint(this.o.dirs.proc, ownPids);
@@ -341,6 +352,9 @@ export class HostWatcher {
     this.nsMonitors.clear();
     this.dirWatch?.close();
     this.dirWatch = null;
+    this.dockerEvents?.close();
+    this.dockerEvents = null;
+    this.ownerFacts = NO_OWNERS;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
@@ -591,7 +605,7 @@ export class HostWatcher {
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
     // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
     const sameParse = new Set(present.filter((n) => !reread.has(n.id) && this.parsed.has(n.id) && this.parsedFor.get(n.id) === this.parsed.get(n.id)).map((n) => n.id));
-    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot);
+    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot, this.ownerFacts);
     if (gen !== this.generation) return;
     this.rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
     const prev = this.snapshot;
@@ -609,6 +623,10 @@ export class HostWatcher {
   private async rediscover(dirty: Set<string>): Promise<boolean> {
     this.stats.rediscoveries++;
     const d = await discoverNamespaces(this.o.dirs);
+    const owners = this.o.owners === false ? NO_OWNERS : await readOwners(d.namespaces, this.o.owners);
+    applyOwners(d.namespaces, owners, labelOf);
+    const ownersChanged = !deepEqual(this.ownerFacts.docker, owners.docker) || !deepEqual(this.ownerFacts.cni, owners.cni) || !deepEqual(this.ownerFacts.hidden, owners.hidden);
+    this.ownerFacts = owners;
     const root = d.namespaces.find((n) => n.root);
     if (root) this.rootId = root.id;
     if (this.o.assignNsids && (await this.assignNsids(d.namespaces))) dirty.add(this.rootId);
@@ -623,7 +641,7 @@ export class HostWatcher {
       this.retryDelay.delete(id);
     }
     for (const name of [...this.nsidChecked]) if (!d.namespaces.some((n) => n.name === name && n.source === 'named')) this.nsidChecked.delete(name);
-    const changed = !deepEqual(this.namespaces, d.namespaces) || !deepEqual(this.discoveryHidden, d.hidden);
+    const changed = ownersChanged || !deepEqual(this.namespaces, d.namespaces) || !deepEqual(this.discoveryHidden, d.hidden);
     this.namespaces = d.namespaces;
     this.discoveryHidden = d.hidden;
     // `ip netns add` creates the file a moment before it mounts the namespace on it: look again shortly

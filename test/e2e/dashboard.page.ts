@@ -10,7 +10,7 @@ export class DashboardPage {
     await this.page.getByTestId('counts').waitFor({ timeout: 120_000 });
   }
 
-  async mode(m: 'graph' | 'links' | 'routes') {
+  async mode(m: 'graph' | 'links' | 'routes' | 'networks') {
     await this.page.getByTestId(`mode-${m}`).click();
   }
 

@@ -282,6 +282,7 @@ describe('the sameParse hint (what the watcher knows)', () => {
           else if (e.field === 'parentUnresolved') l.parentUnresolved = !l.parentUnresolved;
           else if (e.field === 'vf') l.vf = l.vf ? null : { pfId: '100/2', pfName: 'eth0', index: 1 };
           else if (e.field === 'sriov') l.sriov = l.sriov ? null : { totalVfs: 4, numVfs: 1, vfs: [], device: null };
+          else if (e.field === 'network') l.network = l.network ? null : { runtime: 'docker', name: 'macnet', driver: 'macvlan' };
           else l[e.field] = l[e.field] ? null : '100/9';
         }
         const b = { ...a, takenAt: '2025-01-01T00:00:09.000Z', links };

@@ -1,0 +1,330 @@
+// Who owns each namespace (a Docker container, a Kubernetes pod, a Podman container, a systemd
+// service, or just the process holding it) and which runtime network each device belongs to. Every
+// source is optional and looked at cheaply on each discovery: the Docker API over its socket, libcni's
+// cache directory, the holders' /proc/PID/cgroup. Nothing here starts a daemon or runs a process.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from '../types';
+import { parseCgroup, type CgroupFacts } from './cgroup';
+import { parseCniCache, type CniAttachment } from './cni';
+import { dockerSocket, readDocker, socketProblem, type DockerContainer, type DockerFacts, type DockerNetwork, type DockerSocket } from './docker';
+import { ownerLabel } from './label';
+
+export { ownerLabel } from './label';
+
+export interface OwnerOptions {
+  /** the Docker socket to read; null: do not look for Docker */
+  docker?: DockerSocket | null;
+  /** libcni's cache directory */
+  cniDir?: string;
+  proc?: string;
+  cgroupRoot?: string;
+  /** Podman's container list (names of libpod-<id> cgroups) */
+  podmanContainers?: string;
+}
+
+export const DEFAULT_OWNER_OPTIONS: Required<Omit<OwnerOptions, 'docker'>> = {
+  cniDir: process.env.LINKSCAPE_CNI_CACHE_DIR ?? '/var/lib/cni/results',
+  proc: '/proc',
+  cgroupRoot: '/sys/fs/cgroup',
+  podmanContainers: '/var/lib/containers/storage/overlay-containers/containers.json',
+};
+
+export interface CniFound extends CniAttachment {
+  nsId: string | null;
+}
+
+/** Everything the sources said, kept to tag links after the read (tagLinkNetworks). */
+export interface OwnerFacts {
+  owners: Map<string, NamespaceOwner>;
+  docker: DockerFacts | null;
+  /** container id → the namespace it is in */
+  dockerNs: Map<string, string>;
+  cni: CniFound[];
+  /** what a source could not show, for the banner */
+  hidden: string[];
+}
+
+export const NO_OWNERS: OwnerFacts = { owners: new Map(), docker: null, dockerNs: new Map(), cni: [], hidden: [] };
+
+const inodeOfLink = (t: string) => /^net:\[(\d+)\]$/.exec(t)?.[1] ?? null;
+
+async function nsOfPid(proc: string, pid: number): Promise<string | null> {
+  try {
+    return inodeOfLink(await fs.readlink(path.join(proc, String(pid), 'ns/net')));
+  } catch {
+    return null;
+  }
+}
+
+async function inodeOfPath(p: string): Promise<string | null> {
+  try {
+    return String((await fs.stat(p)).ino);
+  } catch {
+    return null;
+  }
+}
+
+async function readCni(dir: string, hidden: string[]): Promise<CniFound[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') hidden.push(`CNI cache (${dir}): permission denied — pods are not named`);
+    return [];
+  }
+  const out = await Promise.all(
+    names.map(async (name) => {
+      try {
+        const a = parseCniCache(await fs.readFile(path.join(dir, name), 'utf8'));
+        if ('error' in a) return null;
+        return { ...a, nsId: a.netns ? await inodeOfPath(a.netns) : null };
+      } catch {
+        return null; // removed while we looked
+      }
+    }),
+  );
+  return out.filter((x): x is CniFound => !!x);
+}
+
+/** A systemd unit owns a namespace only when every process of the unit is in it (PrivateNetwork=). */
+async function serviceLivesIn(o: Required<Omit<OwnerOptions, 'docker'>>, svc: NonNullable<CgroupFacts['service']>, nsId: string): Promise<boolean> {
+  const dirs = svc.v2 ? [o.cgroupRoot, path.join(o.cgroupRoot, 'unified')] : [path.join(o.cgroupRoot, 'systemd')];
+  for (const d of dirs) {
+    let procs: number[];
+    try {
+      procs = (await fs.readFile(path.join(d, svc.path, 'cgroup.procs'), 'utf8')).split('\n').filter(Boolean).map(Number);
+    } catch {
+      continue;
+    }
+    if (!procs.length || procs.length > 64) return false;
+    const nss = await Promise.all(procs.map((p) => nsOfPid(o.proc, p)));
+    return nss.every((n) => n === nsId || n === null);
+  }
+  return false;
+}
+
+async function podmanNames(file: string): Promise<Map<string, { name: string; image?: string }>> {
+  const m = new Map<string, { name: string; image?: string }>();
+  try {
+    const list = JSON.parse(await fs.readFile(file, 'utf8')) as { id?: string; names?: string[]; metadata?: string }[];
+    for (const c of Array.isArray(list) ? list : []) {
+      if (!c.id) continue;
+      let image: string | undefined;
+      try { image = (JSON.parse(c.metadata ?? '{}') as { 'image-name'?: string })['image-name']; } catch { /* none */ }
+      m.set(c.id, { name: c.names?.[0] ?? c.id.slice(0, 12), image });
+    }
+  } catch {
+    /* no Podman, or unreadable: containers keep their ids */
+  }
+  return m;
+}
+
+function dockerOwner(cs: DockerContainer[], nets: DockerNetwork[]): NamespaceOwner {
+  // the one that made the namespace; others joined it with --network container:<id>
+  const main = cs.find((c) => !c.networkMode.startsWith('container:')) ?? cs[0];
+  const netOf = (name: string, id: string | null) => nets.find((n) => (id && n.id === id) || n.name === name);
+  const networks: OwnerNetwork[] = main.endpoints.map((e) => {
+    const n = netOf(e.network, e.networkId);
+    return { name: e.network, ...(n ? { id: n.id } : e.networkId ? { id: e.networkId } : {}), driver: n?.driver ?? 'unknown', ips: e.ips };
+  });
+  return {
+    runtime: 'docker',
+    kind: 'container',
+    id: main.id,
+    name: main.name,
+    image: main.image,
+    state: main.state,
+    ...(cs.length > 1 ? { containers: cs.map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state })) } : {}),
+    networks,
+  };
+}
+
+function cniNetworks(as: CniFound[]): OwnerNetwork[] {
+  return as.map((a) => ({ name: a.networkName, driver: a.driver ?? 'cni', ips: a.ips.filter((i) => !i.iface || i.iface === a.ifName).map((i) => i.address) }));
+}
+
+/**
+ * Look at every source and say who owns each namespace. Never throws: a source that cannot be read
+ * adds a line to `hidden` (a socket without permission) or is simply absent.
+ */
+export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {}): Promise<OwnerFacts> {
+  const o = { ...DEFAULT_OWNER_OPTIONS, ...opts };
+  const sock = opts.docker === undefined ? dockerSocket() : opts.docker;
+  const hidden: string[] = [];
+  const [docker, cni, cgroups] = await Promise.all([
+    (async (): Promise<DockerFacts | null> => {
+      if (!sock) return null;
+      if (sock.unusable) {
+        hidden.push(`Docker: ${sock.unusable} — containers are not named`);
+        return null;
+      }
+      try {
+        return await readDocker(sock.path);
+      } catch (e) {
+        const why = await socketProblem(sock, e);
+        if (why) hidden.push(why);
+        return null;
+      }
+    })(),
+    readCni(o.cniDir, hidden),
+    // the holders' cgroups (the host's own processes say nothing about who owns the host)
+    Promise.all(
+      namespaces.map(async (ns): Promise<[string, CgroupFacts[]]> => {
+        if (ns.root || !ns.pids.length) return [ns.id, []];
+        const facts = await Promise.all(ns.pids.map((pid) => fs.readFile(path.join(o.proc, String(pid), 'cgroup'), 'utf8').then(parseCgroup, () => null)));
+        return [ns.id, facts.filter((f): f is CgroupFacts => !!f)];
+      }),
+    ),
+  ]);
+  const present = new Set(namespaces.map((n) => n.id));
+  const dockerNs = new Map<string, string>();
+  if (docker) {
+    await Promise.all(
+      docker.containers.map(async (c) => {
+        const id = (c.sandboxKey ? await inodeOfPath(c.sandboxKey) : null) ?? (c.pid ? await nsOfPid(o.proc, c.pid) : null);
+        if (id && present.has(id)) dockerNs.set(c.id, id);
+      }),
+    );
+  }
+  const byNs = new Map<string, DockerContainer[]>();
+  for (const c of docker?.containers ?? []) {
+    const id = dockerNs.get(c.id);
+    if (id) byNs.set(id, [...(byNs.get(id) ?? []), c]);
+  }
+  const cgroupsOf = new Map(cgroups);
+  const podmanIds = [...cgroupsOf.values()].flat().some((f) => f.podman);
+  const podman = podmanIds ? await podmanNames(o.podmanContainers) : new Map<string, { name: string; image?: string }>();
+
+  const owners = new Map<string, NamespaceOwner>();
+  await Promise.all(
+    namespaces.map(async (ns) => {
+      if (ns.root) return;
+      const cs = byNs.get(ns.id);
+      if (cs) return void owners.set(ns.id, dockerOwner(cs, docker?.networks ?? []));
+      const cg = cgroupsOf.get(ns.id) ?? [];
+      const ids = new Set(cg.map((f) => f.pod?.containerId).filter((x): x is string => !!x));
+      const attach = cni.filter((a) => (a.nsId !== null && a.nsId === ns.id) || (a.nsId === null && ids.has(a.containerId)));
+      const pod = cg.find((f) => f.pod)?.pod;
+      const k8s = attach.find((a) => a.pod);
+      if (pod || k8s) {
+        const uid = pod?.uid ?? k8s?.pod?.uid ?? null;
+        const name = k8s?.pod?.name ?? `pod${uid ? ` ${uid.slice(0, 8)}` : ''}`;
+        const containers = [...new Set([...ids, ...attach.map((a) => a.containerId)])].map((id) => ({ id, name: id.slice(0, 12), ...(attach.some((a) => a.containerId === id) ? { state: 'sandbox' } : {}) }));
+        return void owners.set(ns.id, {
+          runtime: 'kubernetes',
+          kind: 'pod',
+          id: uid ?? k8s?.containerId ?? ns.id,
+          name,
+          namespace: k8s?.pod?.namespace ?? 'default',
+          ...(pod?.qos ? { state: pod.qos } : {}),
+          containers,
+          networks: cniNetworks(attach),
+        });
+      }
+      const pm = cg.find((f) => f.podman)?.podman;
+      if (pm || (ns.source === 'named' && /^netns-[0-9a-f-]{36}$/.test(ns.name ?? '') && !attach.length)) {
+        const known = pm ? podman.get(pm.id) : undefined;
+        return void owners.set(ns.id, { runtime: 'podman', kind: 'container', id: pm?.id ?? (ns.name as string), name: known?.name ?? (pm ? pm.id.slice(0, 12) : (ns.name as string)), ...(known?.image ? { image: known.image } : {}) });
+      }
+      if (attach.length) {
+        // a CNI attachment without a pod's identity: a plain containerd (nerdctl) container
+        const a = attach[0];
+        return void owners.set(ns.id, { runtime: 'containerd', kind: 'container', id: a.containerId, name: a.containerId.slice(0, 12), networks: cniNetworks(attach) });
+      }
+      const svc = cg.find((f) => f.service)?.service;
+      if (svc && ns.source === 'process' && (await serviceLivesIn(o, svc, ns.id))) {
+        return void owners.set(ns.id, { runtime: 'systemd', kind: 'service', id: svc.unit, name: svc.unit });
+      }
+      if (ns.source === 'process' && ns.pids.length) {
+        owners.set(ns.id, { runtime: 'process', kind: 'process', id: String(ns.pids[0]), name: ns.comms[0] ?? '?' });
+      }
+    }),
+  );
+  return { owners, docker, dockerNs, cni, hidden };
+}
+
+/** Set each namespace's owner and the label built from it. */
+export function applyOwners(namespaces: Namespace[], facts: OwnerFacts, labelOf: (ns: Namespace) => string): void {
+  for (const ns of namespaces) {
+    ns.owner = facts.owners.get(ns.id) ?? null;
+    ns.label = (ns.owner && ownerLabel(ns.owner)) ?? labelOf(ns);
+  }
+}
+
+function dockerLinkNetwork(n: DockerNetwork): LinkNetwork {
+  return { runtime: 'docker', name: n.name, id: n.id, driver: n.driver, subnets: n.subnets, gateway: n.gateways };
+}
+
+const cidrsOf = (l: Link) => new Set(l.addresses.map((a) => a.cidr));
+
+/**
+ * Tie devices to the runtime network that owns them: a Docker network's bridge and its ports, every
+ * container's endpoint (veth end, macvlan/ipvlan child), a CNI bridge and the veths a CNI result names.
+ */
+export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
+  if (!facts.docker && !facts.cni.length) return;
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const byNs = new Map<string, Link[]>();
+  for (const l of links) byNs.set(l.nsId, [...(byNs.get(l.nsId) ?? []), l]);
+  const tag = (l: Link | undefined, n: LinkNetwork) => {
+    if (l && !l.network) l.network = n;
+  };
+  if (facts.docker) {
+    const nets = facts.docker.networks;
+    const bridgeOf = new Map<string, Set<string>>(); // network id → ids of bridges its endpoints' peers are ports of
+    for (const c of facts.docker.containers) {
+      const nsId = facts.dockerNs.get(c.id);
+      if (!nsId || c.networkMode.startsWith('container:')) continue;
+      for (const e of c.endpoints) {
+        const n = nets.find((x) => (e.networkId && x.id === e.networkId) || x.name === e.network);
+        if (!n) continue;
+        const here = byNs.get(nsId) ?? [];
+        const dev = here.find((l) => l.kind !== 'loopback' && ((e.mac && l.mac === e.mac) || e.ips.some((ip) => cidrsOf(l).has(ip))));
+        if (!dev) continue;
+        const ln = dockerLinkNetwork(n);
+        tag(dev, ln);
+        const peer = dev.peerId ? byId.get(dev.peerId) : undefined;
+        if (peer) {
+          tag(peer, ln);
+          if (peer.masterId) bridgeOf.set(n.id, new Set([...(bridgeOf.get(n.id) ?? []), peer.masterId]));
+        }
+      }
+    }
+    // the daemon's namespace: where its containers' veths end (several daemons may each have a docker0)
+    const daemonNs = new Set([...bridgeOf.values()].flatMap((s) => [...s].map((id) => byId.get(id)?.nsId).filter((x): x is string => !!x)));
+    for (const n of nets) {
+      if (!n.bridge) continue;
+      const known = [...(bridgeOf.get(n.id) ?? [])].map((id) => byId.get(id)).filter((l): l is Link => !!l && l.name === n.bridge);
+      let candidates = known.length ? known : links.filter((l) => l.name === n.bridge && l.kind === 'bridge');
+      if (candidates.length > 1 && daemonNs.size) candidates = candidates.filter((l) => daemonNs.has(l.nsId));
+      if (candidates.length > 1 && n.gateways.length) candidates = candidates.filter((l) => l.addresses.some((a) => n.gateways.includes(a.cidr.split('/')[0])));
+      if (candidates.length !== 1) continue; // ambiguous: rather nothing than a wrong network
+      const br = candidates[0];
+      const ln = dockerLinkNetwork(n);
+      // the default network's IPAM often names no gateway: the bridge's own address is it
+      if (!ln.gateway?.length) ln.gateway = br.addresses.filter((a) => a.family === 'inet').map((a) => a.cidr.split('/')[0]);
+      tag(br, ln);
+      for (const l of byNs.get(br.nsId) ?? []) if (l.masterId === br.id) tag(l, ln);
+    }
+  }
+  for (const a of facts.cni) {
+    const ln: LinkNetwork = {
+      runtime: a.pod ? 'kubernetes' : 'containerd',
+      name: a.networkName,
+      driver: a.driver ?? 'cni',
+      subnets: a.subnets,
+      gateway: [...new Set(a.ips.map((i) => i.gateway).filter((g): g is string => !!g))],
+    };
+    for (const i of a.interfaces) {
+      if (i.sandbox) {
+        if (a.nsId) tag((byNs.get(a.nsId) ?? []).find((l) => l.name === i.name), ln);
+        continue;
+      }
+      const mac = i.mac?.toLowerCase();
+      const hits = links.filter((l) => l.name === i.name && (!mac || l.mac === mac));
+      if (hits.length === 1) tag(hits[0], ln);
+    }
+  }
+}

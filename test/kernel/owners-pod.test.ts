@@ -1,0 +1,59 @@
+// CNI tier: a Kubernetes pod as kubelet and containerd leave it (test/kernel/cnipod.ts says which part
+// plays what: a namespace of ours plays the node, `unshare -n sleep` in kubepods cgroup dirs the pause
+// process, the test itself containerd — it runs Debian's real bridge + host-local plugins and writes
+// libcni's cache file). readHost names the namespace by its pod and ties cni0 to the network.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { cniTier } from '../tiers';
+import { makePod, type Pod } from './cnipod';
+import { readHost } from '../../server/host/read';
+import { run } from '../../server/ip/run';
+import type { HostSnapshot } from '../../server/host/types';
+
+if (!cniTier.ok) console.warn(`!! SKIPPED cni tier (owners-pod): ${cniTier.why}`);
+
+describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is named by its pod', () => {
+  let pod: Pod;
+  let snap: HostSnapshot;
+
+  beforeAll(async () => {
+    pod = await makePod(`lsO${process.pid % 100000}`, { namespace: 'shop', name: 'cart-7d9f8-x2x', subnet: '10.244.211.0/24' });
+    snap = await readHost(run, { owners: { docker: null } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await pod?.cleanup();
+  });
+
+  it('labels the namespace with the pod, from its cgroup and the CNI cache', () => {
+    const ns = snap.namespaces.find((n) => n.id === pod.podNs);
+    expect(ns?.label).toBe('shop/cart-7d9f8-x2x · pod');
+    expect(ns?.owner).toMatchObject({ runtime: 'kubernetes', kind: 'pod', id: pod.uid, name: 'cart-7d9f8-x2x', namespace: 'shop', state: 'besteffort' });
+    expect(ns?.owner?.containers?.map((c) => c.id)).toEqual([pod.containerId]);
+  });
+
+  it('gives the pod the network and the address the plugin gave it', async () => {
+    const ns = snap.namespaces.find((n) => n.id === pod.podNs);
+    const ip = JSON.parse((await execa('ip', ['-n', pod.netns, '-j', 'addr', 'show', 'eth0'])).stdout)[0].addr_info.find((a: { family: string }) => a.family === 'inet');
+    expect(ns?.owner?.networks).toEqual([{ name: 'cbr0', driver: 'bridge', ips: [`${ip.local}/${ip.prefixlen}`] }]);
+    expect(snap.links.find((l) => l.nsId === pod.podNs && l.name === 'eth0')?.network).toMatchObject({ runtime: 'kubernetes', name: 'cbr0' });
+  });
+
+  it("ties the node's cni0 and the pod's host-side veth to the network cbr0", () => {
+    const cni0 = snap.links.find((l) => l.nsId === pod.nodeNs && l.name === 'cni0');
+    expect(cni0?.network).toEqual({ runtime: 'kubernetes', name: 'cbr0', driver: 'bridge', subnets: ['10.244.211.0/24'], gateway: ['10.244.211.1'] });
+    const podEth0 = snap.links.find((l) => l.nsId === pod.podNs && l.name === 'eth0');
+    const hostEnd = snap.links.find((l) => l.id === podEth0?.peerId);
+    expect(hostEnd?.masterId).toBe(cni0?.id);
+    expect(hostEnd?.network?.name).toBe('cbr0');
+  });
+
+  it('the cleanup leaves no cgroup directory, cache file or namespace behind', async () => {
+    const p = await makePod(`lsO${process.pid % 100000}x`, { namespace: 'shop', name: 'tmp-1', subnet: '10.244.212.0/24' });
+    await p.cleanup();
+    const s = await readHost(run, { owners: { docker: null } });
+    expect(s.namespaces.some((n) => n.id === p.podNs || n.id === p.nodeNs)).toBe(false);
+    await expect(execa('ls', ['/var/lib/cni/results'])).resolves.toMatchObject({ stdout: expect.not.stringContaining(p.containerId) });
+    await expect(execa('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', `pod${p.uid}`])).resolves.toMatchObject({ stdout: '' });
+  });
+});
