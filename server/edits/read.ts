@@ -5,6 +5,7 @@ import type { Runner } from '../ip/run';
 import type { HostSnapshot } from '../host/types';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from '../host/namespaces';
 import { assembleHost, readNamespaces } from '../host/read';
+import { askNsids } from '../host/nsids';
 import type { Edit } from './schema';
 
 /** Every namespace reference in the edits (ns, netns, peer.netns), as written. */
@@ -29,5 +30,5 @@ export async function readForEdits(run: Runner, edits: Edit[], dirs: NamespaceDi
     if (err) throw new Error(`cannot read namespace ${n.label}: ${err}`);
   }
   const present = namespaces.filter((n) => !reads.gone.has(n.id));
-  return (await assembleHost(present, reads.parsed, hidden)).snapshot;
+  return (await assembleHost(present, reads.parsed, hidden, undefined, await askNsids(run, present, reads.parsed))).snapshot;
 }

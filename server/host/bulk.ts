@@ -8,7 +8,7 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import type { Streamer } from '../ip/run';
-import { classifyBatch, isLinkDoc, NAMESPACE_BATCH, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
+import { classifyBatch, CONTENT_BATCH, isLinkDoc, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
 import type { Namespace } from './types';
 
 /** where `ip -n` / `ip netns exec` look (compiled into iproute2) */
@@ -38,7 +38,7 @@ export function bulkReadable(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'p
 
 /** root-only place for the batch file: nothing to clean up, and no other user can swap it */
 export const BULK_RUN_DIR = '/run/linkscape';
-const BATCH = NAMESPACE_BATCH.join('\n') + '\n';
+const BATCH = CONTENT_BATCH.join('\n') + '\n';
 let batchFilePath: string | null = null;
 
 /**
@@ -52,7 +52,8 @@ function batchFile(): string {
   if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
     throw new Error(`${BULK_RUN_DIR} is not a private directory of this user`);
   }
-  const file = path.join(BULK_RUN_DIR, 'namespace.batch');
+  // named after its content: a server of an older version (the four-line batch) keeps its own file
+  const file = path.join(BULK_RUN_DIR, 'content.batch');
   let current: string | null = null;
   try {
     current = readFileSync(file, 'utf8');

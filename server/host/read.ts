@@ -2,9 +2,10 @@
 // resolve ids across namespaces, add SR-IOV facts from sysfs.
 import os from 'node:os';
 import { CommandError, stream as defaultStream, type Runner, type Streamer } from '../ip/run';
-import { NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
+import { CONTENT_BATCH, NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespaces';
-import { resolveHost } from './resolve';
+import { resolveHost, type NsidMaps } from './resolve';
+import { askNsids, assignRootNsids } from './nsids';
 import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
 import { BULK_MIN, bulkReadable, inIpNetnsDir, readNamedInBulk } from './bulk';
@@ -38,7 +39,8 @@ export function readArgvIn(ns: Pick<Namespace, 'root' | 'path' | 'source' | 'nam
 }
 
 export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000): Promise<ParsedNamespace> {
-  const input = NAMESPACE_BATCH.join('\n') + '\n';
+  // the host's namespace also lists its nsids (by name): the anchor every other namespace's are asked through
+  const input = (ns.root ? NAMESPACE_BATCH : CONTENT_BATCH).join('\n') + '\n';
   let stdout: string;
   try {
     stdout = (await run(readArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
@@ -133,8 +135,10 @@ export async function assembleHost(
   parsed: Map<string, ParsedNamespace>,
   discoveryHidden: string[],
   sysRoot: string = SYSFS_ROOT,
+  /** nsids as the kernel answered them (nsids.ts askNsids) */
+  exact?: NsidMaps,
 ): Promise<Assembled> {
-  const { links, unresolved, nsidMaps } = resolveHost(namespaces, parsed);
+  const { links, unresolved, nsidMaps } = resolveHost(namespaces, parsed, exact);
   // enrichSriov mutates `sriov`, which resolveHost shares with the parse: copy it so parses stay as read
   for (const l of links) if (l.sriov) l.sriov = structuredClone(l.sriov);
   await enrichSriov(links, sysRoot);
@@ -164,9 +168,12 @@ export async function assembleHost(
 
 export async function readHost(run: Runner, opts: ReadOptions = {}): Promise<HostSnapshot> {
   const { namespaces, hidden } = await discoverNamespaces(opts.dirs ?? DEFAULT_DIRS);
+  // named namespaces get an nsid in the host's, through which their own nsids are asked (nsids.ts)
+  await assignRootNsids(run, namespaces);
   const reads = await readNamespaces(run, namespaces, opts);
   // A namespace that vanished while we read it is not an error: it is simply gone.
   const present = namespaces.filter((n) => !reads.gone.has(n.id));
   for (const n of present) n.error = reads.errors.get(n.id) ?? null;
-  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT)).snapshot;
+  const exact = await askNsids(run, present, reads.parsed);
+  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT, exact)).snapshot;
 }

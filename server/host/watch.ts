@@ -13,6 +13,7 @@ import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from './namespac
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
 import { helperPids, ownPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
+import { askNsids } from './nsids';
 import { SYSFS_ROOT } from './sriov';
 import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from './types';
 
@@ -118,6 +119,8 @@ export class HostWatcher {
   private rootNsids = new Map<number, string>();
   /** named namespaces known to have an nsid in the root namespace (or that could not get one) */
   private nsidChecked = new Set<string>();
+  /** every namespace's nsids as the kernel answered (nsids.ts): kept while both ends are present, only new ones asked */
+  private exactNsids = new Map<string, Map<number, string>>();
 
   // triggers
   private rootMonitor: SupervisedStream | null = null;
@@ -360,6 +363,7 @@ export class HostWatcher {
     this.progressSentAt = 0;
     this.rootNsids.clear();
     this.nsidChecked.clear();
+    this.exactNsids.clear();
     this.overflow = [];
     this.ring = [];
     for (const s of this.subs) s.notify();
@@ -590,7 +594,10 @@ export class HostWatcher {
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
     // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
     const sameParse = new Set(present.filter((n) => !reread.has(n.id) && this.parsed.has(n.id) && this.parsedFor.get(n.id) === this.parsed.get(n.id)).map((n) => n.id));
-    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot);
+    const exact = await askNsids(this.o.run, present, this.parsed, this.exactNsids, this.snapshot ? reread : undefined);
+    if (gen !== this.generation) return;
+    this.exactNsids = exact;
+    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot, exact);
     if (gen !== this.generation) return;
     this.rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
     const prev = this.snapshot;
