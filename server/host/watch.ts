@@ -145,6 +145,8 @@ export class HostWatcher {
   private chain: Promise<void> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
   private pendingFlushes = 0;
+  /** counts every event that asked for a re-read (currentSettled: has anything new been heard?) */
+  private kicks = 0;
 
   readonly stats: WatchStats = { flushes: 0, namespaceReads: 0, events: 0, monitorLines: 0, rediscoveries: 0, resyncs: 0, flushCpuMicros: 0, lastFlushMs: 0 };
 
@@ -378,6 +380,33 @@ export class HostWatcher {
     };
   }
 
+  /**
+   * `host.snapshot` from the live state: the current snapshot once the watcher has caught up, or null
+   * when it is not watching. Caught up: every re-read already asked for (marked, debounced, queued) is
+   * done, and then `quietMs` passed without a new event — a change made by an `ip` that returned just
+   * before the call reaches the monitor within that (its pipe), and is read before the answer. While
+   * the host keeps changing it answers after `maxMs` with what it has. Changes no event announces
+   * (namespaces beyond the monitor cap, read every `overflowReadMs`; processes' namespaces found by the
+   * re-scan) can be that much older: `host.snapshot({fresh: true})` reads everything.
+   */
+  async currentSettled(quietMs = 25, maxMs = 1000): Promise<HostSnapshot | null> {
+    if (!this.starting) return null;
+    const gen = this.generation;
+    const deadline = Date.now() + maxMs;
+    try {
+      await this.starting;
+    } catch {
+      return null;
+    }
+    for (;;) {
+      const before = this.kicks;
+      await sleep(Math.max(0, Math.min(quietMs, deadline - Date.now())));
+      await this.idle();
+      if (gen !== this.generation) return null;
+      if (this.kicks === before || Date.now() >= deadline) return this.snapshot;
+    }
+  }
+
   /** For tests and benches: resolves once no flush is pending or running. */
   idle(): Promise<void> {
     if (this.pendingFlushes === 0 && !this.debounceTimer) return Promise.resolve();
@@ -490,6 +519,7 @@ export class HostWatcher {
   /** Debounce: wait for `debounceMs` of quiet, but never longer than `maxWaitMs` since the first mark. */
   private kick(): void {
     if (!this.starting) return;
+    this.kicks++;
     const now = Date.now();
     if (!this.firstMarkAt) this.firstMarkAt = now;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
