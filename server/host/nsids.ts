@@ -26,27 +26,46 @@ export function rootNsidMap(namespaces: Namespace[], rootParsed: ParsedNamespace
 
 /**
  * The batch that asks the questions: per namespace x, first `netns list-id nsid tx` (answers `tx`
- * without a current-nsid: marks whose answers follow), then one line per candidate (answers x's nsid
- * for y, with current-nsid ty). A line that fails prints nothing, so the answers place themselves.
+ * without a current-nsid: marks whose answers follow), then one line per namespace asked about
+ * (answers x's nsid for it, with current-nsid its root nsid). A line that fails prints nothing, so the
+ * answers place themselves.
+ *
+ * Which way a veth pair is asked matters: ip names each answer's current-nsid from a cache it drops
+ * the entry from once used, and then finds it again by asking about every name in /var/run/netns. So
+ * a namespace asked about many times (a hub, a bridge's namespace) would make the batch O(N²) again;
+ * each pair is asked once, about the side asked about least so far.
  */
 export function questionBatch(qs: NsidQuestion[]): string {
-  const byX = new Map<number, Set<number>>();
+  const asked = new Set<string>();
+  const uses = new Map<number, number>();
+  const use = (t: number) => uses.set(t, (uses.get(t) ?? 0) + 1);
+  const byTarget = new Map<number, number[]>();
+  const ask = (t: number, about: number) => {
+    asked.add(`${t}:${about}`);
+    const list = byTarget.get(t);
+    if (list) list.push(about);
+    else {
+      byTarget.set(t, [about]);
+      use(t); // its marker line
+    }
+    use(about);
+  };
   for (const q of qs) {
-    const s = byX.get(q.tx) ?? new Set<number>();
-    s.add(q.ty);
-    byX.set(q.tx, s);
+    if (asked.has(`${q.tx}:${q.ty}`) || (q.m !== null && asked.has(`${q.ty}:${q.tx}`))) continue;
+    if (q.m !== null && (uses.get(q.ty) ?? 0) > (uses.get(q.tx) ?? 0)) ask(q.ty, q.tx);
+    else ask(q.tx, q.ty);
   }
   let out = '';
-  for (const [tx, tys] of byX) {
-    out += `netns list-id nsid ${tx}\n`;
-    for (const ty of tys) out += `netns list-id target-nsid ${tx} nsid ${ty}\n`;
+  for (const [t, abouts] of byTarget) {
+    out += `netns list-id nsid ${t}\n`;
+    for (const a of abouts) out += `netns list-id target-nsid ${t} nsid ${a}\n`;
   }
   return out;
 }
 
 /** The answers (stdout of questionBatch's ip), as x → (nsid → y) for the questions they confirm. */
 export function parseAnswers(stdout: string, qs: NsidQuestion[]): Map<string, Map<number, string>> {
-  // (tx, ty) → x's nsid for y, as answered
+  // (target, about) → the target's nsid for it, as answered (null: it has none)
   const answered = new Map<string, number | null>();
   let tx: number | null = null;
   for (const line of stdout.split('\n')) {
@@ -67,7 +86,9 @@ export function parseAnswers(stdout: string, qs: NsidQuestion[]): Map<string, Ma
   }
   const out = new Map<string, Map<number, string>>();
   for (const q of qs) {
-    if (answered.get(`${q.tx}:${q.ty}`) !== q.k) continue;
+    const direct = answered.get(`${q.tx}:${q.ty}`) === q.k;
+    const mirrored = q.m !== null && answered.get(`${q.ty}:${q.tx}`) === q.m;
+    if (!direct && !mirrored) continue;
     const m = out.get(q.x) ?? new Map<number, string>();
     m.set(q.k, q.y);
     out.set(q.x, m);

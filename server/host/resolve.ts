@@ -195,6 +195,11 @@ export interface NsidQuestion {
   k: number;
   y: string;
   ty: number;
+  /**
+   * When x's links name k on veths: y's nsid for x, as the far end names it. Asking y about x then
+   * answers the same question (a veth's peer is its peer's peer), so each pair is asked once.
+   */
+  m: number | null;
 }
 
 /** at most this many candidates per nsid are asked about; more are left to inference */
@@ -242,7 +247,11 @@ export function nsidQuestions(namespaces: Namespace[], parsed: Map<string, Parse
       const pool = first.link.kind === 'veth' ? byVethEnds.get(`${first.lower.index}:${first.link.ifindex}`) : byIfindex.get(first.lower.index);
       const candidates = [...new Set(pool ?? [])].filter((y) => y !== x && links.every((l) => fits(l, x, y)));
       if (candidates.length > MAX_NSID_CANDIDATES) continue;
-      for (const y of candidates) out.push({ x: x.ns.id, tx, k, y: y.ns.id, ty: rootOf.get(y.ns.id)! });
+      for (const y of candidates) {
+        const far = first.link.kind === 'veth' ? y.byIndex.get(first.lower.index) : undefined;
+        const m = far?.lower.kind === 'index' ? far.lower.nsid : null;
+        out.push({ x: x.ns.id, tx, k, y: y.ns.id, ty: rootOf.get(y.ns.id)!, m });
+      }
     }
   }
   return out;

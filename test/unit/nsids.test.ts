@@ -115,6 +115,34 @@ describe('nsid answers', () => {
   });
 });
 
+describe('a hub: each veth pair asked once, about the side asked about least', () => {
+  // H has a veth to each of S1..S3 (its nsids 11..13 for them); each S has one to H (its nsid 0)
+  const star = () =>
+    build([
+      { id: 'R', root: true, links: [lo], nsids: [{ nsid: 1, name: 'h' }, { nsid: 2, name: 's1' }, { nsid: 3, name: 's2' }, { nsid: 4, name: 's3' }] },
+      { id: 'H', name: 'h', links: [lo, ...[1, 2, 3].map((i) => veth(10 + i, `h${i}`, { link_index: 2, link_netnsid: 10 + i }))] },
+      ...[1, 2, 3].map((i) => ({ id: `S${i}`, name: `s${i}`, links: [lo, veth(2, 'veth0', { link_index: 10 + i, link_netnsid: 0 })] })),
+    ]);
+
+  it('asks the hub about each spoke, never each spoke about the hub', () => {
+    const { namespaces, parsed } = star();
+    const qs = nsidQuestions(namespaces, parsed, rootNsidMap(namespaces, parsed.get('R')!));
+    expect(qs).toHaveLength(6);
+    expect(questionBatch(qs)).toBe('netns list-id nsid 1\nnetns list-id target-nsid 1 nsid 2\nnetns list-id target-nsid 1 nsid 3\nnetns list-id target-nsid 1 nsid 4\n');
+  });
+
+  it("the hub's answers place the spokes' nsids too (a veth's peer is its peer's peer)", () => {
+    const { namespaces, parsed } = star();
+    const qs = nsidQuestions(namespaces, parsed, rootNsidMap(namespaces, parsed.get('R')!));
+    const out = '[{"nsid":1}]\n[{"nsid":11,"current-nsid":2}]\n[{"nsid":12,"current-nsid":3}]\n[{"nsid":99,"current-nsid":4}]\n';
+    const got = parseAnswers(out, qs);
+    expect(got.get('H')).toEqual(new Map([[11, 'S1'], [12, 'S2']]));
+    expect(got.get('S1')).toEqual(new Map([[0, 'H']]));
+    expect(got.get('S2')).toEqual(new Map([[0, 'H']]));
+    expect(got.has('S3')).toBe(false); // the kernel said otherwise: nothing placed
+  });
+});
+
 describe('askNsids', () => {
   it('keeps what is known while both ends are present, and asks nothing when nothing new is named', async () => {
     const { namespaces, parsed } = ambiguous();
