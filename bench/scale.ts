@@ -22,10 +22,6 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 interface AtSize {
   n: number;
@@ -126,13 +122,15 @@ export default async function bench(): Promise<BenchResult> {
           const ns = names[(k * 37) % n];
           const mtu = 1300 - (k % 50);
           const nsId = ids.get(ns);
-          await ipBatch(ns, [`link set mv0 mtu ${mtu}`]);
-          const c0 = cpuMs();
+          // the watcher's own account of its flushes (re-read, resolve, diff, publish): the event may be
+          // heard and read while this process still waits for the ip that made it (fork is slow here)
+          const f0 = watcher.stats.flushCpuMicros;
           t = performance.now();
-          await until((st) => st.links.some((l) => l.nsId === nsId && l.name === 'mv0' && l.mtu === mtu), 10_000);
+          await ipBatch(ns, [`link set mv0 mtu ${mtu}`]);
+          await until((st) => st.links.some((l) => l.nsId === nsId && l.name === 'mv0' && l.mtu === mtu), 20_000);
           lat.push(performance.now() - t);
           await watcher.idle();
-          cpu.push(cpuMs() - c0);
+          cpu.push((watcher.stats.flushCpuMicros - f0) / 1000);
           await sleep(30);
         }
         const rssMb = process.memoryUsage().rss / 2 ** 20;
@@ -157,6 +155,7 @@ export default async function bench(): Promise<BenchResult> {
     metrics.push({ name: `full read at ${r.n}`, value: Math.round(r.readMs), unit: 'ms' });
     metrics.push({ name: `host.snapshot from live state at ${r.n} (median of 10)`, value: Number(r.liveMs.toFixed(1)), unit: 'ms', ...(r.n === 1000 ? { goal: '< 100 ms', ok: r.liveMs < 100 } : {}) });
     metrics.push({ name: `JSON encoding of that snapshot at ${r.n} (${r.mb.toFixed(1)} MB)`, value: Math.round(r.encodeMs), unit: 'ms' });
+    metrics.push({ name: `latency ip → state at ${r.n} (p95, incl. the ip's own spawn)`, value: Math.round(r.eventMs), unit: 'ms' });
     metrics.push({ name: `server CPU per event at ${r.n} (median of ${EVENTS})`, value: Number(r.eventCpuMs.toFixed(1)), unit: 'ms' });
     metrics.push({ name: `server RSS with the watcher at ${r.n}`, value: Math.round(r.rssMb), unit: 'MB', ...(r.n === 1000 ? { goal: '< 300 MB', ok: r.rssMb < 300 } : {}) });
   }
@@ -167,6 +166,6 @@ export default async function bench(): Promise<BenchResult> {
   if (r1 !== null) metrics.push({ name: 'read(1000) / read(200)', value: r1, unit: '×', goal: '≤ 5.5×', ok: r1 <= 5.5 });
   if (r2 !== null) metrics.push({ name: 'read(2000) / read(1000)', value: r2, unit: '×', goal: '≤ 2.2×', ok: r2 <= 2.2 });
   if (rc !== null) metrics.push({ name: 'CPU per event: 1000 / 200', value: rc, unit: '×', goal: '≤ 1.5×', ok: rc <= 1.5 });
-  notes.push(`${os.availableParallelism()} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU is this process's (user+system), RSS is this process's after the events (it also held the earlier sizes' garbage)`);
+  notes.push(`${os.availableParallelism()} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; per-event CPU is the watcher's flushes (process.cpuUsage around each: re-read, resolve, diff, publish), RSS is this process's after the events (it also held the earlier sizes' garbage)`);
   return { name, metrics, notes };
 }
