@@ -25,6 +25,8 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 
 interface AtSize {
   n: number;
+  /** namespaces the read found (other people's work on this machine adds theirs) */
+  seen: number;
   readMs: number;
   liveMs: number;
   liveMaxMs: number;
@@ -134,7 +136,7 @@ export default async function bench(): Promise<BenchResult> {
           await sleep(30);
         }
         const rssMb = process.memoryUsage().rss / 2 ** 20;
-        results.push({ n, readMs: median(reads), liveMs: median(live), liveMaxMs: Math.max(...live), encodeMs, mb: json.length / 2 ** 20, eventCpuMs: median(cpu), eventMs: p95(lat), rssMb });
+        results.push({ n, seen: (state as HostSnapshot | null)!.namespaces.length, readMs: median(reads), liveMs: median(live), liveMaxMs: Math.max(...live), encodeMs, mb: json.length / 2 ** 20, eventCpuMs: median(cpu), eventMs: p95(lat), rssMb });
         const r = results.at(-1)!;
         log(`${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`);
       } finally {
@@ -152,7 +154,7 @@ export default async function bench(): Promise<BenchResult> {
   const at = (n: number) => results.find((r) => r.n === n);
   const metrics: BenchMetric[] = [];
   for (const r of results) {
-    metrics.push({ name: `full read at ${r.n}`, value: Math.round(r.readMs), unit: 'ms' });
+    metrics.push({ name: `full read at ${r.n} (${r.seen} namespaces on the host)`, value: Math.round(r.readMs), unit: 'ms' });
     metrics.push({ name: `host.snapshot from live state at ${r.n} (median of 10)`, value: Number(r.liveMs.toFixed(1)), unit: 'ms', ...(r.n === 1000 ? { goal: '< 100 ms', ok: r.liveMs < 100 } : {}) });
     metrics.push({ name: `JSON encoding of that snapshot at ${r.n} (${r.mb.toFixed(1)} MB)`, value: Math.round(r.encodeMs), unit: 'ms' });
     metrics.push({ name: `latency ip → state at ${r.n} (p95, incl. the ip's own spawn)`, value: Math.round(r.eventMs), unit: 'ms' });
