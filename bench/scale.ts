@@ -122,8 +122,10 @@ export default async function bench(): Promise<BenchResult> {
         const lat: number[] = [];
         for (let k = 0; k < EVENTS; k++) {
           const ns = names[(k * 37) % n];
-          const mtu = 1300 - (k % 50);
           const nsId = ids.get(ns);
+          // a value the link does not have now (an earlier size changed the same namespaces)
+          const cur = (state as HostSnapshot | null)!.links.find((l) => l.nsId === nsId && l.name === 'mv0')?.mtu ?? 1500;
+          const mtu = cur > 1300 ? cur - 1 : cur + 1;
           // the watcher's own account of its flushes (re-read, resolve, diff, publish): the event may be
           // heard and read while this process still waits for the ip that made it (fork is slow here)
           const f0 = watcher.stats.flushCpuMicros;
