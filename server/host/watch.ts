@@ -401,9 +401,15 @@ export class HostWatcher {
     for (;;) {
       const before = this.kicks;
       await sleep(Math.max(0, Math.min(quietMs, deadline - Date.now())));
-      await this.idle();
+      // a host that never goes quiet (re-reads back to back) is never idle: answer at the deadline
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = await Promise.race([
+        this.idle().then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now())))),
+      ]);
+      clearTimeout(timer);
       if (gen !== this.generation) return null;
-      if (this.kicks === before || Date.now() >= deadline) return this.snapshot;
+      if ((idle && this.kicks === before) || Date.now() >= deadline) return this.snapshot;
     }
   }
 
