@@ -106,7 +106,7 @@ export default async function bench(): Promise<BenchResult> {
         });
       try {
         t = performance.now();
-        await until(() => true, 300_000);
+        await until(() => true, 600_000);
         log(`${n}: watcher's first read ${Math.round(performance.now() - t)} ms`);
         await sleep(500);
         await settle(watcher);
@@ -144,6 +144,11 @@ export default async function bench(): Promise<BenchResult> {
         results.push({ n, seen: (state as HostSnapshot | null)!.namespaces.length, readMs: median(reads), liveMs: median(live), liveMaxMs: Math.max(...live), encodeMs, mb: json.length / 2 ** 20, eventCpuMs: median(cpu), eventMs: p95(lat), rssMb });
         const r = results.at(-1)!;
         log(`${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`);
+      } catch (e) {
+        // keep the sizes measured so far (and this size's read): say what failed instead of losing the run
+        results.push({ n, seen: 0, readMs: median(reads), liveMs: NaN, liveMaxMs: NaN, encodeMs: NaN, mb: NaN, eventCpuMs: NaN, eventMs: NaN, rssMb: process.memoryUsage().rss / 2 ** 20 });
+        notes.push(`${n}: the watcher part failed: ${e instanceof Error ? e.message : String(e)}`);
+        log(`${n}: watcher part failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
         ac.abort();
         watcher.stop();

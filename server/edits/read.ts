@@ -22,7 +22,8 @@ export async function readForEdits(run: Runner, edits: Edit[], dirs: NamespaceDi
   const { namespaces, hidden } = await discoverNamespaces(dirs);
   const refs = namespaceRefs(edits);
   const wanted = namespaces.filter((n) => n.root || refs.has(n.id) || (n.name !== null && refs.has(n.name)));
-  const reads = await readNamespaces(run, wanted);
+  // a plan's read changes nothing (no root nsids assigned): the few namespaces it reads list their own nsids
+  const reads = await readNamespaces(run, wanted, { listNsids: true });
   const root = wanted.find((n) => n.root);
   if (root && reads.errors.has(root.id)) throw new Error(`cannot read the host namespace: ${reads.errors.get(root.id)}`);
   for (const n of wanted) {

@@ -38,9 +38,12 @@ export function readArgvIn(ns: Pick<Namespace, 'root' | 'path' | 'source' | 'nam
   return ipArgvIn(ns, args);
 }
 
-export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000): Promise<ParsedNamespace> {
-  // the host's namespace also lists its nsids (by name): the anchor every other namespace's are asked through
-  const input = (ns.root ? NAMESPACE_BATCH : CONTENT_BATCH).join('\n') + '\n';
+/**
+ * The host's namespace also lists its nsids (by name): the anchor every other namespace's are asked
+ * through. `listNsids`: any other lists its own too (`netns list-id`, O(N) each: for reads of a few).
+ */
+export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000, listNsids = false): Promise<ParsedNamespace> {
+  const input = (ns.root || listNsids ? NAMESPACE_BATCH : CONTENT_BATCH).join('\n') + '\n';
   let stdout: string;
   try {
     stdout = (await run(readArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
@@ -86,7 +89,11 @@ export interface NamespaceReads {
 export async function readNamespaces(
   run: Runner,
   namespaces: Namespace[],
-  opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> & { onProgress?: (done: number, total: number) => void } = {},
+  opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> & {
+    onProgress?: (done: number, total: number) => void;
+    /** every namespace lists its own nsids too (no bulk read): for reads of a few that must change nothing */
+    listNsids?: boolean;
+  } = {},
 ): Promise<NamespaceReads> {
   const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
@@ -95,7 +102,7 @@ export async function readNamespaces(
   const answer = opts.onProgress ? () => opts.onProgress!(Math.min(++answered, namespaces.length), namespaces.length) : undefined;
   const readOne = async (ns: Namespace) => {
     try {
-      out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs));
+      out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs, opts.listNsids));
     } catch (e) {
       if (isNamespaceGone(e, ns)) out.gone.add(ns.id);
       else out.errors.set(ns.id, e instanceof Error ? e.message : String(e));
@@ -103,7 +110,7 @@ export async function readNamespaces(
     answer?.();
   };
   const named = namespaces.filter(bulkReadable);
-  const bulk = new Set(named.length >= BULK_MIN ? named : []);
+  const bulk = new Set(named.length >= BULK_MIN && !opts.listNsids ? named : []);
   const alone = namespaces.filter((ns) => !bulk.has(ns));
   await Promise.all([
     bulk.size
