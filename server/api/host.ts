@@ -3,10 +3,17 @@ import { publicProcedure, router } from './trpc';
 import { readHost } from '../host/read';
 import { getCapabilities } from '../host/capabilities';
 import { tracked } from '@trpc/server';
-import { watchHost } from '../host/watch';
+import { hostWatcher, watchHost } from '../host/watch';
 
 export const hostRouter = router({
-  snapshot: publicProcedure.input(z.object({}).optional()).query(({ ctx }) => readHost(ctx.run)),
+  /**
+   * The whole host. While the page (or any host.watch subscriber) keeps the watcher running: its live
+   * state, once the re-reads pending at the call are done (HostWatcher.currentSettled says what that
+   * guarantees). Otherwise, or with `fresh: true`, a full read.
+   */
+  snapshot: publicProcedure
+    .input(z.object({ fresh: z.boolean({ error: 'fresh must be true or false' }).optional() }).strict().optional())
+    .query(async ({ ctx, input }) => (!input?.fresh && (await hostWatcher(ctx.run).currentSettled())) || readHost(ctx.run)),
   /** Live: a snapshot first (or the missed diffs, when lastEventId is still buffered), then diffs. SSE. */
   watch: publicProcedure
     .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())

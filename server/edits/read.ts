@@ -5,6 +5,7 @@ import type { Runner } from '../ip/run';
 import type { HostSnapshot } from '../host/types';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from '../host/namespaces';
 import { assembleHost, readNamespaces } from '../host/read';
+import { askNsids } from '../host/nsids';
 import type { Edit } from './schema';
 
 /** Every namespace reference in the edits (ns, netns, peer.netns), as written. */
@@ -21,7 +22,8 @@ export async function readForEdits(run: Runner, edits: Edit[], dirs: NamespaceDi
   const { namespaces, hidden } = await discoverNamespaces(dirs);
   const refs = namespaceRefs(edits);
   const wanted = namespaces.filter((n) => n.root || refs.has(n.id) || (n.name !== null && refs.has(n.name)));
-  const reads = await readNamespaces(run, wanted);
+  // a plan's read changes nothing (no root nsids assigned): the few namespaces it reads list their own nsids
+  const reads = await readNamespaces(run, wanted, { listNsids: true });
   const root = wanted.find((n) => n.root);
   if (root && reads.errors.has(root.id)) throw new Error(`cannot read the host namespace: ${reads.errors.get(root.id)}`);
   for (const n of wanted) {
@@ -29,5 +31,5 @@ export async function readForEdits(run: Runner, edits: Edit[], dirs: NamespaceDi
     if (err) throw new Error(`cannot read namespace ${n.label}: ${err}`);
   }
   const present = namespaces.filter((n) => !reads.gone.has(n.id));
-  return (await assembleHost(present, reads.parsed, hidden)).snapshot;
+  return (await assembleHost(present, reads.parsed, hidden, undefined, undefined, await askNsids(run, present, reads.parsed))).snapshot;
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Streamer } from '../ip/run';
 import { ipKnowsByName } from '../ip/netns';
-import { classifyBatch, isLinkDoc, NAMESPACE_BATCH, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
+import { classifyBatch, CONTENT_BATCH, isLinkDoc, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
 import type { Namespace } from './types';
 
 /** below this many, one process per namespace (in parallel) is as fast */
@@ -24,7 +24,7 @@ export function bulkReadable(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'p
 
 /** root-only place for the batch file: nothing to clean up, and no other user can swap it (LINKSCAPE_RUN_DIR moves it) */
 export const bulkRunDir = (): string => process.env.LINKSCAPE_RUN_DIR || '/run/linkscape';
-const BATCH = NAMESPACE_BATCH.join('\n') + '\n';
+const BATCH = CONTENT_BATCH.join('\n') + '\n';
 let batchFilePath: string | null = null;
 
 /**
@@ -39,7 +39,8 @@ function batchFile(): string {
   if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) {
     throw new Error(`${dir} is not a private directory of this user`);
   }
-  const file = path.join(dir, 'namespace.batch');
+  // named after its content: a server of an older version (the four-line batch) keeps its own file
+  const file = path.join(dir, 'content.batch');
   let current: string | null = null;
   try {
     current = readFileSync(file, 'utf8');

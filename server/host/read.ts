@@ -2,10 +2,11 @@
 // resolve ids across namespaces, add SR-IOV facts from sysfs.
 import os from 'node:os';
 import { CommandError, stream as defaultStream, type Runner, type Streamer } from '../ip/run';
-import { NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
+import { CONTENT_BATCH, NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
 import { discoverNamespaces, DEFAULT_DIRS, labelOf, type NamespaceDirs } from './namespaces';
 import { applyOwners, NO_OWNERS, readOwners, tagLinkNetworks, type OwnerFacts, type OwnerOptions } from './owners';
-import { resolveHost } from './resolve';
+import { resolveHost, type NsidMaps } from './resolve';
+import { askNsids, assignRootNsids } from './nsids';
 import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
 import { BULK_MIN, bulkReadable, readNamedInBulk } from './bulk';
@@ -31,8 +32,12 @@ export function ipArgvIn(ns: NsEntry, args: string[]): string[] {
   return inNamespace(ns, ['ip', ...args]);
 }
 
-export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000): Promise<ParsedNamespace> {
-  const input = NAMESPACE_BATCH.join('\n') + '\n';
+/**
+ * The host's namespace also lists its nsids (by name): the anchor every other namespace's are asked
+ * through. `listNsids`: any other lists its own too (`netns list-id`, O(N) each: for reads of a few).
+ */
+export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000, listNsids = false): Promise<ParsedNamespace> {
+  const input = (ns.root || listNsids ? NAMESPACE_BATCH : CONTENT_BATCH).join('\n') + '\n';
   let stdout: string;
   try {
     stdout = (await run(ipArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input, timeoutMs })).stdout;
@@ -78,7 +83,11 @@ export interface NamespaceReads {
 export async function readNamespaces(
   run: Runner,
   namespaces: Namespace[],
-  opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> & { onProgress?: (done: number, total: number) => void } = {},
+  opts: Pick<ReadOptions, 'concurrency' | 'timeoutMs' | 'stream' | 'bulkStreams'> & {
+    onProgress?: (done: number, total: number) => void;
+    /** every namespace lists its own nsids too (no bulk read): for reads of a few that must change nothing */
+    listNsids?: boolean;
+  } = {},
 ): Promise<NamespaceReads> {
   const out: NamespaceReads = { parsed: new Map(), gone: new Set(), errors: new Map() };
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
@@ -87,7 +96,7 @@ export async function readNamespaces(
   const answer = opts.onProgress ? () => opts.onProgress!(Math.min(++answered, namespaces.length), namespaces.length) : undefined;
   const readOne = async (ns: Namespace) => {
     try {
-      out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs));
+      out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs, opts.listNsids));
     } catch (e) {
       if (isNamespaceGone(e, ns)) out.gone.add(ns.id);
       else out.errors.set(ns.id, e instanceof Error ? e.message : String(e));
@@ -95,7 +104,7 @@ export async function readNamespaces(
     answer?.();
   };
   const named = namespaces.filter(bulkReadable);
-  const bulk = new Set(named.length >= BULK_MIN ? named : []);
+  const bulk = new Set(named.length >= BULK_MIN && !opts.listNsids ? named : []);
   const alone = namespaces.filter((ns) => !bulk.has(ns));
   await Promise.all([
     bulk.size
@@ -128,8 +137,10 @@ export async function assembleHost(
   discoveryHidden: string[],
   sysRoot: string = SYSFS_ROOT,
   owners: OwnerFacts = NO_OWNERS,
+  /** nsids as the kernel answered them (nsids.ts askNsids) */
+  exact?: NsidMaps,
 ): Promise<Assembled> {
-  const { links, unresolved, nsidMaps } = resolveHost(namespaces, parsed);
+  const { links, unresolved, nsidMaps } = resolveHost(namespaces, parsed, exact);
   tagLinkNetworks(links, owners);
   // enrichSriov mutates `sriov`, which resolveHost shares with the parse: copy it so parses stay as read
   for (const l of links) if (l.sriov) l.sriov = structuredClone(l.sriov);
@@ -160,6 +171,8 @@ export async function assembleHost(
 
 export async function readHost(run: Runner, opts: ReadOptions = {}): Promise<HostSnapshot> {
   const { namespaces, hidden } = await discoverNamespaces(opts.dirs ?? DEFAULT_DIRS);
+  // named namespaces get an nsid in the host's, through which their own nsids are asked (nsids.ts)
+  await assignRootNsids(run, namespaces);
   // owners are looked up while ip reads (files and a socket: no process)
   const [reads, owners] = await Promise.all([
     readNamespaces(run, namespaces, opts),
@@ -169,5 +182,6 @@ export async function readHost(run: Runner, opts: ReadOptions = {}): Promise<Hos
   const present = namespaces.filter((n) => !reads.gone.has(n.id));
   for (const n of present) n.error = reads.errors.get(n.id) ?? null;
   applyOwners(present, owners, labelOf);
-  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT, owners)).snapshot;
+  const exact = await askNsids(run, present, reads.parsed);
+  return (await assembleHost(present, reads.parsed, hidden, opts.sysRoot ?? SYSFS_ROOT, owners, exact)).snapshot;
 }

@@ -24,7 +24,10 @@ export interface ResolveResult {
   unresolved: string[];
 }
 
-function buildIndex(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>): Map<string, NsIndex> {
+/** namespace id → (nsid as that namespace sees it → namespace id), as the kernel answered (nsids.ts) */
+export type NsidMaps = ReadonlyMap<string, ReadonlyMap<number, string>>;
+
+function buildIndex(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, exact?: NsidMaps): Map<string, NsIndex> {
   const out = new Map<string, NsIndex>();
   // `list-id` names come from /var/run/netns, where the host's own namespace may be bind-mounted too
   const byName = new Map(namespaces.filter((n) => (n.source === 'named' || n.root) && n.name).map((n) => [n.name as string, n.id]));
@@ -36,6 +39,7 @@ function buildIndex(namespaces: Namespace[], parsed: Map<string, ParsedNamespace
       const target = e.name ? byName.get(e.name) : undefined;
       if (target) nsidMap.set(e.nsid, target);
     }
+    for (const [nsid, target] of exact?.get(ns.id) ?? []) if (!nsidMap.has(nsid)) nsidMap.set(nsid, target);
     out.set(ns.id, {
       ns,
       parsed: p,
@@ -147,8 +151,8 @@ function target(l: ParsedLink, x: NsIndex, idx: Map<string, NsIndex>): ParsedLin
   }
 }
 
-export function resolveHost(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>): ResolveResult {
-  const idx = buildIndex(namespaces, parsed);
+export function resolveHost(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, exact?: NsidMaps): ResolveResult {
+  const idx = buildIndex(namespaces, parsed, exact);
   const root = namespaces.find((n) => n.root)?.id ?? null;
   inferNsids(idx, root);
   const links: Link[] = [];
@@ -180,4 +184,75 @@ export function resolveHost(namespaces: Namespace[], parsed: Map<string, ParsedN
   const nsidMaps: Record<string, Record<number, string>> = {};
   for (const x of idx.values()) nsidMaps[x.ns.id] = Object.fromEntries(x.nsidMap);
   return { links, nsidMaps, unresolved };
+}
+
+/** One question for the kernel: in namespace `x`, is `k` the nsid of `y`? (both numbered by the root's nsids) */
+export interface NsidQuestion {
+  x: string;
+  /** x's nsid in the host's namespace */
+  tx: number;
+  /** the nsid x's links name */
+  k: number;
+  y: string;
+  ty: number;
+  /**
+   * When x's links name k on veths: y's nsid for x, as the far end names it. Asking y about x then
+   * answers the same question (a veth's peer is its peer's peer), so each pair is asked once.
+   */
+  m: number | null;
+}
+
+/** at most this many candidates per nsid are asked about; more are left to inference */
+export const MAX_NSID_CANDIDATES = 16;
+
+/**
+ * Which nsids to ask the kernel about, and about whom: for every namespace x the host's namespace has
+ * an nsid for, each nsid its links name that neither names nor `known` place, the namespaces y (also
+ * with a root nsid) whose links fit what x's links say of it (a veth's peer pointing back, a parent at
+ * that ifindex). Linear: candidates come from an index by ifindex (veths: by both ends' ifindexes).
+ * `rootNsids`: the host namespace's nsid → namespace id.
+ */
+export function nsidQuestions(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, rootNsids: ReadonlyMap<number, string>, known?: NsidMaps): NsidQuestion[] {
+  const idx = buildIndex(namespaces, parsed, known);
+  const rootOf = new Map<string, number>();
+  for (const [nsid, id] of rootNsids) rootOf.set(id, nsid);
+  const byIfindex = new Map<number, NsIndex[]>();
+  const byVethEnds = new Map<string, NsIndex[]>();
+  const add = <K>(m: Map<K, NsIndex[]>, k: K, y: NsIndex) => {
+    const list = m.get(k);
+    if (list) list.push(y);
+    else m.set(k, [y]);
+  };
+  for (const y of idx.values()) {
+    if (!rootOf.has(y.ns.id)) continue;
+    for (const l of y.parsed.links) {
+      add(byIfindex, l.link.ifindex, y);
+      if (l.link.kind === 'veth' && l.lower.kind === 'index') add(byVethEnds, `${l.link.ifindex}:${l.lower.index}`, y);
+    }
+  }
+  const out: NsidQuestion[] = [];
+  for (const x of idx.values()) {
+    const tx = rootOf.get(x.ns.id);
+    if (tx === undefined) continue;
+    const refs = new Map<number, ParsedLink[]>();
+    for (const l of x.parsed.links) {
+      if (l.lower.kind !== 'index' || l.lower.nsid === null || l.lower.nsid < 0 || x.nsidMap.has(l.lower.nsid)) continue;
+      const list = refs.get(l.lower.nsid);
+      if (list) list.push(l);
+      else refs.set(l.lower.nsid, [l]);
+    }
+    for (const [k, links] of refs) {
+      const first = links[0];
+      if (first.lower.kind !== 'index') continue;
+      const pool = first.link.kind === 'veth' ? byVethEnds.get(`${first.lower.index}:${first.link.ifindex}`) : byIfindex.get(first.lower.index);
+      const candidates = [...new Set(pool ?? [])].filter((y) => y !== x && links.every((l) => fits(l, x, y)));
+      if (candidates.length > MAX_NSID_CANDIDATES) continue;
+      for (const y of candidates) {
+        const far = first.link.kind === 'veth' ? y.byIndex.get(first.lower.index) : undefined;
+        const m = far?.lower.kind === 'index' ? far.lower.nsid : null;
+        out.push({ x: x.ns.id, tx, k, y: y.ns.id, ty: rootOf.get(y.ns.id)!, m });
+      }
+    }
+  }
+  return out;
 }

@@ -15,6 +15,7 @@ import { dockerSocket, watchDockerEvents, type DockerEventWatch } from './owners
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
 import { helperPids, ownPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
+import { askNsids } from './nsids';
 import { SYSFS_ROOT } from './sriov';
 import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from './types';
 
@@ -122,6 +123,8 @@ export class HostWatcher {
   private rootNsids = new Map<number, string>();
   /** named namespaces known to have an nsid in the root namespace (or that could not get one) */
   private nsidChecked = new Set<string>();
+  /** every namespace's nsids as the kernel answered (nsids.ts): kept while both ends are present, only new ones asked */
+  private exactNsids = new Map<string, Map<number, string>>();
 
   // triggers
   private rootMonitor: SupervisedStream | null = null;
@@ -149,6 +152,8 @@ export class HostWatcher {
   private chain: Promise<void> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
   private pendingFlushes = 0;
+  /** counts every event that asked for a re-read (currentSettled: has anything new been heard?) */
+  private kicks = 0;
 
   readonly stats: WatchStats = { flushes: 0, namespaceReads: 0, events: 0, monitorLines: 0, rediscoveries: 0, resyncs: 0, flushCpuMicros: 0, lastFlushMs: 0 };
 
@@ -374,6 +379,7 @@ export class HostWatcher {
     this.progressSentAt = 0;
     this.rootNsids.clear();
     this.nsidChecked.clear();
+    this.exactNsids.clear();
     this.overflow = [];
     this.ring = [];
     for (const s of this.subs) s.notify();
@@ -387,6 +393,39 @@ export class HostWatcher {
       rootBackoffMs: this.rootMonitor?.lastBackoffMs ?? null,
       namespaces: Object.fromEntries([...this.nsMonitors].map(([id, m]) => [id, m.pid])),
     };
+  }
+
+  /**
+   * `host.snapshot` from the live state: the current snapshot once the watcher has caught up, or null
+   * when it is not watching. Caught up: every re-read already asked for (marked, debounced, queued) is
+   * done, and then `quietMs` passed without a new event — a change made by an `ip` that returned just
+   * before the call reaches the monitor within that (its pipe), and is read before the answer. While
+   * the host keeps changing it answers after `maxMs` with what it has. Changes no event announces
+   * (namespaces beyond the monitor cap, read every `overflowReadMs`; processes' namespaces found by the
+   * re-scan) can be that much older: `host.snapshot({fresh: true})` reads everything.
+   */
+  async currentSettled(quietMs = 25, maxMs = 1000): Promise<HostSnapshot | null> {
+    if (!this.starting) return null;
+    const gen = this.generation;
+    const deadline = Date.now() + maxMs;
+    try {
+      await this.starting;
+    } catch {
+      return null;
+    }
+    for (;;) {
+      const before = this.kicks;
+      await sleep(Math.max(0, Math.min(quietMs, deadline - Date.now())));
+      // a host that never goes quiet (re-reads back to back) is never idle: answer at the deadline
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = await Promise.race([
+        this.idle().then(() => true),
+        new Promise<boolean>((r) => (timer = setTimeout(() => r(false), Math.max(0, deadline - Date.now())))),
+      ]);
+      clearTimeout(timer);
+      if (gen !== this.generation) return null;
+      if ((idle && this.kicks === before) || Date.now() >= deadline) return this.snapshot;
+    }
   }
 
   /** For tests and benches: resolves once no flush is pending or running. */
@@ -501,6 +540,7 @@ export class HostWatcher {
   /** Debounce: wait for `debounceMs` of quiet, but never longer than `maxWaitMs` since the first mark. */
   private kick(): void {
     if (!this.starting) return;
+    this.kicks++;
     const now = Date.now();
     if (!this.firstMarkAt) this.firstMarkAt = now;
     if (this.debounceTimer) clearTimeout(this.debounceTimer);
@@ -605,7 +645,10 @@ export class HostWatcher {
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
     // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
     const sameParse = new Set(present.filter((n) => !reread.has(n.id) && this.parsed.has(n.id) && this.parsedFor.get(n.id) === this.parsed.get(n.id)).map((n) => n.id));
-    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot, this.ownerFacts);
+    const exact = await askNsids(this.o.run, present, this.parsed, this.exactNsids, this.snapshot ? reread : undefined);
+    if (gen !== this.generation) return;
+    this.exactNsids = exact;
+    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot, this.ownerFacts, exact);
     if (gen !== this.generation) return;
     this.rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
     const prev = this.snapshot;
