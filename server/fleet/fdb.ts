@@ -2,13 +2,12 @@
 // `bridge -j fdb show dev VXLAN` per vxlan link, in its namespace, through the one process door (ip/run.ts).
 // Only namespaces that hold a vxlan are asked, so a host with hundreds of pods pays nothing for it.
 import type { Runner } from '../ip/run';
-import type { HostSnapshot, Namespace } from '../host/types';
+import type { HostSnapshot } from '../host/types';
+import { inNamespace, type NsEntry } from '../ip/netns';
 import type { FdbEntry } from './types';
 
-export function bridgeArgvIn(ns: Pick<Namespace, 'root' | 'path' | 'source' | 'name'>, args: string[]): string[] {
-  if (ns.root || !ns.path) return ['bridge', ...args];
-  if (ns.source === 'named' && ns.name && ns.path === `/var/run/netns/${ns.name}`) return ['bridge', '-n', ns.name, ...args];
-  return ['nsenter', `--net=${ns.path}`, '--', 'bridge', ...args];
+export function bridgeArgvIn(ns: NsEntry, args: string[]): string[] {
+  return inNamespace(ns, ['bridge', ...args]);
 }
 
 /** `bridge -j fdb show dev X` output → entries that carry a `dst` (the others are local MACs). */

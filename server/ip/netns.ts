@@ -37,13 +37,14 @@ export class NoWayInError extends Error {
 }
 
 /**
- * argv that runs `argv` inside ns: the server's own namespace directly; `ip` in a namespace iproute2
+ * argv that runs `argv` inside ns: the server's own namespace directly; `ip`/`bridge` in a namespace iproute2
  * knows by name with `ip -n` (one exec where nsenter costs two); anything else through nsenter with its
  * path. A namespace with no way in throws: running in the host's namespace instead would be a lie, or worse.
  */
 export function inNamespace(ns: NsEntry, argv: string[]): string[] {
   if (ns.root) return argv;
-  if (argv[0] === 'ip' && ipKnowsByName(ns)) return ['ip', '-n', ns.name as string, ...argv.slice(1)];
+  // ip and bridge (both iproute2) take -n NAME
+  if ((argv[0] === 'ip' || argv[0] === 'bridge') && ipKnowsByName(ns)) return [argv[0], '-n', ns.name as string, ...argv.slice(1)];
   if (!ns.path) throw new NoWayInError(ns);
   return ['nsenter', `--net=${ns.path}`, '--', ...argv];
 }

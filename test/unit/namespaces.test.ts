@@ -253,7 +253,7 @@ describe('bulk read of named namespaces (ip -batch of netns exec lines)', () => 
     for (const c of calls) expect(c.argv).toEqual(['ip', '-batch', '-']);
     // two processes of two; the first stopped at "gone" (its last line): nothing left to start again
     expect(asked(calls)).toEqual([['red', 'gone'], ['blue', 'green']]);
-    expect(calls[0].input).toMatch(/^netns exec red ip -j -d -force -batch \/\S+namespace\.batch\n/);
+    expect(calls[0].input).toMatch(/^netns exec red ip -j -d -force -batch \/\S+content\.batch\n/);
     expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
     expect(m.get('1')!.links.map((l) => l.link.name)).toEqual(['lo', 'sit0', 've-r', 'ipv-l3']);
     expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
