@@ -6,13 +6,11 @@ import { argvToShell } from '@/server/edits/shell';
 import { trpc } from '../trpc';
 import { callError, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';
+import { dateTime } from '../clock';
+import { auditOutcomeText, type AuditOutcome } from './auditText';
 
 function outcomeText(e: AuditEntry): { text: string; cls: string } {
-  const o = e.outcome as { ok?: boolean; dryRun?: boolean; refused?: string; failedStep?: number; error?: string; steps?: number };
-  if (o.dryRun) return { text: 'preview', cls: 'muted' };
-  if (o.refused) return { text: `refused: ${o.refused}`, cls: 'warn-text' };
-  if (o.ok) return { text: `ok (${o.steps ?? e.plan.length} step${(o.steps ?? e.plan.length) === 1 ? '' : 's'})`, cls: 'state-up' };
-  return { text: `failed at step ${o.failedStep ?? '?'}, rolled back: ${o.error ?? ''}`, cls: 'state-down' };
+  return auditOutcomeText(e.outcome as AuditOutcome, e.plan.length);
 }
 
 export function AuditDialog({ onClose }: { onClose: () => void }) {
@@ -47,7 +45,7 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
           return (
             <li key={i} data-testid="audit-entry" data-action={e.action}>
               <div className="ed-audit-head">
-                <span className="mono">{new Date(e.when).toLocaleString()}</span>
+                <span className="mono">{dateTime(e.when)}</span>
                 <span className="badge">{e.action}{e.force ? ' · force' : ''}</span>
                 <span className="muted">from {e.remote}</span>
                 <span className={o.cls}>{o.text}</span>

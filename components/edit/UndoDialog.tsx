@@ -8,6 +8,7 @@ import { callError, undoLast, type Applied, type CallError, type LastApplied } f
 import type { Editor } from './Editor';
 import { Modal } from './Modal';
 import { OutcomeView } from './OutcomeView';
+import { dateTime } from '../clock';
 
 /** the undo argv, newest step first, when the page's own last plan is the one the server would undo */
 function undoSteps(recent: Applied | null, last: NonNullable<LastApplied>): { argv: string[] | null; description: string }[] | null {
@@ -49,7 +50,7 @@ export function UndoDialog({ editor, onClose }: { editor: Editor; onClose: () =>
       {last && (
         <section className="ed-plan" data-testid="undo-plan">
           <h3>
-            Reverts the change of {new Date(last.at).toLocaleString()}: {last.undoable} of {last.steps} step{last.steps === 1 ? '' : 's'} can be undone, newest first
+            Reverts the change of {dateTime(last.at)}: {last.undoable} of {last.steps} step{last.steps === 1 ? '' : 's'} can be undone, newest first
           </h3>
           <ol className="ed-steps">
             {(steps ?? [...last.description].reverse().map((description) => ({ argv: undefined as string[] | null | undefined, description }))).map((s, i) => (
