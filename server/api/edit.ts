@@ -9,8 +9,8 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
-import { ApplyInput, AuditInput, describeOps } from '../edits/schema';
-import { EditSession, GuardError, NothingToUndoError, type CallContext } from '../edits/apply';
+import { ApplyInput, AuditInput, describeOps, HistoryStepInput } from '../edits/schema';
+import { EditSession, GuardError, NothingToUndoError, StaleHistoryError, type CallContext } from '../edits/apply';
 import { PlanError } from '../edits/plan';
 import { readAudit } from '../edits/audit';
 import { namespaceRefs } from '../edits/read';
@@ -31,7 +31,7 @@ export function toTrpcError(e: unknown): unknown {
   if (e instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), cause: e });
   if (e instanceof PlanError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
   if (e instanceof GuardError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-  if (e instanceof NothingToUndoError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof NothingToUndoError || e instanceof StaleHistoryError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   return e;
 }
 
@@ -47,15 +47,26 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
-  undo: mutationProcedure.mutation(async ({ ctx }) => {
+  undo: mutationProcedure.input(HistoryStepInput).mutation(async ({ ctx, input }) => {
     try {
-      const r = await editSession.undo(callContext(ctx));
+      const r = await editSession.undo(callContext(ctx), input?.id);
       hostWatcher(ctx.run).reread(null);
       return r;
     } catch (e) {
       throw toTrpcError(e);
     }
   }),
+  redo: mutationProcedure.input(HistoryStepInput).mutation(async ({ ctx, input }) => {
+    try {
+      const r = await editSession.redo(callContext(ctx), input?.id);
+      hostWatcher(ctx.run).reread(null);
+      return r;
+    } catch (e) {
+      throw toTrpcError(e);
+    }
+  }),
+  /** what undo and redo would do, newest first */
+  history: publicProcedure.query(() => editSession.historyView()),
   /** what undo would revert, or null */
   last: publicProcedure.query(() => editSession.lastApplied()),
   /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set */

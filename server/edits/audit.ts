@@ -8,7 +8,7 @@ export interface AuditEntry {
   when: string;
   /** who asked: x-forwarded-for / x-real-ip, or "local" */
   remote: string;
-  action: 'apply' | 'undo';
+  action: 'apply' | 'undo' | 'redo';
   dryRun: boolean;
   force: boolean;
   edits: unknown[] | null;
