@@ -4,6 +4,7 @@
 import { PARENT_KINDS, type LinkAddEdit } from '../schema';
 import type { OpPlanner, PlanContext } from '../plan';
 import { canonicalCidr, type LinkState, type NsState } from '../model';
+import { familyOf, parentRefusal } from '../guidance';
 
 /** A link this plan creates, as the model will know it (also the lo of a new namespace). */
 export function newLink(ns: NsState, name: string, kind: string, extra: Partial<LinkState> = {}): LinkState {
@@ -20,6 +21,7 @@ export function newLink(ns: NsState, name: string, kind: string, extra: Partial<
     maxMtu: null,
     mac: null,
     mode: null,
+    linkType: 'ether', // every kind link.add makes is Ethernet-like
     master: null,
     parent: null,
     peer: null,
@@ -99,6 +101,12 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   if ('parent' in e && PARENT_KINDS.includes(e.kind)) {
     parent = ctx.link(ns, e.parent, 'parent');
     if (e.mtu && parent.mtu && e.mtu > parent.mtu) ctx.fail(['mtu'], `MTU ${e.mtu} is above the parent ${parent.name}'s MTU ${parent.mtu}`);
+  }
+  if (parent) {
+    // macvlan on a macvlan (ipvlan on an ipvlan) is made on the lower device: that is whose children count
+    const port = familyOf(parent.kind) !== null && familyOf(parent.kind) === familyOf(e.kind) && parent.parent ? parent.parent : parent;
+    const refusal = parentRefusal(e.kind, { name: port.name, kind: port === parent ? parent.kind : port.kind, linkType: port.linkType, childKinds: ctx.model.childrenOf(port).map((c) => c.kind) });
+    if (refusal) ctx.warn(`the kernel will refuse this: ${refusal}`);
   }
   if (e.kind === 'vxlan' && e.dev) ctx.link(ns, e.dev, 'dev');
   checkFree(ctx, target, e.name, ['name']);
