@@ -1,5 +1,5 @@
 'use client';
-// The toolbar's editing controls: New… (namespace or any link kind), Undo last change, Audit log.
+// The toolbar's editing controls: New… (namespace or any link kind), Undo and Redo, Audit log.
 // Hidden in read-only mode except the audit log, which changes nothing.
 import type { MouseEvent } from 'react';
 import type { LinkKind } from '@/server/edits/schema';
@@ -20,7 +20,8 @@ export function EditToolbar() {
   const editor = useEditorContext();
   if (!editor) return null;
   const host = editor.host;
-  const last = editor.last;
+  const undo = editor.history?.undo[0] ?? null;
+  const redo = editor.history?.redo[0] ?? null;
   return (
     <span className="ed-toolbar" data-testid="edit-toolbar">
       {editor.canEdit && host && (
@@ -42,16 +43,28 @@ export function EditToolbar() {
         </Dropdown>
       )}
       {editor.canEdit && (
-        <button
-          type="button"
-          className="btn"
-          data-testid="undo-last"
-          disabled={!last}
-          title={last ? `undo the change of ${clockTime(last.at)}: ${last.description.join('; ')}` : 'nothing to undo'}
-          onClick={() => editor.showPanel('undo')}
-        >
-          Undo last change
-        </button>
+        <>
+          <button
+            type="button"
+            className="btn"
+            data-testid="undo-last"
+            disabled={!undo}
+            title={undo ? `undo the change of ${clockTime(undo.at)}: ${undo.title}` : 'nothing to undo'}
+            onClick={() => editor.showPanel('undo')}
+          >
+            ↶ Undo{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
+          </button>
+          <button
+            type="button"
+            className="btn"
+            data-testid="redo-last"
+            disabled={!redo}
+            title={redo ? `redo what was undone at ${clockTime(redo.at)}: ${redo.title}` : 'nothing to redo'}
+            onClick={() => editor.showPanel('redo')}
+          >
+            ↷ Redo{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
+          </button>
+        </>
       )}
       <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')}>Audit log</button>
     </span>

@@ -12,6 +12,8 @@ export type PlanStep = Plan['steps'][number];
 export type PlanGuard = Plan['guards'][number];
 export type Capabilities = Awaited<ReturnType<typeof trpc.host.capabilities.query>>;
 export type LastApplied = Awaited<ReturnType<typeof trpc.edit.last.query>>;
+export type History = Awaited<ReturnType<typeof trpc.edit.history.query>>;
+export type HistoryItem = History['undo'][number];
 export type AuditEntry = Awaited<ReturnType<typeof trpc.edit.audit.query>>[number];
 
 export interface FieldIssue {
@@ -43,6 +45,10 @@ export function applyEdits(edits: Edit[], force: boolean): Promise<Applied> {
   return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}) }) as Promise<Applied>;
 }
 
-export function undoLast(): Promise<Applied> {
-  return trpc.edit.undo.mutate() as Promise<Applied>;
+export function undoLast(id?: number): Promise<Applied> {
+  return trpc.edit.undo.mutate(id === undefined ? undefined : { id }) as Promise<Applied>;
+}
+
+export function redoLast(id?: number): Promise<Applied> {
+  return trpc.edit.redo.mutate(id === undefined ? undefined : { id }) as Promise<Applied>;
 }

@@ -22,6 +22,8 @@ export interface HistoryItem {
   /** steps of this plan that have an undo (undo of this entry runs that many commands) */
   undoable: number;
   description: string[];
+  /** what undoing (for a redo item: redoing) it runs, in order */
+  runs: { argv: string[]; description: string }[];
 }
 
 export interface HistoryView {
@@ -121,5 +123,6 @@ function item(e: HistoryEntry): HistoryItem {
     steps: e.plan.steps.length,
     undoable: e.plan.steps.filter((s) => s.undo).length,
     description: e.plan.steps.map((s) => s.description),
+    runs: inversePlan(e.plan).steps.map(({ argv, description }) => ({ argv, description })),
   };
 }

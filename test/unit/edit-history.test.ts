@@ -151,3 +151,14 @@ describe('EditSession: undo history', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('HistoryItem.runs', () => {
+  it('is what undo would run, newest step first', () => {
+    const h = new EditHistory();
+    h.applied(plan('a'), 't');
+    expect(h.view().undo[0].runs).toEqual([
+      { argv: ['ip', 'link', 'set', 'a', 'down'], description: 'undo: bring a up' },
+      { argv: ['ip', 'link', 'del', 'a'], description: 'undo: create a' },
+    ]);
+  });
+});
