@@ -13,6 +13,8 @@ import type { JumpTarget } from './details/Ref';
 import { RouteTable } from './details/RouteTable';
 import type { GraphFit, GraphFocus } from './graph/CytoscapeGraph';
 import { kindClassOf, type KindClass } from './graph/kinds';
+import { overlayDraft } from './graph/draft';
+import { draftEdits } from './edit/draft';
 import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type ViewOptions } from './graph/model';
 import { revealIn } from './graph/reveal';
 import { Header } from './Header';
@@ -84,6 +86,8 @@ export default function Dashboard() {
   const onGraphSelect = useCallback((nodeId: string | null) => setSelection(nodeId ? refOfNodeId(nodeId) : null), []);
   const editor = useEditor(snap, ix, readOnly);
   const { nodeMenu } = editor;
+  // the draft drawn over the host: ghosts for what it creates, marks on what it changes
+  const drawn = useMemo(() => (model && snap && editor.draft.length ? overlayDraft(model, snap, draftEdits(editor.draft)) : model), [model, snap, editor.draft]);
   const onNodeMenu = useCallback((nodeId: string, at: { x: number; y: number }) => {
     setSelection(refOfNodeId(nodeId));
     nodeMenu(nodeId, at);
@@ -142,7 +146,7 @@ export default function Dashboard() {
             <>
               <div className="graph-area">
               <CytoscapeGraph
-                model={model}
+                model={drawn ?? model}
                 hostVersion={host.version}
                 relayoutSeq={relayoutSeq}
                 selected={selectedNode}

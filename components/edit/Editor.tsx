@@ -10,6 +10,8 @@ import { trpc } from '../trpc';
 import type { Applied, Capabilities, History } from './api';
 import { authToken } from './token';
 import type { AnyForm, HostView } from './forms/types';
+import { draftItem, type Draft } from './draft';
+import type { Edit } from '@/server/edits/schema';
 
 export interface MenuAt {
   nodeId: string;
@@ -35,6 +37,10 @@ export interface Editor {
   showPanel: (p: Panel) => void;
   /** what undo and redo would do (edit.history); null until read */
   history: History | null;
+  /** edits collected before anything runs (DraftPanel), drawn on the graph */
+  draft: Draft;
+  setDraft: (d: Draft) => void;
+  addToDraft: (title: string, edits: Edit[]) => void;
   applied: (r: Applied | null) => void;
 }
 
@@ -46,6 +52,8 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
   const [history, setHistory] = useState<History | null>(null);
+  const [draft, setDraft] = useState<Draft>([]);
+  const addToDraft = useCallback((title: string, edits: Edit[]) => setDraft((d) => [...d, draftItem(title, edits)]), []);
 
   useEffect(() => {
     authToken(); // take ?token= off the address bar as early as possible
@@ -104,7 +112,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
     setPanel(p);
   }, []);
 
-  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, history, applied };
+  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, history, draft, setDraft, addToDraft, applied };
 }
 
 export const EditorContext = createContext<Editor | null>(null);
