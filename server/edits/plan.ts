@@ -142,7 +142,7 @@ export function planEdits(edits: Edit[], snapshot: HostSnapshot, opts: PlanOptio
   for (const l of model.links) {
     if (l.id !== null || familyOf(l.kind) !== 'ipvlan') continue;
     const routed = model.routes.some((r) => r.ns === l.ns && (r.dst === 'default' || (r.dev === l && r.protocol !== 'kernel')));
-    const hint = l3RouteHint({ name: l.name, mode: l.mode ?? 'l3' /* the kernel's default */, nsLabel: l.ns.label, addresses: l.addresses.map((a) => a.cidr), routed });
+    const hint = l3RouteHint({ name: l.name, mode: (l.mode ?? 'l3').split(' ')[0] /* 'l3 bridge' → l3; l3 is the kernel's default */, nsLabel: l.ns.label, addresses: l.addresses.map((a) => a.cidr), routed });
     if (hint) ctx.warnings.push(hint);
   }
   const createsHostLinks = model.links.filter((l) => l.ns.root && l.id === null && l.created).map((l) => l.name);

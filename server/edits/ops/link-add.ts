@@ -121,7 +121,9 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   if ((e.kind === 'ipvlan' || e.kind === 'ipvtap') && parent) {
     // mode and flag belong to the parent: a new child with another mode switches its siblings
     const want = `${e.mode ?? 'l3'} ${e.flag ?? 'bridge'}`;
-    const differ = ctx.model.childrenOf(parent).filter((c) => (c.kind === 'ipvlan' || c.kind === 'ipvtap') && c.mode && c.mode !== want);
+    // the snapshot says "l3 bridge", or just "l3" when iproute2 prints no flag (bridge is the default)
+    const norm = (m: string) => (m.includes(' ') ? m : `${m} bridge`);
+    const differ = ctx.model.childrenOf(parent).filter((c) => (c.kind === 'ipvlan' || c.kind === 'ipvtap') && c.mode && norm(c.mode) !== want);
     if (differ.length) {
       ctx.warn(`ipvlan mode is per parent: creating ${e.name} as "${want}" switches ${differ.map((c) => `${c.name} (${c.mode})`).join(', ')} on ${parent.name} to it`);
     }
@@ -144,7 +146,8 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   const what = e.kind === 'veth' ? `veth pair ${e.name}${where} ↔ ${e.peer.name} in ${peerNs!.label}` : `${e.kind}${'mode' in e && e.mode ? ` ${e.mode}` : ''} ${e.name}${parent ? ` on ${parent.name}` : ''}${where}`;
   ctx.step(ctx.ip(ns, argv), ctx.ip(target, ['link', 'del', 'dev', e.name]), `create ${what}`);
 
-  const mode = 'mode' in e && e.mode ? e.mode : null;
+  const ipvlan = e.kind === 'ipvlan' || e.kind === 'ipvtap';
+  const mode = ipvlan ? `${e.mode ?? 'l3'} ${e.flag ?? 'bridge'}` : 'mode' in e && e.mode ? e.mode : null;
   const link = newLink(target, e.name, e.kind, { parent, mtu: e.mtu ?? parent?.mtu ?? null, mac: e.mac ?? null, mode });
   ctx.model.links.push(link);
   if (e.kind === 'veth') {
