@@ -20,7 +20,7 @@ interface Props {
   /** a plan ran (successfully or rolled back): the undo button re-reads edit.last */
   onApplied: (result: Applied) => void;
   /** put the form's edits into the draft instead (planned with the rest, applied all at once) */
-  onDraft?: (title: string, edits: Edit[]) => void;
+  onDraft?: (items: { title: string; edits: Edit[] }[]) => void;
 }
 
 interface Guard {
@@ -123,7 +123,7 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const toDraft = useCallback(() => {
     if (!onDraft) return;
     try {
-      onDraft(form.title, form.toEdits(values, hostRef.current));
+      onDraft(form.toDraftItems ? form.toDraftItems(values, hostRef.current) : [{ title: form.title, edits: form.toEdits(values, hostRef.current) }]);
       onClose();
     } catch (e) {
       setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });

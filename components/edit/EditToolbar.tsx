@@ -7,6 +7,8 @@ import { Dropdown } from '../toolbar/Dropdown';
 import { useEditorContext } from './Editor';
 import { linkAddForm, NEW_KINDS, unsupported } from './forms/LinkAddForm';
 import { netnsAddForm } from './forms/namespace';
+import { recipeForm } from './forms/recipe';
+import { RECIPE_IDS, RECIPES } from '@/server/edits/recipes';
 import { clockTime } from '../clock';
 
 const KIND_TEXT: Partial<Record<LinkKind, string>> = { veth: 'veth pair' };
@@ -39,6 +41,17 @@ export function EditToolbar() {
                 </button>
               );
             })}
+          </div>
+        </Dropdown>
+      )}
+      {editor.canEdit && host && (
+        <Dropdown label="Recipes…" active={false} testId="recipe-menu">
+          <div className="ed-new-list" role="menu">
+            {RECIPE_IDS.map((id) => (
+              <button key={id} type="button" role="menuitem" className="btn small" data-testid={`recipe-${id}`} title={RECIPES[id].summary} onClick={(e) => { closeDropdown(e); editor.open(recipeForm(host, id)); }}>
+                {RECIPES[id].title}
+              </button>
+            ))}
           </div>
         </Dropdown>
       )}

@@ -40,7 +40,7 @@ export interface Editor {
   /** edits collected before anything runs (DraftPanel), drawn on the graph */
   draft: Draft;
   setDraft: (d: Draft) => void;
-  addToDraft: (title: string, edits: Edit[]) => void;
+  addToDraft: (items: { title: string; edits: Edit[] }[]) => void;
   applied: (r: Applied | null) => void;
 }
 
@@ -53,7 +53,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   const [panel, setPanel] = useState<Panel>(null);
   const [history, setHistory] = useState<History | null>(null);
   const [draft, setDraft] = useState<Draft>([]);
-  const addToDraft = useCallback((title: string, edits: Edit[]) => setDraft((d) => [...d, draftItem(title, edits)]), []);
+  const addToDraft = useCallback((items: { title: string; edits: Edit[] }[]) => setDraft((d) => [...d, ...items.map((i) => draftItem(i.title, i.edits))]), []);
 
   useEffect(() => {
     authToken(); // take ?token= off the address bar as early as possible
