@@ -9,6 +9,7 @@ import { EditLayer } from './edit/EditLayer';
 import { EditorContext, useEditor } from './edit/Editor';
 import { EditToolbar } from './edit/EditToolbar';
 import { SelectionActions } from './edit/SelectionActions';
+import { MultiActions } from './edit/MultiActions';
 import type { JumpTarget } from './details/Ref';
 import { RouteTable } from './details/RouteTable';
 import type { GraphFit, GraphFocus } from './graph/CytoscapeGraph';
@@ -83,7 +84,17 @@ export default function Dashboard() {
     if (view.search.trim() && matches.length) setFit((f) => ({ ids: matches, seq: (f?.seq ?? 0) + 1 }));
   }, [view.search, matches]);
 
-  const onGraphSelect = useCallback((nodeId: string | null) => setSelection(nodeId ? refOfNodeId(nodeId) : null), []);
+  // shift/ctrl/cmd-click collects links into a multi-selection (one draft item for all of them)
+  const [multi, setMulti] = useState<string[]>([]);
+  const onGraphSelect = useCallback((nodeId: string | null, additive?: boolean) => {
+    const ref = nodeId ? refOfNodeId(nodeId) : null;
+    if (additive && nodeId && ref?.type === 'link' && nodeId.startsWith('link:')) {
+      setMulti((m) => (m.includes(nodeId) ? m.filter((x) => x !== nodeId) : [...m, nodeId]));
+      return;
+    }
+    setMulti([]);
+    setSelection(ref);
+  }, []);
   const editor = useEditor(snap, ix, readOnly);
   const { nodeMenu } = editor;
   // the draft drawn over the host: ghosts for what it creates, marks on what it changes
@@ -153,6 +164,7 @@ export default function Dashboard() {
                 focus={focus}
                 fit={fit}
                 onSelect={onGraphSelect}
+                marked={multi}
                 onToggleCollapse={toggleCollapse}
                 onContextMenu={onNodeMenu}
               />
@@ -178,6 +190,7 @@ export default function Dashboard() {
               actions={<SelectionActions selection={selection} />}
             />
           )}
+          {ix && multi.length > 0 && <MultiActions nodeIds={multi} ix={ix} onClear={() => setMulti([])} />}
           </div>
           <ActivityList items={host.activity} />
         </aside>
