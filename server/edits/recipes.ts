@@ -116,7 +116,7 @@ export const RECIPES: Record<RecipeId, Recipe> = {
         { title: `bridge ${p.bridge} (${p.gateway})`, edits: [{ op: 'link.add', kind: 'bridge', name: p.bridge, ...at, addresses: [p.gateway], up: true }] },
       ];
       pods.forEach((pod, i) => {
-        const port = `veth-${pod}`.slice(0, 15);
+        const port = `veth${i + 1}-${pod}`.slice(0, 15); // unique even when long pod names are cut
         const addr = addrs[i] ?? '';
         items.push({
           title: `pod ${pod}: eth0 ${addr} ↔ ${port} on ${p.bridge}`,

@@ -47,8 +47,8 @@ describe('recipes', () => {
     const { lines, warnings } = script('veth-bridge');
     expect(lines).toEqual(expect.arrayContaining([
       'ip link add name lsbr0 type bridge', 'ip addr add 172.30.0.1/24 dev lsbr0', 'ip link set dev lsbr0 up',
-      'ip link add name veth-pod1 type veth peer name eth0 netns pod1', 'ip -n pod1 addr add 172.30.0.2/24 dev eth0',
-      'ip link set dev veth-pod1 master lsbr0', 'ip -n pod1 route add default via 172.30.0.1 dev eth0',
+      'ip link add name veth1-pod1 type veth peer name eth0 netns pod1', 'ip -n pod1 addr add 172.30.0.2/24 dev eth0',
+      'ip link set dev veth1-pod1 master lsbr0', 'ip -n pod1 route add default via 172.30.0.1 dev eth0',
       'ip -n pod2 addr add 172.30.0.3/24 dev eth0',
     ]));
     expect(warnings).toEqual([]);
