@@ -10,6 +10,8 @@ export interface HistoryEntry {
   /** when it was applied (or redone) */
   at: string;
   plan: Plan;
+  /** what the change did, as first applied (an undone change keeps it: redo does that again) */
+  title: string;
 }
 
 /** What one undo or redo would do, for the UI. */
@@ -88,7 +90,7 @@ export class EditHistory {
     this.undone = [];
     // a change with no undoable step is not a level of undo (it would undo 0 commands)
     if (!plan.steps.some((s) => s.undo)) return;
-    this.done.push({ id: this.nextId++, at, plan });
+    this.done.push({ id: this.nextId++, at, plan, title: planTitle(plan) });
     if (this.done.length > this.limit) this.done.splice(0, this.done.length - this.limit);
   }
 
@@ -106,7 +108,7 @@ export class EditHistory {
     const [from, to] = what === 'undo' ? [this.done, this.undone] : [this.undone, this.done];
     const i = from.indexOf(entry);
     if (i >= 0) from.splice(i, 1);
-    if (ran.steps.some((s) => s.undo)) to.push({ id: entry.id, at, plan: ran });
+    if (ran.steps.some((s) => s.undo)) to.push({ id: entry.id, at, plan: ran, title: entry.title });
     if (to.length > this.limit) to.splice(0, to.length - this.limit);
   }
 
@@ -119,7 +121,7 @@ function item(e: HistoryEntry): HistoryItem {
   return {
     id: e.id,
     at: e.at,
-    title: planTitle(e.plan),
+    title: e.title,
     steps: e.plan.steps.length,
     undoable: e.plan.steps.filter((s) => s.undo).length,
     description: e.plan.steps.map((s) => s.description),

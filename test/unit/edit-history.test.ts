@@ -38,7 +38,7 @@ describe('EditHistory', () => {
     const e = h.peek('undo');
     h.moved('undo', e, inversePlan(e.plan), 't2');
     expect(h.view().undo).toEqual([]);
-    expect(h.view().redo.map((i) => i.title)).toEqual(['undo: bring a up (+1 more step)']);
+    expect(h.view().redo.map((i) => i.title)).toEqual(['create a (+1 more step)']); // what redo does again
     const r = h.peek('redo');
     h.moved('redo', r, inversePlan(r.plan), 't3');
     expect(h.view().undo[0].description).toEqual(['create a', 'bring a up']);
