@@ -8,7 +8,7 @@ import { inodes, labSnapshot, linkIn } from './graph-fixture';
 
 const a = draftItem('namespace net1', [{ op: 'netns.add', name: 'net1' }]);
 const b = draftItem('ipvlan ipv1', [
-  { op: 'link.add', kind: 'ipvlan', name: 'ipv1', parent: 'eth1', mode: 'l3', netns: 'net1', addresses: ['10.0.1.10/24'], up: true },
+  { op: 'link.add', kind: 'ipvlan', name: 'ipv1', parent: 'eth1', mode: 'l3', netns: 'net1', addresses: ['10.10.1.10/24'], up: true },
   { op: 'route.add', ns: 'net1', dst: 'default', dev: 'ipv1' },
 ]);
 const c = draftItem('delete d0', [{ op: 'link.del', dev: 'd0' }]);
@@ -56,7 +56,7 @@ describe('a draft drawn on the graph', () => {
     const g = node(m, draftLinkNodeId(draftNsNodeId('net1'), 'ipv1'));
     expect(g).toMatchObject({ parent: draftNsNodeId('net1'), kindClass: 'ipvlan' });
     expect(g?.classes).toContain('draft-new');
-    expect(g?.label).toContain('10.0.1.10/24');
+    expect(g?.label).toContain('10.10.1.10/24');
     const eth1 = linkNodeId(linkIn(snap, 'root', 'eth1').id);
     expect(m.edges.find((e) => e.source === g?.id && e.target === eth1)?.classes).toEqual(['edge', 'e-parent', 'draft-new']);
     // the route marks its namespace (a new one: nothing to mark), the host is untouched

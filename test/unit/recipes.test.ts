@@ -28,8 +28,8 @@ describe('recipes', () => {
     const { lines, warnings } = script('ipvlan-l3');
     expect(lines).toEqual([
       'ip netns add net1', 'ip -n net1 link set dev lo up', 'ip netns add net2', 'ip -n net2 link set dev lo up',
-      'ip link add link eth0 name ipvl1 netns net1 type ipvlan mode l3', 'ip -n net1 addr add 10.0.1.10/24 dev ipvl1', 'ip -n net1 link set dev ipvl1 up',
-      'ip link add link eth0 name ipvl2 netns net2 type ipvlan mode l3', 'ip -n net2 addr add 10.0.2.10/24 dev ipvl2', 'ip -n net2 link set dev ipvl2 up',
+      'ip link add link eth0 name ipvl1 netns net1 type ipvlan mode l3', 'ip -n net1 addr add 10.10.1.10/24 dev ipvl1', 'ip -n net1 link set dev ipvl1 up',
+      'ip link add link eth0 name ipvl2 netns net2 type ipvlan mode l3', 'ip -n net2 addr add 10.10.2.10/24 dev ipvl2', 'ip -n net2 link set dev ipvl2 up',
       'ip -n net1 route add default dev ipvl1', 'ip -n net2 route add default dev ipvl2',
     ]);
     expect(warnings).toEqual([]);

@@ -28,13 +28,15 @@ function Fields(r: Recipe) {
   return function RecipeFields({ values: v, set, host }: FieldsProps<Values>) {
     const root = rootNs(host);
     const named = host.snapshot.namespaces.filter((n) => n.name && !n.root);
+    // a parent lives in the recipe's chosen namespace (vxlan's underlay), else in the host's
+    const parentNs = (v.ns ? named.find((n) => n.name === v.ns)?.id : undefined) ?? root.id;
     return (
       <>
         <p className="muted">{r.summary}</p>
         {r.params.map((p) =>
           p.kind === 'parent' ? (
             <SelectField key={p.key} label={p.label} path={`recipe.${p.key}`} value={v[p.key]} onChange={(x) => set({ [p.key]: x })}
-              choices={parentChoices(host, root.id, parentKind(r), { value: '', label: '(choose)' })} hint={p.hint} />
+              choices={parentChoices(host, parentNs, parentKind(r), { value: '', label: '(choose)' })} hint={p.hint} />
           ) : p.kind === 'namespace' ? (
             <SelectField key={p.key} label={p.label} path={`recipe.${p.key}`} value={v[p.key]} onChange={(x) => set({ [p.key]: x })}
               choices={[{ value: '', label: nsLabel(root) }, ...named.map((n) => ({ value: n.name!, label: nsLabel(n) }))]} hint={p.hint} />
