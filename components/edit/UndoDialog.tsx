@@ -44,6 +44,7 @@ export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'u
 
   const again = () => {
     setResult(null);
+    setHistory(undefined); // not the list from before this undo: it names the change just undone
     void load();
   };
 

@@ -134,7 +134,7 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     expect((await links(nsA)).has(`${P}d`)).toBe(false);
 
     await dialog.getByTestId('undo-again').click();
-    await expect(dialog.getByTestId('undo-plan').textContent()).resolves.toContain(`ip netns del ${pods[0]}`);
+    await expect.poll(async () => (await dialog.getByTestId('undo-plan').textContent().catch(() => '')) ?? '').toContain(`ip netns del ${pods[0]}`);
     await dialog.getByTestId('undo-apply').click();
     await expect.poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 30_000 }).toBe('true');
     expect((await links(nsA)).has(bridge)).toBe(false);
