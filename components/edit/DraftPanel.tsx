@@ -132,7 +132,17 @@ export function DraftPanel({ editor }: { editor: Editor }) {
               {guardLinks(error.issues).length > 0 && <p>The host changed since the plan: look again.</p>}
             </div>
           )}
-          {preview && <PlanView plan={preview.plan} shell={preview.shell} />}
+          {preview && preview.plan.warnings.length > 0 && (
+            <ul className="ed-warnings" data-testid="draft-warnings">
+              {preview.plan.warnings.map((w, i) => <li key={i}>{w}</li>)}
+            </ul>
+          )}
+          {preview && (
+            <details className="ed-draft-plan" open={preview.plan.steps.length <= 6}>
+              <summary>the plan: {preview.plan.steps.length} command{preview.plan.steps.length === 1 ? '' : 's'}, in order, all or nothing (and the script)</summary>
+              <PlanView plan={preview.plan} shell={preview.shell} warnings={false} />
+            </details>
+          )}
           {guardNames.length > 0 && <GuardConfirm key={guardNames.join(' ')} reasons={guardReasons} names={guardNames} onChange={setConfirmed} />}
           {result && <OutcomeView result={result} />}
           <footer className="ed-actions">

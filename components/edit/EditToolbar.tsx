@@ -79,7 +79,7 @@ export function EditToolbar() {
           </button>
         </>
       )}
-      <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')}>Audit log</button>
+      <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')} title="every plan applied, refused, undone or redone">Audit</button>
     </span>
   );
 }

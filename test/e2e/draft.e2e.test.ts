@@ -78,7 +78,7 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     await ui.dialog().waitFor({ state: 'detached' });
     await expect.poll(() => items().count()).toBe(3);
     // planned with no click: the commands are there
-    await draft().getByTestId('plan-step').first().waitFor({ timeout: 30_000 });
+    await draft().getByTestId('plan-step').first().waitFor({ state: 'attached', timeout: 30_000 });
     await expect(draft().getByTestId('plan').textContent()).resolves.toContain(`ip -n ${nsA} link add name ${bridge} type bridge`);
     // drawn: the bridge and the pods' eth0 as ghosts (the pods' namespaces are ghosts too)
     await ui.page.waitForFunction((b) => window.__linkscape!.nodeIds().some((id) => id.startsWith('draft-link:') && id.endsWith(`/${b}`)), bridge, { timeout: 15_000 });

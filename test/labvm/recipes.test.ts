@@ -94,7 +94,7 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     }
     await ui.dialog().getByTestId('add-to-draft').click();
     const draft = ui.page.getByTestId('draft');
-    await draft.getByTestId('plan-step').first().waitFor({ timeout: 60_000 });
+    await draft.getByTestId('plan-step').first().waitFor({ state: 'attached', timeout: 60_000 });
     await expect(draft.getByTestId('draft-error').count()).resolves.toBe(0);
     await ui.page.screenshot({ path: path.join(os.tmpdir(), `linkscape-labvm-${id}-draft.png`) });
     await draft.getByTestId('draft-apply').click();
