@@ -45,10 +45,12 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => console.error('[page error]', e.stack ?? e.message));
     ui = new EditPage(page);
-    await ui.open(server.url);
+    // this shared machine holds hundreds of namespaces and is busy: the first read can take minutes
+    await page.goto(server.url);
+    await page.getByTestId('counts').waitFor({ timeout: 6 * 60_000 });
     await ui.waitForGraph();
     await ui.onlyNamespaces(P);
-  }, 20 * 60_000);
+  }, 30 * 60_000);
 
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail' || !ui) return;

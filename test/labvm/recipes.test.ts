@@ -50,10 +50,12 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     const page = await browser.context.newPage();
     page.on('pageerror', (e) => console.error('[page error]', e.stack ?? e.message));
     ui = new EditPage(page);
-    await page.goto(`http://127.0.0.1:${PORT}/?token=${TOKEN}`);
-    await page.getByTestId('counts').waitFor({ timeout: 5 * 60_000 });
-    await ui.waitForGraph();
-  }, 15 * 60_000);
+    // under TCG the first page and the first read take minutes
+    page.setDefaultTimeout(120_000);
+    await page.goto(`http://127.0.0.1:${PORT}/?token=${TOKEN}`, { timeout: 8 * 60_000 });
+    await page.getByTestId('counts').waitFor({ timeout: 8 * 60_000 });
+    await page.waitForFunction(() => window.__linkscape?.ready() === true, null, { timeout: 5 * 60_000 });
+  }, 25 * 60_000);
 
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail' || !ui) return;
@@ -80,7 +82,7 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     expect(m.stageBottom).toBeCloseTo(VIEWPORT.height, 0);
     expect(m.graph).toBeGreaterThan(VIEWPORT.height * 0.7);
     await ui.page.screenshot({ path: path.join(os.tmpdir(), 'linkscape-labvm-nobanner.png') });
-  });
+  }, 15 * 60_000);
 
   /** Recipes… → this recipe → set fields → Add to draft → Apply all; the outcome must be ok */
   async function applyRecipe(id: string, fields: Record<string, string>) {
@@ -147,28 +149,28 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     await pingFrom('l3a', '10.10.2.10');
     await undoLast('ip netns del l3a');
     await nsGone('l3a');
-  });
+  }, 15 * 60_000);
 
   it('ipvlan L2: ping in one subnet, then undone', async () => {
     await applyRecipe('ipvlan-l2', { parent: 'eth1', ns1: 'l2a', ns2: 'l2b' });
     await pingFrom('l2a', '10.10.3.11');
     await undoLast('ip netns del l2a');
     await nsGone('l2a');
-  });
+  }, 15 * 60_000);
 
   it('macvlan bridge: ping between the two children, then undone', async () => {
     await applyRecipe('macvlan-bridge', { parent: 'eth1', ns1: 'mva', ns2: 'mvb' });
     await pingFrom('mva', '10.10.4.11');
     await undoLast('ip netns del mva');
     await nsGone('mva');
-  });
+  }, 15 * 60_000);
 
   it('veth + bridge pods: pod to pod across the bridge, then undone', async () => {
     await applyRecipe('veth-bridge', {});
     await pingFrom('pod1', '172.30.0.3');
     await undoLast('ip netns del pod1');
     await nsGone('pod1');
-  });
+  }, 15 * 60_000);
 
   it('vxlan between two hosts (flannel-style), one recipe per host: ping over the overlay, then both undone', async () => {
     await applyRecipe('vxlan', { ns: 'ha', dev: 'va', local: '192.168.50.1', remote: '192.168.50.2', overlay: '10.244.0.1/24', remoteOverlay: '10.244.0.2', remoteSubnet: '' });
@@ -176,5 +178,5 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     await pingFrom('ha', '10.244.0.2');
     await undoLast('ip -n hb link del dev flannel.1');
     await undoLast('ip -n ha link del dev flannel.1');
-  });
+  }, 15 * 60_000);
 });
