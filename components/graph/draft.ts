@@ -35,7 +35,8 @@ export function overlayDraft(model: GraphModel, snap: HostSnapshot, edits: Edit[
   };
   const mark = (id: string | null, cls: 'draft-changed' | 'draft-deleted') => {
     const n = id ? nodes.get(id) : undefined;
-    if (!n || n.classes.includes(cls)) return;
+    // a ghost is new already: that it is also attached or addressed later in the draft is no change to mark
+    if (!n || n.classes.includes(cls) || n.classes.includes('draft-new')) return;
     nodes.set(n.id, { ...n, classes: [...n.classes.filter((c) => c !== 'draft-changed'), cls], sig: `${n.sig}|${cls}` });
   };
   const ghost = (nsKey: string | null, name: string, kind: string, detail: string | null, addresses: string[] | undefined): string | null => {

@@ -76,5 +76,8 @@ describe('a draft drawn on the graph', () => {
     const v1 = draftLinkNodeId(nsNodeId(inodes.blue), 'vp1');
     expect(node(m, v0)?.parent).toBe(nsNodeId(inodes.red));
     expect(m.edges.some((e) => e.type === 'peer' && e.source === v0 && e.target === v1)).toBe(true);
+    // a ghost attached later in the draft stays a ghost, not a "changed" node
+    const attached = overlayDraft(base, snap, [...edits, { op: 'link.set', ns: 'red', dev: 'vp0', master: 've-r' }]);
+    expect(node(attached, v0)?.classes).not.toContain('draft-changed');
   });
 });
