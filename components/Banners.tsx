@@ -1,7 +1,11 @@
+import { useState } from 'react';
 import type { HostSnapshot } from '@/server/host/types';
 
 /** What the server could not read (not root, unreadable namespaces) and what looks wrong on the host. */
 export function Banners({ snapshot, error }: { snapshot: HostSnapshot | null; error: string | null }) {
+  // the user may put away what is not shown; it comes back when the list changes
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const hiddenKey = snapshot?.hidden.join('\n') ?? '';
   return (
     <>
       {error && (
@@ -9,10 +13,11 @@ export function Banners({ snapshot, error }: { snapshot: HostSnapshot | null; er
           Could not read the host: <span className="mono">{error}</span>
         </div>
       )}
-      {snapshot && snapshot.hidden.length > 0 && (
+      {snapshot && snapshot.hidden.length > 0 && dismissed !== hiddenKey && (
         <div className="banner hidden-info" data-testid="hidden-banner">
           <strong>Not everything is shown:</strong>
           <ul>{snapshot.hidden.map((h) => <li key={h}>{h}</li>)}</ul>
+          <button className="btn small dismiss" data-testid="hidden-dismiss" title="Hide this until the list changes" onClick={() => setDismissed(hiddenKey)}>×</button>
         </div>
       )}
       {snapshot && snapshot.warnings.length > 0 && (

@@ -10,10 +10,13 @@ import { EditorContext, useEditor } from './edit/Editor';
 import { EditToolbar } from './edit/EditToolbar';
 import { SelectionActions } from './edit/SelectionActions';
 import { SafetyBanners } from './edit/SafetyBanners';
+import { MultiActions } from './edit/MultiActions';
 import type { JumpTarget } from './details/Ref';
 import { RouteTable } from './details/RouteTable';
 import type { GraphFit, GraphFocus } from './graph/CytoscapeGraph';
 import { kindClassOf, type KindClass } from './graph/kinds';
+import { overlayDraft } from './graph/draft';
+import { draftEdits } from './edit/draft';
 import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type ViewOptions } from './graph/model';
 import { revealIn } from './graph/reveal';
 import { Header } from './Header';
@@ -87,9 +90,21 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
     if (view.search.trim() && matches.length) setFit((f) => ({ ids: matches, seq: (f?.seq ?? 0) + 1 }));
   }, [view.search, matches]);
 
-  const onGraphSelect = useCallback((nodeId: string | null) => setSelection(nodeId ? refOfNodeId(nodeId) : null), []);
+  // shift/ctrl/cmd-click collects links into a multi-selection (one draft item for all of them)
+  const [multi, setMulti] = useState<string[]>([]);
+  const onGraphSelect = useCallback((nodeId: string | null, additive?: boolean) => {
+    const ref = nodeId ? refOfNodeId(nodeId) : null;
+    if (additive && nodeId && ref?.type === 'link' && nodeId.startsWith('link:')) {
+      setMulti((m) => (m.includes(nodeId) ? m.filter((x) => x !== nodeId) : [...m, nodeId]));
+      return;
+    }
+    setMulti([]);
+    setSelection(ref);
+  }, []);
   const editor = useEditor(snap, ix, readOnly);
   const { nodeMenu } = editor;
+  // the draft drawn over the host: ghosts for what it creates, marks on what it changes
+  const drawn = useMemo(() => (model && snap && editor.draft.length ? overlayDraft(model, snap, draftEdits(editor.draft)) : model), [model, snap, editor.draft]);
   const onNodeMenu = useCallback((nodeId: string, at: { x: number; y: number }) => {
     setSelection(refOfNodeId(nodeId));
     nodeMenu(nodeId, at);
@@ -149,13 +164,14 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
             <>
               <div className="graph-area">
               <CytoscapeGraph
-                model={model}
+                model={drawn ?? model}
                 hostVersion={host.version}
                 relayoutSeq={relayoutSeq}
                 selected={selectedNode}
                 focus={focus}
                 fit={fit}
                 onSelect={onGraphSelect}
+                marked={multi}
                 onToggleCollapse={toggleCollapse}
                 onContextMenu={onNodeMenu}
               />
@@ -183,6 +199,7 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
               actions={<SelectionActions selection={selection} />}
             />
           )}
+          {ix && multi.length > 0 && <MultiActions nodeIds={multi} ix={ix} onClear={() => setMulti([])} />}
           </div>
           <ActivityList items={host.activity} />
         </aside>

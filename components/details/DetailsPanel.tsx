@@ -1,5 +1,5 @@
 'use client';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { HostIndex } from '../host/lookup';
 import { LinkDetails } from './LinkDetails';
 import { NamespaceDetails } from './NamespaceDetails';
@@ -17,6 +17,15 @@ interface Props {
 }
 
 export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse, onClose, actions }: Props) {
+  // what each selected object was called while it was there, to name it once it is gone
+  const names = useRef(new Map<string, string>());
+  if (selection?.type === 'link') {
+    const l = ix.linkById.get(selection.id);
+    if (l) names.current.set(`link:${l.id}`, `${l.name} (in ${ix.nsById.get(l.nsId)?.label ?? 'a namespace'})`);
+  } else if (selection) {
+    const n = ix.nsById.get(selection.id);
+    if (n) names.current.set(`namespace:${n.id}`, n.label);
+  }
   if (!selection) return <p className="muted panel-hint">Click a node or a table row to see everything the kernel reports about it.</p>;
   const body =
     selection.type === 'link'
@@ -34,7 +43,11 @@ export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse,
     <div className="details" data-testid="details-panel">
       <button type="button" className="close" aria-label="close details" onClick={onClose}>×</button>
       {body && actions}
-      {body || <p className="muted">{selection.type} {selection.id} is gone from the host.</p>}
+      {body || (
+        <p className="muted" data-testid="gone">
+          {selection.type === 'link' ? 'Link' : 'Namespace'} {names.current.get(`${selection.type}:${selection.id}`) ?? 'selected here'} is gone from the host.
+        </p>
+      )}
     </div>
   );
 }

@@ -6,16 +6,11 @@ import { argvToShell } from '@/server/edits/shell';
 import { trpc } from '../trpc';
 import { callError, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';
+import { dateTime } from '../clock';
+import { auditOutcomeText, type AuditOutcome } from './auditText';
 
 function outcomeText(e: AuditEntry): { text: string; cls: string } {
-  const o = e.outcome as { ok?: boolean; dryRun?: boolean; refused?: string; reason?: string; failedStep?: number; error?: string; steps?: number; why?: string; left?: unknown[] };
-  if (o.dryRun) return { text: 'preview', cls: 'muted' };
-  if (o.refused) return { text: `refused: ${o.refused}${o.reason ? ` — ${o.reason}` : ''}`, cls: 'warn-text' };
-  if (e.action === 'revert') return { text: `reverted (${o.why ?? ''})${o.ok ? '' : `, ${o.left?.length ?? '?'} step(s) left`}`, cls: o.ok ? 'warn-text' : 'state-down' };
-  if (e.action === 'recover') return { text: o.ok ? 'rolled back at start: an unfinished plan' : `rolled back at start, ${o.left?.length ?? '?'} step(s) left`, cls: o.ok ? 'warn-text' : 'state-down' };
-  if (e.action === 'confirm') return { text: 'kept (confirmed)', cls: 'state-up' };
-  if (o.ok) return { text: `ok (${o.steps ?? e.plan.length} step${(o.steps ?? e.plan.length) === 1 ? '' : 's'})`, cls: 'state-up' };
-  return { text: `failed at step ${o.failedStep ?? '?'}, rolled back: ${o.error ?? ''}`, cls: 'state-down' };
+  return auditOutcomeText(e.action, e.outcome as AuditOutcome, e.plan.length);
 }
 
 export function AuditDialog({ onClose }: { onClose: () => void }) {
@@ -50,7 +45,7 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
           return (
             <li key={i} data-testid="audit-entry" data-action={e.action}>
               <div className="ed-audit-head">
-                <span className="mono">{new Date(e.when).toLocaleString()}</span>
+                <span className="mono">{dateTime(e.when)}</span>
                 <span className="badge">{e.action}{e.force ? ' · force' : ''}</span>
                 <span className="muted">from {e.remote}{e.forwardedFor ? ` (X-Forwarded-For: ${e.forwardedFor})` : ''}</span>
                 <span className={o.cls}>{o.text}</span>

@@ -20,6 +20,8 @@ interface Props {
   onClose: () => void;
   /** a plan ran (successfully or rolled back): the undo button re-reads edit.last */
   onApplied: (result: Applied) => void;
+  /** put the form's edits into the draft instead (planned with the rest, applied all at once) */
+  onDraft?: (items: { title: string; edits: Edit[] }[]) => void;
 }
 
 interface Guard {
@@ -27,7 +29,7 @@ interface Guard {
   names: string[];
 }
 
-export function EditDialog({ form, host, onClose, onApplied }: Props) {
+export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const [values, setValues] = useState<unknown>(form.initial);
   const [issues, setIssues] = useState<FieldIssue[]>([]);
   const [error, setError] = useState<CallError | null>(null);
@@ -123,6 +125,16 @@ export function EditDialog({ form, host, onClose, onApplied }: Props) {
     }
   }, [form.Fields, runPreview]);
 
+  const toDraft = useCallback(() => {
+    if (!onDraft) return;
+    try {
+      onDraft(form.toDraftItems ? form.toDraftItems(values, hostRef.current) : [{ title: form.title, edits: form.toEdits(values, hostRef.current) }]);
+      onClose();
+    } catch (e) {
+      setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
+    }
+  }, [onDraft, form, values, onClose]);
+
   const Fields = form.Fields;
   const done = result !== null;
   const canApply = preview !== null && !done && busy === null && (guard === null || confirmed);
@@ -167,6 +179,11 @@ export function EditDialog({ form, host, onClose, onApplied }: Props) {
           {!done && (
             <button type="button" className={`btn ${guard ? 'danger' : 'primary'}`} disabled={!canApply} onClick={() => void runApply()} data-testid="apply">
               {busy === 'apply' ? 'applying…' : guard ? 'Apply anyway (force)' : 'Apply'}
+            </button>
+          )}
+          {!done && onDraft && (
+            <button type="button" className="btn" disabled={busy !== null} onClick={toDraft} data-testid="add-to-draft" title="collect it with other edits: one plan, applied all or nothing">
+              Add to draft
             </button>
           )}
           {done && !result.ok && Fields && (

@@ -1,5 +1,5 @@
 'use client';
-// The toolbar's editing controls: New… (namespace or any link kind), Undo last change, Audit log.
+// The toolbar's editing controls: New… (namespace or any link kind), Undo and Redo, Audit log.
 // Hidden in read-only mode except the audit log, which changes nothing.
 import type { MouseEvent } from 'react';
 import type { LinkKind } from '@/server/edits/schema';
@@ -7,6 +7,8 @@ import { Dropdown } from '../toolbar/Dropdown';
 import { useEditorContext } from './Editor';
 import { linkAddForm, NEW_KINDS, unsupported } from './forms/LinkAddForm';
 import { netnsAddForm } from './forms/namespace';
+import { recipeForm } from './forms/recipe';
+import { RECIPE_IDS, RECIPES } from '@/server/edits/recipes';
 import { clockTime } from '../clock';
 
 const KIND_TEXT: Partial<Record<LinkKind, string>> = { veth: 'veth pair' };
@@ -20,7 +22,8 @@ export function EditToolbar() {
   const editor = useEditorContext();
   if (!editor) return null;
   const host = editor.host;
-  const last = editor.last;
+  const undo = editor.history?.undo[0] ?? null;
+  const redo = editor.history?.redo[0] ?? null;
   return (
     <span className="ed-toolbar" data-testid="edit-toolbar">
       {editor.canEdit && host && (
@@ -41,19 +44,42 @@ export function EditToolbar() {
           </div>
         </Dropdown>
       )}
-      {editor.canEdit && (
-        <button
-          type="button"
-          className="btn"
-          data-testid="undo-last"
-          disabled={!last}
-          title={last ? `undo the change of ${clockTime(last.at)}: ${last.description.join('; ')}` : 'nothing to undo'}
-          onClick={() => editor.showPanel('undo')}
-        >
-          Undo last change
-        </button>
+      {editor.canEdit && host && (
+        <Dropdown label="Recipes…" active={false} testId="recipe-menu">
+          <div className="ed-new-list" role="menu">
+            {RECIPE_IDS.map((id) => (
+              <button key={id} type="button" role="menuitem" className="btn small" data-testid={`recipe-${id}`} title={RECIPES[id].summary} onClick={(e) => { closeDropdown(e); editor.open(recipeForm(host, id)); }}>
+                {RECIPES[id].title}
+              </button>
+            ))}
+          </div>
+        </Dropdown>
       )}
-      <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')}>Audit log</button>
+      {editor.canEdit && (
+        <>
+          <button
+            type="button"
+            className="btn"
+            data-testid="undo-last"
+            disabled={!undo}
+            title={undo ? `undo the change of ${clockTime(undo.at)}: ${undo.title}` : 'nothing to undo'}
+            onClick={() => editor.showPanel('undo')}
+          >
+            ↶ Undo{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
+          </button>
+          <button
+            type="button"
+            className="btn"
+            data-testid="redo-last"
+            disabled={!redo}
+            title={redo ? `redo what was undone at ${clockTime(redo.at)}: ${redo.title}` : 'nothing to redo'}
+            onClick={() => editor.showPanel('redo')}
+          >
+            ↷ Redo{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
+          </button>
+        </>
+      )}
+      <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')} title="every plan applied, refused, undone or redone">Audit</button>
     </span>
   );
 }

@@ -1,14 +1,17 @@
 'use client';
 // The page's editing state, in one place: which dialog or menu is open, the kernel's capabilities,
-// what undo would revert. Dashboard creates it (useEditor), shares it (EditorContext) and draws its
+// what undo and redo would do. Dashboard creates it (useEditor), shares it (EditorContext) and draws its
 // dialogs (EditLayer). It never holds a copy of the host: forms read the page's latest snapshot.
+// What undo/redo would do is the server's (edit.history), re-read after each change and as the host changes.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { HostSnapshot } from '@/server/host/types';
 import type { HostIndex } from '../host/lookup';
 import { trpc } from '../trpc';
 import { targetNode } from '../fleet/target';
-import type { Applied, Capabilities, LastApplied } from './api';
+import type { Applied, Capabilities, History } from './api';
 import type { AnyForm, HostView } from './forms/types';
+import { draftItem, type Draft } from './draft';
+import type { Edit } from '@/server/edits/schema';
 
 export interface MenuAt {
   nodeId: string;
@@ -16,7 +19,7 @@ export interface MenuAt {
   y: number;
 }
 
-export type Panel = 'undo' | 'audit' | null;
+export type Panel = 'undo' | 'redo' | 'audit' | null;
 
 export interface Editor {
   /** editing is allowed: the server said it is not read-only */
@@ -32,9 +35,12 @@ export interface Editor {
   nodeMenu: (nodeId: string | null, at?: { x: number; y: number }) => void;
   panel: Panel;
   showPanel: (p: Panel) => void;
-  last: LastApplied;
-  /** the last plan this page applied (its argv, for the undo preview) */
-  recent: Applied | null;
+  /** what undo and redo would do (edit.history); null until read */
+  history: History | null;
+  /** edits collected before anything runs (DraftPanel), drawn on the graph */
+  draft: Draft;
+  setDraft: (d: Draft) => void;
+  addToDraft: (items: { title: string; edits: Edit[] }[]) => void;
   applied: (r: Applied | null) => void;
 }
 
@@ -45,8 +51,9 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   const [pingNs, setPingNs] = useState<string | null>(null);
   const [menu, setMenu] = useState<MenuAt | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
-  const [last, setLast] = useState<LastApplied>(null);
-  const [recent, setRecent] = useState<Applied | null>(null);
+  const [history, setHistory] = useState<History | null>(null);
+  const [draft, setDraft] = useState<Draft>([]);
+  const addToDraft = useCallback((items: { title: string; edits: Edit[] }[]) => setDraft((d) => [...d, ...items.map((i) => draftItem(i.title, i.edits))]), []);
 
   useEffect(() => {
     if (!canEdit) return;
@@ -62,7 +69,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   }, [canEdit]);
 
   const refreshLast = useCallback(() => {
-    trpc.edit.last.query().then(setLast, () => setLast(null));
+    trpc.edit.history.query().then(setHistory, () => setHistory(null));
   }, []);
 
   // someone else (another tab, curl) may apply or undo: re-read what undo would do as the host changes
@@ -81,8 +88,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   const host = useMemo(() => (snapshot && ix ? { snapshot, ix, caps } : null), [snapshot, ix, caps]);
 
   const applied = useCallback(
-    (r: Applied | null) => {
-      if (r) setRecent(r);
+    (_r: Applied | null) => {
       refreshLast();
     },
     [refreshLast],
@@ -103,7 +109,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
     setPanel(p);
   }, []);
 
-  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, last, recent, applied };
+  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, history, draft, setDraft, addToDraft, applied };
 }
 
 export const EditorContext = createContext<Editor | null>(null);

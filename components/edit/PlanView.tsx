@@ -4,13 +4,13 @@ import { argvToShell } from '@/server/edits/shell';
 import type { Plan } from './api';
 import { ShellScript } from './ShellScript';
 
-export function PlanView({ plan, shell }: { plan: Plan; shell: string }) {
+export function PlanView({ plan, shell, warnings = true }: { plan: Plan; shell: string; warnings?: boolean }) {
   return (
     <section className="ed-plan" data-testid="plan">
       <h3>
         Preview: {plan.steps.length} command{plan.steps.length === 1 ? '' : 's'}, run in order, all or nothing
       </h3>
-      {plan.warnings.length > 0 && (
+      {warnings && plan.warnings.length > 0 && (
         <ul className="ed-warnings" data-testid="plan-warnings">
           {plan.warnings.map((w, i) => <li key={i}>{w}</li>)}
         </ul>

@@ -1,83 +1,104 @@
 'use client';
-// "Undo last change": what the server would revert (edit.last), with the exact commands when this
-// page applied that plan itself, then edit.undo and its outcome (rolled back too, if an undo fails).
+// Undo / Redo: the server's history (edit.history), the next change with the exact commands it runs,
+// the ones after it; then edit.undo / edit.redo of exactly that change (refused if another tab moved
+// the history meanwhile) and its outcome (rolled back too, if a step fails).
 import { useEffect, useState } from 'react';
 import { argvToShell } from '@/server/edits/shell';
 import { trpc } from '../trpc';
-import { callError, undoLast, type Applied, type CallError, type LastApplied } from './api';
+import { callError, redoLast, undoLast, type Applied, type CallError, type History } from './api';
 import type { Editor } from './Editor';
 import { Modal } from './Modal';
 import { OutcomeView } from './OutcomeView';
+import { dateTime } from '../clock';
 
-/** the undo argv, newest step first, when the page's own last plan is the one the server would undo */
-function undoSteps(recent: Applied | null, last: NonNullable<LastApplied>): { argv: string[] | null; description: string }[] | null {
-  if (!recent || !recent.ok) return null;
-  const mine = recent.plan.steps.map((s) => s.description);
-  if (mine.length !== last.description.length || mine.some((d, i) => d !== last.description[i])) return null;
-  return [...recent.plan.steps].reverse().map((s) => ({ argv: s.undo, description: s.description }));
-}
-
-export function UndoDialog({ editor, onClose }: { editor: Editor; onClose: () => void }) {
-  const [last, setLast] = useState<LastApplied | undefined>(undefined);
+export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'undo' | 'redo'; onClose: () => void }) {
+  const [history, setHistory] = useState<History | null | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Applied | null>(null);
   const [error, setError] = useState<CallError | null>(null);
 
+  const load = () => trpc.edit.history.query().then(setHistory, (e) => setError(callError(e)));
   useEffect(() => {
-    trpc.edit.last.query().then(setLast, (e) => setError(callError(e)));
+    void load();
   }, []);
 
+  const list = history ? history[mode] : [];
+  const next = list[0] ?? null;
+  const Verb = mode === 'undo' ? 'Undo' : 'Redo';
+
   const run = async () => {
+    if (!next) return;
     setBusy(true);
     setError(null);
     try {
-      const r = await undoLast();
+      const r = await (mode === 'undo' ? undoLast(next.id) : redoLast(next.id));
       setResult(r);
       editor.applied(null);
     } catch (e) {
       setError(callError(e));
+      void load();
     } finally {
       setBusy(false);
     }
   };
 
-  const steps = last ? undoSteps(editor.recent, last) : null;
+  const again = () => {
+    setResult(null);
+    setHistory(undefined); // not the list from before this undo: it names the change just undone
+    void load();
+  };
+
   return (
-    <Modal title="Undo last change" onClose={busy ? undefined : onClose} testId="undo-dialog" wide>
-      {last === undefined && !error && <p className="muted">asking the server…</p>}
-      {last === null && <p>Nothing to undo: no plan was applied since the server started, or it was undone already.</p>}
-      {last && (
-        <section className="ed-plan" data-testid="undo-plan">
+    <Modal title={`${Verb} — ${list.length} change${list.length === 1 ? '' : 's'} can be ${mode === 'undo' ? 'undone' : 'redone'}`} onClose={busy ? undefined : onClose} testId="undo-dialog" wide>
+      {history === undefined && !error && <p className="muted">asking the server…</p>}
+      {history && !next && !result && (
+        <p data-testid="undo-none">
+          {mode === 'undo'
+            ? 'Nothing to undo: no change that can be undone was applied since the server started, or all were undone.'
+            : 'Nothing to redo: nothing was undone since the last change.'}
+        </p>
+      )}
+      {next && !result && (
+        <section className="ed-plan" data-testid="undo-plan" data-id={next.id}>
           <h3>
-            Reverts the change of {new Date(last.at).toLocaleString()}: {last.undoable} of {last.steps} step{last.steps === 1 ? '' : 's'} can be undone, newest first
+            {Verb} “{next.title}” ({mode === 'undo' ? 'applied' : 'undone'} {dateTime(next.at)}): {next.runs.length} command{next.runs.length === 1 ? '' : 's'}, all or nothing
           </h3>
+          {next.undoable < next.steps && mode === 'undo' && (
+            <p className="warn-text">{next.steps - next.undoable} of its {next.steps} steps cannot be undone and stay as they are.</p>
+          )}
           <ol className="ed-steps">
-            {(steps ?? [...last.description].reverse().map((description) => ({ argv: undefined as string[] | null | undefined, description }))).map((s, i) => (
+            {next.runs.map((s, i) => (
               <li key={i} data-testid="undo-step">
-                <div className="ed-step-desc">undo: {s.description}</div>
-                {s.argv === null ? <em className="muted">cannot be undone; stays as it is</em> : s.argv ? <code className="ed-argv">{argvToShell(s.argv)}</code> : null}
+                <div className="ed-step-desc">{s.description}</div>
+                <code className="ed-argv">{argvToShell(s.argv)}</code>
               </li>
             ))}
           </ol>
-          {!steps && <p className="muted">Applied from elsewhere (another tab or client): the server knows the commands and shows them after the undo.</p>}
+          {list.length > 1 && (
+            <details className="ed-history" data-testid="history-rest">
+              <summary>then, one {mode} at a time: {list.length - 1} older change{list.length === 2 ? '' : 's'}</summary>
+              <ol>
+                {list.slice(1).map((h) => (
+                  <li key={h.id} data-testid="history-item"><span className="mono">{dateTime(h.at)}</span> {h.title}</li>
+                ))}
+              </ol>
+            </details>
+          )}
         </section>
       )}
-      {result && <OutcomeView result={result} verb="Undone" />}
-      {result?.ok && (
-        <details className="ed-ran">
-          <summary>commands that ran</summary>
-          <pre>{result.shell}</pre>
-        </details>
-      )}
+      {result && <OutcomeView result={result} verb={mode === 'undo' ? 'Undone' : 'Redone'} />}
       {error && <div className="ed-error-box" role="alert" data-testid="edit-error">{error.code && <span className="badge">{error.code}</span>} {error.message}</div>}
       <footer className="ed-actions">
         {!result && (
-          <button type="button" className="btn primary" disabled={!last || busy} onClick={() => void run()} data-testid="undo-apply">
-            {busy ? 'undoing…' : 'Undo'}
+          <button type="button" className="btn primary" disabled={!next || busy} onClick={() => void run()} data-testid="undo-apply">
+            {busy ? (mode === 'undo' ? 'undoing…' : 'redoing…') : Verb}
           </button>
         )}
+        {result?.ok && (
+          <button type="button" className="btn" onClick={again} data-testid="undo-again">{Verb} another…</button>
+        )}
         <span className="spacer" />
-        <button type="button" className="btn" onClick={onClose} disabled={busy}>{result ? 'Close' : 'Cancel'}</button>
+        <button type="button" className="btn" onClick={onClose} disabled={busy} data-testid="undo-close">{result ? 'Close' : 'Cancel'}</button>
       </footer>
     </Modal>
   );

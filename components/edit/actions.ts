@@ -8,6 +8,7 @@ import {
   linkAttachForm, linkDeleteForm, linkDetachForm, linkMacForm, linkMoveForm, linkMtuForm, linkPromiscForm, linkRenameForm, linkUpForm,
 } from './forms/linkSet';
 import { netnsDelForm } from './forms/namespace';
+import { parentProblem } from './forms/choices';
 import { removableRoutes, routeAddForm, routeDelForm } from './forms/route';
 import type { AnyForm, HostView } from './forms/types';
 
@@ -52,7 +53,7 @@ export function linkActions(l: Link, host: HostView): Action[] {
         key: `child-${k}`,
         label: k === 'vxlan' ? 'vxlan (underlay)…' : `${k}…`,
         group: 'child',
-        disabled: lo ? 'not on loopback' : unsupported(host, k),
+        disabled: lo ? 'not on loopback' : unsupported(host, k) ?? parentProblem(host, k, l),
         form: () => linkAddForm(host, { kind: k, parent: l }),
       }),
     ),

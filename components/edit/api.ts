@@ -16,6 +16,8 @@ export type PlanStep = Plan['steps'][number];
 export type PlanGuard = Plan['guards'][number];
 export type Capabilities = Awaited<ReturnType<typeof trpc.host.capabilities.query>>;
 export type LastApplied = Awaited<ReturnType<typeof trpc.edit.last.query>>;
+export type History = Awaited<ReturnType<typeof trpc.edit.history.query>>;
+export type HistoryItem = History['undo'][number];
 export type AuditEntry = Awaited<ReturnType<typeof trpc.edit.audit.query>>[number];
 
 export interface FieldIssue {
@@ -53,6 +55,10 @@ export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds
 /** the checkpoint banner (SafetyBanners) listens for this to show a plan waiting for confirmation */
 export const CHECKPOINT_EVENT = 'linkscape:checkpoint';
 
-export function undoLast(): Promise<Applied> {
-  return trpc.edit.undo.mutate() as Promise<Applied>;
+export function undoLast(id?: number): Promise<Applied> {
+  return trpc.edit.undo.mutate(id === undefined ? undefined : { id }) as Promise<Applied>;
+}
+
+export function redoLast(id?: number): Promise<Applied> {
+  return trpc.edit.redo.mutate(id === undefined ? undefined : { id }) as Promise<Applied>;
 }

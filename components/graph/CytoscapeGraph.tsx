@@ -33,7 +33,10 @@ interface Props {
   selected: string | null;
   focus: GraphFocus | null;
   fit: GraphFit | null;
-  onSelect: (nodeId: string | null) => void;
+  /** a click; additive when shift, ctrl or cmd was held (multi-selection) */
+  onSelect: (nodeId: string | null, additive?: boolean) => void;
+  /** nodes in the multi-selection, drawn with the class `multi` */
+  marked?: string[];
   onToggleCollapse: (nsId: string) => void;
   /** right click on a node, at the mouse (client coordinates) */
   onContextMenu?: (nodeId: string, at: { x: number; y: number }) => void;
@@ -319,7 +322,10 @@ export default function CytoscapeGraph(props: Props) {
       made.on('pan', () => {
         if (pointerDown.current) userView.current = true;
       });
-      made.on('tap', 'node', (e) => callbacks.current.onSelect((e.target as NodeSingular).id()));
+      made.on('tap', 'node', (e) => {
+        const m = e.originalEvent as MouseEvent | undefined;
+        callbacks.current.onSelect((e.target as NodeSingular).id(), !!m && (m.shiftKey || m.ctrlKey || m.metaKey));
+      });
       made.on('tap', (e) => {
         if (e.target === made) callbacks.current.onSelect(null);
       });
@@ -448,6 +454,12 @@ export default function CytoscapeGraph(props: Props) {
     cy.$(':selected').unselect();
     if (selected) cy.getElementById(selected).select();
   }, [cy, selected, model]);
+
+  useEffect(() => {
+    if (!cy) return;
+    cy.$('.multi').removeClass('multi');
+    for (const id of props.marked ?? []) cy.getElementById(id).addClass('multi');
+  }, [cy, props.marked, model]);
 
   useEffect(() => {
     if (!cy || !focus) return;

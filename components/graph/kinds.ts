@@ -28,6 +28,17 @@ export function kindClassOf(link: Pick<Link, 'kind' | 'sriov'>): KindClass {
   return 'other';
 }
 
+/** The tunnel devices the kernel makes in every namespace when a tunnel module loads, by kind and name
+ * exactly as it creates them (a user's `sit0` of another kind, or a `sit1`, is not one of them). */
+export const FALLBACK_DEVICES: Record<string, string> = {
+  sit0: 'sit', tunl0: 'ipip', gre0: 'gre', gretap0: 'gretap', erspan0: 'erspan', ip6tnl0: 'ip6tnl',
+  ip6gre0: 'ip6gre', ip_vti0: 'vti', ip6_vti0: 'vti6', ip6erspan0: 'ip6erspan',
+};
+
+export function isFallbackDevice(link: Pick<Link, 'kind' | 'name'>): boolean {
+  return Object.hasOwn(FALLBACK_DEVICES, link.name) && FALLBACK_DEVICES[link.name] === link.kind;
+}
+
 /** Order of link kinds inside a namespace box: the devices others hang off come first. */
 export const KIND_ORDER: Record<KindClass, number> = {
   physical: 0, pf: 0, vf: 1, bond: 2, bridge: 3, vxlan: 4, vlan: 5, veth: 6, macvlan: 7, macvtap: 7,

@@ -1,7 +1,7 @@
 // Pure: a host snapshot plus view options → graph nodes and edges with stable ids.
 // Knows no drawing library; CytoscapeGraph turns this into pixels, tests read it directly.
 import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
-import { kindClassOf, operClass, type EdgeType, type KindClass } from './kinds';
+import { isFallbackDevice, kindClassOf, operClass, type EdgeType, type KindClass } from './kinds';
 import { linkMatches, namespaceMatches } from './search';
 import { compareLinks, sortedNamespaces } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';
@@ -76,7 +76,7 @@ export function namespaceVisible(ns: Namespace, opts: ViewOptions): boolean {
 /** kind and loopback filters (not search: search highlights, it does not hide) */
 export function linkVisible(link: Link, opts: ViewOptions): boolean {
   const kc = kindClassOf(link);
-  if (kc === 'loopback' && !opts.showLoopback) return false;
+  if ((kc === 'loopback' || isFallbackDevice(link)) && !opts.showLoopback) return false;
   return opts.kinds === null || opts.kinds.includes(kc);
 }
 
@@ -91,9 +91,38 @@ function linkLabel(link: Link, warned: boolean): string {
   const lines = [warned ? `${link.name} ⚠` : link.name, link.vf?.index != null ? `${kind} #${link.vf.index}` : kind];
   const vfs = sriovLine(link);
   if (vfs) lines.push(vfs);
-  if (addrs.length) lines.push(addrs.length > 2 ? `${addrs.slice(0, 2).join(' ')} +${addrs.length - 2}` : addrs.join(' '));
+  if (addrs.length) lines.push(addressLine(addrs));
   if (link.network) lines.push(`net ${link.network.name}`);
   return lines.join('\n');
+}
+
+/** characters of the 10 px monospace label that fit in a link node's box (118 px) */
+export const LABEL_CHARS = 19;
+
+/** The addresses on one line that fits the node: IPv4 first, as many whole ones as fit, then `+N`; an
+ * address too long by itself (IPv6) keeps its start and its prefix length around an ellipsis. The
+ * details panel and the table show them whole. */
+export function addressLine(cidrs: string[], max = LABEL_CHARS): string {
+  const sorted = [...cidrs].sort((a, b) => Number(a.includes(':')) - Number(b.includes(':')));
+  const more = (n: number) => (n ? ` +${n}` : '');
+  let line = '';
+  let shown = 0;
+  for (const c of sorted) {
+    const next = line ? `${line} ${c}` : c;
+    if (next.length + more(sorted.length - shown - 1).length > max) break;
+    line = next;
+    shown++;
+  }
+  if (shown === 0) {
+    const c = sorted[0];
+    const tail = more(sorted.length - 1);
+    const slash = c.lastIndexOf('/');
+    const prefix = slash >= 0 ? c.slice(slash) : '';
+    const keep = Math.max(1, max - tail.length - prefix.length - 1);
+    line = `${c.slice(0, keep)}…${prefix}`;
+    shown = 1;
+  }
+  return line + more(sorted.length - shown);
 }
 
 function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number | null): string {

@@ -1,7 +1,7 @@
 // Pure: the view options that make an object visible (expand its namespace, lift filters hiding it),
 // used when the user jumps to a peer or parent that the current view hides.
 import type { HostSnapshot } from '@/server/host/types';
-import { kindClassOf } from './kinds';
+import { isFallbackDevice, kindClassOf } from './kinds';
 import type { ViewOptions } from './model';
 
 export function revealIn(view: ViewOptions, snap: HostSnapshot, ref: { type: 'namespace' | 'link'; id: string }): ViewOptions {
@@ -12,7 +12,7 @@ export function revealIn(view: ViewOptions, snap: HostSnapshot, ref: { type: 'na
   if (link) {
     if (next.collapsed.includes(nsId)) next = { ...next, collapsed: next.collapsed.filter((c) => c !== nsId) };
     const kc = kindClassOf(link);
-    if (kc === 'loopback' && !next.showLoopback) next = { ...next, showLoopback: true };
+    if ((kc === 'loopback' || isFallbackDevice(link)) && !next.showLoopback) next = { ...next, showLoopback: true };
     if (next.kinds && !next.kinds.includes(kc)) next = { ...next, kinds: [...next.kinds, kc] };
   }
   return next;

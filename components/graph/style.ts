@@ -97,5 +97,12 @@ export const graphStyle: StyleRule[] = [
   { selector: 'node:selected', style: { 'outline-width': 4, 'outline-color': '#ffffff', 'outline-offset': 3 } },
   { selector: 'node.namespace:selected', style: { 'border-color': '#ffffff', 'border-width': 3, 'outline-width': 0 } },
   { selector: 'edge:selected', style: { width: 4 } },
+  { selector: 'node.multi', style: { 'outline-width': 4, 'outline-color': '#ffffff', 'outline-offset': 3, 'overlay-color': '#4c9aff', 'overlay-opacity': 0.18, 'overlay-padding': 4 } },
+  // a draft over the host: what it would create ghosted, what it would change or delete marked
+  { selector: 'node.link.draft-new', style: { opacity: 0.6, 'border-style': 'dashed', 'border-color': '#cfe3ff', 'border-width': 2 } },
+  { selector: 'node.namespace.draft-new', style: { 'border-style': 'dashed', 'border-color': '#cfe3ff', 'background-opacity': 0.25 } },
+  { selector: 'edge.draft-new', style: { 'line-style': 'dashed', opacity: 0.7 } },
+  { selector: 'node.draft-changed', style: { 'outline-width': 3, 'outline-color': '#4c9aff', 'outline-offset': 3, 'outline-style': 'dashed' } },
+  { selector: 'node.draft-deleted', style: { opacity: 0.4, 'outline-width': 3, 'outline-color': '#f85149', 'outline-offset': 3, 'outline-style': 'dashed' } },
   { selector: '.flash', style: { 'overlay-color': '#ffd33d', 'overlay-opacity': 0.45, 'overlay-padding': 8 } },
 ];

@@ -41,9 +41,9 @@ export function Toolbar(p: Props) {
       {p.matchCount !== null && <span className="muted match-count" data-testid="match-count">{p.matchCount} match{p.matchCount === 1 ? '' : 'es'}</span>}
       <KindFilter kinds={view.kinds} counts={p.kindCounts} onChange={(kinds) => setView((v) => ({ ...v, kinds }))} />
       <NamespaceFilter namespaces={p.namespaces} selected={view.namespaces} onChange={(namespaces) => setView((v) => ({ ...v, namespaces }))} />
-      <label className="check inline" title="show loopback devices">
+      <label className="check inline" title="show loopback devices and the tunnel devices the kernel makes in every namespace (sit0, tunl0, gre0, ip6tnl0, …)">
         <input type="checkbox" data-testid="show-loopback" checked={view.showLoopback} onChange={(e) => setView((v) => ({ ...v, showLoopback: e.target.checked }))} />
-        loopback
+        lo &amp; fallback
       </label>
       {view.collapsed.length ? (
         <button type="button" className="btn" data-testid="expand-all" onClick={() => setView((v) => ({ ...v, collapsed: [] }))} title={`${view.collapsed.length} namespace(s) drawn as one node`}>expand all</button>

@@ -9,8 +9,8 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
-import { ApplyInput, AuditInput, CheckpointInput, describeOps } from '../edits/schema';
-import { BusyError, EditSession, GuardError, NoSuchCheckpointError, NothingToUndoError, type CallContext } from '../edits/apply';
+import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
+import { BusyError, EditSession, GuardError, NoSuchCheckpointError, NothingToUndoError, StaleHistoryError, type CallContext } from '../edits/apply';
 import { PlanError } from '../edits/plan';
 import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
@@ -63,7 +63,7 @@ export function toTrpcError(e: unknown): unknown {
   if (e instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), cause: e });
   if (e instanceof PlanError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
   if (e instanceof GuardError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-  if (e instanceof NothingToUndoError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof NothingToUndoError || e instanceof StaleHistoryError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof NoSuchCheckpointError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof BusyError) return new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
   return e;
@@ -83,10 +83,20 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
-  undo: auditedMutation.mutation(async ({ ctx }) => {
+  undo: auditedMutation.input(HistoryStepInput).mutation(async ({ ctx, input }) => {
     checkEditAccess(ctx, { changes: true });
     try {
-      const r = await editSession.undo(callContext(ctx));
+      const r = await editSession.undo(callContext(ctx), input?.id);
+      hostWatcher(ctx.run).reread(null);
+      return r;
+    } catch (e) {
+      throw toTrpcError(e);
+    }
+  }),
+  redo: auditedMutation.input(HistoryStepInput).mutation(async ({ ctx, input }) => {
+    checkEditAccess(ctx, { changes: true });
+    try {
+      const r = await editSession.redo(callContext(ctx), input?.id);
       hostWatcher(ctx.run).reread(null);
       return r;
     } catch (e) {
@@ -118,6 +128,8 @@ export const editRouter = router({
   /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
   recovery: publicProcedure.query(() => recoveryReport()),
   dismissRecovery: mutationProcedure.input(CheckpointInput).mutation(({ input }) => ({ dismissed: dismissRecovery(input.id) })),
+  /** what undo and redo would do, newest first */
+  history: publicProcedure.query(() => editSession.historyView()),
   /** what undo would revert, or null */
   last: publicProcedure.query(() => editSession.lastApplied()),
   /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set */

@@ -1,6 +1,6 @@
 // Run a plan step by step through the Runner. All or nothing: when step k fails, the undos of steps
-// k-1…1 run in reverse and the kernel's message comes back verbatim. One applied plan is kept for a
-// one-click undo. Plans run one at a time.
+// k-1…1 run in reverse and the kernel's message comes back verbatim. Applied plans are kept for undo
+// and redo (history.ts). Plans run one at a time.
 import type { Runner } from '../ip/run';
 import type { HostSnapshot } from '../host/types';
 import { readForEdits } from './read';
@@ -12,6 +12,9 @@ import { writeSysfs } from './sysfs';
 import { appendAudit, type AuditEntry } from './audit';
 import { PlanJournal, rollBack, type RollbackReport, type StepJournal } from './journal';
 import { Checkpoints, BusyError, type Pending } from './checkpoint';
+import { EditHistory, inversePlan, NothingToUndoError, StaleHistoryError, type HistoryView } from './history';
+
+export { inversePlan, NothingToUndoError, StaleHistoryError };
 
 export interface StepOutcome {
   /** 1-based step number in the plan that was run */
@@ -51,13 +54,6 @@ export class GuardError extends Error {
     this.name = 'GuardError';
     this.guards = guards;
     this.issues = guards.map((g) => ({ path: ['force'], message: `${g.reason} — to go ahead, confirm with force (type "${g.link}")` }));
-  }
-}
-
-export class NothingToUndoError extends Error {
-  constructor() {
-    super('nothing to undo: no plan has been applied since the server started, or it was undone already');
-    this.name = 'NothingToUndoError';
   }
 }
 
@@ -131,18 +127,6 @@ export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo'
   return { ok: true, applied };
 }
 
-/** The plan that undoes an applied one: its undos, newest first; each step's undo is the original. */
-export function inversePlan(plan: Plan): Plan {
-  const steps: PlanStep[] = [];
-  const warnings: string[] = [];
-  for (let i = plan.steps.length - 1; i >= 0; i--) {
-    const s = plan.steps[i];
-    if (s.undo) steps.push({ argv: s.undo, undo: s.argv, description: `undo: ${s.description}`, edit: s.edit });
-    else warnings.push(`step ${i + 1} (${s.description}) cannot be undone and stays as it is`);
-  }
-  return { steps, warnings, guards: [], createsHostLinks: [] };
-}
-
 export interface CallContext {
   run: Runner;
   auditLog: string;
@@ -163,9 +147,9 @@ export interface SessionDeps {
   sysfsRoot?: string;
 }
 
-/** The server's editing state: the last applied plan (for undo), links it created, and the one-at-a-time lock. */
+/** The server's editing state: the undo/redo history, links it created, and the one-at-a-time lock. */
 export class EditSession {
-  private last: { at: string; plan: Plan } | null = null;
+  readonly history = new EditHistory();
   /** host-namespace link ids (nsId/ifindex) created by plans of this server process */
   readonly createdIds = new Set<string>();
   /** one plan at a time; a plan under a checkpoint holds off the next until confirmed or reverted */
@@ -187,9 +171,12 @@ export class EditSession {
 
   /** What undo would do now, for the UI's button. */
   lastApplied(): { at: string; steps: number; undoable: number; description: string[] } | null {
-    if (!this.last) return null;
-    const { at, plan } = this.last;
-    return { at, steps: plan.steps.length, undoable: plan.steps.filter((s) => s.undo).length, description: plan.steps.map((s) => s.description) };
+    const top = this.history.view().undo[0];
+    return top ? { at: top.at, steps: top.steps, undoable: top.undoable, description: top.description } : null;
+  }
+
+  historyView(): HistoryView {
+    return this.history.view();
   }
 
   /** Validate (zod, then against the live host), plan, and unless dryRun apply. Throws ZodError / PlanError / GuardError. */
@@ -221,40 +208,41 @@ export class EditSession {
       const journal = this.openJournal(ctx, base, plan.steps, seconds);
       const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot, journal: journal ?? undefined });
       if (outcome.ok) {
-        this.last = { at: base.when, plan };
+        this.history.applied(plan, base.when);
         await this.rememberCreated(ctx.run, snapshot, plan.createsHostLinks);
       }
       const checkpoint = outcome.ok && seconds !== null && journal ? this.checkpoints.hold({ ctx, plan, journal, seconds, when: base.when }) : null;
       if (!checkpoint) journal?.end(outcome.ok ? 'applied' : 'rolled back');
       else journal?.write({ t: 'applied' });
       await this.audit(ctx, { ...base, outcome: { ...summarize(outcome), ...(checkpoint ? { checkpoint } : {}) } });
-      return { dryRun: false, plan, shell, undoAvailable: this.last !== null && outcome.ok, checkpoint, ...outcome };
+      return { dryRun: false, plan, shell, undoAvailable: outcome.ok && this.history.view().undo.length > 0, checkpoint, ...outcome };
     });
   }
 
-  /** Undo the last applied plan (as a plan of its own, with rollback if an undo step fails). */
-  async undo(ctx: CallContext): Promise<ApplyResult> {
+  /** Undo the newest change (or redo the newest undone one) as a plan of its own, with rollback if a step fails. */
+  async undo(ctx: CallContext, expectId?: number, what: 'undo' | 'redo' = 'undo'): Promise<ApplyResult> {
     return this.exclusive(async () => {
-      if (!this.last) throw new NothingToUndoError();
+      const entry = this.history.peek(what, expectId);
       this.checkpoints.refuseWhilePending();
-      const plan = inversePlan(this.last.plan);
+      const plan = inversePlan(entry.plan);
       const shell = planToShell(plan);
-      const journal = this.openJournal(ctx, { when: new Date().toISOString(), remote: ctx.remote, action: 'undo' }, plan.steps, null);
+      const journal = this.openJournal(ctx, { when: new Date().toISOString(), remote: ctx.remote, action: what }, plan.steps, null);
       const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot, journal: journal ?? undefined });
       journal?.end(outcome.ok ? 'applied' : 'rolled back');
-      if (outcome.ok) this.last = null;
+      const when = new Date().toISOString();
+      if (outcome.ok) this.history.moved(what, entry, plan, when);
       await this.audit(ctx, {
-        when: new Date().toISOString(),
+        when,
         remote: ctx.remote,
         forwardedFor: ctx.forwardedFor ?? null,
-        action: 'undo',
+        action: what,
         dryRun: false,
         force: false,
         edits: null,
         plan: plan.steps.map(({ argv, undo, description }) => ({ argv, undo, description })),
         outcome: summarize(outcome),
       });
-      return { dryRun: false, plan, shell, undoAvailable: this.last !== null, ...outcome };
+      return { dryRun: false, plan, shell, undoAvailable: this.history.view().undo.length > 0, ...outcome };
     });
   }
 
@@ -296,7 +284,7 @@ export class EditSession {
   private async revertPending(p: Pending, why: string): Promise<RollbackReport> {
     const exec = (argv: string[]) => execStep(p.ctx.run, argv, { sysfsRoot: this.deps.sysfsRoot });
     const report = await rollBack(p.journal!, exec, `reverted: ${why}`);
-    if (this.last?.plan === p.plan) this.last = null;
+    this.history.forget(p.plan);
     await this.audit(p.ctx, { when: new Date().toISOString(), remote: p.ctx.remote, forwardedFor: p.ctx.forwardedFor ?? null, action: 'revert', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: report.ok, checkpoint: p.id, why, undone: report.undone, left: report.left } });
     this.checkpoints.reverted(p, why, report);
     return report;
@@ -309,6 +297,10 @@ export class EditSession {
 
   busy(): boolean {
     return this.checkpoints.busy();
+  }
+
+  redo(ctx: CallContext, expectId?: number): Promise<ApplyResult> {
+    return this.undo(ctx, expectId, 'redo');
   }
 
   private async audit(ctx: CallContext, entry: AuditEntry): Promise<void> {

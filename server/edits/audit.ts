@@ -11,7 +11,7 @@ export interface AuditEntry {
   /** X-Forwarded-For as sent, recorded only with --trust-proxy; null otherwise */
   forwardedFor?: string | null;
   /** refused: the gate or validation said no; recover: rolled back at start; confirm/revert: a checkpoint */
-  action: 'apply' | 'undo' | 'refused' | 'recover' | 'confirm' | 'revert';
+  action: 'apply' | 'undo' | 'redo' | 'refused' | 'recover' | 'confirm' | 'revert';
   dryRun: boolean;
   force: boolean;
   edits: unknown[] | null;

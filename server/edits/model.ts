@@ -38,6 +38,8 @@ export interface LinkState {
   maxMtu: number | null;
   mac: string | null;
   mode: string | null;
+  /** ether, loopback, sit, none, …: what the kernel accepts as a parent depends on it (guidance.ts) */
+  linkType: string | null;
   master: LinkState | null;
   parent: LinkState | null;
   peer: LinkState | null;
@@ -130,6 +132,7 @@ export class HostModel {
         maxMtu: l.maxMtu,
         mac: l.mac,
         mode: l.mode,
+        linkType: l.linkType,
         master: null,
         parent: null,
         peer: null,

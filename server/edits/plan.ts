@@ -6,6 +6,7 @@ import { HostModel, type LinkState, type NsState } from './model';
 import { ipIn, netnsTarget } from './argv';
 import type { Edit, EditOp } from './schema';
 import { PLANNERS } from './ops';
+import { familyOf, l3RouteHint } from './guidance';
 export { planToShell } from './shell';
 
 export interface PlanStep {
@@ -137,6 +138,13 @@ export function planEdits(edits: Edit[], snapshot: HostSnapshot, opts: PlanOptio
     ctx.edit = i;
     (PLANNERS[e.op] as OpPlanner<Edit>)(e, ctx);
   });
+  // guidance over the whole plan: a route a later edit adds counts
+  for (const l of model.links) {
+    if (l.id !== null || familyOf(l.kind) !== 'ipvlan') continue;
+    const routed = model.routes.some((r) => r.ns === l.ns && (r.dst === 'default' || (r.dev === l && r.protocol !== 'kernel')));
+    const hint = l3RouteHint({ name: l.name, mode: (l.mode ?? 'l3').split(' ')[0] /* 'l3 bridge' → l3; l3 is the kernel's default */, nsLabel: l.ns.label, addresses: l.addresses.map((a) => a.cidr), routed });
+    if (hint) ctx.warnings.push(hint);
+  }
   const createsHostLinks = model.links.filter((l) => l.ns.root && l.id === null && l.created).map((l) => l.name);
   return { steps: ctx.steps, warnings: ctx.warnings, guards: ctx.guards, createsHostLinks };
 }

@@ -546,6 +546,8 @@ export const CheckpointInput = z.object({ id: z.string().min(1).max(64) }).stric
 export type ApplyInput = z.infer<typeof ApplyInput>;
 
 export const AuditInput = z.object({ limit: z.number().int().min(1).max(1000).optional() }).optional();
+/** undo/redo: `id` (from edit.history) makes it refuse when that change is no longer the next one */
+export const HistoryStepInput = z.object({ id: z.number().int().positive().optional() }).strict().optional();
 
 export const PingInput = z
   .object({

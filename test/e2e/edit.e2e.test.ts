@@ -183,7 +183,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     const entries = ui.page.getByTestId('audit-entry');
     await entries.first().waitFor();
     const text = (await ui.page.getByTestId('audit-list').textContent()) ?? '';
-    expect(text).toMatch(/failed at step 2, rolled back: Error: ipv6: IPv6 is disabled on this device\./);
+    expect(text).toMatch(/failed at step 2 \(rolled back 1 of 1 step\): Error: ipv6: IPv6 is disabled on this device\./);
     expect(await entries.count()).toBe(3); // create, delete, failed create (previews hidden)
     await ui.page.getByTestId('audit-dialog').locator('button.close').click();
   });

@@ -288,7 +288,7 @@ describe('plan warnings', () => {
       { op: 'link.add', kind: 'ipvlan', name: 'i1', parent: 'eth1', mode: 'l3' },
       { op: 'link.add', kind: 'ipvlan', name: 'i2', parent: 'eth1', mode: 'l2' },
     ]);
-    expect(p.warnings.join('\n')).toMatch(/switches i1 \(l3\) on eth1/);
+    expect(p.warnings.join('\n')).toMatch(/switches i1 \(l3 bridge\) on eth1/);
   });
   it('routes through a moved link are named', () => {
     const p = plan([{ op: 'link.set', ns: 'blue', dev: 'vblue', netns: 'nope' }].slice(0, 0).concat([{ op: 'link.set', ns: 'blue', dev: 'vblue', netns: UNNAMED }]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type GraphModel, type ViewOptions } from '../../components/graph/model';
+import { addressLine, buildGraph, DEFAULT_VIEW, LABEL_CHARS, linkNodeId, nsNodeId, refOfNodeId, type GraphModel, type ViewOptions } from '../../components/graph/model';
 import { revealIn } from '../../components/graph/reveal';
 import { indexHost } from '../../components/host/lookup';
 import { routeRows, tableRows } from '../../components/table/rows';
@@ -23,7 +23,7 @@ describe('graph model of the captured lab VM', () => {
     ['root', 'eth0', 'physical'], ['root', 'eth2', 'pf'], ['root', 'br0', 'bridge'], ['root', 've-a', 'veth'],
     ['root', 'bond0', 'bond'], ['root', 'd0', 'dummy'], ['root', 'tap0', 'tun'], ['root', 'vx42', 'vxlan'],
     ['root', 'vl10', 'vlan'], ['root', 'mvt0', 'macvtap'], ['root', 'mv-vepa', 'macvlan'], ['root', 'ipv-l2', 'ipvlan'],
-    ['root', 'vrf-blue', 'other'], ['root', 'sit0', 'other'], ['red', 'ipv-l3', 'ipvlan'], ['unnamed', 've-p', 'veth'],
+    ['root', 'vrf-blue', 'other'], ['red', 'ipv-l3', 'ipvlan'], ['unnamed', 've-p', 'veth'],
   ])('%s/%s is drawn as kind %s inside its namespace', (ns, name, kc) => {
     const n = node(base, L(ns, name));
     expect(n?.kindClass).toBe(kc);
@@ -36,6 +36,14 @@ describe('graph model of the captured lab VM', () => {
     ['root', 'eth0', 'admin-up', 'op-up'], ['root', 'd0', 'admin-down', 'op-down'], ['red', 'ipv-l3', 'admin-up', 'op-unknown'],
   ])('%s/%s shows admin and oper state (%s, %s)', (ns, name, admin, oper) => {
     expect(node(base, L(ns, name))?.classes).toEqual(expect.arrayContaining([admin, oper]));
+  });
+
+  it("hides the kernel's fallback tunnel devices (sit0 of kind sit) with loopback, not a user's link of that name", () => {
+    expect(node(base, L('root', 'sit0'))).toBeUndefined();
+    expect(node(buildGraph(snap, view({ showLoopback: true })), L('root', 'sit0'))?.kindClass).toBe('other');
+    const renamed = { ...snap, links: snap.links.map((l) => (l.name === 'd0' ? { ...l, name: 'sit0' } : l)) };
+    expect(node(buildGraph(renamed), L('root', 'd0'))?.label.split('\n')[0]).toBe('sit0');
+    expect(revealIn(DEFAULT_VIEW, snap, { type: 'link', id: linkIn(snap, 'root', 'sit0').id }).showLoopback).toBe(true);
   });
 
   it('draws every namespace, root first, and hides loopback unless asked', () => {
@@ -206,7 +214,7 @@ describe('reveal and table rows', () => {
 
   it.each<[string, Partial<ViewOptions>, Record<string, string[]>]>([
     ['search by address narrows to matching links', { search: '10.1.0.0/24' }, { red: ['ve-r'], green: ['ve-g'] }],
-    ['a matching namespace keeps all its (visible) links; a link matches by name', { search: 'blue' }, { root: ['vrf-blue'], blue: ['mv-bridge', 'sit0'] }],
+    ['a matching namespace keeps all its (visible) links; a link matches by name', { search: 'blue' }, { root: ['vrf-blue'], blue: ['mv-bridge'] }], // blue's sit0 is a fallback device, hidden with loopback,
     ['namespace and kind filters apply', { namespaces: [inodes.green], kinds: ['veth'] }, { green: ['ve-b', 've-g', 've-u'] }],
   ])('tableRows: %s', (_, o, expected) => {
     const rows = tableRows(snap, indexHost(snap), view(o));
@@ -219,5 +227,22 @@ describe('reveal and table rows', () => {
     expect(routeRows(snap, ix, view({})).length).toBe(snap.routes.length);
     const t100 = routeRows(snap, ix, view({ search: '10.99.0.0/16' }));
     expect(t100.map((r) => [r.nsId, r.table])).toEqual([[inodes.green, '100']]);
+  });
+});
+
+describe('addressLine: a link node shows its addresses in one line that fits the box', () => {
+  it.each<[string[], string]>([
+    [['10.0.0.1/24'], '10.0.0.1/24'],
+    [['fd00::1/64', '10.0.0.1/24'], '10.0.0.1/24 +1'],
+    [['10.0.0.1/8', '10.0.0.2/8'], '10.0.0.1/8 +1'],
+    [['2001:db8:aaaa:bbbb:cccc:dddd:eeee:1/64'], '2001:db8:aaaa:b…/64'],
+    [['2001:db8:aaaa:bbbb::1/64', 'fd00::5/64'], '2001:db8:aaa…/64 +1'],
+  ])('%j → %s', (cidrs, line) => {
+    expect(addressLine(cidrs)).toBe(line);
+  });
+  it('never exceeds the box', () => {
+    const v6 = Array.from({ length: 5 }, (_, i) => `fd12:3456:789a:${i}::${i + 1}/64`);
+    for (let n = 1; n <= v6.length; n++) expect(addressLine(v6.slice(0, n)).length).toBeLessThanOrEqual(LABEL_CHARS);
+    expect(addressLine(['10.200.200.200/32', '10.200.200.201/32', ...v6]).length).toBeLessThanOrEqual(LABEL_CHARS);
   });
 });

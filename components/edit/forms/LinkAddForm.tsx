@@ -4,7 +4,7 @@
 import { LINK_KINDS, type LinkKind } from '@/server/edits/schema';
 import type { Link } from '@/server/host/types';
 import { CheckField, SelectField, TextField, type Choice } from '../Field';
-import { linkChoices, nsChoices, nsOf, rootNs } from './choices';
+import { nsChoices, nsOf, parentChoices, rootNs } from './choices';
 import { LinkKindFields } from './LinkKindFields';
 import { canTarget, hasParent, initialLinkAdd, linkAddEdit, type LinkAddValues } from './linkAdd';
 import type { EditForm, FieldsProps, HostView } from './types';
@@ -25,7 +25,6 @@ export function unsupported(host: HostView, kind: LinkKind): string | null {
   return s && s.supported === false ? `not supported by this kernel: ${s.reason ?? 'probe failed'}` : null;
 }
 
-const noLoopback = (l: Link) => l.kind !== 'loopback';
 
 function LinkAddFields({ values: v, set, host }: FieldsProps<LinkAddValues>) {
   const parentKinds = hasParent(v.kind);
@@ -43,7 +42,7 @@ function LinkAddFields({ values: v, set, host }: FieldsProps<LinkAddValues>) {
       <TextField label="name" path="0.name" value={v.name} onChange={(name) => set({ name })} placeholder="1–15 bytes, e.g. mv0" autoFocus />
       <SelectField label={nsLabelFor(v.kind)} path="0.ns" value={v.ns} onChange={(ns) => set({ ns, parent: '', dev: '' })} choices={nsChoices(host)} />
       {parentKinds && (
-        <SelectField label="parent" path="0.parent" value={v.parent} onChange={(parent) => set({ parent })} choices={linkChoices(host, v.ns, noLoopback, { value: '', label: '(choose the lower device)' })} />
+        <SelectField label="parent" path="0.parent" value={v.parent} onChange={(parent) => set({ parent })} choices={parentChoices(host, v.ns, v.kind, { value: '', label: '(choose the lower device)' })} />
       )}
       {canTarget(v.kind) && (
         <SelectField

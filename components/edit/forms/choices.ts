@@ -4,6 +4,7 @@ import type { Link, Namespace } from '@/server/host/types';
 import { compareLinks, sortedNamespaces } from '../../host/order';
 import type { Choice } from '../Field';
 import { nsRef } from '../values';
+import { familyOf, parentRefusal } from '@/server/edits/guidance';
 import type { HostView } from './types';
 
 export function nsLabel(ns: Namespace): string {
@@ -25,6 +26,24 @@ export function linksIn(host: HostView, nsId: string, keep: (l: Link) => boolean
 
 export function linkChoices(host: HostView, nsId: string, keep?: (l: Link) => boolean, first?: Choice): Choice[] {
   const list = linksIn(host, nsId, keep).map((l) => ({ value: l.name, label: `${l.name} (${l.kind}${l.up ? '' : ', down'})` }));
+  return first ? [first, ...list] : list;
+}
+
+/** Why the kernel refuses a `kind` child on this link (guidance.ts), from the snapshot; null when it accepts. */
+export function parentProblem(host: HostView, kind: string, l: Link): string | null {
+  const lower = l.parentId ? host.ix.linkById.get(l.parentId) : undefined;
+  // macvlan on a macvlan (ipvlan on an ipvlan) is made on the lower device
+  const port = lower && familyOf(l.kind) !== null && familyOf(l.kind) === familyOf(kind) ? lower : l;
+  const childKinds = host.snapshot.links.filter((c) => c.parentId === port.id).map((c) => c.kind);
+  return parentRefusal(kind, { name: port.name, kind: port.kind, linkType: port.linkType, childKinds });
+}
+
+/** Parents to offer for a `kind` child: never loopback or a non-Ethernet device; a busy one shown disabled, with why. */
+export function parentChoices(host: HostView, nsId: string, kind: string, first?: Choice): Choice[] {
+  const list = linksIn(host, nsId, (l) => l.kind !== 'loopback')
+    .map((l) => ({ l, why: parentProblem(host, kind, l) }))
+    .filter(({ l, why }) => !why || (l.linkType === 'ether' && familyOf(kind) !== null))
+    .map(({ l, why }) => ({ value: l.name, label: `${l.name} (${l.kind}${l.up ? '' : ', down'})`, disabled: why }));
   return first ? [first, ...list] : list;
 }
 

@@ -30,6 +30,8 @@ export interface EditForm<V> {
   intro?: (host: HostView) => ReactNode;
   /** may throw an Error whose message is shown (e.g. the object is gone from the host) */
   toEdits: (values: V, host: HostView) => Edit[];
+  /** into the draft as several items (a recipe's steps); default one item: the title and toEdits */
+  toDraftItems?: (values: V, host: HostView) => { title: string; edits: Edit[] }[];
 }
 
 // The dialog holds forms of any value type; each factory fixes its own.

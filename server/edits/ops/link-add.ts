@@ -4,6 +4,7 @@
 import { PARENT_KINDS, type LinkAddEdit } from '../schema';
 import type { OpPlanner, PlanContext } from '../plan';
 import { canonicalCidr, type LinkState, type NsState } from '../model';
+import { familyOf, parentRefusal } from '../guidance';
 
 /** A link this plan creates, as the model will know it (also the lo of a new namespace). */
 export function newLink(ns: NsState, name: string, kind: string, extra: Partial<LinkState> = {}): LinkState {
@@ -20,6 +21,7 @@ export function newLink(ns: NsState, name: string, kind: string, extra: Partial<
     maxMtu: null,
     mac: null,
     mode: null,
+    linkType: 'ether', // every kind link.add makes is Ethernet-like
     master: null,
     parent: null,
     peer: null,
@@ -100,6 +102,12 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
     parent = ctx.link(ns, e.parent, 'parent');
     if (e.mtu && parent.mtu && e.mtu > parent.mtu) ctx.fail(['mtu'], `MTU ${e.mtu} is above the parent ${parent.name}'s MTU ${parent.mtu}`);
   }
+  if (parent) {
+    // macvlan on a macvlan (ipvlan on an ipvlan) is made on the lower device: that is whose children count
+    const port = familyOf(parent.kind) !== null && familyOf(parent.kind) === familyOf(e.kind) && parent.parent ? parent.parent : parent;
+    const refusal = parentRefusal(e.kind, { name: port.name, kind: port === parent ? parent.kind : port.kind, linkType: port.linkType, childKinds: ctx.model.childrenOf(port).map((c) => c.kind) });
+    if (refusal) ctx.warn(`the kernel will refuse this: ${refusal}`);
+  }
   if (e.kind === 'vxlan' && e.dev) ctx.link(ns, e.dev, 'dev');
   checkFree(ctx, target, e.name, ['name']);
 
@@ -113,7 +121,9 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   if ((e.kind === 'ipvlan' || e.kind === 'ipvtap') && parent) {
     // mode and flag belong to the parent: a new child with another mode switches its siblings
     const want = `${e.mode ?? 'l3'} ${e.flag ?? 'bridge'}`;
-    const differ = ctx.model.childrenOf(parent).filter((c) => (c.kind === 'ipvlan' || c.kind === 'ipvtap') && c.mode && c.mode !== want);
+    // the snapshot says "l3 bridge", or just "l3" when iproute2 prints no flag (bridge is the default)
+    const norm = (m: string) => (m.includes(' ') ? m : `${m} bridge`);
+    const differ = ctx.model.childrenOf(parent).filter((c) => (c.kind === 'ipvlan' || c.kind === 'ipvtap') && c.mode && norm(c.mode) !== want);
     if (differ.length) {
       ctx.warn(`ipvlan mode is per parent: creating ${e.name} as "${want}" switches ${differ.map((c) => `${c.name} (${c.mode})`).join(', ')} on ${parent.name} to it`);
     }
@@ -136,7 +146,8 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   const what = e.kind === 'veth' ? `veth pair ${e.name}${where} ↔ ${e.peer.name} in ${peerNs!.label}` : `${e.kind}${'mode' in e && e.mode ? ` ${e.mode}` : ''} ${e.name}${parent ? ` on ${parent.name}` : ''}${where}`;
   ctx.step(ctx.ip(ns, argv), ctx.ip(target, ['link', 'del', 'dev', e.name]), `create ${what}`);
 
-  const mode = 'mode' in e && e.mode ? e.mode : null;
+  const ipvlan = e.kind === 'ipvlan' || e.kind === 'ipvtap';
+  const mode = ipvlan ? `${e.mode ?? 'l3'} ${e.flag ?? 'bridge'}` : 'mode' in e && e.mode ? e.mode : null;
   const link = newLink(target, e.name, e.kind, { parent, mtu: e.mtu ?? parent?.mtu ?? null, mac: e.mac ?? null, mode });
   ctx.model.links.push(link);
   if (e.kind === 'veth') {

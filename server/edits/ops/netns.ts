@@ -20,7 +20,7 @@ export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
   };
   ctx.step(['ip', 'netns', 'add', e.name], ['ip', 'netns', 'del', e.name], `create namespace ${e.name}`);
   ctx.model.namespaces.push(ns);
-  const lo = newLink(ns, 'lo', 'loopback', { mtu: 65536 });
+  const lo = newLink(ns, 'lo', 'loopback', { mtu: 65536, linkType: 'loopback' });
   ctx.model.links.push(lo);
   if (e.lo !== false) {
     ctx.step(ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'up']), ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'down']), `bring lo up in ${e.name}`);
