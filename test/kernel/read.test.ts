@@ -7,7 +7,7 @@ import { readHost, readNamespace } from '../../server/host/read';
 import { readNamedInBulk } from '../../server/host/bulk';
 import { liveGroupMembers, run, stream } from '../../server/ip/run';
 import { appRouter } from '../../server/api/root';
-import { createContext } from '../../server/api/trpc';
+import { gatedContext } from '../context';
 import type { HostSnapshot, Link } from '../../server/host/types';
 
 interface IpLink {
@@ -217,7 +217,7 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
   });
 
   it('host.snapshot over tRPC returns the same shape and the same lab', async () => {
-    const caller = appRouter.createCaller(createContext(new Request('http://127.0.0.1/api/trpc')));
+    const caller = appRouter.createCaller(gatedContext());
     const s = await caller.host.snapshot();
     expect(Object.keys(s).sort()).toEqual(Object.keys(snap).sort());
     expect(typeof s.takenAt).toBe('string');

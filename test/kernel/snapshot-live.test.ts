@@ -7,7 +7,7 @@ import { inodeOf, Lab } from './lab';
 import { HostWatcher } from '../../server/host/watch';
 import { run } from '../../server/ip/run';
 import { appRouter } from '../../server/api/root';
-import { createContext } from '../../server/api/trpc';
+import { gatedContext } from '../context';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +52,7 @@ describe.skipIf(!kernelTier.ok)('kernel: host.snapshot from the live state', () 
   });
 
   it('host.snapshot: fresh must be a boolean, nothing else is accepted, fresh: true reads the host', async () => {
-    const caller = appRouter.createCaller(createContext(new Request('http://127.0.0.1/api/trpc')));
+    const caller = appRouter.createCaller(gatedContext());
     await expect(caller.host.snapshot({ fresh: 'yes' } as never)).rejects.toThrow(/fresh/);
     await expect(caller.host.snapshot({ fresh: true, other: 1 } as never)).rejects.toThrow(/other|unrecognized/i);
     await lab.ip(ns, 'link', 'add', 'fresh0', 'type', 'veth', 'peer', 'name', 'fresh1');
