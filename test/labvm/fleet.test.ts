@@ -20,10 +20,13 @@ const FWD = [18501, 18502];
 const WIRE = 18510;
 const HUB = 18520;
 const NAMES = ['node-a', 'node-b'];
+/** the hub's own token (every request to it needs one, like any linkscape server's) */
+const HUB_TOKEN = `hub-${process.pid}-${Math.random().toString(36).slice(2, 12)}`;
 
 async function call<T>(proc: string, input?: unknown, method: 'GET' | 'POST' = 'GET'): Promise<T> {
   const url = `http://127.0.0.1:${HUB}/api/trpc/${proc}${method === 'GET' && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
-  const res = await fetch(url, method === 'POST' ? { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) } : {});
+  const auth = { authorization: `Bearer ${HUB_TOKEN}` };
+  const res = await fetch(url, method === 'POST' ? { method, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(input) } : { headers: auth });
   const body = (await res.json()) as { result?: { data: T }; error?: { message: string } };
   if (body.error) throw new Error(`${proc}: ${body.error.message}`);
   return body.result!.data;
@@ -104,11 +107,11 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: a fleet of two wired VMs behind one
   beforeAll(async () => {
     await ensureBuild(); // the agents and the hub are scripts/serve.mjs: the production build
     await bootPair();
-    hub = execa('node', ['scripts/serve.mjs', '--port', String(HUB), '--agents', FWD.map((p, i) => `${NAMES[i]}=http://127.0.0.1:${p}`).join(','), '--agent-token', TOKEN], {
+    hub = execa('node', ['scripts/serve.mjs', '--port', String(HUB), '--agents', FWD.map((p, i) => `${NAMES[i]}=http://127.0.0.1:${p}`).join(','), '--agent-token', TOKEN, '--token', HUB_TOKEN, '--token-file', path.join(CTL, 'hub-token')], {
       cwd: REPO,
       reject: false,
       all: true,
-      env: { LINKSCAPE_AUDIT_LOG: path.join(CTL, 'hub-audit.jsonl') },
+      env: { LINKSCAPE_AUDIT_LOG: path.join(CTL, 'hub-audit.jsonl'), LINKSCAPE_JOURNAL: path.join(CTL, 'hub-journal.jsonl') },
     });
     await until('both nodes up with their snapshots', async () => {
       const n = await call<FleetNode[]>('fleet.nodes');
