@@ -36,8 +36,6 @@ export function EditDialog({ form, host, onClose, onApplied }: Props) {
   const [result, setResult] = useState<Applied | null>(null);
   const [busy, setBusy] = useState<'preview' | 'apply' | null>(null);
   const [claims, setClaims] = useState<Map<string, number>>(new Map());
-  const hostRef = useRef(host);
-  hostRef.current = host;
 
   const claim = useCallback((path: string) => {
     setClaims((m) => new Map(m).set(path, (m.get(path) ?? 0) + 1));
@@ -62,7 +60,7 @@ export function EditDialog({ form, host, onClose, onApplied }: Props) {
     setGuard(null);
     let edits: Edit[];
     try {
-      edits = form.toEdits(values, hostRef.current);
+      edits = form.toEdits(values, host);
     } catch (e) {
       setIssues([]);
       setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
@@ -83,7 +81,7 @@ export function EditDialog({ form, host, onClose, onApplied }: Props) {
     } finally {
       setBusy(null);
     }
-  }, [form, values]);
+  }, [form, values, host]);
 
   const runApply = useCallback(async () => {
     if (!preview) return;

@@ -21,7 +21,7 @@ const states = new WeakMap<HostModel, Map<LinkState, PfState | null>>();
 
 function stateOf(ctx: PlanContext, link: LinkState): PfState | null {
   let byLink = states.get(ctx.model);
-  if (!byLink) states.set(ctx.model, (byLink = new Map()));
+  if (!byLink) states.set(ctx.model, (byLink = new Map<LinkState, PfState | null>()));
   if (byLink.has(link)) return byLink.get(link)!;
   const sriov = link.id ? ctx.snapshot.links.find((l) => l.id === link.id)?.sriov ?? null : null;
   const st: PfState | null = sriov && {
