@@ -20,7 +20,7 @@ const step = (name, cmd, args, env = {}) => {
 
 // Which tiers run: evaluated by the same module the tests use.
 const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e',
-  "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier})))"],
+  "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, pack: t.packTier, systemd: t.systemdTier, image: t.imageTier})))"],
   { encoding: 'utf8' });
 let tiers;
 try {

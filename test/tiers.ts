@@ -39,3 +39,22 @@ export const browserTier: Tier = !kernelTier.ok
     : { ok: true, why: '' };
 
 export const pingAvailable = which('ping');
+
+// Shipping (test/ship): the packed tarball installed and started, the systemd unit, the container image.
+export const packTier: Tier = !which('npm')
+  ? { ok: false, why: 'needs npm (it packs linkscape and installs the tarball into an empty folder)' }
+  : { ok: true, why: '' };
+
+export const systemdTier: Tier = !which('systemd-analyze')
+  ? { ok: false, why: 'systemd-analyze is missing (apt-get install -y --no-install-recommends systemd)' }
+  : { ok: true, why: '' };
+
+export const DOCKER_SANDBOX = process.env.LINKSCAPE_DOCKER_SANDBOX ?? path.resolve(here, '../../shared/docker-sandbox');
+
+export const imageTier: Tier = !kernelTier.ok
+  ? { ok: false, why: kernelTier.why }
+  : !existsSync(path.join(DOCKER_SANDBOX, 'up'))
+    ? { ok: false, why: `no docker sandbox at ${DOCKER_SANDBOX}` }
+    : !which('debootstrap')
+      ? { ok: false, why: 'debootstrap is missing (apt-get install -y --no-install-recommends debootstrap)' }
+      : { ok: true, why: '' };
