@@ -9,6 +9,8 @@ command -v ping >/dev/null || need+=(iputils-ping)
 command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
 command -v nsenter >/dev/null || need+=(util-linux)
 command -v ip >/dev/null || need+=(iproute2)
+command -v systemd-analyze >/dev/null || need+=(systemd)      # the unit file check (test/ship)
+command -v debootstrap >/dev/null || need+=(debootstrap)     # the image test's local base image (test/ship)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing ${need[*]}"
