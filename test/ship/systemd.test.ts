@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { systemdTier } from '../tiers';
+import { kernelTier, systemdTier } from '../tiers';
 import { ROOT } from '../e2e/server';
 
 const UNIT_DIR = path.join(ROOT, 'deploy/systemd');
@@ -72,5 +72,51 @@ describe.skipIf(!systemdTier.ok)('the systemd unit (systemd tier)', () => {
       const r = await execa(process.execPath, [BIN, ...args, '--help'], { reject: false, all: true, timeout: 30_000 });
       expect(r.exitCode, r.all).toBe(0);
     }
+  });
+});
+
+// The unit's CapabilityBoundingSet is enough, and CAP_SYS_PTRACE in it is needed: run with only those (setpriv,
+// as systemd would, with no-new-privs) against a namespace held only by a process of another user.
+describe.skipIf(!systemdTier.ok || !kernelTier.ok)('the unit\'s capabilities (systemd tier, root)', () => {
+  const caps = values(unit, 'CapabilityBoundingSet')[0].split(/\s+/).map((c) => c.replace(/^CAP_/, '').toLowerCase());
+  const bounded = (set: string[], argv: string[]) =>
+    execa('setpriv', [`--bounding-set=-all,${set.map((c) => `+${c}`).join(',')}`, '--no-new-privs', '--', ...argv], { timeout: 240_000 });
+  const name = `lsP${process.pid}-cap`;
+  let holder: ReturnType<typeof execa> | null = null;
+  afterAll(async () => {
+    holder?.kill('SIGKILL');
+    await holder?.catch(() => undefined);
+    await execa('ip', ['netns', 'del', name], { reject: false });
+  });
+
+  it('reads a namespace held only by another user\'s process, which it cannot without CAP_SYS_PTRACE', async () => {
+    holder = execa('unshare', ['--net', '--', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'sleep', '300']);
+    const pid = holder.pid!;
+    // the holder's namespace, once it has left ours
+    let ino = '';
+    for (let i = 0; i < 100 && !ino; i++) {
+      const own = (await execa('readlink', ['/proc/self/ns/net'])).stdout;
+      const its = (await execa('readlink', [`/proc/${pid}/ns/net`], { reject: false })).stdout;
+      const child = (await execa('pgrep', ['-P', String(pid)], { reject: false })).stdout.trim();
+      const target = child ? (await execa('readlink', [`/proc/${child}/ns/net`], { reject: false })).stdout : its;
+      if (target && target !== own) ino = /\[(\d+)\]/.exec(target)![1];
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(ino).not.toBe('');
+    const read = async (set: string[]) =>
+      (JSON.parse((await bounded(set, [process.execPath, BIN, 'snapshot'])).stdout) as { namespaces: { id: string }[] }).namespaces.map((n) => n.id);
+    expect(await read(caps)).toContain(ino);
+    expect(await read(caps.filter((c) => c !== 'sys_ptrace'))).not.toContain(ino);
+  }, 600_000);
+
+  it('makes a named namespace the host sees, a veth pair in it, and removes it', async () => {
+    await bounded(caps, ['ip', 'netns', 'add', name]);
+    await bounded(caps, ['ip', '-n', name, 'link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb']);
+    await bounded(caps, ['ip', '-n', name, 'link', 'set', 'va', 'up']);
+    // seen from outside the bounded processes: the host's `ip netns` and a fresh read of the namespace
+    expect((await execa('ip', ['netns', 'list'])).stdout).toContain(name);
+    expect((await execa('ip', ['-n', name, '-br', 'link'])).stdout).toMatch(/va@vb\s+\S+/);
+    await bounded(caps, ['ip', 'netns', 'del', name]);
+    expect((await execa('ip', ['netns', 'list'])).stdout).not.toContain(name);
   });
 });
