@@ -20,7 +20,7 @@ COPY . .
 ARG NPM_CACHE=
 # the packed linkscape, unpacked into /app with the lockfile's production dependencies beside it
 RUN npm ci --no-audit --no-fund ${NPM_CACHE:+--offline --cache /src/$NPM_CACHE} \
- && npm pack --pack-destination /out \
+ && mkdir -p /out && npm pack --pack-destination /out \
  && mkdir /app && tar -C /app --strip-components=1 -xzf /out/linkscape-*.tgz && cp package-lock.json /app/ \
  && cd /app && npm ci --no-audit --no-fund --omit=dev --ignore-scripts ${NPM_CACHE:+--offline --cache /src/$NPM_CACHE} \
  && node bin/linkscape.mjs --version
