@@ -4,7 +4,8 @@
 // (test/ship/base-image.sh, which caches debootstrap's result). Nor does the build reach npm's registry: the
 // context carries an npm cache of the lockfile's packages (NPM_CACHE), made here beforehand.
 // The token: the test gives one (--token), as an operator of the DaemonSet would; the page needs it.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { DOCKER_SANDBOX, imageTier } from '../tiers';
 import { ROOT } from '../e2e/server';
 
 const SANDBOX = 'lsP1';
+const CACHE = process.env.LINKSCAPE_TEST_CACHE ?? '/var/cache/linkscape-test';
 const IMAGE = `linkscape:${SANDBOX}-test`;
 const BASE = `linkscape-base:${SANDBOX}-test`;
 const CONTAINER = `${SANDBOX}-agent`;
@@ -37,11 +39,19 @@ describe.skipIf(!imageTier.ok)('the container image in the docker sandbox (image
       mkdirSync(path.dirname(path.join(ctx, f)), { recursive: true });
       cpSync(path.join(ROOT, f), path.join(ctx, f), { verbatimSymlinks: true });
     }
-    await execa('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', path.join(ctx, '.npm-cache')], {
-      cwd: ctx,
-      timeout: 10 * 60_000,
-    });
-    rmSync(path.join(ctx, 'node_modules'), { recursive: true, force: true });
+    // that cache is kept beside debootstrap's, named by the lockfile's hash (npm checks every tarball's integrity
+    // against the lockfile anyway); a new lockfile makes a new one and removes the old
+    const lockHash = createHash('sha256').update(readFileSync(path.join(ROOT, 'package-lock.json'))).digest('hex').slice(0, 16);
+    const npmCache = path.join(CACHE, `npm-${lockHash}`);
+    if (!existsSync(npmCache)) {
+      mkdirSync(CACHE, { recursive: true });
+      for (const old of readdirSync(CACHE).filter((f) => f.startsWith('npm-')))
+        rmSync(path.join(CACHE, old), { recursive: true, force: true });
+      await execa('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--cache', `${npmCache}.part`], { cwd: ctx, timeout: 10 * 60_000 });
+      rmSync(path.join(ctx, 'node_modules'), { recursive: true, force: true });
+      renameSync(`${npmCache}.part`, npmCache);
+    }
+    cpSync(npmCache, path.join(ctx, '.npm-cache'), { recursive: true });
     await execa(
       'docker',
       ['build', '--build-arg', `BASE=${BASE}`, '--build-arg', 'NPM_CACHE=.npm-cache', '-t', IMAGE, ctx],
