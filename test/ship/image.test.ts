@@ -25,7 +25,8 @@ const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as
 describe.skipIf(!imageTier.ok)('the container image in the docker sandbox (image tier)', () => {
   const env: Record<string, string> = {};
   let ctx = '';
-  const docker = (args: string[], timeout = 120_000) => execa('docker', args, { env, timeout });
+  // each `docker run` copies the whole image first (the sandbox's storage driver is vfs): minutes, not seconds
+  const docker = (args: string[], timeout = 300_000) => execa('docker', args, { env, timeout });
 
   beforeAll(async () => {
     await execa(path.join(DOCKER_SANDBOX, 'down'), [SANDBOX]); // what a killed run left
@@ -68,14 +69,14 @@ describe.skipIf(!imageTier.ok)('the container image in the docker sandbox (image
     expect((await docker(['run', '--rm', IMAGE, '--version'])).stdout.trim()).toBe(pkg.version);
     const tools = await docker(['run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'for c in ip nsenter node; do command -v $c; done; node --version']);
     expect(tools.stdout).toMatch(/\/ip\n.*\/nsenter\n.*\/node\nv20\./);
-  });
+    }, 600_000);
 
   it('linkscape snapshot inside a container reads the container\'s namespace', async () => {
     const r = await docker(['run', '--rm', IMAGE, 'snapshot']);
     const snap = JSON.parse(r.stdout) as { namespaces: { id: string; root: boolean }[]; links: { nsId: string; name: string }[] };
     const own = snap.namespaces.find((n) => n.root)!;
     expect(snap.links.filter((l) => l.nsId === own.id).map((l) => l.name)).toEqual(expect.arrayContaining(['lo', 'eth0']));
-  });
+    }, 600_000);
 
   it('the agent starts and answers host.info over the sandbox bridge', async () => {
     await docker(['run', '-d', '--name', CONTAINER, '--hostname', HOSTNAME, IMAGE, 'serve', '--host', '0.0.0.0', '--port', '3000', '--token', TOKEN]);
