@@ -12,6 +12,7 @@ import { parseJsonDoc, parseNsids, type ParsedNamespace } from '../ip/parse';
 import { bulkReadable } from './bulk';
 import { nsidQuestions, type NsidMaps, type NsidQuestion } from './resolve';
 import type { Namespace } from './types';
+import { inNamespace } from '../ip/netns';
 
 /** The host namespace's nsids → namespace ids, by the names its `netns list-id` printed. */
 export function rootNsidMap(namespaces: Namespace[], rootParsed: ParsedNamespace): Map<number, string> {
@@ -122,21 +123,55 @@ export async function askNsids(
   if (!rootParsed || process.getuid?.() !== 0) return out;
   if (changed && ![...changed].some((x) => x !== root.id && unplaced(parsed.get(x), out.get(x)))) return out; // nothing new: no index, no ip
   const qs = nsidQuestions(namespaces, parsed, rootNsidMap(namespaces, rootParsed), out);
-  if (qs.length === 0) return out;
-  let stdout: string;
-  try {
-    stdout = (await run(['ip', '-j', '-force', '-batch', '-'], { input: questionBatch(qs), timeoutMs: 10_000 })).stdout;
-  } catch (e) {
-    // -force: a namespace gone meanwhile fails its lines only; keep what the others answered
-    if (e instanceof CommandError && !e.timedOut) stdout = e.stdout;
-    else return out;
+  let stdout = '';
+  if (qs.length) {
+    try {
+      stdout = (await run(['ip', '-j', '-force', '-batch', '-'], { input: questionBatch(qs), timeoutMs: 10_000 })).stdout;
+    } catch (e) {
+      // -force: a namespace gone meanwhile fails its lines only; keep what the others answered
+      if (e instanceof CommandError && !e.timedOut) stdout = e.stdout;
+    }
   }
   for (const [x, m] of parseAnswers(stdout, qs)) {
     const have = out.get(x) ?? new Map<number, string>();
     for (const [k, y] of m) have.set(k, y);
     out.set(x, have);
   }
+  await listOwnNsids(run, namespaces, parsed, out);
   return out;
+}
+
+/**
+ * A namespace the host has no nsid for (a container's, held by a process) cannot be asked about from the
+ * host's namespace. Where such a namespace holds a child whose parent only an nsid can place (a macvlan,
+ * ipvlan, vlan or vxlan whose lower device lives elsewhere; veth pairs are placed by what both ends agree
+ * on), it lists its own nsids by name, as every namespace once did: O(N) each, but only for these.
+ */
+async function listOwnNsids(run: Runner, namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, out: Map<string, Map<number, string>>): Promise<void> {
+  const byName = new Map(namespaces.filter((n) => n.source === 'named' && n.name).map((n) => [n.name as string, n.id]));
+  const stuck = namespaces.filter((n) => !n.root && onlyNsidsPlace(parsed.get(n.id), out.get(n.id)));
+  for (let i = 0; i < stuck.length; i += 4) {
+    await Promise.all(
+      stuck.slice(i, i + 4).map(async (n) => {
+        try {
+          const stdout = (await run(inNamespace(n, ['ip', '-j', 'netns', 'list-id']), { timeoutMs: 10_000 })).stdout;
+          const have = out.get(n.id) ?? new Map<number, string>();
+          for (const e of parseNsids(parseJsonDoc(stdout))) {
+            const y = e.name ? byName.get(e.name) : undefined;
+            if (y && y !== n.id && !have.has(e.nsid)) have.set(e.nsid, y);
+          }
+          if (have.size) out.set(n.id, have);
+        } catch {
+          /* gone meanwhile, or no way in: left to the resolver's inference */
+        }
+      }),
+    );
+  }
+}
+
+/** Does this parse hold a non-veth link whose lower device's nsid `placed` does not place? */
+function onlyNsidsPlace(p: ParsedNamespace | undefined, placed: ReadonlyMap<number, string> | undefined): boolean {
+  return !!p && p.links.some((l) => l.link.kind !== 'veth' && l.lower.kind === 'index' && l.lower.nsid !== null && l.lower.nsid >= 0 && !placed?.has(l.lower.nsid));
 }
 
 /** Does this parse name an nsid that `placed` does not place? */

@@ -33,7 +33,7 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
 
   beforeAll(async () => {
     await ensureBuild();
-    vm = spawn(path.join(LABVM_DIR, 'run'), ['--mem', '1536', '--fwd', `${PORT}:8080`, '--', 'sh', '-c', `${SETUP} && exec node scripts/serve.mjs --host 0.0.0.0 --port 8080 --token ${TOKEN}`], {
+    vm = spawn(path.join(LABVM_DIR, 'run'), ['--mem', '1536', '--fwd', `${PORT}:8080`, '--', 'sh', '-c', `${SETUP} && exec node scripts/serve.mjs --host 0.0.0.0 --port 8080 --token ${TOKEN} --allow-host 127.0.0.1:${PORT}`], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
