@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import path from 'node:path';
 import { DOCKER_SANDBOX, labvmTier, LABVM_DIR } from '../tiers';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import type { OwnersReport } from './inside-owners';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -19,7 +19,18 @@ describe.skipIf(!tier.ok)('lab VM tier: Docker ipvlan L3 (ipnet210) containers a
   let report: OwnersReport;
 
   beforeAll(async () => {
-    const r = await execa(path.join(LABVM_DIR, 'run'), ['--mem', '1024', '--cpus', '2', '--', 'node', '--import', 'tsx', 'test/labvm/inside-owners.ts'], { cwd: REPO, reject: false, timeout: 12 * 60_000, all: true });
+    // the VM shares only the current directory (the rest of / read-only, /tmp its own): the sandbox's
+    // scripts go with the repository for the run, and are removed after it
+    const copy = path.join(REPO, `.labvm-owners-${process.pid}`);
+    cpSync(DOCKER_SANDBOX, path.join(copy, 'docker-sandbox'), { recursive: true });
+    let r;
+    try {
+      r = await execa(path.join(LABVM_DIR, 'run'), ['--mem', '1024', '--cpus', '2', '--', 'node', '--import', 'tsx', 'test/labvm/inside-owners.ts'], {
+        cwd: REPO, reject: false, timeout: 12 * 60_000, all: true, env: { LABVM_DOCKER_SANDBOX: path.join(copy, 'docker-sandbox') },
+      });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
     const out = r.stdout ?? '';
     const a = out.indexOf(BEGIN);
     const b = out.indexOf(END);
