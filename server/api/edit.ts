@@ -69,6 +69,18 @@ export function toTrpcError(e: unknown): unknown {
   return e;
 }
 
+/** A change to the host from the edit session: access checked, kernel errors as tRPC errors, the host re-read after. */
+async function changeHost<T>(ctx: Context, act: (c: CallContext) => Promise<T>, reread = true): Promise<T> {
+  checkEditAccess(ctx, { changes: true });
+  try {
+    const r = await act(callContext(ctx));
+    if (reread) hostWatcher(ctx.run).reread(null);
+    return r;
+  } catch (e) {
+    throw toTrpcError(e);
+  }
+}
+
 export const editRouter = router({
   /** with `node` (a hub): forwarded to that node's agent, see server/fleet/forward.ts */
   applyEdits: auditedMutation.input(ApplyInput.extend({ node: NodeName.optional() })).mutation(async ({ ctx, input: { node, ...input } }) => {
@@ -83,46 +95,12 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
-  undo: auditedMutation.input(HistoryStepInput).mutation(async ({ ctx, input }) => {
-    checkEditAccess(ctx, { changes: true });
-    try {
-      const r = await editSession.undo(callContext(ctx), input?.id);
-      hostWatcher(ctx.run).reread(null);
-      return r;
-    } catch (e) {
-      throw toTrpcError(e);
-    }
-  }),
-  redo: auditedMutation.input(HistoryStepInput).mutation(async ({ ctx, input }) => {
-    checkEditAccess(ctx, { changes: true });
-    try {
-      const r = await editSession.redo(callContext(ctx), input?.id);
-      hostWatcher(ctx.run).reread(null);
-      return r;
-    } catch (e) {
-      throw toTrpcError(e);
-    }
-  }),
+  undo: auditedMutation.input(HistoryStepInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.undo(c, input?.id))),
+  redo: auditedMutation.input(HistoryStepInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.redo(c, input?.id))),
   /** keep a plan applied with `checkpoint`: without this within its seconds, the server reverts it */
-  confirm: auditedMutation.input(CheckpointInput).mutation(async ({ ctx, input }) => {
-    checkEditAccess(ctx, { changes: true });
-    try {
-      return await editSession.confirm(callContext(ctx), input.id);
-    } catch (e) {
-      throw toTrpcError(e);
-    }
-  }),
+  confirm: auditedMutation.input(CheckpointInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.confirm(c, input.id), false)),
   /** revert a plan applied with `checkpoint` now, without waiting for its time to run out */
-  revert: auditedMutation.input(CheckpointInput).mutation(async ({ ctx, input }) => {
-    checkEditAccess(ctx, { changes: true });
-    try {
-      const r = await editSession.revert(callContext(ctx), input.id);
-      hostWatcher(ctx.run).reread(null);
-      return r;
-    } catch (e) {
-      throw toTrpcError(e);
-    }
-  }),
+  revert: auditedMutation.input(CheckpointInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.revert(c, input.id))),
   /** the plan waiting for confirmation (or null), and the last one reverted for want of it */
   checkpoint: publicProcedure.query(() => editSession.checkpoints.status()),
   /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
