@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 
 /** where the tRPC context finds the per-process secret that marks a request as having passed the gate */
 export const GATE_SECRET_KEY = Symbol.for('linkscape.gate');
+/** where a hub finds the token its agents accept (kept out of the environment its children inherit) */
+export const AGENT_TOKEN_KEY = Symbol.for('linkscape.agentToken');
 
 /** `Foo.Example.:3000` → `foo.example`; `[::1]:3000` → `::1`; null when it is not a host name at all */
 export function hostnameOf(value) {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
-import { allowedHosts, createGate, GATE_SECRET_KEY, isLoopbackAddress, isWildcard } from './gate.mjs';
+import { AGENT_TOKEN_KEY, allowedHosts, createGate, GATE_SECRET_KEY, isLoopbackAddress, isWildcard } from './gate.mjs';
 import { parseServeArgs, settleToken, UsageError, USAGE } from './options.mjs';
 
 let o;
@@ -54,11 +54,14 @@ Object.assign(process.env, {
   // hub mode (server/fleet): the agents from a list or from Kubernetes, and the token they accept
   LINKSCAPE_AGENTS: o.agents,
   LINKSCAPE_KUBERNETES: o.kubernetes ? '1' : '0',
-  LINKSCAPE_AGENT_TOKEN: o.agentToken,
   ...(o.agentPort ? { LINKSCAPE_AGENT_PORT: o.agentPort } : {}),
   ...(o.agentSelector ? { LINKSCAPE_AGENT_SELECTOR: o.agentSelector } : {}),
 });
 delete process.env.LINKSCAPE_TOKEN;
+// the token agents accept: in memory too (server/fleet/fleet.ts reads it there), so no `ip` this server runs
+// inherits it in its environment and /proc/PID/environ does not show it
+globalThis[AGENT_TOKEN_KEY] = o.agentToken || null;
+delete process.env.LINKSCAPE_AGENT_TOKEN;
 
 /** what the machine is called, for the Host allow-list when bound beyond loopback */
 async function machineNames() {

@@ -122,6 +122,13 @@ export function parseAgents(spec: string): AgentTarget[] {
   return out;
 }
 
+/** serve.mjs keeps the agents' token in memory (scripts/gate.mjs AGENT_TOKEN_KEY), out of the environment every
+ *  `ip` child would inherit; the environment is the way in for in-process use (bench/fleet.ts) */
+function agentToken(env: NodeJS.ProcessEnv): string | null {
+  const held = (globalThis as unknown as Record<symbol, string | null | undefined>)[Symbol.for('linkscape.agentToken')];
+  return held || env.LINKSCAPE_AGENT_TOKEN || null;
+}
+
 export function fleetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FleetConfig | null {
   const agents = env.LINKSCAPE_AGENTS ? parseAgents(env.LINKSCAPE_AGENTS) : null;
   const kube = env.LINKSCAPE_KUBERNETES === '1';
@@ -130,7 +137,7 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FleetC
   return {
     agents,
     kubernetes: kube ? { namespace: env.POD_NAMESPACE ?? null, labelSelector: env.LINKSCAPE_AGENT_SELECTOR || DEFAULT_SELECTOR, port } : null,
-    token: env.LINKSCAPE_AGENT_TOKEN || null,
+    token: agentToken(env),
   };
 }
 

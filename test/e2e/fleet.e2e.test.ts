@@ -2,6 +2,9 @@
 // speaking the agent's API with recorded hosts, test/fleet/sim-agent.ts). The node list, the overview's lines,
 // search → a node, a node's live graph; an agent that goes away shows down with its last-heard time and comes
 // back without a reload.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTier } from '../tiers';
@@ -16,6 +19,7 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
+  const tokenDir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-agent-token-'));
 
   beforeAll(async () => {
     await ensureBuild();
@@ -23,7 +27,8 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
       const s = nodeSnapshot(i, 2);
       sims.push(await startSimAgent({ snapshot: s, fdb: nodeFdb(s, i, 2), token: TOKEN }));
     }
-    server = await startServer(['--agents', sims.map((s, i) => `node-${i}=${s.url}`).join(','), '--agent-token', TOKEN]);
+    writeFileSync(path.join(tokenDir, 'agent-token'), TOKEN + '\n', { mode: 0o600 });
+    server = await startServer(['--agents', sims.map((s, i) => `node-${i}=${s.url}`).join(','), '--agent-token-file', path.join(tokenDir, 'agent-token')]);
     browser = await launchBrowser();
     page = await browser.context.newPage();
     await page.goto(server.url); // / redirects to /fleet on a hub
@@ -34,6 +39,7 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     await browser?.close();
     await server?.stop();
     for (const s of sims) await s.close();
+    rmSync(tokenDir, { recursive: true, force: true });
   });
 
   const row = (n: string) => page.locator(`[data-testid="fleet-node"][data-node="${n}"]`);
@@ -64,6 +70,32 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     await expect.poll(() => view.getByTestId('hostname').textContent(), { timeout: 30_000 }).toBe('node-1');
     await expect.poll(() => view.locator('[data-testid="live"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
     await page.getByTestId('fleet-search').fill('');
+  });
+
+  it('the agents\' token stays in the hub\'s memory: the `ip` processes it runs do not inherit it', async () => {
+    const comm = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      } catch {
+        return null; // it ended between the listing and the read
+      }
+    };
+    const ipChild = () =>
+      readdirSync(`/proc/${server.pid}/task`)
+        .flatMap((t) => readFileSync(`/proc/${server.pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
+        .find((c) => comm(c) === 'ip');
+    // the hub watches its own host too while someone subscribes: that runs `ip monitor` children
+    const ac = new AbortController();
+    const res = await fetch(`${server.base}api/trpc/host.watch`, { headers: server.headers, signal: ac.signal });
+    expect(res.status).toBe(200);
+    try {
+      await expect.poll(ipChild, { timeout: 30_000 }).toBeDefined();
+      const environ = readFileSync(`/proc/${ipChild()}/environ`, 'utf8').split('\0');
+      expect(environ.some((v) => v.startsWith('LINKSCAPE_PORT='))).toBe(true); // the child's real environment
+      expect(environ.filter((v) => v.includes(TOKEN))).toEqual([]);
+    } finally {
+      ac.abort();
+    }
   });
 
   it('an agent that goes away shows down with its last-heard time, and comes back without a reload', async () => {
