@@ -181,7 +181,15 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
           ) : mode === 'links' ? (
             <LinksTable groups={tableRows(snap, ix, view)} ix={ix} selection={selection} onSelect={setSelection} jump={jump} />
           ) : mode === 'networks' ? (
-            <NetworksTable rows={networkRows(snap, view.search)} ix={ix} jump={jump} />
+            <NetworksTable
+              rows={networkRows(snap, view.search)}
+              ix={ix}
+              jump={jump}
+              onShow={(namespaces) => {
+                setView((v) => ({ ...v, namespaces }));
+                setMode('graph');
+              }}
+            />
           ) : (
             <div className="table-wrap fill"><RouteTable routes={routeRows(snap, ix, view)} ix={ix} jump={jump} withNs /></div>
           )}

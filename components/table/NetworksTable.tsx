@@ -5,7 +5,8 @@ import type { HostIndex } from '../host/lookup';
 import { LinkRef, NsRef, type Jump } from '../details/Ref';
 import type { NetworkRow } from './networks';
 
-export function NetworksTable({ rows, ix, jump }: { rows: NetworkRow[]; ix: HostIndex; jump: Jump }) {
+/** `onShow(nsIds)`: draw only these namespaces (a network's members and where its devices are) in the graph */
+export function NetworksTable({ rows, ix, jump, onShow }: { rows: NetworkRow[]; ix: HostIndex; jump: Jump; onShow: (nsIds: string[]) => void }) {
   if (!rows.length) {
     return (
       <p className="muted empty" data-testid="networks-empty">
@@ -24,7 +25,19 @@ export function NetworksTable({ rows, ix, jump }: { rows: NetworkRow[]; ix: Host
         <tbody>
           {rows.map((r) => (
             <tr key={r.key} className="link-row" data-testid="network-row" data-name={r.name} data-runtime={r.runtime}>
-              <td className="name"><strong>{r.name}</strong>{r.id && <div className="mono muted">{r.id.slice(0, 12)}</div>}</td>
+              <td className="name">
+                <strong>{r.name}</strong>
+                {r.id && <div className="mono muted">{r.id.slice(0, 12)}</div>}
+                <button
+                  type="button"
+                  className="btn small"
+                  data-testid="network-show"
+                  title="draw only this network's members and devices in the graph (the namespaces filter shows it)"
+                  onClick={() => onShow([...new Set([...r.members.map((m) => m.ns.id), ...r.devices.map((l) => l.nsId)])])}
+                >
+                  show in graph
+                </button>
+              </td>
               <td>{r.runtime}</td>
               <td>{r.driver}</td>
               <td className="mono addrs">{r.subnets.map((s) => <div key={s}>{s}</div>)}</td>

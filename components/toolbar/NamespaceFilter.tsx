@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import type { Namespace } from '@/server/host/types';
+import { namespaceMatches } from '../graph/search';
 import { Dropdown } from './Dropdown';
 
 interface Props {
@@ -9,10 +10,11 @@ interface Props {
   onChange: (ids: string[] | null) => void;
 }
 
-/** Pick which namespaces to draw; with hundreds, type to narrow the list. */
+/** Pick which namespaces to draw; with hundreds, type to narrow the list — by name or by owner, as the search
+ *  finds them: container, pod, Kubernetes namespace, image, runtime network, an address the runtime gave. */
 export function NamespaceFilter({ namespaces, selected, onChange }: Props) {
   const [q, setQ] = useState('');
-  const shown = namespaces.filter((n) => n.label.toLowerCase().includes(q.toLowerCase()));
+  const shown = q.trim() ? namespaces.filter((n) => namespaceMatches(q, n)) : namespaces;
   const on = (id: string) => selected === null || selected.includes(id);
   const set = (ids: string[]) => onChange(ids.length === namespaces.length ? null : ids);
   const toggle = (id: string) => {
@@ -21,7 +23,7 @@ export function NamespaceFilter({ namespaces, selected, onChange }: Props) {
   };
   return (
     <Dropdown label={selected ? `namespaces ${selected.length}/${namespaces.length}` : 'namespaces'} active={selected !== null} testId="ns-filter">
-      <input type="search" placeholder="filter namespaces" value={q} onChange={(e) => setQ(e.target.value)} />
+      <input type="search" placeholder="name, container, pod, image, network" value={q} onChange={(e) => setQ(e.target.value)} />
       <div className="row-actions">
         <button type="button" className="btn small" onClick={() => onChange(null)}>all</button>
         <button type="button" className="btn small" onClick={() => set([])}>none</button>

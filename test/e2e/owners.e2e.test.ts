@@ -88,6 +88,26 @@ describe.skipIf(!ready)('the page names containers and pods (browser, docker and
     await expect(row('cbr0').getByTestId('network-devices').textContent()).resolves.toContain('cni0');
   });
 
+  it('a network\'s "show in graph" draws only its members; the namespace filter finds a pod by its owner', async () => {
+    await ui.mode('networks');
+    await ui.page.locator('[data-testid="network-row"][data-name="macnet"]').getByTestId('network-show').click();
+    await ui.waitForNode(`ns:${nsId['legacy-app']}`);
+    await ui.waitForNode(`ns:${nsId['web-1']}`, false);
+    await ui.waitForNode(`ns:${pod.podNs}`, false);
+    expect(await ui.page.getByTestId('ns-filter').locator('summary').textContent()).toMatch(/namespaces \d+\/\d+/);
+    // the filter's box matches owners as the search does: the Kubernetes namespace and pod name, not a label
+    const filter = ui.page.getByTestId('ns-filter');
+    await filter.locator('summary').click();
+    await filter.locator('input[type=search]').fill('shop cart-7d9f8');
+    await expect.poll(() => filter.locator('input[type=checkbox]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ns')))).toEqual([pod.podNs]);
+    await filter.getByRole('button', { name: 'only shown' }).click();
+    await ui.waitForNode(`ns:${pod.podNs}`);
+    await ui.waitForNode(`ns:${nsId['legacy-app']}`, false);
+    await filter.getByRole('button', { name: 'all' }).click();
+    await ui.page.keyboard.press('Escape');
+    await ui.waitForNode(`ns:${nsId['web-1']}`);
+  });
+
   it('a container that starts appears under its name, live', async () => {
     await ui.mode('graph');
     await docker('run', '-d', '--name', 'live-2', 'busybox:local', 'sleep', '1d');
