@@ -7,7 +7,10 @@
 // - containerd (the runtime): this module. It binds the namespace at /var/run/netns/cni-<uuid>, runs the
 //   real `bridge` plugin (with `host-local` IPAM) with CNI_COMMAND=ADD and the pod's identity in
 //   CNI_ARGS, and writes the cache file libcni would (/var/lib/cni/results/<net>-<id>-<if>).
-// cleanup() removes everything it made (namespaces, cgroup directories, the cache file, IPAM state).
+// - kubelet, with `app`: an app container (`nsenter --net` into the pod's namespace, its own container
+//   cgroup beside the sandbox's) and its log link /var/log/containers/<pod>_<ns>_<app>-<id>.log.
+// cleanup() removes everything it made (namespaces, processes, cgroup directories, the cache file, the log
+// link, IPAM state).
 import { execa } from 'execa';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,6 +23,8 @@ export interface Pod {
   name: string;
   uid: string;
   containerId: string;
+  /** the app container's id, with `app` */
+  appId: string | null;
   /** /var/run/netns/cni-<uuid>'s name */
   netns: string;
   node: string;
@@ -29,7 +34,9 @@ export interface Pod {
   cleanup: () => Promise<void>;
 }
 
-export async function makePod(tag: string, o: { namespace: string; name: string; subnet: string }): Promise<Pod> {
+const KUBELET_LOGS = '/var/log/containers';
+
+export async function makePod(tag: string, o: { namespace: string; name: string; subnet: string; app?: string }): Promise<Pod> {
   const node = `${tag}-node`;
   const netns = `cni-${randomUUID()}`;
   const uid = randomUUID();
@@ -42,17 +49,24 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
   const plugin = (command: 'ADD' | 'DEL') =>
     execa('nsenter', [`--net=/run/netns/${node}`, 'env', `CNI_COMMAND=${command}`, `CNI_CONTAINERID=${cid}`, `CNI_NETNS=/var/run/netns/${netns}`, 'CNI_IFNAME=eth0', `CNI_PATH=${CNI_BIN}`, `CNI_ARGS=${args.map(([k, v]) => `${k}=${v}`).join(';')}`, path.join(CNI_BIN, 'bridge')], { input: JSON.stringify(conf) });
   let pause: ChildProcess | null = null;
+  let appProc: ChildProcess | null = null;
+  const appId = o.app ? randomBytes(32).toString('hex') : null;
+  const appLog = o.app ? path.join(KUBELET_LOGS, `${o.name}_${o.namespace}_${o.app}-${appId}.log`) : null;
   const madeDirs: string[] = [];
   let added = false;
+  const end = async (p: ChildProcess | null) => {
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await gone;
+  };
   const cleanup = async () => {
     if (added) await plugin('DEL').catch(() => undefined);
     await fs.rm(cache, { force: true });
     await fs.rm(ipam, { recursive: true, force: true });
-    if (pause && pause.exitCode === null && pause.signalCode === null) {
-      const gone = new Promise((r) => pause?.once('exit', r));
-      pause.kill('SIGKILL');
-      await gone;
-    }
+    if (appLog) await fs.rm(appLog, { force: true });
+    await end(appProc);
+    await end(pause);
     for (const d of madeDirs.reverse()) await fs.rmdir(d).catch(() => undefined);
     await execa('ip', ['netns', 'del', netns], { reject: false });
     await execa('ip', ['netns', 'del', node], { reject: false });
@@ -76,6 +90,21 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
       }
     }
     await fs.writeFile(path.join(dir, 'cgroup.procs'), String(pid));
+    if (o.app && appId && appLog) {
+      // kubelet's part for an app container: its process in the pod's namespace and a cgroup of its own
+      const appDir = path.join(path.dirname(dir), appId);
+      await fs.mkdir(appDir);
+      madeDirs.push(appDir);
+      appProc = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, 'sleep', '600'], { stdio: 'ignore' });
+      const apid = appProc.pid as number;
+      for (let i = 0; i < 200 && (await fs.readlink(`/proc/${apid}/ns/net`).catch(() => self)) === self; i++) await new Promise((r) => setTimeout(r, 10));
+      await fs.writeFile(path.join(appDir, 'cgroup.procs'), String(apid));
+      if (!existsSync(KUBELET_LOGS)) {
+        await fs.mkdir(KUBELET_LOGS, { recursive: true });
+        madeDirs.unshift(KUBELET_LOGS); // removed last, and only if empty
+      }
+      await fs.symlink(`/var/log/pods/${o.namespace}_${o.name}_${uid}/${o.app}/0.log`, appLog);
+    }
     // the runtime's part: bind the namespace as containerd names it, run the plugin, write libcni's cache
     await execa('ip', ['netns', 'attach', netns, String(pid)]);
     const result = JSON.parse((await plugin('ADD')).stdout) as unknown;
@@ -86,7 +115,7 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
       networkName: 'cbr0', netns: `/var/run/netns/${netns}`, cniArgs: args, result,
     }));
     const podNs = (await execa('stat', ['-L', '-c', '%i', `/run/netns/${netns}`])).stdout.trim();
-    return { namespace: o.namespace, name: o.name, uid, containerId: cid, netns, node, podNs, nodeNs, subnet: o.subnet, cleanup };
+    return { namespace: o.namespace, name: o.name, uid, containerId: cid, appId, netns, node, podNs, nodeNs, subnet: o.subnet, cleanup };
   } catch (e) {
     await cleanup();
     throw e;

@@ -4,6 +4,7 @@
 // libcni's cache file). readHost names the namespace by its pod and ties cni0 to the network.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { cniTier } from '../tiers';
 import { makePod, type Pod } from './cnipod';
 import { readHost } from '../../server/host/read';
@@ -17,7 +18,7 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
   let snap: HostSnapshot;
 
   beforeAll(async () => {
-    pod = await makePod(`lsO${process.pid % 100000}`, { namespace: 'shop', name: 'cart-7d9f8-x2x', subnet: '10.244.211.0/24' });
+    pod = await makePod(`lsO${process.pid % 100000}`, { namespace: 'shop', name: 'cart-7d9f8-x2x', subnet: '10.244.211.0/24', app: 'web' });
     snap = await readHost(run, { owners: { docker: null } });
   }, 60_000);
 
@@ -29,7 +30,11 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
     const ns = snap.namespaces.find((n) => n.id === pod.podNs);
     expect(ns?.label).toBe('shop/cart-7d9f8-x2x · pod');
     expect(ns?.owner).toMatchObject({ runtime: 'kubernetes', kind: 'pod', id: pod.uid, name: 'cart-7d9f8-x2x', namespace: 'shop', state: 'besteffort' });
-    expect(ns?.owner?.containers?.map((c) => c.id)).toEqual([pod.containerId]);
+    // the sandbox by its id (libcni's cache names it), the app container by the name kubelet's log link gives
+    expect(ns?.owner?.containers).toEqual([
+      { id: pod.containerId, name: pod.containerId.slice(0, 12), state: 'sandbox' },
+      { id: pod.appId, name: 'web' },
+    ]);
   });
 
   it('gives the pod the network and the address the plugin gave it', async () => {
@@ -49,11 +54,12 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
   });
 
   it('the cleanup leaves no cgroup directory, cache file or namespace behind', async () => {
-    const p = await makePod(`lsO${process.pid % 100000}x`, { namespace: 'shop', name: 'tmp-1', subnet: '10.244.212.0/24' });
+    const p = await makePod(`lsO${process.pid % 100000}x`, { namespace: 'shop', name: 'tmp-1', subnet: '10.244.212.0/24', app: 'tmp' });
     await p.cleanup();
     const s = await readHost(run, { owners: { docker: null } });
     expect(s.namespaces.some((n) => n.id === p.podNs || n.id === p.nodeNs)).toBe(false);
     await expect(execa('ls', ['/var/lib/cni/results'])).resolves.toMatchObject({ stdout: expect.not.stringContaining(p.containerId) });
     await expect(execa('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', `pod${p.uid}`])).resolves.toMatchObject({ stdout: '' });
+    expect(existsSync(`/var/log/containers/tmp-1_shop_tmp-${p.appId}.log`)).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ const CID = 'd'.repeat(64);
 
 describe('readOwners on a fake host', () => {
   let dir = '';
-  const opts = () => ({ docker: null, proc: path.join(dir, 'proc'), cgroupRoot: path.join(dir, 'cg'), cniDir: path.join(dir, 'cni'), podmanContainers: path.join(dir, 'containers.json') });
+  const opts = () => ({ docker: null, proc: path.join(dir, 'proc'), cgroupRoot: path.join(dir, 'cg'), cniDir: path.join(dir, 'cni'), podmanContainers: path.join(dir, 'containers.json'), kubeletLogs: path.join(dir, 'log-containers') });
   const ns = (id: string, pids: number[], over: Partial<Namespace> = {}): Namespace => ({ id, name: null, root: false, source: 'process', pids, comms: pids.map(() => 'sleep'), label: '', path: null, error: null, owner: null, ...over });
   const proc = (pid: number, nsId: string, cgroup: string) => {
     mkdirSync(path.join(dir, 'proc', String(pid), 'ns'), { recursive: true });
@@ -59,6 +59,26 @@ describe('readOwners on a fake host', () => {
     expect(f.owners.get(cniNs)).toEqual({ runtime: 'containerd', kind: 'container', id: CID, name: CID.slice(0, 12), networks: [{ name: 'bridge', driver: 'cni', ips: ['10.4.0.2/24'] }] });
     expect(f.owners.get('500')).toBeUndefined();
     expect(f.hidden).toEqual([]);
+  });
+
+  it("a pod with no CNI cache (another plugin chain): kubelet's log names give the pod and its containers' names", async () => {
+    const uid = '0f6c2a4e-1111-4222-8333-444455556666';
+    const [pause, app, side] = ['a', 'b', 'e'].map((c) => c.repeat(64));
+    proc(71, '700', `12:pids:/kubepods/burstable/pod${uid}/${pause}\n`);
+    proc(72, '700', `12:pids:/kubepods/burstable/pod${uid}/${app}\n`);
+    proc(73, '700', `12:pids:/kubepods/burstable/pod${uid}/${side}\n`);
+    mkdirSync(path.join(dir, 'log-containers'), { recursive: true });
+    // kubelet links each container's log (not the sandbox's); the target does not matter, the name does
+    for (const [c, id] of [['web', app], ['istio-proxy', side]]) symlinkSync(`/var/log/pods/shop_cart-7d9f8-x2x_${uid}/${c}/0.log`, path.join(dir, 'log-containers', `cart-7d9f8-x2x_shop_${c}-${id}.log`));
+    writeFileSync(path.join(dir, 'log-containers', 'not-a-kubelet-name.log'), '');
+    const f = await readOwners([ns('700', [71, 72, 73])], opts());
+    const o = f.owners.get('700');
+    expect(o).toMatchObject({ runtime: 'kubernetes', kind: 'pod', id: uid, name: 'cart-7d9f8-x2x', namespace: 'shop', state: 'burstable' });
+    expect(o?.containers).toEqual([
+      { id: pause, name: pause.slice(0, 12) },
+      { id: app, name: 'web' },
+      { id: side, name: 'istio-proxy' },
+    ]);
   });
 
   it('a named namespace with no runtime behind it keeps no owner', async () => {

@@ -8,6 +8,7 @@ import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from 
 import { parseCgroup, type CgroupFacts } from './cgroup';
 import { parseCniCache, type CniAttachment } from './cni';
 import { dockerSocket, readDocker, socketProblem, type DockerContainer, type DockerFacts, type DockerNetwork, type DockerSocket } from './docker';
+import { readKubeletContainers } from './kubelet';
 import { ownerLabel } from './label';
 
 export { ownerLabel } from './label';
@@ -21,6 +22,8 @@ export interface OwnerOptions {
   cgroupRoot?: string;
   /** Podman's container list (names of libpod-<id> cgroups) */
   podmanContainers?: string;
+  /** kubelet's per-container log links (`<pod>_<namespace>_<container>-<id>.log`): containers' names */
+  kubeletLogs?: string;
 }
 
 export const DEFAULT_OWNER_OPTIONS: Required<Omit<OwnerOptions, 'docker'>> = {
@@ -28,6 +31,7 @@ export const DEFAULT_OWNER_OPTIONS: Required<Omit<OwnerOptions, 'docker'>> = {
   proc: '/proc',
   cgroupRoot: '/sys/fs/cgroup',
   podmanContainers: '/var/lib/containers/storage/overlay-containers/containers.json',
+  kubeletLogs: '/var/log/containers',
 };
 
 export interface CniFound extends CniAttachment {
@@ -197,6 +201,9 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
   const podmanIds = [...cgroupsOf.values()].flat().some((f) => f.podman);
   const podman = podmanIds ? await podmanNames(o.podmanContainers) : new Map<string, { name: string; image?: string }>();
 
+  const anyPod = [...cgroupsOf.values()].flat().some((f) => f.pod) || cni.some((a) => a.pod);
+  const kubelet = anyPod ? await readKubeletContainers(o.kubeletLogs) : new Map<string, never>();
+
   const owners = new Map<string, NamespaceOwner>();
   await Promise.all(
     namespaces.map(async (ns) => {
@@ -210,14 +217,21 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
       const k8s = attach.find((a) => a.pod);
       if (pod || k8s) {
         const uid = pod?.uid ?? k8s?.pod?.uid ?? null;
-        const name = k8s?.pod?.name ?? `pod${uid ? ` ${uid.slice(0, 8)}` : ''}`;
-        const containers = [...new Set([...ids, ...attach.map((a) => a.containerId)])].map((id) => ({ id, name: id.slice(0, 12), ...(attach.some((a) => a.containerId === id) ? { state: 'sandbox' } : {}) }));
+        // the pod's identity from libcni's cache, else from kubelet's log names of its containers
+        const logged = [...ids].map((id) => kubelet.get(id)).find(Boolean);
+        const name = k8s?.pod?.name ?? logged?.pod ?? `pod${uid ? ` ${uid.slice(0, 8)}` : ''}`;
+        const sandbox = (id: string) => attach.some((a) => a.containerId === id);
+        const containers = [...new Set([...attach.map((a) => a.containerId), ...ids])].map((id) => ({
+          id,
+          name: kubelet.get(id)?.container ?? id.slice(0, 12),
+          ...(sandbox(id) ? { state: 'sandbox' } : {}),
+        }));
         return void owners.set(ns.id, {
           runtime: 'kubernetes',
           kind: 'pod',
           id: uid ?? k8s?.containerId ?? ns.id,
           name,
-          namespace: k8s?.pod?.namespace ?? 'default',
+          namespace: k8s?.pod?.namespace ?? logged?.namespace ?? 'default',
           ...(pod?.qos ? { state: pod.qos } : {}),
           containers,
           networks: cniNetworks(attach),
