@@ -6,16 +6,11 @@ import type { HostSnapshot } from '../host/types';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from '../host/namespaces';
 import { assembleHost, readNamespaces } from '../host/read';
 import { askNsids } from '../host/nsids';
-import type { Edit } from './schema';
+import { nsRefsOf, type Edit } from './schema';
 
-/** Every namespace reference in the edits (ns, netns, peer.netns), as written. */
+/** Every namespace reference in the edits, as written (each op says where it holds them: ops/table.ts). */
 export function namespaceRefs(edits: Edit[]): Set<string> {
-  const refs = new Set<string>();
-  for (const e of edits) {
-    const x = e as { ns?: string; netns?: string; peer?: { netns?: string } };
-    for (const r of [x.ns, x.netns, x.peer?.netns]) if (r !== undefined) refs.add(r);
-  }
-  return refs;
+  return new Set(edits.flatMap(nsRefsOf));
 }
 
 export async function readForEdits(run: Runner, edits: Edit[], dirs: NamespaceDirs = DEFAULT_DIRS): Promise<HostSnapshot> {

@@ -8,7 +8,8 @@ import { toTrpcError } from '../../server/api/edit';
 import { PlanError } from '../../server/edits/plan';
 import { GuardError } from '../../server/edits/apply';
 import type { Runner } from '../../server/ip/run';
-import { describeOps, OP_INFO, canonicalDst, formatIp, parseIp, macProblem, routeDstProblem } from '../../server/edits/schema';
+import { PLANNERS } from '../../server/edits/ops';
+import { describeOps, Edit, nsRefsOf, OPS, OP_INFO, canonicalDst, formatIp, parseIp, macProblem, routeDstProblem } from '../../server/edits/schema';
 
 const calls: string[][] = [];
 const run: Runner = async (argv) => {
@@ -128,6 +129,15 @@ describe('schema helpers the UI uses', () => {
     const d = describeOps();
     expect(d.map((o) => o.op)).toEqual(Object.keys(OP_INFO));
     expect(JSON.stringify(d.find((o) => o.op === 'link.add')!.jsonSchema)).toContain('"ipvlan"');
+  });
+  it('the op table: every op has a planner and its text, the union accepts each op, and an edit names its namespaces', () => {
+    expect(Object.keys(PLANNERS).sort()).toEqual(Object.keys(OPS).sort());
+    for (const i of Object.values(OP_INFO)) expect(i.title.length * i.description.length * i.undo.length).toBeGreaterThan(0);
+    const veth = Edit.parse({ op: 'link.add', kind: 'veth', ns: 'blue', name: 'v0', netns: 'red', peer: { name: 'v1', netns: '4026532284' } });
+    expect(nsRefsOf(veth)).toEqual(['blue', 'red', '4026532284']);
+    expect(nsRefsOf(Edit.parse({ op: 'netns.add', name: 'green' }))).toEqual([]);
+    expect(nsRefsOf(Edit.parse({ op: 'route.add', dst: 'default', dev: 'eth0' }))).toEqual([]);
+    expect(() => Edit.parse({ op: 'link.frob', dev: 'eth0' })).toThrow(/op/);
   });
   it.each([
     ['fd00:0:0::1/128', 'fd00::1'],

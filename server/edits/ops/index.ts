@@ -1,5 +1,5 @@
-// The planner for every op. Typed against the schema's union: adding an op to Edit without a planner
-// here does not compile. (SR-IOV VF ops plug in the same way.)
+// The planner for every op (server side; the ops' schemas and texts are in ./table.ts, client-safe). Typed
+// against that table: an op there without a planner here does not compile.
 import type { Planners } from '../plan';
 import { planNetnsAdd, planNetnsDel } from './netns';
 import { planLinkAdd } from './link-add';
