@@ -1,5 +1,5 @@
 // Debian's chromium driven by playwright-core, in a throwaway profile.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -15,10 +15,18 @@ export interface Browser {
   close: () => Promise<void>;
 }
 
-export async function launchBrowser(viewport = { width: 1280, height: 800 }, extraArgs: string[] = []): Promise<Browser> {
+/** `netns`: run the browser in that named namespace (a test's), to reach a server that runs there */
+export async function launchBrowser(viewport = { width: 1280, height: 800 }, extraArgs: string[] = [], o: { netns?: string } = {}): Promise<Browser> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
+  let executablePath = CHROMIUM;
+  if (o.netns) {
+    // playwright starts the executable with its own flags and talks to it over fds 3/4: a wrapper that
+    // execs chromium through nsenter keeps both (nsenter execs, it does not fork)
+    executablePath = path.join(dir, 'chromium-in-netns');
+    writeFileSync(executablePath, `#!/bin/sh\nexec nsenter --net=/run/netns/${o.netns} -- ${CHROMIUM} "$@"\n`, { mode: 0o755 });
+  }
+  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
+    executablePath,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport,

@@ -70,6 +70,8 @@ export interface ServerOptions {
   /** keep this directory (token file, journal) across starts, as a restarted server on a host would */
   dir?: string;
   env?: Record<string, string>;
+  /** run the server inside this named namespace (made by the test): to the server it is the host's */
+  netns?: string;
 }
 
 export async function startServer(extraArgs: string[] = [], fixedPort?: number, opts: ServerOptions = {}): Promise<Served> {
@@ -78,7 +80,10 @@ export async function startServer(extraArgs: string[] = [], fixedPort?: number, 
   const noAuth = extraArgs.includes('--no-auth');
   const tokenArg = extraArgs.indexOf('--token');
   const token = noAuth ? null : tokenArg >= 0 ? extraArgs[tokenArg + 1] : (opts.token ?? randomBytes(18).toString('base64url'));
-  const child: ChildProcess = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(port), ...extraArgs], {
+  const argv = [process.execPath, 'scripts/serve.mjs', '--port', String(port), ...extraArgs];
+  // nsenter execs the server (no fork): the child's pid is the server's
+  const [cmd, ...args] = opts.netns ? ['nsenter', `--net=/run/netns/${opts.netns}`, '--', ...argv] : argv;
+  const child: ChildProcess = spawn(cmd, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -168,7 +168,8 @@ describe('EditSession', () => {
     expect(calls).toEqual([]);
     const r = await s.apply(ctxOf(run), { edits, force: true });
     expect(r.ok).toBe(true);
-    expect(calls).toEqual([['ip', 'link', 'set', 'dev', 'eth0', 'down']]);
+    // the default route through eth0 first (the kernel would drop it; this way undo puts it back)
+    expect(calls).toEqual([['ip', 'route', 'del', 'default', 'via', '192.0.2.1', 'dev', 'eth0'], ['ip', 'link', 'set', 'dev', 'eth0', 'down']]);
     const audit = await readAudit(path.join(dir, 'sub', 'audit.jsonl'));
     expect(audit[0].outcome).toMatchObject({ ok: false, refused: 'lock-out guard' });
   });

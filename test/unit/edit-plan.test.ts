@@ -119,9 +119,14 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'link.set down, rename, up (down first, up last)',
+    name: 'link.set down (the routes through it first: the kernel drops them, undo puts them back), rename, up',
     edits: [{ op: 'link.set', ns: 'blue', dev: 'vblue', name: 'uplink', up: false }, { op: 'link.set', ns: 'blue', dev: 'uplink', up: true }],
     steps: [
+      [
+        ['ip', '-n', 'blue', 'route', 'del', '10.9.0.0/16', 'via', '10.1.0.1', 'dev', 'vblue', 'table', '100', 'metric', '20'],
+        ['ip', '-n', 'blue', 'route', 'add', '10.9.0.0/16', 'via', '10.1.0.1', 'dev', 'vblue', 'table', '100', 'metric', '20', 'proto', 'static'],
+      ],
+      [['ip', '-n', 'blue', '-6', 'route', 'del', 'fd00::/64', 'dev', 'vblue', 'metric', '1024'], ['ip', '-n', 'blue', '-6', 'route', 'add', 'fd00::/64', 'dev', 'vblue', 'metric', '1024', 'proto', 'static']],
       [['ip', '-n', 'blue', 'link', 'set', 'dev', 'vblue', 'down'], ['ip', '-n', 'blue', 'link', 'set', 'dev', 'vblue', 'up']],
       [['ip', '-n', 'blue', 'link', 'set', 'dev', 'vblue', 'name', 'uplink'], ['ip', '-n', 'blue', 'link', 'set', 'dev', 'uplink', 'name', 'vblue']],
       [['ip', '-n', 'blue', 'link', 'set', 'dev', 'uplink', 'up'], ['ip', '-n', 'blue', 'link', 'set', 'dev', 'uplink', 'down']],
@@ -141,9 +146,14 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'move spells out what the kernel does: down, addresses gone; undo moves back',
+    name: 'move spells out what the kernel does: routes gone, down, addresses gone; undo moves back and restores them',
     edits: [{ op: 'link.set', ns: 'blue', dev: 'vblue', netns: UNNAMED, up: true }],
     steps: [
+      [
+        ['ip', '-n', 'blue', 'route', 'del', '10.9.0.0/16', 'via', '10.1.0.1', 'dev', 'vblue', 'table', '100', 'metric', '20'],
+        ['ip', '-n', 'blue', 'route', 'add', '10.9.0.0/16', 'via', '10.1.0.1', 'dev', 'vblue', 'table', '100', 'metric', '20', 'proto', 'static'],
+      ],
+      [['ip', '-n', 'blue', '-6', 'route', 'del', 'fd00::/64', 'dev', 'vblue', 'metric', '1024'], ['ip', '-n', 'blue', '-6', 'route', 'add', 'fd00::/64', 'dev', 'vblue', 'metric', '1024', 'proto', 'static']],
       [['ip', '-n', 'blue', 'link', 'set', 'dev', 'vblue', 'down'], ['ip', '-n', 'blue', 'link', 'set', 'dev', 'vblue', 'up']],
       [['ip', '-n', 'blue', 'addr', 'del', '10.1.0.2/24', 'dev', 'vblue'], ['ip', '-n', 'blue', 'addr', 'add', '10.1.0.2/24', 'dev', 'vblue']],
       [['ip', '-n', 'blue', 'link', 'set', 'dev', 'vblue', 'netns', '/proc/4242/ns/net'], ['nsenter', '--net=/proc/4242/ns/net', '--', 'ip', 'link', 'set', 'dev', 'vblue', 'netns', 'blue']],
@@ -290,9 +300,15 @@ describe('plan warnings', () => {
     ]);
     expect(p.warnings.join('\n')).toMatch(/switches i1 \(l3 bridge\) on eth1/);
   });
-  it('routes through a moved link are named', () => {
-    const p = plan([{ op: 'link.set', ns: 'blue', dev: 'vblue', netns: 'nope' }].slice(0, 0).concat([{ op: 'link.set', ns: 'blue', dev: 'vblue', netns: UNNAMED }]));
-    expect(p.warnings.join('\n')).toMatch(/routes through vblue vanish.*10\.9\.0\.0\/16/);
+  it('routes through a link that goes down or moves are said in the steps, with undos; a later edit sees them gone', () => {
+    const p = plan([{ op: 'link.set', ns: 'blue', dev: 'vblue', up: false }]);
+    expect(p.steps.map((x) => x.description)).toEqual([
+      'remove route 10.9.0.0/16 via 10.1.0.1 dev vblue table 100 in blue (a down link drops it)',
+      'remove route fd00::/64 dev vblue in blue (a down link drops it)',
+      'take vblue down in blue',
+    ]);
+    expect(p.warnings.join('\n')).not.toMatch(/vanish/);
+    expect(() => plan([{ op: 'link.set', ns: 'blue', dev: 'vblue', up: false }, { op: 'route.del', ns: 'blue', dst: '10.9.0.0/16', table: 100 }])).toThrow(/no such route 10\.9\.0\.0\/16/);
   });
 });
 

@@ -1,9 +1,11 @@
 // link.del / link.set. Each change in a link.set is its own step with its own undo (the old value from
-// the snapshot), and what the kernel does implicitly on a move (down, nomaster, addresses gone) is
-// spelled out as steps, so that the preview says it and undo puts it back.
+// the snapshot), and what the kernel does implicitly on a down (routes through it gone, its IPv6
+// addresses gone) and on a move (also down, nomaster, every address gone) is spelled out as steps, so
+// that the preview says it and undo — or a checkpoint's revert — puts it back.
 import type { EditOf } from '../schema';
 import type { OpPlanner } from '../plan';
 import { addrAddWords } from '../model';
+import { removeRoutesThrough } from './route';
 
 export const planLinkDel: OpPlanner<EditOf<'link.del'>> = (e, ctx) => {
   const ns = ctx.ns(e.ns, 'ns');
@@ -23,6 +25,14 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
 
   if (e.up === false) {
     ctx.guardLink(link, 'taking down', { notCreatedRule: true });
+    if (link.up) {
+      removeRoutesThrough(ctx, link, 'a down link drops it');
+      // IPv6 addresses go with the link (unless the namespace keeps them: keep_addr_on_down); removing them
+      // first makes the result the same either way, and undo puts them back
+      const v6 = link.addresses.filter((a) => a.cidr.includes(':') && a.scope !== 'link');
+      for (const a of v6) ctx.step(ctx.ip(ns, ['addr', 'del', a.cidr, 'dev', link.name]), ctx.ip(ns, addrAddWords(a, link.name)), `remove address ${a.cidr} from ${link.name} (a down link drops it)`);
+      link.addresses = link.addresses.filter((a) => !v6.includes(a));
+    }
     ctx.step(set(['down']), set([link.up ? 'up' : 'down']), `take ${link.name} down in ${ns.label}`);
     link.up = false;
   }
@@ -61,6 +71,7 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
     if (target === ns) ctx.fail(['netns'], `${link.name} is already in namespace ${ns.label}`);
     if (ctx.model.link(target, link.name)) ctx.fail(['netns'], `namespace ${target.label} already has an interface named ${link.name}`);
     ctx.guardLink(link, 'moving', { notCreatedRule: true });
+    removeRoutesThrough(ctx, link, 'a move drops it');
     if (link.master) {
       const m = link.master;
       ctx.step(set(['nomaster']), set(['master', m.name]), `detach ${link.name} from ${m.name} (a move detaches it)`);
@@ -73,8 +84,6 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
     for (const a of link.addresses.filter((x) => x.scope !== 'link')) {
       ctx.step(ctx.ip(ns, ['addr', 'del', a.cidr, 'dev', link.name]), ctx.ip(ns, addrAddWords(a, link.name)), `remove address ${a.cidr} from ${link.name} (a move drops it)`);
     }
-    const routes = ctx.model.routes.filter((r) => r.dev === link && r.protocol !== 'kernel' && r.table !== 'local');
-    if (routes.length) ctx.warn(`routes through ${link.name} vanish with the move and undo does not restore them: ${routes.map((r) => r.dst).join(', ')}`);
     ctx.step(
       set(['netns', ctx.netns(target)]),
       ctx.ip(target, ['link', 'set', 'dev', link.name, 'netns', ctx.netns(ns)]),

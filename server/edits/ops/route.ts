@@ -1,7 +1,7 @@
 // route.add / route.del. A deleted route's undo is rebuilt from the snapshot (proto, scope, src, metric).
 import { canonicalDst, familyOfIp, type EditOf, type IpFamily } from '../schema';
-import type { OpPlanner } from '../plan';
-import type { RouteState } from '../model';
+import type { OpPlanner, PlanContext } from '../plan';
+import type { LinkState, RouteState } from '../model';
 
 type RouteEdit = EditOf<'route.add'> | EditOf<'route.del'>;
 
@@ -85,6 +85,29 @@ function recreateWords(r: RouteState): string[] | null {
     ...(r.scope ? ['scope', r.scope] : []),
     ...(r.prefsrc ? ['src', r.prefsrc] : []),
   ];
+}
+
+/**
+ * The kernel drops every route through a link that goes down or leaves its namespace (IPv4 and IPv6 alike).
+ * Spell that out as steps before the one that does it, each with the undo that puts the route back — so
+ * undo, a rollback or a checkpoint's revert restores a host's default route with its uplink. Connected
+ * routes (proto kernel) and the local table come back with the addresses by themselves.
+ */
+export function removeRoutesThrough(ctx: PlanContext, link: LinkState, why: string): void {
+  const ns = link.ns;
+  const through = ctx.model.routes.filter((r) => r.ns === ns && r.protocol !== 'kernel' && r.table !== 'local' && (r.dev === link || r.nexthopDevs.includes(link)));
+  const gone: RouteState[] = [];
+  for (const r of through) {
+    if (r.multipath) {
+      // the kernel takes only that nexthop out of service; the route stays
+      ctx.warn(`the multipath route ${r.dst} loses its nexthop through ${link.name} while it is down`);
+      continue;
+    }
+    const spec = { dst: r.dst, family: r.family, gateway: r.gateway, dev: link.name, table: r.table, metric: r.metric };
+    ctx.step(ctx.ip(ns, routeWords('del', spec)), ctx.ip(ns, recreateWords(r)!), `${describe('remove', spec, ns.label)} (${why})`);
+    gone.push(r);
+  }
+  ctx.model.routes = ctx.model.routes.filter((r) => !gone.includes(r));
 }
 
 export const planRouteDel: OpPlanner<EditOf<'route.del'>> = (e, ctx) => {
