@@ -39,7 +39,8 @@ export function relay(agent: AgentClient, e: unknown): TRPCError {
   if (e instanceof TRPCClientError && data.code) {
     const cause = Object.assign(new Error(e.message), {
       [FORWARDED]: true,
-      issues: (data.issues ?? []).map((i) => ({ path: i.path ? i.path.split('.') : [], message: i.message })),
+      // none (null) stays none: the caller sees data.issues exactly as the agent sent it
+      ...(data.issues ? { issues: data.issues.map((i) => ({ path: i.path ? i.path.split('.') : [], message: i.message })) } : {}),
     });
     return new TRPCError({ code: data.code as TRPC_ERROR_CODE_KEY, message: e.message, cause });
   }

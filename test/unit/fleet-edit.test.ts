@@ -184,7 +184,7 @@ describe('the agent\'s errors reach the hub\'s caller unchanged, audited once', 
     };
     const r = await hub('mutation', 'edit.undo', { node: 'node-1' });
     expect(r.status).toBe(status);
-    expect(r.error).toMatchObject({ message, data: { code } });
+    expect(r.error).toMatchObject({ message, data: { code, issues: null } }); // no issues from the agent: none here either
     const lines = auditLines();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ action: 'undo', outcome: { ok: false, node: 'node-1', refused: code, reason: message } });
