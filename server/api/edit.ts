@@ -16,7 +16,8 @@ import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
 import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
-import { agentOf, KnownNode } from './fleet';
+import { agentOf, KnownNodeInput, NodeName } from './fleet';
+import type { AgentClient } from '../fleet/agent';
 import { forwardChange, forwardEdits, forwardRead, isForwardedError, type ForwardContext, type ForwardedChange } from '../fleet/forward';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
@@ -85,8 +86,15 @@ async function changeHost<T>(ctx: Context, act: (c: CallContext) => Promise<T>, 
 // On a hub every procedure below that acts on or reads a host's edit state takes `node` (a node of the fleet):
 // the same request without it goes to that node's agent (server/fleet/forward.ts), whose answer or error
 // (code, message, field issues) comes back as it is. Without `node`, this server's own host.
-const onNode = { node: KnownNode.optional() };
+const onNode = { node: NodeName.optional() };
 const NodeOnly = z.object(onNode).strict().optional();
+
+/** the agent of a node of the fleet; any other name (or any name on a server that is not a hub) is a BAD_REQUEST naming `node` */
+function nodeAgent(name: string): AgentClient {
+  const r = KnownNodeInput.safeParse({ node: name });
+  if (!r.success) throw toTrpcError(r.error);
+  return agentOf(name);
+}
 
 function forwardContext(ctx: Context): ForwardContext {
   return { auditLog: ctx.config.auditLog, remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null };
@@ -95,14 +103,14 @@ function forwardContext(ctx: Context): ForwardContext {
 /** a change on a node: this hub's access rules first, then the agent's (it has its own read-only, guards, lock) */
 function changeNode<K extends ForwardedChange>(ctx: Context, name: string, proc: K, input: { id?: string | number }) {
   checkEditAccess(ctx, { changes: true });
-  return forwardChange(forwardContext(ctx), agentOf(name), proc, input);
+  return forwardChange(forwardContext(ctx), nodeAgent(name), proc, input);
 }
 
 export const editRouter = router({
   /** with `node` (a hub): forwarded to that node's agent, see server/fleet/forward.ts */
   applyEdits: auditedMutation.input(ApplyInput.extend(onNode)).mutation(async ({ ctx, input: { node, ...input } }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
-    if (node !== undefined) return forwardEdits(forwardContext(ctx), agentOf(node), input);
+    if (node !== undefined) return forwardEdits(forwardContext(ctx), nodeAgent(node), input);
     try {
       const r = await editSession.apply(callContext(ctx), input);
       // some changes raise no netlink event (VFs of a PF that is down, sysfs writes): look again anyway
@@ -127,20 +135,20 @@ export const editRouter = router({
     node !== undefined ? changeNode(ctx, node, 'revert', cp) : changeHost(ctx, (c) => editSession.revert(c, cp.id)),
   ),
   /** the plan waiting for confirmation (or null), and the last one reverted for want of it */
-  checkpoint: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(agentOf(input.node), 'checkpoint', undefined) : editSession.checkpoints.status())),
+  checkpoint: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'checkpoint', undefined) : editSession.checkpoints.status())),
   /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
-  recovery: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(agentOf(input.node), 'recovery', undefined) : recoveryReport())),
+  recovery: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'recovery', undefined) : recoveryReport())),
   dismissRecovery: mutationProcedure.input(CheckpointInput.extend(onNode)).mutation(({ input: { node, ...cp } }) =>
-    node !== undefined ? forwardRead(agentOf(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
+    node !== undefined ? forwardRead(nodeAgent(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
   ),
   /** what undo and redo would do, newest first */
-  history: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(agentOf(input.node), 'history', undefined) : editSession.historyView())),
+  history: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'history', undefined) : editSession.historyView())),
   /** what undo would revert, or null */
-  last: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(agentOf(input.node), 'last', undefined) : editSession.lastApplied())),
+  last: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'last', undefined) : editSession.lastApplied())),
   /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set (with `node`: that node's log) */
   audit: publicProcedure.input(AuditInput.unwrap().extend(onNode).optional()).query(async ({ ctx, input: { node, ...rest } = {} }) => {
     checkEditAccess(ctx, { changes: false });
-    if (node !== undefined) return forwardRead(agentOf(node), 'audit', rest);
+    if (node !== undefined) return forwardRead(nodeAgent(node), 'audit', rest);
     return readAudit(ctx.config.auditLog, rest.limit ?? 50);
   }),
   /** every op with a title, help text, its undo and guard rule, and its JSON Schema */

@@ -151,7 +151,8 @@ describe.skipIf(!kernelTier.ok)('edits through the hub to a real agent (kernel t
   it('an unknown node is refused by the hub naming it; a node that is down is an error naming the node', async () => {
     const unknown = await request(hub, 'edit.undo', { node: 'elsewhere' });
     expect(unknown.status).toBe(400);
-    expect(unknown.json().error.data.issues).toEqual([{ path: 'node', message: `node: no node named "elsewhere" in the fleet (known: ${NODE})` }]);
+    expect(unknown.json().error.message).toBe(`node: no node named "elsewhere" in the fleet (known: ${NODE})`);
+    expect(unknown.json().error.data.issues).toEqual([{ path: 'node', message: `no node named "elsewhere" in the fleet (known: ${NODE})` }]);
     await agent.stop();
     await until('the hub to see the node down', async () => !(await request(hub, 'fleet.nodes')).json().result.data[0].up);
     const down = await request(hub, 'edit.undo', { node: NODE });

@@ -215,7 +215,8 @@ describe('node is checked by the hub before anything is sent', () => {
   it('an unknown node: BAD_REQUEST naming node and the known ones, no agent asked; a refused line on the hub', async () => {
     const r = await hub('mutation', 'edit.undo', { node: 'node-9' });
     expect(r.status).toBe(400);
-    expect(r.error?.data.issues).toEqual([{ path: 'node', message: 'node: no node named "node-9" in the fleet (known: node-0, node-1)' }]);
+    expect(r.error?.data.issues).toEqual([{ path: 'node', message: 'no node named "node-9" in the fleet (known: node-0, node-1)' }]);
+    expect(r.error?.message).toBe('node: no node named "node-9" in the fleet (known: node-0, node-1)');
     const q = await hub('query', 'edit.history', { node: 'no such' });
     expect(q.error?.data.issues?.[0]).toMatchObject({ path: 'node', message: expect.stringMatching(/only letters, digits/) });
     expect([...a.calls, ...b.calls]).toEqual([]);
@@ -226,7 +227,8 @@ describe('node is checked by the hub before anything is sent', () => {
     g[FLEET_KEY] = null; // hubFleet(): looked at, and this server has no fleet
     try {
       const r = await hub('query', 'edit.last', { node: 'node-0' });
-      expect(r.error?.data.issues).toEqual([{ path: 'node', message: expect.stringMatching(/^node: this server is not a hub/) }]);
+      expect(r.error?.data.issues).toEqual([{ path: 'node', message: expect.stringMatching(/^this server is not a hub/) }]);
+      expect(r.error?.message).toMatch(/^node: this server is not a hub/);
     } finally {
       g[FLEET_KEY] = fleet;
     }
