@@ -1,7 +1,7 @@
 // Browser tier, the hub's page: a hub (scripts/serve.mjs --agents) over two simulated agents (real HTTP servers
 // speaking the agent's API with recorded hosts, test/fleet/sim-agent.ts). The node list, the overview's lines,
-// search → a node, a node's live graph, whose Undo and Audit ask that node's agent (through the hub); an agent
-// that goes away shows down with its last-heard time and comes back without a reload.
+// search → a node, a node's live graph; an agent that goes away shows down with its last-heard time and comes
+// back without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserTier } from '../tiers';
@@ -23,16 +23,6 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
       const s = nodeSnapshot(i, 2);
       sims.push(await startSimAgent({ snapshot: s, fdb: nodeFdb(s, i, 2), token: TOKEN }));
     }
-    // node-1's edit state, as its agent would tell it (the hub has none of its own)
-    const runs = [{ argv: ['ip', 'netns', 'del', 'lsF-e2e'], description: 'delete namespace lsF-e2e' }];
-    sims[1].answers.history = () => ({ undo: [{ id: 7, at: new Date().toISOString(), title: 'add namespace lsF-e2e', steps: 1, undoable: 1, description: ['add namespace lsF-e2e'], runs }], redo: [] });
-    sims[1].answers.undo = () => ({
-      dryRun: false, ok: true, shell: 'ip netns del lsF-e2e', undoAvailable: true,
-      plan: { steps: [{ ...runs[0], undo: null }], warnings: [], guards: [], createsHostLinks: [] },
-      applied: [{ step: 1, argv: runs[0].argv, ok: true, error: null }],
-    });
-    sims[1].answers.audit = () => [{ when: new Date().toISOString(), remote: '203.0.113.9', action: 'apply', dryRun: false, force: false, edits: [], plan: [{ ...runs[0], undo: null }], outcome: { ok: true } }];
-    for (const p of ['checkpoint', 'recovery'] as const) sims[1].answers[p] = () => (p === 'checkpoint' ? { pending: null, reverted: null } : null);
     server = await startServer(['--agents', sims.map((s, i) => `node-${i}=${s.url}`).join(','), '--agent-token', TOKEN]);
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -64,21 +54,20 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     expect(await page.locator('[data-testid="fleet-tunnel"][data-from="node-1"][data-to="node-0"]').count()).toBe(1);
   });
 
-  it('search finds a pod on its node; choosing it opens that node\'s live graph', async () => {
-    await page.getByTestId('fleet-search').fill('web-1');
-    const hit = page.locator('[data-testid="fleet-hit"][data-node="node-1"][data-kind="pod"]');
-    await hit.waitFor({ timeout: 30_000 });
-    await hit.getByRole('button').click();
-    const view = page.locator('[data-testid="fleet-node-view"][data-node="node-1"]');
-    await view.waitFor();
-    await expect.poll(() => view.getByTestId('hostname').textContent(), { timeout: 30_000 }).toBe('node-1');
-    await expect.poll(() => view.locator('[data-testid="live"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
-    await page.getByTestId('fleet-search').fill('');
-  });
-
   it('a node\'s graph: Undo and Audit are that node\'s (its agent asked through the hub)', async () => {
+    // node-1's edit state, as its agent would tell it (the hub has none of its own)
+    const runs = [{ argv: ['ip', 'netns', 'del', 'lsF-e2e'], description: 'delete namespace lsF-e2e' }];
+    sims[1].answers.history = () => ({ undo: [{ id: 7, at: new Date().toISOString(), title: 'add namespace lsF-e2e', steps: 1, undoable: 1, description: ['add namespace lsF-e2e'], runs }], redo: [] });
+    sims[1].answers.undo = () => ({
+      dryRun: false, ok: true, shell: 'ip netns del lsF-e2e', undoAvailable: true,
+      plan: { steps: [{ ...runs[0], undo: null }], warnings: [], guards: [], createsHostLinks: [] },
+      applied: [{ step: 1, argv: runs[0].argv, ok: true, error: null }],
+    });
+    sims[1].answers.audit = () => [{ when: new Date().toISOString(), remote: '203.0.113.9', action: 'apply', dryRun: false, force: false, edits: [], plan: [{ ...runs[0], undo: null }], outcome: { ok: true } }];
+    sims[1].answers.checkpoint = () => ({ pending: null, reverted: null });
+    sims[1].answers.recovery = () => null;
     const view = page.locator('[data-testid="fleet-node-view"][data-node="node-1"]');
-    if (!(await view.count())) await row('node-1').getByRole('button').first().click();
+    await row('node-1').getByRole('button').first().click();
     await view.waitFor();
     const undo = view.getByTestId('undo-last');
     await expect.poll(() => undo.isEnabled(), { timeout: 30_000 }).toBe(true);
@@ -92,6 +81,19 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     await expect.poll(() => page.getByTestId('audit-entry').first().textContent(), { timeout: 30_000 }).toContain('from 203.0.113.9');
     expect(sims[0].calls).toEqual([]);
     await page.keyboard.press('Escape');
+    await page.getByTestId('audit-list').waitFor({ state: 'detached' });
+  });
+
+  it('search finds a pod on its node; choosing it opens that node\'s live graph', async () => {
+    await page.getByTestId('fleet-search').fill('web-1');
+    const hit = page.locator('[data-testid="fleet-hit"][data-node="node-1"][data-kind="pod"]');
+    await hit.waitFor({ timeout: 30_000 });
+    await hit.getByRole('button').click();
+    const view = page.locator('[data-testid="fleet-node-view"][data-node="node-1"]');
+    await view.waitFor();
+    await expect.poll(() => view.getByTestId('hostname').textContent(), { timeout: 30_000 }).toBe('node-1');
+    await expect.poll(() => view.locator('[data-testid="live"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
+    await page.getByTestId('fleet-search').fill('');
   });
 
   it('an agent that goes away shows down with its last-heard time, and comes back without a reload', async () => {
