@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { argvToShell } from '@/server/edits/shell';
 import { trpc } from '../trpc';
-import { callError, type AuditEntry, type CallError } from './api';
+import { callError, onNode, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';
 import { dateTime } from '../clock';
 import { auditOutcomeText, type AuditOutcome } from './auditText';
@@ -20,7 +20,7 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
 
   const load = () => {
     setError(null);
-    trpc.edit.audit.query({ limit: 500 }).then((e) => setEntries([...e].reverse()), (e) => setError(callError(e)));
+    trpc.edit.audit.query({ limit: 500, ...onNode() }).then((e) => setEntries([...e].reverse()), (e) => setError(callError(e)));
   };
   useEffect(() => {
     load();

@@ -8,7 +8,7 @@ import type { HostSnapshot } from '@/server/host/types';
 import type { HostIndex } from '../host/lookup';
 import { trpc } from '../trpc';
 import { targetNode } from '../fleet/target';
-import type { Applied, Capabilities, History } from './api';
+import { onNode, type Applied, type Capabilities, type History } from './api';
 import type { AnyForm, HostView } from './forms/types';
 import { draftItem, type Draft } from './draft';
 import type { Edit } from '@/server/edits/schema';
@@ -69,7 +69,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   }, [canEdit]);
 
   const refreshLast = useCallback(() => {
-    trpc.edit.history.query().then(setHistory, () => setHistory(null));
+    trpc.edit.history.query(onNode()).then(setHistory, () => setHistory(null));
   }, []);
 
   // someone else (another tab, curl) may apply or undo: re-read what undo would do as the host changes

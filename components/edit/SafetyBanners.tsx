@@ -5,7 +5,7 @@
 // - a plan a crash (or kill) interrupted, which the server rolled back when it started again (shown until dismissed).
 import { useCallback, useEffect, useState } from 'react';
 import { trpc, errorText } from '../trpc';
-import { CHECKPOINT_EVENT } from './api';
+import { CHECKPOINT_EVENT, onNode } from './api';
 
 type Status = Awaited<ReturnType<typeof trpc.edit.checkpoint.query>>;
 type Recovery = Awaited<ReturnType<typeof trpc.edit.recovery.query>>;
@@ -21,7 +21,7 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
 
   const refresh = useCallback(async () => {
     try {
-      const s = await trpc.edit.checkpoint.query();
+      const s = await trpc.edit.checkpoint.query(onNode());
       setStatus(s);
       setDeadline(s.pending ? Date.now() + s.pending.remainingMs : null);
     } catch (e) {
@@ -32,7 +32,7 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
   useEffect(() => {
     if (!canEdit) return;
     void refresh();
-    trpc.edit.recovery.query().then(setRecovery, () => undefined);
+    trpc.edit.recovery.query(onNode()).then(setRecovery, () => undefined);
     const on = () => void refresh();
     window.addEventListener(CHECKPOINT_EVENT, on);
     return () => window.removeEventListener(CHECKPOINT_EVENT, on);
@@ -58,7 +58,7 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
   const keep = async () => {
     if (!pending) return;
     try {
-      await trpc.edit.confirm.mutate({ id: pending.id });
+      await trpc.edit.confirm.mutate({ id: pending.id, ...onNode() });
     } catch (e) {
       setError(errorText(e));
     }
@@ -67,7 +67,7 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
   const revertNow = async () => {
     if (!pending) return;
     try {
-      await trpc.edit.revert.mutate({ id: pending.id });
+      await trpc.edit.revert.mutate({ id: pending.id, ...onNode() });
     } catch (e) {
       setError(errorText(e));
     }
@@ -104,7 +104,7 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
           <button
             type="button"
             data-testid="recovery-dismiss"
-            onClick={() => void trpc.edit.dismissRecovery.mutate({ id: recovery.id }).then(() => setRecovery(null), (e) => setError(errorText(e)))}
+            onClick={() => void trpc.edit.dismissRecovery.mutate({ id: recovery.id, ...onNode() }).then(() => setRecovery(null), (e) => setError(errorText(e)))}
           >
             Dismiss
           </button>

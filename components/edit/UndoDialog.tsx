@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { argvToShell } from '@/server/edits/shell';
 import { trpc } from '../trpc';
-import { callError, redoLast, undoLast, type Applied, type CallError, type History } from './api';
+import { callError, onNode, redoLast, undoLast, type Applied, type CallError, type History } from './api';
 import type { Editor } from './Editor';
 import { Modal } from './Modal';
 import { OutcomeView } from './OutcomeView';
@@ -17,7 +17,7 @@ export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'u
   const [result, setResult] = useState<Applied | null>(null);
   const [error, setError] = useState<CallError | null>(null);
 
-  const load = () => trpc.edit.history.query().then(setHistory, (e) => setError(callError(e)));
+  const load = () => trpc.edit.history.query(onNode()).then(setHistory, (e) => setError(callError(e)));
   useEffect(() => {
     void load();
   }, []);

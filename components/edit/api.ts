@@ -6,7 +6,7 @@ import { trpc } from '../trpc';
 import { targetNode } from '../fleet/target';
 
 /** on the hub's page, edits go to the node shown (edit.applyEdits forwards them) */
-const onNode = () => (targetNode() ? { node: targetNode()! } : {});
+export const onNode = (): { node?: string } => (targetNode() ? { node: targetNode()! } : {});
 
 export type ApplyResult = Awaited<ReturnType<typeof trpc.edit.applyEdits.mutate>>;
 export type Preview = Extract<ApplyResult, { dryRun: true }>;
@@ -56,9 +56,9 @@ export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds
 export const CHECKPOINT_EVENT = 'linkscape:checkpoint';
 
 export function undoLast(id?: number): Promise<Applied> {
-  return trpc.edit.undo.mutate(id === undefined ? undefined : { id }) as Promise<Applied>;
+  return trpc.edit.undo.mutate({ ...(id === undefined ? {} : { id }), ...onNode() }) as Promise<Applied>;
 }
 
 export function redoLast(id?: number): Promise<Applied> {
-  return trpc.edit.redo.mutate(id === undefined ? undefined : { id }) as Promise<Applied>;
+  return trpc.edit.redo.mutate({ ...(id === undefined ? {} : { id }), ...onNode() }) as Promise<Applied>;
 }

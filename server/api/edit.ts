@@ -7,7 +7,7 @@
 // (a preview and a copyable script are useful there); it still needs same-origin and the token. Every
 // other mutation (apply, undo) goes through the full mutation checks: read-only, origin, token.
 import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
 import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
 import { BusyError, EditSession, GuardError, NoSuchCheckpointError, NothingToUndoError, StaleHistoryError, type CallContext } from '../edits/apply';
@@ -16,8 +16,9 @@ import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
 import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
-import { agentOf, NodeName } from './fleet';
-import { forwardEdits } from '../fleet/forward';
+import { agentOf, KnownNodeInput, NodeName } from './fleet';
+import type { AgentClient } from '../fleet/agent';
+import { forwardChange, forwardEdits, forwardRead, isForwardedError, type ForwardContext, type ForwardedChange } from '../fleet/forward';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
 export const editSession = new EditSession();
@@ -38,8 +39,9 @@ function callContext(ctx: Context): CallContext {
  */
 const auditedMutation = publicProcedure.use(async ({ ctx, next, path, getRawInput }) => {
   const result = await next();
-  if (!result.ok && result.error.code !== 'PRECONDITION_FAILED') {
-    const raw = (await getRawInput().catch(() => null)) as { edits?: unknown; dryRun?: unknown; force?: unknown } | null;
+  // a change forwarded to a node's agent is audited by server/fleet/forward.ts, refused or not
+  if (!result.ok && result.error.code !== 'PRECONDITION_FAILED' && !isForwardedError(result.error)) {
+    const raw = (await getRawInput().catch(() => null)) as { edits?: unknown; dryRun?: unknown; force?: unknown; node?: unknown } | null;
     if (raw?.dryRun === true) return result; // a preview changes nothing: not a refused change
     await appendAudit(ctx.config.auditLog, {
       when: new Date().toISOString(),
@@ -50,7 +52,7 @@ const auditedMutation = publicProcedure.use(async ({ ctx, next, path, getRawInpu
       force: raw?.force === true,
       edits: Array.isArray(raw?.edits) ? raw.edits.slice(0, 200) : null,
       plan: [],
-      outcome: { ok: false, refused: result.error.code, reason: result.error.message, procedure: path },
+      outcome: { ok: false, refused: result.error.code, reason: result.error.message, procedure: path, ...(typeof raw?.node === 'string' ? { node: raw.node.slice(0, 253) } : {}) },
     }).catch((e) => console.error(`linkscape: could not write the audit log ${ctx.config.auditLog}: ${e instanceof Error ? e.message : e}`));
   }
   return result;
@@ -81,11 +83,34 @@ async function changeHost<T>(ctx: Context, act: (c: CallContext) => Promise<T>, 
   }
 }
 
+// On a hub every procedure below that acts on or reads a host's edit state takes `node` (a node of the fleet):
+// the same request without it goes to that node's agent (server/fleet/forward.ts), whose answer or error
+// (code, message, field issues) comes back as it is. Without `node`, this server's own host.
+const onNode = { node: NodeName.optional() };
+const NodeOnly = z.object(onNode).strict().optional();
+
+/** the agent of a node of the fleet; any other name (or any name on a server that is not a hub) is a BAD_REQUEST naming `node` */
+function nodeAgent(name: string): AgentClient {
+  const r = KnownNodeInput.safeParse({ node: name });
+  if (!r.success) throw toTrpcError(r.error);
+  return agentOf(name);
+}
+
+function forwardContext(ctx: Context): ForwardContext {
+  return { auditLog: ctx.config.auditLog, remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null };
+}
+
+/** a change on a node: this hub's access rules first, then the agent's (it has its own read-only, guards, lock) */
+function changeNode<K extends ForwardedChange>(ctx: Context, name: string, proc: K, input: { id?: string | number }) {
+  checkEditAccess(ctx, { changes: true });
+  return forwardChange(forwardContext(ctx), nodeAgent(name), proc, input);
+}
+
 export const editRouter = router({
   /** with `node` (a hub): forwarded to that node's agent, see server/fleet/forward.ts */
-  applyEdits: auditedMutation.input(ApplyInput.extend({ node: NodeName.optional() })).mutation(async ({ ctx, input: { node, ...input } }) => {
+  applyEdits: auditedMutation.input(ApplyInput.extend(onNode)).mutation(async ({ ctx, input: { node, ...input } }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
-    if (node !== undefined) return forwardEdits({ auditLog: ctx.config.auditLog, remote: ctx.remote }, agentOf(node), input);
+    if (node !== undefined) return forwardEdits(forwardContext(ctx), nodeAgent(node), input);
     try {
       const r = await editSession.apply(callContext(ctx), input);
       // some changes raise no netlink event (VFs of a PF that is down, sysfs writes): look again anyway
@@ -95,25 +120,36 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
-  undo: auditedMutation.input(HistoryStepInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.undo(c, input?.id))),
-  redo: auditedMutation.input(HistoryStepInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.redo(c, input?.id))),
+  undo: auditedMutation.input(HistoryStepInput.unwrap().extend(onNode).optional()).mutation(({ ctx, input: { node, ...step } = {} }) =>
+    node !== undefined ? changeNode(ctx, node, 'undo', step) : changeHost(ctx, (c) => editSession.undo(c, step.id)),
+  ),
+  redo: auditedMutation.input(HistoryStepInput.unwrap().extend(onNode).optional()).mutation(({ ctx, input: { node, ...step } = {} }) =>
+    node !== undefined ? changeNode(ctx, node, 'redo', step) : changeHost(ctx, (c) => editSession.redo(c, step.id)),
+  ),
   /** keep a plan applied with `checkpoint`: without this within its seconds, the server reverts it */
-  confirm: auditedMutation.input(CheckpointInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.confirm(c, input.id), false)),
+  confirm: auditedMutation.input(CheckpointInput.extend(onNode)).mutation(({ ctx, input: { node, ...cp } }) =>
+    node !== undefined ? changeNode(ctx, node, 'confirm', cp) : changeHost(ctx, (c) => editSession.confirm(c, cp.id), false),
+  ),
   /** revert a plan applied with `checkpoint` now, without waiting for its time to run out */
-  revert: auditedMutation.input(CheckpointInput).mutation(({ ctx, input }) => changeHost(ctx, (c) => editSession.revert(c, input.id))),
+  revert: auditedMutation.input(CheckpointInput.extend(onNode)).mutation(({ ctx, input: { node, ...cp } }) =>
+    node !== undefined ? changeNode(ctx, node, 'revert', cp) : changeHost(ctx, (c) => editSession.revert(c, cp.id)),
+  ),
   /** the plan waiting for confirmation (or null), and the last one reverted for want of it */
-  checkpoint: publicProcedure.query(() => editSession.checkpoints.status()),
+  checkpoint: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'checkpoint', undefined) : editSession.checkpoints.status())),
   /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
-  recovery: publicProcedure.query(() => recoveryReport()),
-  dismissRecovery: mutationProcedure.input(CheckpointInput).mutation(({ input }) => ({ dismissed: dismissRecovery(input.id) })),
+  recovery: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'recovery', undefined) : recoveryReport())),
+  dismissRecovery: mutationProcedure.input(CheckpointInput.extend(onNode)).mutation(({ input: { node, ...cp } }) =>
+    node !== undefined ? forwardRead(nodeAgent(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
+  ),
   /** what undo and redo would do, newest first */
-  history: publicProcedure.query(() => editSession.historyView()),
+  history: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'history', undefined) : editSession.historyView())),
   /** what undo would revert, or null */
-  last: publicProcedure.query(() => editSession.lastApplied()),
-  /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set */
-  audit: publicProcedure.input(AuditInput).query(async ({ ctx, input }) => {
+  last: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'last', undefined) : editSession.lastApplied())),
+  /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set (with `node`: that node's log) */
+  audit: publicProcedure.input(AuditInput.unwrap().extend(onNode).optional()).query(async ({ ctx, input: { node, ...rest } = {} }) => {
     checkEditAccess(ctx, { changes: false });
-    return readAudit(ctx.config.auditLog, input?.limit ?? 50);
+    if (node !== undefined) return forwardRead(nodeAgent(node), 'audit', rest);
+    return readAudit(ctx.config.auditLog, rest.limit ?? 50);
   }),
   /** every op with a title, help text, its undo and guard rule, and its JSON Schema */
   describe: publicProcedure.query(() => describeOps()),

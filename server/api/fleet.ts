@@ -17,6 +17,23 @@ export const NodeName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:[\]-]*$/, "node: only letters, digits, '.', '_', ':', '-'");
 const NodeInput = z.object({ node: NodeName }).strict();
 
+/**
+ * `{ node }` naming a node of this hub's fleet: the name's form first, then that the fleet has it. The edit
+ * procedures check it in their handler (nodeAgent in edit.ts), not in `.input()`, so the refusal's message is
+ * these words (`node: no node named …`) rather than tRPC's JSON of the issues; `data.issues` names `node` either way.
+ */
+export const KnownNodeInput = z.object({
+  node: NodeName.pipe(
+    z.string().superRefine((name, ctx) => {
+      const f = hubFleet();
+      if (!f) ctx.addIssue({ code: 'custom', message: 'this server is not a hub (start it with --agents URL,… or --kubernetes); leave node out to act on this host' });
+      else if (!f.list().some((a) => a.name === name)) {
+        ctx.addIssue({ code: 'custom', message: `no node named ${JSON.stringify(name)} in the fleet (known: ${f.list().map((a) => a.name).join(', ') || 'none'})` });
+      }
+    }),
+  ),
+});
+
 export function requireFleet(): Fleet {
   const f = hubFleet();
   if (!f) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'this server is not a hub (start it with --agents URL,… or --kubernetes)' });

@@ -7,12 +7,29 @@ import type { HostSnapshot, WatchEvent } from '../host/types';
 import { applyDiff } from '../host/diff';
 import type { ApplyInput } from '../edits/schema';
 import type { EditSession } from '../edits/apply';
+import type { AuditEntry } from '../edits/audit';
+import type { RollbackReport } from '../edits/journal';
 import { readSse } from './sse';
 import type { getCapabilities } from '../host/capabilities';
 import type { FdbEntry, FleetNode } from './types';
 import { nodeAddresses } from './addresses';
 
 export type AgentApplyResult = Awaited<ReturnType<EditSession['apply']>>;
+/** what the agent's edit.* procedures answer (typed from the session, not inferred from AppRouter: that would be circular) */
+export interface AgentEditResults {
+  undo: AgentApplyResult;
+  redo: AgentApplyResult;
+  confirm: Awaited<ReturnType<EditSession['confirm']>>;
+  revert: RollbackReport;
+  checkpoint: ReturnType<EditSession['checkpoints']['status']>;
+  recovery: RollbackReport | null;
+  dismissRecovery: { dismissed: boolean };
+  history: ReturnType<EditSession['historyView']>;
+  last: ReturnType<EditSession['lastApplied']>;
+  audit: AuditEntry[];
+}
+export type AgentEditCall = keyof AgentEditResults;
+const EDIT_MUTATIONS: ReadonlySet<AgentEditCall> = new Set(['undo', 'redo', 'confirm', 'revert', 'dismissRecovery']);
 
 export interface AgentOptions {
   name: string;
@@ -123,6 +140,13 @@ export class AgentClient {
 
   applyEdits(input: ApplyInput): Promise<AgentApplyResult> {
     return this.client.edit.applyEdits.mutate(input) as Promise<AgentApplyResult>;
+  }
+
+  /** one of the agent's other edit.* procedures (undo, redo, confirm, revert, history, last, audit, …), as it is */
+  editCall<K extends AgentEditCall>(proc: K, input: unknown): Promise<AgentEditResults[K]> {
+    // the procedures' input types differ; the hub validated `input` with the same schemas before this
+    const p = (this.client.edit as unknown as Record<string, { mutate(i: unknown): Promise<unknown>; query(i: unknown): Promise<unknown> }>)[proc];
+    return (EDIT_MUTATIONS.has(proc) ? p.mutate(input) : p.query(input)) as Promise<AgentEditResults[K]>;
   }
 
   private status(): void {

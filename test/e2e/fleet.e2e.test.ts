@@ -60,6 +60,36 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     expect(await page.locator('[data-testid="fleet-tunnel"][data-from="node-1"][data-to="node-0"]').count()).toBe(1);
   });
 
+  it('a node\'s graph: Undo and Audit are that node\'s (its agent asked through the hub)', async () => {
+    // node-1's edit state, as its agent would tell it (the hub has none of its own)
+    const runs = [{ argv: ['ip', 'netns', 'del', 'lsF-e2e'], description: 'delete namespace lsF-e2e' }];
+    sims[1].answers.history = () => ({ undo: [{ id: 7, at: new Date().toISOString(), title: 'add namespace lsF-e2e', steps: 1, undoable: 1, description: ['add namespace lsF-e2e'], runs }], redo: [] });
+    sims[1].answers.undo = () => ({
+      dryRun: false, ok: true, shell: 'ip netns del lsF-e2e', undoAvailable: true,
+      plan: { steps: [{ ...runs[0], undo: null }], warnings: [], guards: [], createsHostLinks: [] },
+      applied: [{ step: 1, argv: runs[0].argv, ok: true, error: null }],
+    });
+    sims[1].answers.audit = () => [{ when: new Date().toISOString(), remote: '203.0.113.9', action: 'apply', dryRun: false, force: false, edits: [], plan: [{ ...runs[0], undo: null }], outcome: { ok: true } }];
+    sims[1].answers.checkpoint = () => ({ pending: null, reverted: null });
+    sims[1].answers.recovery = () => null;
+    const view = page.locator('[data-testid="fleet-node-view"][data-node="node-1"]');
+    await row('node-1').getByRole('button').first().click();
+    await view.waitFor();
+    const undo = view.getByTestId('undo-last');
+    await expect.poll(() => undo.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await undo.click();
+    await expect.poll(() => page.getByTestId('undo-plan').getAttribute('data-id'), { timeout: 30_000 }).toBe('7');
+    expect(await page.getByTestId('undo-step').textContent()).toContain('ip netns del lsF-e2e');
+    await page.getByTestId('undo-apply').click();
+    await expect.poll(() => sims[1].calls.filter((c) => c.proc === 'undo').map((c) => c.input), { timeout: 30_000 }).toEqual([{ id: 7 }]);
+    await page.getByTestId('undo-close').click();
+    await view.getByTestId('audit-open').click();
+    await expect.poll(() => page.getByTestId('audit-entry').first().textContent(), { timeout: 30_000 }).toContain('from 203.0.113.9');
+    expect(sims[0].calls).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('audit-list').waitFor({ state: 'detached' });
+  });
+
   it('search finds a pod on its node; choosing it opens that node\'s live graph', async () => {
     await page.getByTestId('fleet-search').fill('web-1');
     const hit = page.locator('[data-testid="fleet-hit"][data-node="node-1"][data-kind="pod"]');

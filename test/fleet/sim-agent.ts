@@ -1,11 +1,14 @@
 // A simulated agent: a real HTTP server speaking the agent's tRPC API (tRPC's own standalone adapter, so the
-// wire format is tRPC's) with a recorded snapshot: host.watch (SSE), host.snapshot, fleet.fdb, edit.applyEdits.
-// It checks the agent token as the real server does (Authorization: Bearer).
+// wire format is tRPC's) with a recorded snapshot: host.watch (SSE), host.snapshot, fleet.fdb, edit.applyEdits,
+// and the other edit procedures (undo, redo, confirm, revert, history, last, audit, checkpoint, recovery,
+// dismissRecovery) with the real input schemas, answering what a test scripts in `answers` (a thrown
+// TRPCError is the agent's error). It checks the agent token as the real server does (Authorization: Bearer).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { z } from 'zod';
+import { AuditInput, CheckpointInput, HistoryStepInput } from '../../server/edits/schema';
 import type { HostDiff, HostSnapshot } from '../../server/host/types';
 import type { FdbEntry } from '../../server/fleet/types';
 
@@ -16,6 +19,10 @@ export interface SimAgent {
   fdb: FdbEntry[];
   /** the edit requests it was sent */
   edits: unknown[];
+  /** every other edit.* call: the procedure and its input as it arrived */
+  calls: { proc: string; input: unknown }[];
+  /** what edit.PROC answers (or throws); a procedure without one answers NOT_IMPLEMENTED */
+  answers: Partial<Record<SimEditProc, (input: unknown) => unknown>>;
   /** push a diff to every live subscriber */
   push(diff: HostDiff): void;
   /** stop listening and drop every connection (the node goes away) */
@@ -24,8 +31,17 @@ export interface SimAgent {
   reopen(): Promise<void>;
 }
 
+export type SimEditProc = 'undo' | 'redo' | 'confirm' | 'revert' | 'history' | 'last' | 'audit' | 'checkpoint' | 'recovery' | 'dismissRecovery';
+
 export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[]; token: string; port?: number }): Promise<SimAgent> {
-  const t = initTRPC.context<{ auth: string | null }>().create({ sse: { ping: { enabled: true, intervalMs: 1000 } } });
+  const t = initTRPC.context<{ auth: string | null }>().create({
+    sse: { ping: { enabled: true, intervalMs: 1000 } },
+    // as server/api/trpc.ts: zod issues reach the client as { path, message }
+    errorFormatter({ shape, error }) {
+      const cause = error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined;
+      return { ...shape, data: { ...shape.data, issues: cause?.issues?.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) ?? null } };
+    },
+  });
   const authed = t.procedure.use(({ ctx, next }) => {
     if (ctx.auth !== `Bearer ${o.token}`) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
     return next();
@@ -38,12 +54,21 @@ export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[
     snapshot: o.snapshot,
     fdb: o.fdb ?? [],
     edits: [],
+    calls: [],
+    answers: {},
     push: (d) => {
       for (const fn of subs) fn(d);
     },
     close: async () => undefined,
     reopen: async () => undefined,
   };
+  const answer = (proc: SimEditProc) => ({ input }: { input: unknown }) => {
+    sim.calls.push({ proc, input });
+    const fn = sim.answers[proc];
+    if (!fn) throw new TRPCError({ code: 'NOT_IMPLEMENTED', message: `sim agent: no answer for edit.${proc}` });
+    return fn(input);
+  };
+  const NoInput = z.undefined();
   const router = t.router({
     host: t.router({
       snapshot: authed.query(() => sim.snapshot),
@@ -73,6 +98,16 @@ export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[
         sim.edits.push(input);
         return { dryRun: true as const, ok: true, plan: { steps: [{ argv: ['ip', 'netns', 'add', 'x'], undo: null, description: 'sim' }], warnings: [], guards: [], createsHostLinks: [] }, shell: '' };
       }),
+      undo: authed.input(HistoryStepInput).mutation(answer('undo')),
+      redo: authed.input(HistoryStepInput).mutation(answer('redo')),
+      confirm: authed.input(CheckpointInput).mutation(answer('confirm')),
+      revert: authed.input(CheckpointInput).mutation(answer('revert')),
+      dismissRecovery: authed.input(CheckpointInput).mutation(answer('dismissRecovery')),
+      history: authed.input(NoInput).query(answer('history')),
+      last: authed.input(NoInput).query(answer('last')),
+      checkpoint: authed.input(NoInput).query(answer('checkpoint')),
+      recovery: authed.input(NoInput).query(answer('recovery')),
+      audit: authed.input(AuditInput).query(answer('audit')),
     }),
   });
   const handler = createHTTPHandler({ router, basePath: '/api/trpc/', createContext: ({ req }) => ({ auth: req.headers.authorization ?? null }) });
