@@ -119,7 +119,7 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     await ui.dialog().waitFor();
     await ui.input('0.ns').selectOption({ label: nsA });
     await ui.input('0.name').fill(`${P}d`);
-    await ui.preview();
+    expect((await ui.planArgv())[0]).toEqual(['ip', '-n', nsA, 'link', 'add', 'name', `${P}d`, 'type', 'bridge']);
     expect((await ui.apply()).ok).toBe(true);
     await ui.closeDialog();
 
