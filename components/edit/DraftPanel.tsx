@@ -21,6 +21,12 @@ export function DraftPanel({ editor }: { editor: Editor }) {
   const [open, setOpen] = useState(true);
   const [importText, setImportText] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
+  // the toolbar's "import a draft": the panel opens with its import, also when there is no draft yet
+  useEffect(() => {
+    if (!editor.importAsk) return;
+    setOpen(true);
+    setImportText('');
+  }, [editor.importAsk]);
 
   // one plan for the whole draft, made again whenever it changes (the same live plan as a form's)
   const edits = useMemo(() => draftEdits(draft), [draft]);
@@ -94,7 +100,7 @@ export function DraftPanel({ editor }: { editor: Editor }) {
         <span className="spacer" />
         <button type="button" className="btn small" onClick={download} disabled={!draft.length} data-testid="draft-export">Export</button>
         <button type="button" className="btn small" onClick={() => setImportText(importText === null ? '' : null)} data-testid="draft-import">Import</button>
-        <button type="button" className="btn small" onClick={() => { setDraft([]); setResult(null); }} disabled={busy === 'apply'} data-testid="draft-clear">Discard</button>
+        <button type="button" className="btn small" onClick={() => { setDraft([]); setResult(null); setImportText(null); }} disabled={busy === 'apply'} data-testid="draft-clear">Discard</button>
       </header>
       {open && (
         <div className="ed-draft-body">

@@ -52,6 +52,9 @@ export function EditToolbar() {
                 {RECIPES[id].title}
               </button>
             ))}
+            <button type="button" role="menuitem" className="btn small" data-testid="draft-import-open" title="a draft saved with the draft's Export: its items back into the draft, planned, nothing run" onClick={(e) => { closeDropdown(e); editor.askImport(); }}>
+              import a draft (JSON)…
+            </button>
           </div>
         </Dropdown>
       )}
