@@ -67,8 +67,9 @@ export function EditToolbar() {
             disabled={!undo}
             title={undo ? `undo the change of ${clockTime(undo.at)}: ${undo.title}` : 'nothing to undo'}
             onClick={() => editor.showPanel('undo')}
+            aria-label="undo"
           >
-            ↶ Undo{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
+            ↶<span className="tb-label"> Undo</span>{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
           </button>
           <button
             type="button"
@@ -77,8 +78,9 @@ export function EditToolbar() {
             disabled={!redo}
             title={redo ? `redo what was undone at ${clockTime(redo.at)}: ${redo.title}` : 'nothing to redo'}
             onClick={() => editor.showPanel('redo')}
+            aria-label="redo"
           >
-            ↷ Redo{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
+            ↷<span className="tb-label"> Redo</span>{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
           </button>
         </>
       )}

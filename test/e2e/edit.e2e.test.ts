@@ -174,11 +174,11 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill(name);
     expect((await ui.planArgv())[0].slice(0, 9)).toEqual(['ip', '-n', nsA, 'link', 'add', 'link', 'va', 'name', name]);
-    // behind the page's back, the name is taken (by a dummy); the page hears of it from the live feed
-    await lab.ip(nsA, 'link', 'add', name, 'type', 'dummy');
+    // behind the page's back, the name is taken (by a veth end); the page hears of it from the live feed
+    await lab.ip(nsA, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `${P}sp`);
     try {
-      const dummy = (await kernelLinks(nsA)).get(name)!;
-      await ui.waitForNode(`link:${idA}/${dummy.ifindex}`);
+      const taker = (await kernelLinks(nsA)).get(name)!;
+      await ui.waitForNode(`link:${idA}/${taker.ifindex}`);
       await ui.dialog().getByTestId('apply').click();
       await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
       // planned again, the edit is refused now, naming the field; nothing to apply
@@ -186,9 +186,9 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
       await expect(ui.dialog().getByTestId('outcome').count()).resolves.toBe(0);
       await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
-      expect((await kernelLinks(nsA)).get(name)?.linkinfo?.info_kind).toBe('dummy');
-      await ui.closeDialog();
+      expect((await kernelLinks(nsA)).get(name)?.linkinfo?.info_kind).toBe('veth');
     } finally {
+      if (await ui.dialog().count()) await ui.closeDialog();
       await lab.ip(nsA, 'link', 'del', name).catch(() => undefined);
     }
   });
