@@ -1,7 +1,7 @@
 'use client';
 // The draft: edits collected from forms, recipes and multi-selection, drawn on the graph, planned as
 // one plan whenever the draft changes (a dry run: no Preview click) and applied all or nothing.
-// Items can be removed and reordered; the draft exported/imported as JSON, the plan copied as a script.
+// Items can be removed and reordered; the draft exported/imported as JSON, the plan downloaded or copied as a script.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type Applied, type CallError } from './api';
 import { draftEdits, exportDraft, importDraft, itemOfEdit, moveItem, removeItem } from './draft';
