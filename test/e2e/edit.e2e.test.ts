@@ -289,6 +289,34 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     expect((await kernelLinks(nsA)).has(name)).toBe(false);
     await dialog.locator('button.close').click();
   });
+
+  it('Apply after the host changed under a plan that still plans: the new plan is shown, nothing ran; Apply again runs the new one', async () => {
+    const mtu = async () => (await lab.ipJson<{ mtu: number }[]>(nsA, 'link', 'show', 'dev', 'va'))[0].mtu;
+    expect(await mtu()).toBe(1500);
+    try {
+      await ui.clickNode(`link:${vaId}`);
+      await ui.panelAction('mtu');
+      await ui.input('0.mtu').fill('1400');
+      expect(await ui.planArgv()).toEqual([['ip', '-n', nsA, 'link', 'set', 'dev', 'va', 'mtu', '1400']]);
+      await expect(ui.currentPlan().textContent()).resolves.toContain('(was 1500)');
+      // behind the page's back the MTU changes: the plan shown (its undo: back to 1500) is no longer the plan
+      await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1450');
+      await ui.page.waitForFunction(() => document.querySelector('[data-testid="link-details"]')?.textContent?.includes('1450') ?? false, null, { timeout: 20_000 });
+      await ui.dialog().getByTestId('apply').click();
+      await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
+      await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '').toContain('(was 1450)');
+      await expect(ui.dialog().getByTestId('outcome').count()).resolves.toBe(0);
+      expect(await mtu()).toBe(1450); // nothing ran
+      // the new plan, seen, is applied by a second click
+      const outcome = await ui.apply();
+      expect(outcome.ok, outcome.text).toBe(true);
+      expect(await mtu()).toBe(1400);
+      await ui.closeDialog();
+    } finally {
+      if (await ui.dialog().count()) await ui.closeDialog();
+      await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1500');
+    }
+  });
 });
 
 describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', () => {
