@@ -1,5 +1,6 @@
 'use client';
-// The toolbar's editing controls: New… (namespace or any link kind), Undo and Redo, Audit log.
+// The toolbar's editing controls: New… (namespace or any link kind), Recipes… (and a draft's import),
+// Undo and Redo (icons only below 1360 px: ../toolbar/toolbar.css), Audit log.
 // Hidden in read-only mode except the audit log, which changes nothing.
 import type { MouseEvent } from 'react';
 import type { LinkKind } from '@/server/edits/schema';
@@ -67,7 +68,7 @@ export function EditToolbar() {
             disabled={!undo}
             title={undo ? `undo the change of ${clockTime(undo.at)}: ${undo.title}` : 'nothing to undo'}
             onClick={() => editor.showPanel('undo')}
-            aria-label="undo"
+            aria-label={`undo${editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length} steps)` : ''}`}
           >
             ↶<span className="tb-label"> Undo</span>{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
           </button>
@@ -78,7 +79,7 @@ export function EditToolbar() {
             disabled={!redo}
             title={redo ? `redo what was undone at ${clockTime(redo.at)}: ${redo.title}` : 'nothing to redo'}
             onClick={() => editor.showPanel('redo')}
-            aria-label="redo"
+            aria-label={`redo${editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length} steps)` : ''}`}
           >
             ↷<span className="tb-label"> Redo</span>{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
           </button>
