@@ -1,67 +1,72 @@
 'use client';
 // The draft: edits collected from forms, recipes and multi-selection, drawn on the graph, planned as
 // one plan whenever the draft changes (a dry run: no Preview click) and applied all or nothing.
-// Items can be removed and reordered; the draft exported/imported as JSON, the plan copied as a script.
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { applyEdits, callError, previewEdits, type Applied, type CallError, type Preview } from './api';
+// Items can be removed and reordered; the draft exported/imported as JSON, the plan downloaded or copied as a script.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type Applied, type CallError } from './api';
 import { draftEdits, exportDraft, importDraft, itemOfEdit, moveItem, removeItem } from './draft';
 import type { Editor } from './Editor';
 import { GuardConfirm } from './GuardConfirm';
 import { guardLinks } from './issues';
 import { OutcomeView } from './OutcomeView';
-import { PlanView } from './PlanView';
+import { PlanView, StalePlan } from './PlanView';
+import { usePlan } from './usePlan';
 
 export function DraftPanel({ editor }: { editor: Editor }) {
   const { draft, setDraft } = editor;
-  const [preview, setPreview] = useState<Preview | null>(null);
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState<'plan' | 'apply' | null>(null);
+  const [applyError, setApplyError] = useState<CallError | null>(null);
+  const [applying, setApplying] = useState(false);
   const [result, setResult] = useState<Applied | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [open, setOpen] = useState(true);
   const [importText, setImportText] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
-  const seq = useRef(0);
-
-  // one plan for the whole draft, made again whenever it changes
+  // the toolbar's "import a draft": the panel opens with its import, also when there is no draft yet
   useEffect(() => {
-    setPreview(null);
-    setError(null);
+    if (!editor.importAsk) return;
+    setOpen(true);
+    setImportText('');
+  }, [editor.importAsk]);
+
+  // one plan for the whole draft, made again whenever it changes (the same live plan as a form's)
+  const edits = useMemo(() => draftEdits(draft), [draft]);
+  const live = usePlan(edits);
+  const shown = live.current ? live.shown : null;
+  const preview = shown?.preview ?? null;
+  const error = live.error ?? applyError;
+  const busy: 'plan' | 'apply' | null = applying ? 'apply' : live.planning ? 'plan' : null;
+  useEffect(() => {
+    setApplyError(null);
     setConfirmed(false);
-    if (!draft.length) return;
-    setResult(null);
-    const mine = ++seq.current;
-    setBusy('plan');
-    previewEdits(draftEdits(draft)).then(
-      (r) => mine === seq.current && setPreview(r),
-      (e) => mine === seq.current && setError(callError(e)),
-    ).finally(() => mine === seq.current && setBusy(null));
+    if (draft.length) setResult(null);
   }, [draft]);
 
   const guardNames = preview ? [...new Set(preview.plan.guards.map((g) => g.link))] : [];
   const canApply = preview !== null && busy === null && (guardNames.length === 0 || confirmed);
 
   const apply = useCallback(async () => {
-    setBusy('apply');
-    setError(null);
+    setApplying(true);
+    setApplyError(null);
     try {
-      const r = await applyEdits(draftEdits(draft), guardNames.length > 0 && confirmed);
-      setResult(r);
-      editor.applied(r);
-      if (r.ok) setDraft([]);
-    } catch (e) {
-      setError(callError(e));
+      const out = await live.apply(guardNames.length > 0 && confirmed);
+      if ('stale' in out) {
+        setConfirmed(false);
+      } else if ('applied' in out) {
+        setResult(out.applied);
+        editor.applied(out.applied);
+        if (out.applied.ok) setDraft([]);
+      } else setApplyError(out.refused);
     } finally {
-      setBusy(null);
+      setApplying(false);
     }
-  }, [draft, guardNames.length, confirmed, editor, setDraft]);
+  }, [live, guardNames.length, confirmed, editor, setDraft]);
 
   const download = () => {
     const a = document.createElement('a');
     a.href = URL.createObjectURL(new Blob([exportDraft(draft)], { type: 'application/json' }));
     a.download = 'linkscape-draft.json';
     a.click();
-    URL.revokeObjectURL(a.href);
+    setTimeout(() => URL.revokeObjectURL(a.href), 0);
   };
 
   const doImport = () => {
@@ -95,7 +100,7 @@ export function DraftPanel({ editor }: { editor: Editor }) {
         <span className="spacer" />
         <button type="button" className="btn small" onClick={download} disabled={!draft.length} data-testid="draft-export">Export</button>
         <button type="button" className="btn small" onClick={() => setImportText(importText === null ? '' : null)} data-testid="draft-import">Import</button>
-        <button type="button" className="btn small" onClick={() => { setDraft([]); setResult(null); }} disabled={busy === 'apply'} data-testid="draft-clear">Discard</button>
+        <button type="button" className="btn small" onClick={() => { setDraft([]); setResult(null); setImportText(null); }} disabled={busy === 'apply'} data-testid="draft-clear">Discard</button>
       </header>
       {open && (
         <div className="ed-draft-body">
@@ -121,6 +126,7 @@ export function DraftPanel({ editor }: { editor: Editor }) {
               </li>
             ))}
           </ol>
+          {live.stale && <StalePlan refused={live.shown === null} />}
           {error && (
             <div className="ed-error-box" role="alert" data-testid="draft-error">
               {error.code && <span className="badge">{error.code}</span>}{' '}

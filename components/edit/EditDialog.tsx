@@ -1,18 +1,23 @@
 'use client';
-// One edit, start to end: fields → Preview (a dry run: the server validates and plans; its issues
-// appear beside the fields they name) → Apply (with the lock-out guard's typed confirmation when it
+// One edit, start to end: fields → the plan inline, made as the fields are filled in (a dry run: the
+// server validates and plans; its issues appear beside the fields they name; usePlan, the draft's code
+// path) → Apply, which runs exactly the plan shown (with the lock-out guard's typed confirmation when it
 // asks) → the outcome. The page's state is never touched here: the graph changes from host.watch.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Edit } from '@/server/edits/schema';
 import { accessRisks } from '@/server/edits/access';
-import { applyEdits, callError, CHECKPOINT_EVENT, PAGE_CHECKPOINT_SECONDS, previewEdits, type Applied, type CallError, type FieldIssue, type Preview } from './api';
+import { CHECKPOINT_EVENT, PAGE_CHECKPOINT_SECONDS, type Applied, type CallError } from './api';
 import { GuardConfirm } from './GuardConfirm';
 import { IssuesContext } from './Field';
 import { guardLinks, unclaimed } from './issues';
 import { Modal } from './Modal';
 import { OutcomeView } from './OutcomeView';
-import { PlanView } from './PlanView';
+import { PlanView, StalePlan } from './PlanView';
+import { usePlan } from './usePlan';
 import type { AnyForm, HostView } from './forms/types';
+
+/** typing: plan once the user pauses this long */
+const TYPING_MS = 250;
 
 interface Props {
   form: AnyForm;
@@ -31,16 +36,28 @@ interface Guard {
 
 export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const [values, setValues] = useState<unknown>(form.initial);
-  const [issues, setIssues] = useState<FieldIssue[]>([]);
-  const [error, setError] = useState<CallError | null>(null);
-  const [preview, setPreview] = useState<{ edits: Edit[]; result: Preview } | null>(null);
-  const [guard, setGuard] = useState<Guard | null>(null);
+  const [applyError, setApplyError] = useState<CallError | null>(null);
+  /** a guard the apply itself met (the host changed since the plan, or the plan did not know) */
+  const [lateGuard, setLateGuard] = useState<Guard | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [result, setResult] = useState<Applied | null>(null);
-  const [busy, setBusy] = useState<'preview' | 'apply' | null>(null);
+  const [applying, setApplying] = useState(false);
   const [claims, setClaims] = useState<Map<string, number>>(new Map());
   const hostRef = useRef(host);
   hostRef.current = host;
+
+  // the edits the form stands for now; a form may refuse on its own (e.g. the object is gone)
+  const built = useMemo((): { edits: Edit[] | null; error: CallError | null } => {
+    try {
+      return { edits: form.toEdits(values, hostRef.current), error: null };
+    } catch (e) {
+      return { edits: null, error: { code: null, message: e instanceof Error ? e.message : String(e), issues: [] } };
+    }
+  }, [form, values]);
+  const live = usePlan(built.edits, form.Fields ? TYPING_MS : 0);
+  const shown = live.shown;
+  const issues = live.error?.issues ?? applyError?.issues ?? [];
+  const error = built.error ?? (live.error && !live.error.issues.length ? live.error : null) ?? applyError;
 
   const claim = useCallback((path: string) => {
     setClaims((m) => new Map(m).set(path, (m.get(path) ?? 0) + 1));
@@ -50,80 +67,54 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const shownFields = [...claims].filter(([, n]) => n > 0).map(([p]) => p);
   const loose = unclaimed(issues, shownFields);
 
+  const planGuard = useMemo((): Guard | null => {
+    const gs = shown?.preview.plan.guards ?? [];
+    return gs.length ? { reasons: gs.map((g) => g.reason), names: [...new Set(gs.map((g) => g.link))] } : null;
+  }, [shown]);
+  const guard = lateGuard ?? planGuard;
+  const guardKey = guard?.names.join(' ') ?? '';
+  // a new guard (another plan, or the apply's own) is confirmed anew
+  useEffect(() => setConfirmed(false), [guardKey]);
+
   const set = useCallback((patch: object) => {
     setValues((v: unknown) => ({ ...(v as object), ...patch }));
-    // the plan shown was for the old values
-    setPreview(null);
-    setGuard(null);
+    setApplyError(null);
+    setLateGuard(null);
     setResult(null);
   }, []);
 
-  const runPreview = useCallback(async () => {
-    setError(null);
-    setResult(null);
-    setPreview(null);
-    setGuard(null);
-    let edits: Edit[];
-    try {
-      edits = form.toEdits(values, hostRef.current);
-    } catch (e) {
-      setIssues([]);
-      setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
-      return;
-    }
-    setBusy('preview');
-    try {
-      const r = await previewEdits(edits);
-      setIssues([]);
-      setPreview({ edits, result: r });
-      const names = [...new Set(r.plan.guards.map((g) => g.link))];
-      setConfirmed(false);
-      if (names.length) setGuard({ reasons: r.plan.guards.map((g) => g.reason), names });
-    } catch (e) {
-      const ce = callError(e);
-      setIssues(ce.issues);
-      if (!ce.issues.length) setError(ce);
-    } finally {
-      setBusy(null);
-    }
-  }, [form, values]);
-
   const runApply = useCallback(async () => {
-    if (!preview) return;
-    setError(null);
-    setBusy('apply');
+    if (!shown) return;
+    setApplyError(null);
+    setApplying(true);
     try {
       // a plan that can cut this page off (host addresses, routes, links down/moved) reverts unless kept
       const rootId = hostRef.current.snapshot.namespaces.find((n) => n.root)?.id ?? null;
-      const risky = accessRisks(preview.edits, rootId).length > 0;
-      const r = await applyEdits(preview.edits, guard !== null && confirmed, risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined);
-      if (r.checkpoint) window.dispatchEvent(new CustomEvent(CHECKPOINT_EVENT));
-      setResult(r);
-      onApplied(r);
-    } catch (e) {
-      const ce = callError(e);
+      const risky = accessRisks(shown.edits, rootId).length > 0;
+      const out = await live.apply(guard !== null && confirmed, risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined);
+      if ('stale' in out) {
+        setConfirmed(false);
+        return;
+      }
+      if ('applied' in out) {
+        if (out.applied.checkpoint) window.dispatchEvent(new CustomEvent(CHECKPOINT_EVENT));
+        setResult(out.applied);
+        onApplied(out.applied);
+        return;
+      }
+      const ce = out.refused;
       const names = guardLinks(ce.issues);
       if (ce.code === 'PRECONDITION_FAILED' && names.length) {
-        // the host changed since the preview, or the preview did not know: ask now
-        setGuard({ reasons: ce.issues.map((i) => i.message), names });
+        // the host changed since the plan, or the plan did not know: ask now
+        setLateGuard({ reasons: ce.issues.map((i) => i.message), names });
         setConfirmed(false);
-      } else {
-        setIssues(ce.issues);
-        setError(ce);
+      } else if (!live.stale) {
+        setApplyError(ce);
       }
     } finally {
-      setBusy(null);
+      setApplying(false);
     }
-  }, [preview, guard, confirmed, onApplied]);
-
-  // nothing to fill in: show the plan at once
-  const auto = useRef(false);
-  useEffect(() => {
-    if (!form.Fields && !auto.current) {
-      auto.current = true;
-      void runPreview();
-    }
-  }, [form.Fields, runPreview]);
+  }, [shown, live, guard, confirmed, onApplied]);
 
   const toDraft = useCallback(() => {
     if (!onDraft) return;
@@ -131,22 +122,24 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
       onDraft(form.toDraftItems ? form.toDraftItems(values, hostRef.current) : [{ title: form.title, edits: form.toEdits(values, hostRef.current) }]);
       onClose();
     } catch (e) {
-      setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
+      setApplyError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
     }
   }, [onDraft, form, values, onClose]);
 
   const Fields = form.Fields;
   const done = result !== null;
-  const canApply = preview !== null && !done && busy === null && (guard === null || confirmed);
+  const busy = applying || live.planning;
+  const canApply = shown !== null && live.current && !done && !busy && (guard === null || confirmed);
 
   return (
-    <Modal title={form.title} onClose={busy === 'apply' ? undefined : onClose} testId="edit-dialog" dataForm={form.key} wide={preview !== null || done}>
+    <Modal title={form.title} onClose={applying ? undefined : onClose} testId="edit-dialog" dataForm={form.key} wide={shown !== null || done}>
       {form.intro?.(host)}
       <form
         className="ed-form"
         onSubmit={(e) => {
+          // Enter in a field plans at once; it never applies
           e.preventDefault();
-          void runPreview();
+          live.replan();
         }}
       >
         <IssuesContext.Provider value={issuesState}>
@@ -162,35 +155,27 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
             {error.code && <span className="badge">{error.code}</span>} {error.message}
           </div>
         )}
-        {preview && <PlanView plan={preview.result.plan} shell={preview.result.shell} />}
-        {guard && !done && <GuardConfirm key={guard.names.join(' ')} reasons={guard.reasons} names={guard.names} onChange={setConfirmed} />}
+        {live.stale && !done && <StalePlan refused={shown === null} />}
+        {shown && !built.error && <PlanView plan={shown.preview.plan} shell={shown.preview.shell} current={live.current && !live.planning} />}
+        {!shown && live.planning && !done && <p className="muted" data-testid="planning">planning…</p>}
+        {guard && !done && <GuardConfirm key={guardKey} reasons={guard.reasons} names={guard.names} onChange={setConfirmed} />}
         {result && <OutcomeView result={result} />}
         <footer className="ed-actions">
-          {Fields && !done && (
-            <button type="submit" className={`btn${preview ? '' : ' primary'}`} disabled={busy !== null} data-testid="preview">
-              {busy === 'preview' ? 'planning…' : preview ? 'Preview again' : 'Preview'}
-            </button>
-          )}
-          {!Fields && !preview && !done && (
-            <button type="submit" className="btn" disabled={busy !== null} data-testid="preview">
-              {busy === 'preview' ? 'planning…' : 'Preview'}
-            </button>
-          )}
           {!done && (
             <button type="button" className={`btn ${guard ? 'danger' : 'primary'}`} disabled={!canApply} onClick={() => void runApply()} data-testid="apply">
-              {busy === 'apply' ? 'applying…' : guard ? 'Apply anyway (force)' : 'Apply'}
+              {applying ? 'applying…' : live.planning ? 'planning…' : guard ? 'Apply anyway (force)' : `Apply${shown && live.current ? ` (${shown.preview.plan.steps.length} command${shown.preview.plan.steps.length === 1 ? '' : 's'})` : ''}`}
             </button>
           )}
           {!done && onDraft && (
-            <button type="button" className="btn" disabled={busy !== null} onClick={toDraft} data-testid="add-to-draft" title="collect it with other edits: one plan, applied all or nothing">
+            <button type="button" className="btn" disabled={applying} onClick={toDraft} data-testid="add-to-draft" title="collect it with other edits: one plan, applied all or nothing">
               Add to draft
             </button>
           )}
           {done && !result.ok && Fields && (
-            <button type="button" className="btn" onClick={() => set({})} data-testid="back">Back to the form</button>
+            <button type="button" className="btn" onClick={() => { set({}); live.replan(); }} data-testid="back">Back to the form</button>
           )}
           <span className="spacer" />
-          <button type="button" className="btn" onClick={onClose} disabled={busy === 'apply'} data-testid="close">
+          <button type="button" className="btn" onClick={onClose} disabled={applying} data-testid="close">
             {done ? 'Close' : 'Cancel'}
           </button>
         </footer>

@@ -1,5 +1,6 @@
 'use client';
-// The toolbar's editing controls: New… (namespace or any link kind), Undo and Redo, Audit log.
+// The toolbar's editing controls: New… (namespace or any link kind), Recipes… (and a draft's import),
+// Undo and Redo (icons only below 1360 px: ../toolbar/toolbar.css), Audit log.
 // Hidden in read-only mode except the audit log, which changes nothing.
 import type { MouseEvent } from 'react';
 import type { LinkKind } from '@/server/edits/schema';
@@ -52,6 +53,9 @@ export function EditToolbar() {
                 {RECIPES[id].title}
               </button>
             ))}
+            <button type="button" role="menuitem" className="btn small" data-testid="draft-import-open" title="a draft saved with the draft's Export: its items back into the draft, planned, nothing run" onClick={(e) => { closeDropdown(e); editor.askImport(); }}>
+              import a draft (JSON)…
+            </button>
           </div>
         </Dropdown>
       )}
@@ -64,8 +68,9 @@ export function EditToolbar() {
             disabled={!undo}
             title={undo ? `undo the change of ${clockTime(undo.at)}: ${undo.title}` : 'nothing to undo'}
             onClick={() => editor.showPanel('undo')}
+            aria-label={`undo${editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length} steps)` : ''}`}
           >
-            ↶ Undo{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
+            ↶<span className="tb-label"> Undo</span>{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
           </button>
           <button
             type="button"
@@ -74,8 +79,9 @@ export function EditToolbar() {
             disabled={!redo}
             title={redo ? `redo what was undone at ${clockTime(redo.at)}: ${redo.title}` : 'nothing to redo'}
             onClick={() => editor.showPanel('redo')}
+            aria-label={`redo${editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length} steps)` : ''}`}
           >
-            ↷ Redo{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
+            ↷<span className="tb-label"> Redo</span>{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
           </button>
         </>
       )}

@@ -41,6 +41,9 @@ export interface Editor {
   draft: Draft;
   setDraft: (d: Draft) => void;
   addToDraft: (items: { title: string; edits: Edit[] }[]) => void;
+  /** asks the draft panel to open its import (counts up; 0: never asked), even with no draft yet */
+  importAsk: number;
+  askImport: () => void;
   applied: (r: Applied | null) => void;
 }
 
@@ -53,6 +56,11 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
   const [panel, setPanel] = useState<Panel>(null);
   const [history, setHistory] = useState<History | null>(null);
   const [draft, setDraft] = useState<Draft>([]);
+  const [importAsk, setImportAsk] = useState(0);
+  const askImport = useCallback(() => {
+    setMenu(null);
+    setImportAsk((n) => n + 1);
+  }, []);
   const addToDraft = useCallback((items: { title: string; edits: Edit[] }[]) => setDraft((d) => [...d, ...items.map((i) => draftItem(i.title, i.edits))]), []);
 
   useEffect(() => {
@@ -109,7 +117,7 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
     setPanel(p);
   }, []);
 
-  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, history, draft, setDraft, addToDraft, applied };
+  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, history, draft, setDraft, addToDraft, importAsk, askImport, applied };
 }
 
 export const EditorContext = createContext<Editor | null>(null);

@@ -4,11 +4,16 @@ import { argvToShell } from '@/server/edits/shell';
 import type { Plan } from './api';
 import { ShellScript } from './ShellScript';
 
-export function PlanView({ plan, shell, warnings = true }: { plan: Plan; shell: string; warnings?: boolean }) {
+/**
+ * @param current false: the edits changed since this plan was made and it is being made again (shown
+ *   dimmed; nothing applies it until the new one is here)
+ */
+export function PlanView({ plan, shell, warnings = true, current = true }: { plan: Plan; shell: string; warnings?: boolean; current?: boolean }) {
   return (
-    <section className="ed-plan" data-testid="plan">
+    <section className={`ed-plan${current ? '' : ' outdated'}`} data-testid="plan" data-current={current}>
       <h3>
-        Preview: {plan.steps.length} command{plan.steps.length === 1 ? '' : 's'}, run in order, all or nothing
+        The plan: {plan.steps.length} command{plan.steps.length === 1 ? '' : 's'}, run in order, all or nothing
+        {!current && <span className="muted"> · planning again…</span>}
       </h3>
       {warnings && plan.warnings.length > 0 && (
         <ul className="ed-warnings" data-testid="plan-warnings">
@@ -26,5 +31,15 @@ export function PlanView({ plan, shell, warnings = true }: { plan: Plan; shell: 
       </ol>
       <ShellScript text={shell} />
     </section>
+  );
+}
+
+/** Apply found the host changed since the plan was shown: nothing ran; the plan now shown is the new one */
+export function StalePlan({ refused }: { refused: boolean }) {
+  return (
+    <div className="ed-stale" role="alert" data-testid="plan-stale">
+      The host changed since this plan was shown, so nothing was applied.{' '}
+      {refused ? 'Planned again, the edits are refused now (below).' : 'It was planned again: look at the new plan, then Apply again to run it.'}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 'use client';
-// A plan as a shell script, with a copy button (clipboard API where the page is a secure context,
+// A plan as a shell script, with a download (linkscape-plan.sh) and a copy button (clipboard API where the page is a secure context,
 // else a selection copy, since non-loopback http pages have no navigator.clipboard).
 import { useRef, useState } from 'react';
 
@@ -25,10 +25,19 @@ export function ShellScript({ text }: { text: string }) {
     setTimeout(() => setCopied(null), 2500);
   };
 
+  const download = () => {
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([text], { type: 'text/x-shellscript' }));
+    a.download = 'linkscape-plan.sh';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 0);
+  };
+
   return (
     <div className="ed-script">
       <div className="ed-script-head">
         <span>as a shell script</span>
+        <button type="button" className="btn small" data-testid="download-script" onClick={download} title="save the plan as a shell script">download</button>
         <button type="button" className="btn small" data-testid="copy-script" onClick={() => void copy()}>copy</button>
         {copied && <span className="muted" data-testid="copy-state">{copied}</span>}
       </div>

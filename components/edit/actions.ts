@@ -1,5 +1,5 @@
 // What one can do to a link or a namespace: one list, drawn both as the graph's context menu and as
-// the details panel's buttons. Each action opens a form (which previews first) or the ping panel.
+// the details panel's buttons. Each action opens a form (its plan shown inline) or the ping panel.
 import type { LinkKind } from '@/server/edits/schema';
 import type { Link, Namespace } from '@/server/host/types';
 import { addrAddForm, addrDelForm } from './forms/addr';

@@ -14,7 +14,7 @@ export function SearchBox({ value, onChange }: { value: string; onChange: (v: st
     <input
       type="search"
       className="search"
-      placeholder="search: name, IP/CIDR, MAC, ns"
+      placeholder="search: name, IP, MAC, ns"
       title="name, IP address or CIDR (matches addresses inside it), MAC, namespace; several words must all match"
       aria-label="search"
       data-testid="search"

@@ -6,6 +6,7 @@ import type { ViewOptions } from '../graph/model';
 import { KindFilter } from './KindFilter';
 import { NamespaceFilter } from './NamespaceFilter';
 import { SearchBox } from './SearchBox';
+import './toolbar.css';
 
 export type ViewMode = 'graph' | 'links' | 'routes' | 'networks';
 
@@ -52,7 +53,11 @@ export function Toolbar(p: Props) {
       )}
       {p.extra}
       <span className="spacer" />
-      {p.mode === 'graph' && <button type="button" className="btn" onClick={p.onRelayout} title="forget positions and lay everything out again">re-layout</button>}
+      {p.mode === 'graph' && (
+        <button type="button" className="btn" data-testid="relayout" onClick={p.onRelayout} aria-label="re-layout" title="re-layout: forget positions and lay everything out again">
+          <span aria-hidden="true">⟲</span><span className="tb-label"> re-layout</span>
+        </button>
+      )}
       <button type="button" className="btn primary" data-testid="refresh" onClick={p.onRefresh} disabled={p.loading}>{p.loading ? 'reading…' : 'refresh'}</button>
     </div>
   );

@@ -2,14 +2,17 @@
 // the veth+bridge pods recipe (its bridge in a lab namespace, pods named with the prefix) fills a draft
 // drawn on the graph as ghosts, planned at once with no Preview click; an item is removed; Apply all;
 // the kernel agrees and a pod pings its gateway. Then a second change, two undos (each saying what it
-// undoes), Undo disabled, Redo — the kernel asked at every step.
+// undoes), Undo disabled, Redo — the kernel asked at every step. Multi-selection (shift-click) of links in
+// two more lab namespaces: one plan for all (down, up, delete), applied, the kernel agrees; the draft
+// exported as JSON and imported back plans the same commands; the plan's script download is the argv shown.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { browserTier, pingAvailable } from '../tiers';
-import { Lab } from '../kernel/lab';
+import { inodeOf, Lab } from '../kernel/lab';
+import { argvToShell } from '../../server/edits/shell';
 import { ensureBuild, startServer, type Served } from './server';
 import { launchBrowser, type Browser } from './browser';
 import { EditPage } from './edit.page';
@@ -32,14 +35,30 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
   const pods = [`${P}-p1`, `${P}-p2`];
   const bridge = `${P}br`.slice(0, 15);
   let nsA = '';
+  // the multi-selection's lab: m1 holds v1a and v2a, m2 their veth peers v1b and v2b
+  let nsM1 = '';
+  let nsM2 = '';
+  const mNode: Record<string, string> = {};
   let server: Served;
   let browser: Browser;
   let ui: EditPage;
-  const links = async (ns: string) => new Map((await lab.ipJson<{ ifname: string; flags: string[]; master?: string }[]>(ns, 'link', 'show')).map((l) => [l.ifname, l]));
+  const links = async (ns: string) => new Map((await lab.ipJson<{ ifname: string; ifindex: number; flags: string[]; master?: string }[]>(ns, 'link', 'show')).map((l) => [l.ifname, l]));
 
   beforeAll(async () => {
     await ensureBuild();
     nsA = await lab.netns('a');
+    nsM1 = await lab.netns('m1');
+    nsM2 = await lab.netns('m2');
+    for (const n of ['1', '2']) {
+      await lab.ip(nsM1, 'link', 'add', `v${n}a`, 'type', 'veth', 'peer', 'name', `v${n}b`, 'netns', nsM2);
+      await lab.ip(nsM1, 'link', 'set', `v${n}a`, 'up');
+      await lab.ip(nsM2, 'link', 'set', `v${n}b`, 'up');
+    }
+    for (const [ns, names] of [[nsM1, ['v1a', 'v2a']], [nsM2, ['v1b', 'v2b']]] as const) {
+      const id = await inodeOf(`/run/netns/${ns}`);
+      const ls = await links(ns);
+      for (const n of names) mNode[n] = `link:${id}/${ls.get(n)!.ifindex}`;
+    }
     server = await startServer();
     browser = await launchBrowser({ width: 1400, height: 1000 });
     const page = await browser.context.newPage();
@@ -119,7 +138,7 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     await ui.dialog().waitFor();
     await ui.input('0.ns').selectOption({ label: nsA });
     await ui.input('0.name').fill(`${P}d`);
-    await ui.preview();
+    expect((await ui.planArgv())[0]).toEqual(['ip', '-n', nsA, 'link', 'add', 'name', `${P}d`, 'type', 'bridge']);
     expect((await ui.apply()).ok).toBe(true);
     await ui.closeDialog();
 
@@ -155,5 +174,122 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     expect((await links(nsA)).get(bridge)?.flags).toContain('UP');
     expect(await netnsList()).toContain(pods[0]);
     await dialog.getByTestId('undo-close').click();
+  });
+
+  /** shift-click these links on the graph: the multi-selection */
+  const multiSelect = async (names: string[]) => {
+    for (const n of names) await ui.waitForNode(mNode[n]);
+    for (const n of names) {
+      const p = await ui.nodePoint(mNode[n]);
+      await ui.page.keyboard.down('Shift');
+      await ui.page.mouse.click(p.x, p.y);
+      await ui.page.keyboard.up('Shift');
+    }
+    const panel = ui.page.getByTestId('multi-actions');
+    await expect.poll(async () => (await panel.locator('h3').textContent()) ?? '').toContain(`${names.length} links selected`);
+    return panel;
+  };
+  /** the draft's current plan, each step's argv */
+  const draftArgv = async (): Promise<string[][]> => {
+    await expect.poll(async () => (await draft().getByTestId('draft-summary').textContent()) ?? '', { timeout: 30_000 }).toMatch(/\d+ commands?$/);
+    const raw = await draft().getByTestId('plan-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-argv') ?? '[]'));
+    return raw.map((r) => JSON.parse(r) as string[]);
+  };
+  const applyDraft = async () => {
+    await draft().getByTestId('draft-apply').click();
+    const outcome = draft().getByTestId('outcome');
+    await outcome.waitFor({ timeout: 60_000 });
+    expect(await outcome.getAttribute('data-ok'), (await outcome.textContent()) ?? '').toBe('true');
+    await draft().getByTestId('draft-close').click();
+    await draft().waitFor({ state: 'detached' });
+  };
+  const flagsUp = async (ns: string, names: string[]) => {
+    const ls = await links(ns);
+    return names.map((n) => ls.get(n)?.flags.includes('UP') ?? null);
+  };
+
+  it('multi-select: shift-click three links, one plan takes all of them down, applied; the kernel agrees', async () => {
+    expect(await items().count()).toBe(0);
+    const panel = await multiSelect(['v1a', 'v2a', 'v2b']);
+    await panel.getByTestId('multi-down').click();
+    await expect.poll(() => items().count()).toBe(1);
+    expect(await draftArgv()).toEqual([
+      ['ip', '-n', nsM1, 'link', 'set', 'dev', 'v1a', 'down'],
+      ['ip', '-n', nsM1, 'link', 'set', 'dev', 'v2a', 'down'],
+      ['ip', '-n', nsM2, 'link', 'set', 'dev', 'v2b', 'down'],
+    ]);
+    expect(await flagsUp(nsM1, ['v1a', 'v2a'])).toEqual([true, true]); // planned, not run
+    await applyDraft();
+    expect(await flagsUp(nsM1, ['v1a', 'v2a'])).toEqual([false, false]);
+    expect(await flagsUp(nsM2, ['v1b', 'v2b'])).toEqual([true, false]);
+  });
+
+  it('the draft exported as JSON and imported back plans the same commands; the script download is the argv shown', async () => {
+    const panel = await multiSelect(['v1a', 'v2a', 'v2b']);
+    await panel.getByTestId('multi-up').click();
+    await expect.poll(() => items().count()).toBe(1);
+    const title = await items().first().getAttribute('data-title');
+    const argv = await draftArgv();
+    expect(argv).toEqual([
+      ['ip', '-n', nsM1, 'link', 'set', 'dev', 'v1a', 'up'],
+      ['ip', '-n', nsM1, 'link', 'set', 'dev', 'v2a', 'up'],
+      ['ip', '-n', nsM2, 'link', 'set', 'dev', 'v2b', 'up'],
+    ]);
+
+    // export: a JSON file of the draft's items and edits
+    const [exported] = await Promise.all([ui.page.waitForEvent('download'), draft().getByTestId('draft-export').click()]);
+    expect(exported.suggestedFilename()).toBe('linkscape-draft.json');
+    const file = path.join(auditDir, 'draft.json');
+    await exported.saveAs(file);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { linkscapeDraft: number; items: { title: string; edits: { op: string; dev: string; up: boolean }[] }[] };
+    expect(json.linkscapeDraft).toBe(1);
+    expect(json.items.map((i) => i.title)).toEqual([title]);
+    expect(json.items[0].edits.map((e) => [e.op, e.dev, e.up])).toEqual([['link.set', 'v1a', true], ['link.set', 'v2a', true], ['link.set', 'v2b', true]]);
+
+    // the plan as a script: its commands are exactly the argv shown, in order
+    const shown = await draft().getByTestId('plan-argv').allTextContents();
+    expect(shown).toEqual(argv.map(argvToShell));
+    const [script] = await Promise.all([ui.page.waitForEvent('download'), draft().getByTestId('download-script').click()]);
+    expect(script.suggestedFilename()).toBe('linkscape-plan.sh');
+    const scriptFile = path.join(auditDir, 'plan.sh');
+    await script.saveAs(scriptFile);
+    const lines = readFileSync(scriptFile, 'utf8').split('\n');
+    expect(lines[0]).toBe('#!/bin/sh');
+    expect(lines).toContain('set -e');
+    expect(lines.filter((l) => l && !l.startsWith('#') && l !== 'set -e')).toEqual(shown);
+
+    // discard, then import the file back: the same item, the same plan
+    await draft().getByTestId('draft-clear').click();
+    await draft().waitFor({ state: 'detached' });
+    // with no draft at all, the import is in the recipe menu
+    await ui.page.getByTestId('recipe-menu').locator('summary').click();
+    await ui.page.getByTestId('draft-import-open').click();
+    await expect(items().count()).resolves.toBe(0);
+    await draft().locator('input[type=file]').setInputFiles(file);
+    await expect.poll(async () => (await draft().getByTestId('draft-import-text').inputValue()).includes('"linkscapeDraft"')).toBe(true);
+    await draft().getByTestId('draft-import-apply').click();
+    await expect.poll(() => items().count()).toBe(1);
+    await expect(items().first().getAttribute('data-title')).resolves.toBe(title);
+    expect(await draftArgv()).toEqual(argv);
+    expect(await flagsUp(nsM1, ['v1a', 'v2a'])).toEqual([false, false]); // imported and planned, not run
+    await applyDraft();
+    expect(await flagsUp(nsM1, ['v1a', 'v2a'])).toEqual([true, true]);
+    expect(await flagsUp(nsM2, ['v1b', 'v2b'])).toEqual([true, true]);
+  });
+
+  it('multi-select delete: a veth end and its peer are one delete; one plan for all, applied; the kernel has none of them', async () => {
+    const panel = await multiSelect(['v1a', 'v1b', 'v2a']);
+    await panel.getByTestId('multi-delete').click();
+    await expect.poll(() => items().count()).toBe(1);
+    // v1b goes with its peer v1a: not deleted twice (the second would fail)
+    expect(await draftArgv()).toEqual([
+      ['ip', '-n', nsM1, 'link', 'del', 'dev', 'v1a'],
+      ['ip', '-n', nsM1, 'link', 'del', 'dev', 'v2a'],
+    ]);
+    expect((await links(nsM1)).has('v1a')).toBe(true);
+    await applyDraft();
+    expect([...(await links(nsM1)).keys()]).toEqual(['lo']);
+    expect([...(await links(nsM2)).keys()]).toEqual(['lo']);
+    for (const n of ['v1a', 'v2a', 'v1b', 'v2b']) await ui.waitForNode(mNode[n], false);
   });
 });

@@ -1,5 +1,5 @@
 // Browser tier, editing: on a kernel lab made here (two namespaces joined by a veth pair), a macvlan
-// is created on the veth end by clicking (node menu → form → preview with the exact argv → apply),
+// is created on the veth end by clicking (node menu → form → the plan with the exact argv shown inline as it is filled in → apply),
 // appears in the graph and table from the live feed, and is deleted again from the details panel;
 // `ip -j` is asked at every step. Also: a bad name shows the field's error and creates nothing; a
 // kernel failure mid-plan shows the kernel's words and the rollback; read-only mode with a token.
@@ -83,7 +83,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await lab.cleanup();
   });
 
-  it('creates a macvlan bridge child of the veth end by clicking: preview shows the exact argv, apply, it appears live', async () => {
+  it('creates a macvlan bridge child of the veth end by clicking: the plan inline shows the exact argv, apply, it appears live', async () => {
     const name = `${P}m`;
     await ui.rightClickNode(`link:${vaId}`);
     await ui.menuAction('child-macvlan');
@@ -93,14 +93,15 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await expect(ui.input('0.ns').inputValue()).resolves.toBe(idA);
     await ui.input('0.name').fill(name);
     await ui.input('0.mode').selectOption('bridge');
-    await ui.preview();
+    // no Preview button: the plan is made as the form is filled in
+    await expect(ui.dialog().getByTestId('preview').count()).resolves.toBe(0);
     const argv = await ui.planArgv();
     expect(argv).toEqual([
       ['ip', '-n', nsA, 'link', 'add', 'link', 'va', 'name', name, 'type', 'macvlan', 'mode', 'bridge'],
       ['ip', '-n', nsA, 'link', 'set', 'dev', name, 'up'],
     ]);
     await expect(ui.dialog().getByTestId('plan-script').textContent()).resolves.toContain(`ip -n ${nsA} link add link va name ${name} type macvlan mode bridge`);
-    // a preview changes nothing
+    // showing the plan changes nothing
     expect((await kernelLinks(nsA)).has(name)).toBe(false);
 
     const file = path.resolve(ROOT, process.env.LINKSCAPE_EDIT_SCREENSHOT ?? path.join(os.tmpdir(), 'linkscape-edit.png'));
@@ -124,7 +125,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await expect(row.locator('td.name').textContent()).resolves.toBe(name);
   });
 
-  it('deletes it from the details panel: preview, apply, and it disappears from the kernel, the table and the graph', async () => {
+  it('deletes it from the details panel: the plan at once, apply, and it disappears from the kernel, the table and the graph', async () => {
     const name = `${P}m`;
     const mv = (await kernelLinks(nsA)).get(name)!;
     const linkId = `${idA}/${mv.ifindex}`;
@@ -150,12 +151,46 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await expect(ui.page.getByTestId('link-details').getAttribute('data-id')).resolves.toBe(vaId);
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill('bad name');
-    await ui.preview();
-    await expect(ui.fieldErrors('0.name').first().textContent({ timeout: 30_000 })).resolves.toBe('interface name may not contain whitespace');
+    // the server's zod error, beside the field it names, as the field is filled in; no plan, Apply disabled
+    await expect.poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 }).toEqual(['interface name may not contain whitespace']);
+    await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
+    await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
+    // corrected, the plan appears and Apply is offered; made bad again, it goes and Apply is disabled again
+    await ui.input('0.name').fill(`${P}ok`);
+    expect((await ui.planArgv())[0].slice(0, 9)).toEqual(['ip', '-n', nsA, 'link', 'add', 'link', 'va', 'name', `${P}ok`]);
+    await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(false);
+    await expect(ui.fieldErrors('0.name').count()).resolves.toBe(0);
+    await ui.input('0.name').fill('bad name');
+    await expect.poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 }).toEqual(['interface name may not contain whitespace']);
     await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
     await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
     expect([...(await kernelLinks(nsA)).keys()].sort()).toEqual(before);
     await ui.closeDialog();
+  });
+
+  it('Apply runs only the plan shown: when the host changed since, it says so, plans again and runs nothing', async () => {
+    const name = `${P}s`;
+    await ui.clickNode(`link:${vaId}`);
+    await ui.panelAction('child-macvlan');
+    await ui.input('0.name').fill(name);
+    expect((await ui.planArgv())[0].slice(0, 9)).toEqual(['ip', '-n', nsA, 'link', 'add', 'link', 'va', 'name', name]);
+    // behind the page's back, the name is taken (by a veth end); the page hears of it from the live feed
+    await lab.ip(nsA, 'link', 'add', name, 'type', 'veth', 'peer', 'name', `${P}sp`);
+    try {
+      const taker = (await kernelLinks(nsA)).get(name)!;
+      await ui.waitForNode(`link:${idA}/${taker.ifindex}`);
+      await ui.dialog().getByTestId('apply').click();
+      await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
+      // planned again, the edit is refused now, naming the field; nothing to apply
+      await expect.poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 }).toEqual([expect.stringContaining(name)]);
+      await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
+      await expect(ui.dialog().getByTestId('outcome').count()).resolves.toBe(0);
+      await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
+      expect((await kernelLinks(nsA)).get(name)?.linkinfo?.info_kind).toBe('veth');
+    } finally {
+      if (await ui.dialog().count()) await ui.closeDialog();
+      await lab.ip(nsA, 'link', 'del', name).catch(() => undefined);
+    }
   });
 
   it('a kernel failure mid-plan shows the failed command, the kernel\'s words verbatim, and the rollback; the host is as it was', async () => {
@@ -167,7 +202,6 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill(name);
     await ui.input('0.addresses').fill('fd00:231::5/64');
-    await ui.preview();
     expect((await ui.planArgv()).map((a) => a.slice(3, 5))).toEqual([['link', 'add'], ['addr', 'add'], ['link', 'set']]);
     const outcome = await ui.apply();
     expect(outcome.ok).toBe(false);
@@ -184,7 +218,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await entries.first().waitFor();
     const text = (await ui.page.getByTestId('audit-list').textContent()) ?? '';
     expect(text).toMatch(/failed at step 2 \(rolled back 1 of 1 step\): Error: ipv6: IPv6 is disabled on this device\./);
-    expect(await entries.count()).toBe(3); // create, delete, failed create (previews hidden)
+    expect(await entries.count()).toBe(3); // create, delete, failed create (plans shown are dry runs: not listed)
     await ui.page.getByTestId('audit-dialog').locator('button.close').click();
   });
 
@@ -239,8 +273,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill(name);
     await ui.input('0.up').uncheck();
-    await ui.preview();
-    await ui.planArgv();
+    expect((await ui.planArgv()).map((a) => a.slice(3, 5))).toEqual([['link', 'add']]);
     expect((await ui.apply()).ok).toBe(true);
     await ui.closeDialog();
     expect((await kernelLinks(nsA)).has(name)).toBe(true);
@@ -255,6 +288,34 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await expect(dialog.getByTestId('outcome').getAttribute('data-ok')).resolves.toBe('true');
     expect((await kernelLinks(nsA)).has(name)).toBe(false);
     await dialog.locator('button.close').click();
+  });
+
+  it('Apply after the host changed under a plan that still plans: the new plan is shown, nothing ran; Apply again runs the new one', async () => {
+    const mtu = async () => (await lab.ipJson<{ mtu: number }[]>(nsA, 'link', 'show', 'dev', 'va'))[0].mtu;
+    expect(await mtu()).toBe(1500);
+    try {
+      await ui.clickNode(`link:${vaId}`);
+      await ui.panelAction('mtu');
+      await ui.input('0.mtu').fill('1400');
+      expect(await ui.planArgv()).toEqual([['ip', '-n', nsA, 'link', 'set', 'dev', 'va', 'mtu', '1400']]);
+      await expect(ui.currentPlan().textContent()).resolves.toContain('(was 1500)');
+      // behind the page's back the MTU changes: the plan shown (its undo: back to 1500) is no longer the plan
+      await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1450');
+      await ui.page.waitForFunction(() => document.querySelector('[data-testid="link-details"]')?.textContent?.includes('1450') ?? false, null, { timeout: 20_000 });
+      await ui.dialog().getByTestId('apply').click();
+      await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
+      await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '').toContain('(was 1450)');
+      await expect(ui.dialog().getByTestId('outcome').count()).resolves.toBe(0);
+      expect(await mtu()).toBe(1450); // nothing ran
+      // the new plan, seen, is applied by a second click
+      const outcome = await ui.apply();
+      expect(outcome.ok, outcome.text).toBe(true);
+      expect(await mtu()).toBe(1400);
+      await ui.closeDialog();
+    } finally {
+      if (await ui.dialog().count()) await ui.closeDialog();
+      await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1500');
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // Page object for editing: the node menu, the details panel's actions, the edit dialog (fields,
-// preview, apply, outcome). Extends the dashboard's page object; selectors live here only.
+// the plan shown inline as they are filled in, apply, outcome). Extends the dashboard's page object; selectors live here only.
 import type { Locator } from 'playwright-core';
 import { DashboardPage } from './dashboard.page';
 
@@ -42,13 +42,24 @@ export class EditPage extends DashboardPage {
     return this.dialog().locator(`[data-testid="field-error"][data-field="${path}"]`);
   }
 
-  async preview() {
-    await this.dialog().getByTestId('preview').click();
+  /** the plan of the fields as they stand (made as they are filled in: no click), once it is there */
+  currentPlan(): Locator {
+    return this.dialog().locator('[data-testid="plan"][data-current="true"]');
   }
 
-  /** the plan's steps, each the exact argv the server will run */
+  /** wait for the plan of the fields as they stand and for Apply to offer it */
+  async planned() {
+    await this.currentPlan().waitFor({ timeout: 30_000 });
+    await this.page.waitForFunction(() => {
+      const b = document.querySelector('[data-testid="edit-dialog"] [data-testid="apply"]');
+      return b !== null && !(b.textContent ?? '').includes('planning');
+    }, null, { timeout: 30_000 });
+  }
+
+  /** the current plan's steps, each the exact argv the server will run */
   async planArgv(): Promise<string[][]> {
-    const steps = this.dialog().getByTestId('plan-step');
+    await this.planned();
+    const steps = this.currentPlan().getByTestId('plan-step');
     await steps.first().waitFor();
     const raw = await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-argv') ?? '[]'));
     return raw.map((r) => JSON.parse(r) as string[]);

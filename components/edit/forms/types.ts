@@ -1,5 +1,5 @@
 // What a form is: initial values, fields to edit them, and the edits they stand for. The dialog
-// (EditDialog) does the rest the same way for every form: preview, errors by field, guard, apply.
+// (EditDialog) does the rest the same way for every form: the plan inline, errors by field, guard, apply.
 import type { ComponentType, ReactNode } from 'react';
 import type { Edit } from '@/server/edits/schema';
 import type { HostSnapshot } from '@/server/host/types';
@@ -24,7 +24,7 @@ export interface EditForm<V> {
   key: string;
   title: string;
   initial: V;
-  /** none: nothing to fill in, the preview runs as the dialog opens */
+  /** none: nothing to fill in, the plan is made as the dialog opens */
   Fields?: ComponentType<FieldsProps<V>>;
   /** above the fields: what the user should know first (processes in a namespace, …) */
   intro?: (host: HostView) => ReactNode;
