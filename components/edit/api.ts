@@ -48,8 +48,9 @@ export function previewEdits(edits: Edit[]): Promise<Preview> {
 /** the page applies plans that can cut it off (accessRisks) under a checkpoint of this many seconds */
 export const PAGE_CHECKPOINT_SECONDS = 30;
 
-export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds: number }): Promise<Applied> {
-  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...(checkpoint ? { checkpoint } : {}), ...onNode() }) as Promise<Applied>;
+/** `expectPlan`: the planId of the plan shown; the server runs nothing if it would now plan otherwise */
+export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds: number }, expectPlan?: string): Promise<Applied> {
+  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...(checkpoint ? { checkpoint } : {}), ...(expectPlan ? { expectPlan } : {}), ...onNode() }) as Promise<Applied>;
 }
 
 /** the checkpoint banner (SafetyBanners) listens for this to show a plan waiting for confirmation */

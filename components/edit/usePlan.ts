@@ -123,9 +123,21 @@ export function usePlan(edits: Edit[] | null, delayMs = 0): LivePlan {
     }
     setStale(false);
     try {
-      return { applied: await applyEdits(s.edits, force, checkpoint) };
+      // the server plans once more under its lock and runs nothing unless it is still this plan
+      return { applied: await applyEdits(s.edits, force, checkpoint, fresh.planId) };
     } catch (err) {
-      return { refused: callError(err) };
+      const ce = callError(err);
+      if (ce.code === 'CONFLICT' && /changed since this plan was shown/.test(ce.message)) {
+        // the host changed in the moment between: show what it would do now, and wait for another click
+        const now = await previewEdits(s.edits).catch(() => null);
+        if (mine === seq.current) {
+          if (now) setShown({ ...s, preview: now });
+          else setShown(null);
+          setStale(true);
+        }
+        return { stale: true };
+      }
+      return { refused: ce };
     }
   }, []);
 

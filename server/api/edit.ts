@@ -10,7 +10,7 @@ import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
 import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
-import { BusyError, EditSession, GuardError, NoSuchCheckpointError, NothingToUndoError, StaleHistoryError, type CallContext } from '../edits/apply';
+import { BusyError, EditSession, GuardError, PlanChangedError, NoSuchCheckpointError, NothingToUndoError, StaleHistoryError, type CallContext } from '../edits/apply';
 import { PlanError } from '../edits/plan';
 import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
@@ -68,6 +68,7 @@ export function toTrpcError(e: unknown): unknown {
   if (e instanceof NothingToUndoError || e instanceof StaleHistoryError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof NoSuchCheckpointError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof BusyError) return new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
+  if (e instanceof PlanChangedError) return new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
   return e;
 }
 

@@ -7,6 +7,8 @@ import { readForEdits } from './read';
 import { getCapabilities, type Capabilities } from '../host/capabilities';
 import { ApplyInput, type Edit } from './schema';
 import { planEdits, PlanError, type Plan, type PlanGuard, type PlanStep } from './plan';
+import { createHash } from 'node:crypto';
+import { planShape } from './planShape';
 import { planToShell, sysfsWriteOf } from './shell';
 import { writeSysfs } from './sysfs';
 import { appendAudit, type AuditEntry } from './audit';
@@ -42,10 +44,18 @@ export type RunOutcome =
     };
 
 export type ApplyResult =
-  | { dryRun: true; ok: true; plan: Plan; shell: string; capabilities: { probed: boolean; note: string | null } }
-  | ({ dryRun: false; plan: Plan; shell: string; undoAvailable: boolean; checkpoint?: { id: string; seconds: number; expiresAt: string } | null } & RunOutcome);
+  | { dryRun: true; ok: true; plan: Plan; planId: string; shell: string; capabilities: { probed: boolean; note: string | null } }
+  | ({ dryRun: false; plan: Plan; planId?: string; shell: string; undoAvailable: boolean; checkpoint?: { id: string; seconds: number; expiresAt: string } | null } & RunOutcome);
 
 /** The lock-out guard held a plan back: `force` was not given. */
+/** expectPlan no longer matches: the host changed since the plan was shown, and nothing ran */
+export class PlanChangedError extends Error {
+  constructor() {
+    super('the host changed since this plan was shown: nothing was applied — look at the new plan and apply again');
+    this.name = 'PlanChangedError';
+  }
+}
+
 export class GuardError extends Error {
   readonly guards: PlanGuard[];
   readonly issues: { path: (string | number)[]; message: string }[];
@@ -194,10 +204,15 @@ export class EditSession {
         createdByLinkscape: (id) => this.createdIds.has(id),
       });
       const shell = planToShell(plan);
+      const planId = createHash('sha256').update(planShape(plan)).digest('hex');
       const base = { when: new Date().toISOString(), remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, action: 'apply' as const, dryRun, force, edits: input.edits, plan: plan.steps.map(({ argv, undo, description }) => ({ argv, undo, description })) };
       if (dryRun) {
         await this.audit(ctx, { ...base, outcome: { ok: true, dryRun: true, guards: plan.guards } });
-        return { dryRun: true, ok: true, plan, shell, capabilities: { probed: caps.probed, note: caps.note } };
+        return { dryRun: true, ok: true, plan, planId, shell, capabilities: { probed: caps.probed, note: caps.note } };
+      }
+      if (input.expectPlan !== undefined && input.expectPlan !== planId) {
+        await this.audit(ctx, { ...base, outcome: { ok: false, refused: 'plan changed', expected: input.expectPlan, planId } });
+        throw new PlanChangedError();
       }
       if (plan.guards.length && !force) {
         await this.audit(ctx, { ...base, outcome: { ok: false, refused: 'lock-out guard', guards: plan.guards } });
@@ -215,7 +230,7 @@ export class EditSession {
       if (!checkpoint) journal?.end(outcome.ok ? 'applied' : 'rolled back');
       else journal?.write({ t: 'applied' });
       await this.audit(ctx, { ...base, outcome: { ...summarize(outcome), ...(checkpoint ? { checkpoint } : {}) } });
-      return { dryRun: false, plan, shell, undoAvailable: outcome.ok && this.history.view().undo.length > 0, checkpoint, ...outcome };
+      return { dryRun: false, plan, planId, shell, undoAvailable: outcome.ok && this.history.view().undo.length > 0, checkpoint, ...outcome };
     });
   }
 

@@ -22,6 +22,8 @@ export const ApplyInput = z
     dryRun: z.boolean().optional(),
     /** confirm steps the lock-out guard holds back (the UI makes the user type the link's name) */
     force: z.boolean().optional(),
+    /** run nothing unless the plan is still the one a dry run returned as `planId` (the page's Apply) */
+    expectPlan: z.string().regex(/^[0-9a-f]{64}$/, 'expectPlan must be the planId a dry run returned (64 hex digits)').optional(),
     /** confirm or revert: the plan stays only if edit.confirm({id}) comes within `seconds` */
     checkpoint: z.object({ seconds: z.number().int().min(5, 'checkpoint.seconds must be 5–600').max(600, 'checkpoint.seconds must be 5–600') }).strict().optional(),
   })

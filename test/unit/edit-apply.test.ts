@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CommandError, type Runner } from '../../server/ip/run';
-import { EditSession, GuardError, NothingToUndoError, runPlan, inversePlan, type CallContext } from '../../server/edits/apply';
+import { EditSession, GuardError, NothingToUndoError, PlanChangedError, runPlan, inversePlan, type CallContext } from '../../server/edits/apply';
 import { PlanError } from '../../server/edits/plan';
 import { readAudit } from '../../server/edits/audit';
 import type { Capabilities } from '../../server/host/capabilities';
@@ -152,6 +152,34 @@ describe('EditSession', () => {
     expect(s.lastApplied()).toBeNull();
     const audit = await readAudit(path.join(dir, 'sub', 'audit.jsonl'));
     expect(audit[0].outcome).toMatchObject({ ok: false, failedStep: 3, error: 'RTNETLINK answers: Network is down' });
+  });
+
+  it('expectPlan: Apply runs only the plan shown — a host that changed since the dry run gets nothing run', async () => {
+    const { run, calls } = fakeRunner();
+    let mtu = 1500;
+    const s = new EditSession({
+      readSnapshot: async () => {
+        const snap = fixtureSnapshot();
+        for (const l of snap.links) if (l.name === 'vroot') l.mtu = mtu;
+        return snap;
+      },
+      capabilities: async () => caps,
+      selfPid: SELF_PID,
+    });
+    const edits = [{ op: 'link.set', dev: 'vroot', mtu: 1400 }];
+    const shown = await s.apply(ctxOf(run), { edits, dryRun: true });
+    if (!shown.dryRun) throw new Error('a dry run');
+    expect(shown.planId).toMatch(/^[0-9a-f]{64}$/);
+    expect((await s.apply(ctxOf(run), { edits, dryRun: true })).planId).toBe(shown.planId); // the same host plans the same
+    mtu = 1450; // someone changed the link behind the page's back: the undo would differ ("was 1450")
+    await expect(s.apply(ctxOf(run), { edits, expectPlan: shown.planId })).rejects.toBeInstanceOf(PlanChangedError);
+    expect(calls).toEqual([]);
+    expect((await readAudit(path.join(dir, 'sub', 'audit.jsonl'))).at(-1)?.outcome).toMatchObject({ ok: false, refused: 'plan changed' });
+    const again = await s.apply(ctxOf(run), { edits, dryRun: true });
+    const r = await s.apply(ctxOf(run), { edits, expectPlan: again.planId });
+    expect(r.ok).toBe(true);
+    expect(calls).toEqual([['ip', 'link', 'set', 'dev', 'vroot', 'mtu', '1400']]);
+    await expect(s.apply(ctxOf(run), { edits, expectPlan: 'nope' })).rejects.toThrow(/expectPlan must be the planId a dry run returned/);
   });
 
   it('the lock-out guard refuses without force (nothing runs) and lets force through', async () => {
