@@ -317,6 +317,37 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1500');
     }
   });
+  it('the host changes in the instant between Apply\'s last look and the apply: the server refuses (expectPlan), nothing runs', async () => {
+    const mtu = async () => (await lab.ipJson<{ mtu: number }[]>(nsA, 'link', 'show', 'dev', 'va'))[0].mtu;
+    expect(await mtu()).toBe(1500);
+    // the MTU changes exactly when the real apply leaves the page: after the page's own re-plan said "same plan"
+    let changed = false;
+    await ui.page.route('**/api/trpc/edit.applyEdits*', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as { dryRun?: boolean; expectPlan?: string };
+      if (!body.dryRun && !changed) {
+        changed = true;
+        expect(body.expectPlan).toMatch(/^[0-9a-f]{64}$/);
+        await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1450');
+      }
+      await route.continue();
+    });
+    try {
+      await ui.clickNode(`link:${vaId}`);
+      await ui.panelAction('mtu');
+      await ui.input('0.mtu').fill('1400');
+      await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '', { timeout: 30_000 }).toContain('(was 1500)');
+      await ui.dialog().getByTestId('apply').click();
+      await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
+      await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '', { timeout: 30_000 }).toContain('(was 1450)');
+      expect(changed).toBe(true);
+      expect(await mtu()).toBe(1450); // the server ran nothing
+      await ui.closeDialog();
+    } finally {
+      await ui.page.unroute('**/api/trpc/edit.applyEdits*');
+      if (await ui.dialog().count()) await ui.closeDialog();
+      await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1500');
+    }
+  });
 });
 
 describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', () => {
