@@ -138,11 +138,12 @@ export interface StreamOptions {
 /** Pids of the live (not zombie) members of process group `pgid`, from /proc. */
 export function liveGroupMembers(pgid: number, proc = '/proc'): number[] {
   const out: number[] = [];
-  for (const d of readdirSync(proc)) {
+  // (/proc at run time, not a file of the build: the tracer is told not to follow it)
+  for (const d of readdirSync(/* turbopackIgnore: true */ proc)) {
     if (!/^\d+$/.test(d)) continue;
     try {
       // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ")"
-      const stat = readFileSync(`${proc}/${d}/stat`, 'utf8');
+      const stat = readFileSync(/* turbopackIgnore: true */ `${proc}/${d}/stat`, 'utf8');
       const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') out.push(Number(d));
     } catch {
