@@ -1,14 +1,16 @@
-// Reading many named namespaces with a few processes instead of one per namespace. Each is
-// `ip -batch -` fed lines `netns exec NAME ip -j -d -force -batch FILE`: that ip forks, enters NAME
-// (what `ip -n NAME` does) and runs the inner ip there, one namespace after the other, every inner ip's
-// answer streaming back on the shared stdout. The namespaces are dealt out to one such process per CPU,
-// so the reads run side by side, and each line is parsed as it arrives, while ip still works.
-// With hundreds of namespaces the cost is spawning: a spawn from node costs far more than one from ip.
+// Reading many namespaces with a few processes instead of one per namespace. Each is
+// `xargs -0 -t -I{} nsenter --net={} -- ip -j -d -force -batch FILE` fed the namespaces' paths: for each
+// path in turn xargs starts nsenter, which enters it (setns, nothing else) and becomes the inner ip,
+// every inner ip's answer streaming back on the shared stdout. The namespaces are dealt out to one such
+// process per CPU, so the reads run side by side, and each line is parsed as it arrives, while ip still works.
+// With hundreds of namespaces the cost is spawning: a spawn from node costs far more than one from xargs.
+// (It was `ip -batch -` of `netns exec NAME …` lines: each of those remounts /sys in a new mount
+// namespace, copying every mount of the host, one per named namespace: O(N) per namespace, O(N²) a read.)
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Streamer } from '../ip/run';
-import { ipKnowsByName } from '../ip/netns';
+import { bulkArgv, bulkInput as pathsInput, bulkSections, bulkUsablePath } from '../ip/netns';
 import { classifyBatch, CONTENT_BATCH, isLinkDoc, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
 import type { Namespace } from './types';
 
@@ -17,9 +19,9 @@ export const BULK_MIN = 8;
 /** at most this many bulk processes at once */
 export const BULK_MAX_STREAMS = 4;
 
-/** Which named namespaces go into a bulk read: those `netns exec NAME` reaches (server/ip/netns.ts's rule). */
+/** Which namespaces go into a bulk read: any but the host's with a path xargs passes on intact (server/ip/netns.ts). */
 export function bulkReadable(ns: Pick<Namespace, 'root' | 'source' | 'name' | 'path'>): boolean {
-  return ipKnowsByName(ns);
+  return !ns.root && !!ns.path && bulkUsablePath(ns.path);
 }
 
 /** root-only place for the batch file: nothing to clean up, and no other user can swap it (LINKSCAPE_RUN_DIR moves it) */
@@ -106,55 +108,62 @@ export class BatchGroups {
   }
 }
 
-/** The 1-based batch line at which ip stopped (`Command failed -:N`), if it did. */
-export function failedLine(stderr: string): number | null {
-  const m = /^Command failed -:(\d+)$/m.exec(stderr);
-  return m ? Number(m[1]) : null;
+/** The argv of the inner ip each namespace runs (the batch file holds CONTENT_BATCH). */
+export const innerArgv = (file: string): string[] => ['ip', '-j', '-d', '-force', '-batch', file];
+
+/**
+ * The 1-based place of the first namespace whose command wrote anything to stderr (it is gone, or not a
+ * namespace any more, or its ip failed), from the `-t` sections of a bulk process's stderr; 0 when
+ * stderr holds something before the first command (xargs' own failure: nothing can be placed).
+ */
+export function failedItem(stderr: string, file: string): number | null {
+  const { before, sections } = bulkSections(stderr, innerArgv(file));
+  if (before.length) return 0;
+  const i = sections.findIndex((lines) => lines.length > 0);
+  return i < 0 ? null : i + 1;
 }
 
 /**
- * How many of the first groups are whole answers, the i-th for the i-th namespace asked. The bulk process runs without -force, so it stops at the first
- * line that fails (a namespace gone, or an inner ip that failed) and says which: every namespace before
- * that line was answered in full, in order; the failed one may have printed part of an answer, which is
- * not used. After a timeout the groups before the last are complete; the last may be cut off. When the
- * count does not add up, nothing is guessed.
+ * How many of the first groups are whole answers, the i-th for the i-th namespace asked. A command that
+ * wrote nothing to stderr answered in full: nsenter entered and ip printed every document (link list
+ * first). The first one that wrote something (failedItem) may have printed part of an answer or none,
+ * so the groups from there on cannot be placed: every namespace before it was answered, in order; the
+ * rest are for the caller (xargs went on with them, but their answers are not used). After a timeout the
+ * groups before the last are complete; the last may be cut off. When the count does not add up, nothing
+ * is guessed.
  */
-export function usableGroups(asked: number, groups: BatchGroups, stderr: string, timedOut: boolean): number {
+export function usableGroups(asked: number, groups: BatchGroups, stderr: string, timedOut: boolean, file: string): number {
   if (groups.stray) return 0;
   const got = groups.groups.length;
-  const stop = failedLine(stderr);
+  const stop = failedItem(stderr, file);
+  if (stop === 0) return 0;
   if (stop !== null) {
     const complete = stop - 1;
-    return complete > asked || (got !== complete && got !== complete + 1) ? 0 : complete;
+    return complete > asked || got < complete ? 0 : complete;
   }
   if (timedOut) return Math.min(asked, Math.max(0, got - 1));
   return got === asked ? asked : 0;
 }
 
 /** usableGroups as pairs of namespace and documents (broken groups left out). */
-export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean): [T, unknown[][]][] {
+export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean, file: string): [T, unknown[][]][] {
   const out: [T, unknown[][]][] = [];
-  const n = usableGroups(asked.length, groups, stderr, timedOut);
+  const n = usableGroups(asked.length, groups, stderr, timedOut, file);
   for (let i = 0; i < n; i++) if (!groups.groups[i].broken) out.push([asked[i], groups.groups[i].docs]);
   return out;
 }
 
-/** What one bulk process is fed: a `netns exec` line per namespace, each running the inner batch file. */
-export function bulkInput(names: string[], file: string): string {
-  return names.map((name) => `netns exec ${name} ip -j -d -force -batch ${file}\n`).join('');
+/** What one bulk process is: its argv (xargs, nsenter per path, the inner ip) and its stdin (the paths). */
+export function bulkCommand(paths: string[], file: string): { argv: string[]; input: string } {
+  return { argv: bulkArgv(innerArgv(file)), input: pathsInput(paths) };
 }
 
 /** The inner batch file, written if needed (for benchmarks that replay a bulk read from a shell). */
 export const innerBatchFile = (): string => batchFile();
 
 /**
- * One bulk process over `named`: the namespaces it read (complete, parsed), and the index of the one it
- * stopped at, if it stopped early.
- *
- * Never `-force` here: in iproute2 (6.1) the child forked for `netns exec` that fails to enter its
- * namespace (deleted since discovery) does not exit but goes on with the rest of the batch, as does its
- * parent — with -force every later failure doubles the processes working through the batch, a fork
- * storm when a whole lab is torn down during a read. Without -force both stop at the first failure.
+ * One bulk process over `named`: the namespaces it read (complete, parsed), and the index of the first
+ * one that failed (its answers and those after it are not used), if one did.
  */
 async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number, onAnswer?: () => void): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
   // Groups come in the order asked, without gaps (ip stops at the first failure), so a closed group is
@@ -175,19 +184,19 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
     g.docs = []; // parsed: the documents are not needed any more
     onAnswer?.();
   });
-  const input = bulkInput(named.map((ns) => ns.name as string), file);
-  const handle = stream(['ip', '-batch', '-'], (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
+  const { argv, input } = bulkCommand(named.map((ns) => ns.path as string), file);
+  const handle = stream(argv, (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
   return handle.done.then(
     (done) => {
       const parsed = new Map<string, ParsedNamespace>();
-      const usable = usableGroups(named.length, groups, done.stderr, !!done.timedOut);
+      const usable = usableGroups(named.length, groups, done.stderr, !!done.timedOut, file);
       for (let i = 0; i < usable; i++) {
         const p = early.has(i) ? early.get(i)! : parseGroup(i, groups.groups[i]);
         if (p) parsed.set(named[i].id, p);
       }
       if (groups.groups.length > early.size) onAnswer?.(); // the last answer closes with the stream
-      const line = done.timedOut ? null : failedLine(done.stderr);
-      return { parsed, stoppedAt: line !== null && line <= named.length ? line - 1 : null };
+      const item = done.timedOut ? null : failedItem(done.stderr, file);
+      return { parsed, stoppedAt: item !== null && item > 0 && item <= named.length ? item - 1 : null };
     },
     () => ({ parsed: new Map<string, ParsedNamespace>(), stoppedAt: null }),
   );
@@ -197,11 +206,10 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
 export const BULK_RESTARTS = 8;
 
 /**
- * Read these named namespaces (all bulkReadable) with bulkStreams() processes side by side. Returns what
+ * Read these namespaces (all bulkReadable) with bulkStreams() processes side by side. Returns what
  * it could read; a namespace missing from the result (gone, failed, cut off by the timeout) is for the
- * caller to read alone, which also says why. A process that stopped at a failed namespace is started
- * again on the namespaces after it (a few times), so one vanished pod does not cost a single read for
- * every namespace behind it. `onAnswer` is called as each namespace's answer arrives (for progress).
+ * caller to read alone, which also says why. After a failed namespace a new process reads the ones after
+ * it (a few times), so one vanished pod does not cost a single read for every namespace behind it. `onAnswer` is called as each namespace's answer arrives (for progress).
  */
 export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number, onAnswer?: () => void): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();

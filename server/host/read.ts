@@ -27,7 +27,7 @@ export interface ReadOptions {
   owners?: OwnerOptions | false;
 }
 
-/** argv that runs `ip ARGS` inside a namespace (server/ip/netns.ts: by name where ip knows it, else by path). */
+/** argv that runs `ip ARGS` inside a namespace (server/ip/netns.ts: nsenter with its path, O(1) however many namespaces exist). */
 export function ipArgvIn(ns: NsEntry, args: string[]): string[] {
   return inNamespace(ns, ['ip', ...args]);
 }
