@@ -3,7 +3,8 @@
 // each size: a full read (readHost), host.snapshot from the watcher's live state (currentSettled), what
 // encoding that snapshot costs, server CPU per event (one namespace changed → re-read, resolve, diff,
 // delivered), and the process's RSS with the watcher holding the host. Ratios printed in one run.
-// The lab is removed in finally and on SIGINT/SIGTERM. BENCH_SCALE_SIZES=200,1000 for fewer sizes.
+// The lab is removed in finally and on SIGINT/SIGTERM. BENCH_SCALE_SIZES=200,1000 for fewer sizes;
+// BENCH_SCALE_PREFIX=NAME names the namespaces NAME-hub, NAME-0, ….
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { readHost } from '../server/host/read';
@@ -43,7 +44,8 @@ interface AtSize {
 export default async function bench(): Promise<BenchResult> {
   const name = `big hosts: reads, live snapshot, per-event CPU and RSS at ${SIZES.join(', ')} namespaces`;
   if (!isRoot()) return { name, metrics: [], notes: [], skipped: 'needs root (makes namespaces)' };
-  const prefix = `lsB${process.pid % 100000}`;
+  // BENCH_SCALE_PREFIX: the namespaces' name prefix (a shared machine: each runner keeps to its own)
+  const prefix = process.env.BENCH_SCALE_PREFIX || `lsB${process.pid % 100000}`;
   const hub = `${prefix}-hub`;
   const names: string[] = [];
   const removeSync = () => {
