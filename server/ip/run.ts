@@ -137,7 +137,7 @@ export interface StreamOptions {
   input?: string;
   /**
    * The process gets a process group of its own, and a timeout or stop() ends the whole group: for a
-   * process that starts others (`ip -batch` of `netns exec` lines), whose children would otherwise
+   * process that starts others (the bulk reader's xargs of nsenter per namespace), whose children would otherwise
    * outlive it, keep its stdout open and leave `done` waiting (an `ip` stuck on the rtnl lock).
    */
   group?: boolean;
