@@ -215,6 +215,12 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
       nsids: p.nsids,
     });
     for (const ns of nss) expect(facts(bulk.get(ns.id)!), ns.name!).toEqual(facts(await readNamespace(run, ns)));
+    // by path, so a namespace only a process holds goes into the bulk read too
+    const unnamed = snap.namespaces.find((n) => n.pids.includes(holder))!;
+    expect(unnamed.source).toBe('process');
+    const withUnnamed = await readNamedInBulk(stream, [nss[0], unnamed], 10_000, 1);
+    expect(withUnnamed.get(unnamed.id)!.links.map((l) => l.link.name).sort()).toEqual(['lo', 'vp']);
+    expect(facts(withUnnamed.get(unnamed.id)!)).toEqual(facts(await readNamespace(run, unnamed)));
     // and as `ip -n NAME` reads it (which remounts /sys for the namespace; nsenter does not: ip reads nothing there)
     for (const ns of nss) {
       const byName = await run(['ip', '-n', ns.name!, '-j', '-d', '-force', '-batch', '-'], { input: CONTENT_BATCH.join('\n') + '\n' });
