@@ -81,12 +81,19 @@ export function dealOut<T>(items: T[], k: number): T[][] {
  * document starts the next namespace's group. A line that is not JSON (a process cut off mid-line)
  * marks its group broken.
  */
+export interface BatchGroup {
+  docs: unknown[][];
+  /** the group's lines as ip printed them: to parse it again as another namespace's (bulk.ts placeGroups) */
+  lines: string[];
+  broken: boolean;
+}
+
 export class BatchGroups {
-  readonly groups: { docs: unknown[][]; broken: boolean }[] = [];
+  readonly groups: BatchGroup[] = [];
   /** documents before the first group: never expected, so they make the whole read suspect */
   stray = 0;
   /** `onClosed(i, group)`: group i is complete (the next one began), so it can be parsed while ip goes on */
-  constructor(private readonly onClosed?: (index: number, group: { docs: unknown[][]; broken: boolean }) => void) {}
+  constructor(private readonly onClosed?: (index: number, group: BatchGroup) => void) {}
   push(line: string): void {
     const t = line.trim();
     if (!t) return;
@@ -100,57 +107,67 @@ export class BatchGroups {
       return;
     }
     if (isLinkDoc(doc)) {
-      this.groups.push({ docs: [doc], broken: false });
+      this.groups.push({ docs: [doc], lines: [t], broken: false });
       const n = this.groups.length;
       if (n > 1) this.onClosed?.(n - 2, this.groups[n - 2]);
-    } else if (this.groups.length) this.groups[this.groups.length - 1].docs.push(doc);
-    else this.stray++;
+    } else if (this.groups.length) {
+      const last = this.groups[this.groups.length - 1];
+      last.docs.push(doc);
+      last.lines.push(t);
+    } else this.stray++;
   }
 }
 
 /** The argv of the inner ip each namespace runs (the batch file holds CONTENT_BATCH). */
 export const innerArgv = (file: string): string[] => ['ip', '-j', '-d', '-force', '-batch', file];
 
+/** A command's stderr section that holds only nsenter's own words: it never entered (gone, or no namespace there) and printed nothing. */
+const notEntered = (lines: string[]): boolean => lines.length > 0 && lines.every((l) => l.startsWith('nsenter: '));
+
+export interface Placement {
+  /** [namespace asked, group] pairs: the group is that namespace's whole answer */
+  placed: [number, number][];
+  /** the first namespace whose ip failed (it may have printed part of an answer): nothing after it is placed */
+  stoppedAt: number | null;
+}
+
 /**
- * The 1-based place of the first namespace whose command wrote anything to stderr (it is gone, or not a
- * namespace any more, or its ip failed), from the `-t` sections of a bulk process's stderr; 0 when
- * stderr holds something before the first command (xargs' own failure: nothing can be placed).
+ * Which group is which namespace's answer, from the `-t` sections of a bulk process's stderr (one per
+ * command started, in order). A command that wrote nothing to stderr answered in full (nsenter entered,
+ * ip printed every document, the link list first): it takes the next group. One that wrote only nsenter's
+ * message never ran ip: no group, and the next ones go on. One that wrote anything else (its ip failed)
+ * may have printed part of an answer, so nothing from there on can be placed: `stoppedAt`, for the
+ * caller to start again after it. After a timeout the last command started may be cut off: it is not
+ * placed. When the count does not add up, nothing is guessed.
  */
-export function failedItem(stderr: string, file: string): number | null {
+export function placeGroups(asked: number, groups: BatchGroups, stderr: string, timedOut: boolean, file: string): Placement {
+  const none: Placement = { placed: [], stoppedAt: null };
+  if (groups.stray) return none;
   const { before, sections } = bulkSections(stderr, innerArgv(file));
-  if (before.length) return 0;
-  const i = sections.findIndex((lines) => lines.length > 0);
-  return i < 0 ? null : i + 1;
-}
-
-/**
- * How many of the first groups are whole answers, the i-th for the i-th namespace asked. A command that
- * wrote nothing to stderr answered in full: nsenter entered and ip printed every document (link list
- * first). The first one that wrote something (failedItem) may have printed part of an answer or none,
- * so the groups from there on cannot be placed: every namespace before it was answered, in order; the
- * rest are for the caller (xargs went on with them, but their answers are not used). After a timeout the
- * groups before the last are complete; the last may be cut off. When the count does not add up, nothing
- * is guessed.
- */
-export function usableGroups(asked: number, groups: BatchGroups, stderr: string, timedOut: boolean, file: string): number {
-  if (groups.stray) return 0;
+  if (before.length || sections.length > asked) return none;
   const got = groups.groups.length;
-  const stop = failedItem(stderr, file);
-  if (stop === 0) return 0;
-  if (stop !== null) {
-    const complete = stop - 1;
-    return complete > asked || got < complete ? 0 : complete;
+  const placed: [number, number][] = [];
+  let g = 0;
+  const last = timedOut ? sections.length - 1 : sections.length;
+  for (let k = 0; k < last; k++) {
+    const lines = sections[k];
+    if (lines.length === 0) {
+      if (g >= got) return none;
+      placed.push([k, g++]);
+    } else if (!notEntered(lines)) return { placed, stoppedAt: k };
   }
-  if (timedOut) return Math.min(asked, Math.max(0, got - 1));
-  return got === asked ? asked : 0;
+  if (timedOut) return got - g <= 1 ? { placed, stoppedAt: null } : none;
+  return sections.length === asked && g === got ? { placed, stoppedAt: null } : none;
 }
 
-/** usableGroups as pairs of namespace and documents (broken groups left out). */
+/** A group's documents, parsed again from its lines if they were let go. */
+const docsOf = (g: BatchGroup): unknown[][] => (g.docs.length || !g.lines.length ? g.docs : g.lines.map((l) => parseJsonDoc(l)));
+
+/** placeGroups as pairs of namespace and documents (broken groups left out). */
 export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean, file: string): [T, unknown[][]][] {
-  const out: [T, unknown[][]][] = [];
-  const n = usableGroups(asked.length, groups, stderr, timedOut, file);
-  for (let i = 0; i < n; i++) if (!groups.groups[i].broken) out.push([asked[i], groups.groups[i].docs]);
-  return out;
+  return placeGroups(asked.length, groups, stderr, timedOut, file)
+    .placed.filter(([, g]) => !groups.groups[g].broken)
+    .map(([k, g]) => [asked[k], docsOf(groups.groups[g])]);
 }
 
 /** What one bulk process is: its argv (xargs, nsenter per path, the inner ip) and its stdin (the paths). */
@@ -166,14 +183,14 @@ export const innerBatchFile = (): string => batchFile();
  * one that failed (its answers and those after it are not used), if one did.
  */
 async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number, onAnswer?: () => void): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
-  // Groups come in the order asked, without gaps (ip stops at the first failure), so a closed group is
-  // parsed at once as the namespace in its place, while ip works on the next; which of them count is
-  // known at the end.
+  // Groups come in the order asked, so a closed group is parsed at once as the namespace in its place,
+  // while ip works on the next; whose each one really is is known at the end (placeGroups): after a
+  // namespace that could not be entered they shift by one, and are parsed again from their lines.
   const early = new Map<number, ParsedNamespace | null>();
-  const parseGroup = (i: number, g: { docs: unknown[][]; broken: boolean }): ParsedNamespace | null => {
+  const parseGroup = (i: number, g: BatchGroup): ParsedNamespace | null => {
     if (g.broken || i >= named.length) return null;
     try {
-      const p = parseNamespace(named[i].id, classifyBatch(g.docs));
+      const p = parseNamespace(named[i].id, classifyBatch(docsOf(g)));
       return p.links.length ? p : null; // every namespace has lo: none means a failed read
     } catch {
       return null; // not what ip prints: read it alone
@@ -181,7 +198,7 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
   };
   const groups = new BatchGroups((i, g) => {
     early.set(i, parseGroup(i, g));
-    g.docs = []; // parsed: the documents are not needed any more
+    g.docs = []; // parsed: the documents are not needed any more (the lines stay, in case the group shifts)
     onAnswer?.();
   });
   const { argv, input } = bulkCommand(named.map((ns) => ns.path as string), file);
@@ -189,27 +206,26 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
   return handle.done.then(
     (done) => {
       const parsed = new Map<string, ParsedNamespace>();
-      const usable = usableGroups(named.length, groups, done.stderr, !!done.timedOut, file);
-      for (let i = 0; i < usable; i++) {
-        const p = early.has(i) ? early.get(i)! : parseGroup(i, groups.groups[i]);
-        if (p) parsed.set(named[i].id, p);
+      const { placed, stoppedAt } = placeGroups(named.length, groups, done.stderr, !!done.timedOut, file);
+      for (const [k, g] of placed) {
+        const p = k === g && early.has(g) ? early.get(g)! : parseGroup(k, groups.groups[g]);
+        if (p) parsed.set(named[k].id, p);
       }
       if (groups.groups.length > early.size) onAnswer?.(); // the last answer closes with the stream
-      const item = done.timedOut ? null : failedItem(done.stderr, file);
-      return { parsed, stoppedAt: item !== null && item > 0 && item <= named.length ? item - 1 : null };
+      return { parsed, stoppedAt };
     },
     () => ({ parsed: new Map<string, ParsedNamespace>(), stoppedAt: null }),
   );
 }
 
-/** how many times one chunk is started again after stopping at a failed namespace */
+/** how many times one chunk is started again after a namespace whose ip failed */
 export const BULK_RESTARTS = 8;
 
 /**
  * Read these namespaces (all bulkReadable) with bulkStreams() processes side by side. Returns what
  * it could read; a namespace missing from the result (gone, failed, cut off by the timeout) is for the
- * caller to read alone, which also says why. After a failed namespace a new process reads the ones after
- * it (a few times), so one vanished pod does not cost a single read for every namespace behind it. `onAnswer` is called as each namespace's answer arrives (for progress).
+ * caller to read alone, which also says why. A namespace that could not be entered (a vanished pod) is
+ * just skipped; after one whose ip failed, a new process reads the ones behind it (a few times). `onAnswer` is called as each namespace's answer arrives (for progress).
  */
 export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number, onAnswer?: () => void): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();

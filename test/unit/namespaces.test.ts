@@ -7,7 +7,7 @@ import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
 import { ipArgvIn } from '../../server/host/read';
 import { bulkArgv, bulkSections, bulkUsablePath, commandInNamespace, inNamespace, ipUsableName as batchSafeName, netnsTarget } from '../../server/ip/netns';
-import { BatchGroups, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkCommand, bulkReadable, bulkStreams, dealOut, failedItem, matchGroups, readNamedInBulk } from '../../server/host/bulk';
+import { BatchGroups, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkCommand, bulkReadable, bulkStreams, dealOut, matchGroups, placeGroups, readNamedInBulk } from '../../server/host/bulk';
 import { run } from '../../server/ip/run';
 import { isLinkDoc } from '../../server/ip/parse';
 import type { Streamer } from '../../server/ip/run';
@@ -177,7 +177,7 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
   const FILE = '/run/linkscape/content.batch';
   /** what xargs -t writes to stderr as it starts the command for `p` (it quotes the argument with `=`) */
   const started = (p: string) => `nsenter '--net=${p}' -- ip -j -d -force -batch ${FILE}\n`;
-  it('matches groups to namespaces in order, up to the first namespace whose command wrote to stderr', () => {
+  it('matches groups to namespaces in order: one not entered is skipped, one whose ip failed ends what can be placed', () => {
     const [a, b, c] = [named('a', '1'), named('b', '2'), named('c', '3')];
     const two = groupsOf([...docLines('red'), ...docLines('blue')]);
     const three = groupsOf([...docLines('red'), ...docLines('blue'), ...docLines('green')]);
@@ -187,24 +187,36 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     const all = matchGroups([a, b, c], three, ok3, false, FILE);
     expect(names(all)).toEqual(['a', 'b', 'c']);
     expect(all[2][1]).toEqual(docLines('green').map((l) => JSON.parse(l)));
-    // b could not be entered (nsenter's message in b's section): xargs went on with c, but only a is placed
+    // b could not be entered (only nsenter's message in b's section, nothing printed): c's answer is the second group
     const gone = `${started(a.path!)}${started(b.path!)}nsenter: cannot open ${b.path}: No such file or directory\n${started(c.path!)}`;
-    expect(names(matchGroups([a, b, c], two, gone, false, FILE))).toEqual(['a']);
-    expect(failedItem(gone, FILE)).toBe(2);
+    const placedGone = matchGroups([a, b, c], two, gone, false, FILE);
+    expect(names(placedGone)).toEqual(['a', 'c']);
+    expect(placedGone[1][1]).toEqual(docLines('blue').map((l) => JSON.parse(l)));
+    expect(placeGroups(3, two, gone, false, FILE)).toEqual({ placed: [[0, 0], [2, 1]], stoppedAt: null });
+    // not a namespace (setns refused it): the same
+    const notNs = `${started(a.path!)}nsenter: reassociate to namespace 'ns/net' failed: Invalid argument\n${started(b.path!)}${started(c.path!)}`;
+    expect(placeGroups(3, two, notNs, false, FILE)).toEqual({ placed: [[1, 0], [2, 1]], stoppedAt: null });
+    // but an nsenter message and then more lines: something ran, nothing after it is placed
+    expect(placeGroups(3, two, `${started(a.path!)}nsenter: x\nError: y\n${started(b.path!)}${started(c.path!)}`, false, FILE)).toEqual({ placed: [], stoppedAt: 0 });
     // b's inner ip failed after printing part of its answer: that part, and c's after it, are not used
     const failed = `${started(a.path!)}${started(b.path!)}Error: something.\n${started(c.path!)}`;
     expect(names(matchGroups([a, b, c], three, failed, false, FILE))).toEqual(['a']);
+    expect(placeGroups(3, three, failed, false, FILE)).toEqual({ placed: [[0, 0]], stoppedAt: 1 });
     // two groups for three namespaces and nothing said: which one is missing is unknown, so none is taken
     expect(matchGroups([a, b, c], two, ok3, false, FILE)).toEqual([]);
     // fewer groups than the namespaces before the failed one: none
     expect(matchGroups([a, b, c], groupsOf([]), `${started(a.path!)}${started(b.path!)}Error: x\n`, false, FILE)).toEqual([]);
     // xargs' own failure (before any command): nothing is placed
     expect(matchGroups([a, b, c], three, `xargs: nsenter: No such file or directory\n${ok3}`, false, FILE)).toEqual([]);
-    expect(failedItem('xargs: nsenter: No such file or directory\n', FILE)).toBe(0);
-    // after a timeout the last group may be cut off: only the ones before it count
+    // more groups than commands that answered: none
+    expect(matchGroups([a, b, c], three, gone, false, FILE)).toEqual([]);
+    // more commands than asked: none
+    expect(matchGroups([a, b], three, ok3, false, FILE)).toEqual([]);
+    // after a timeout the last command started may be cut off: only the ones before it count
     expect(names(matchGroups([a, b, c], two, started(a.path!) + started(b.path!), true, FILE))).toEqual(['a']);
-    expect(failedItem(ok3, FILE)).toBeNull();
-    expect(failedItem('', FILE)).toBeNull();
+    expect(names(matchGroups([a, b, c], groupsOf(docLines('red')), started(a.path!) + started(b.path!), true, FILE))).toEqual(['a']);
+    // a group after the cut-off one's place cannot be: none
+    expect(matchGroups([a, b, c], three, started(a.path!) + started(b.path!), true, FILE)).toEqual([]);
   });
   it('cuts stderr into one section per command at the lines xargs -t writes', () => {
     const inner = ['ip', '-j', '-d', '-force', '-batch', FILE];
@@ -280,11 +292,13 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
   };
   const lines = () => ({ red: docLines('red'), blue: docLines('blue'), green: docLines('green') });
   const asked = (calls: { input: string }[]) => calls.map((c) => c.input.split('\0').filter(Boolean).map((p) => path.basename(p)));
-  it.skipIf(process.getuid?.() !== 0)('a namespace gone in the middle of a process: the process is started again after it', async () => {
+  it.skipIf(process.getuid?.() !== 0)('a namespace gone in the middle of a process is skipped: the answers after it are placed, no process is started again', async () => {
     const calls: { argv: string[]; input: string }[] = [];
-    const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 1);
+    const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('gone2', '5'), named('green', '3')], 10_000, 1);
     expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
-    expect(asked(calls)).toEqual([['red', 'gone', 'blue', 'green'], ['blue', 'green']]);
+    expect(asked(calls)).toEqual([['red', 'gone', 'blue', 'gone2', 'green']]);
+    // parsed as their own namespace (the groups after a gap are parsed again, as the one they belong to)
+    expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
     expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
   });
   it.skipIf(process.getuid?.() !== 0)('a namespace whose inner ip fails is left to be read alone (which says why); the rest still in bulk', async () => {
@@ -293,12 +307,17 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     expect([...m.keys()].sort()).toEqual(['1', '3']);
     expect(asked(calls)).toEqual([['red', 'blue', 'green'], ['green']]);
   });
-  it.skipIf(process.getuid?.() !== 0)('restarts are bounded: a batch where every namespace fails ends after BULK_RESTARTS more tries', async () => {
+  it.skipIf(process.getuid?.() !== 0)('restarts are bounded: a batch where every inner ip fails ends after BULK_RESTARTS more tries', async () => {
     const calls: { argv: string[]; input: string }[] = [];
-    const many = Array.from({ length: 20 }, (_, i) => named(`gone${i}`, String(100 + i)));
-    const m = await readNamedInBulk(fakeIp({}, calls), many, 10_000, 1);
+    const many = Array.from({ length: 20 }, (_, i) => named(`bad${i}`, String(100 + i)));
+    const out = Object.fromEntries(many.map((n) => [n.name!, docLines('red')]));
+    const m = await readNamedInBulk(fakeIp(out, calls, many.map((n) => n.name!)), many, 10_000, 1);
     expect(m.size).toBe(0);
     expect(calls).toHaveLength(BULK_RESTARTS + 1);
+    // and where none can be entered: one process, nothing placed
+    const calls2: { argv: string[]; input: string }[] = [];
+    expect((await readNamedInBulk(fakeIp({}, calls2), many, 10_000, 1)).size).toBe(0);
+    expect(calls2).toHaveLength(1);
   });
 
   const asRoot = process.getuid?.() === 0; // the bulk read needs root (it enters namespaces); without it, every one is read alone
@@ -306,7 +325,7 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     const calls: { argv: string[]; input: string }[] = [];
     const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 2);
     for (const c of calls) expect(c.argv).toEqual(['xargs', '-0', '-t', '-I{}', 'nsenter', '--net={}', '--', 'ip', '-j', '-d', '-force', '-batch', expect.stringMatching(/content\.batch$/)]);
-    // two processes of two; the first failed at "gone" (its last): nothing left to start again
+    // two processes of two; "gone" (the first's last) is skipped
     expect(asked(calls)).toEqual([['red', 'gone'], ['blue', 'green']]);
     expect(calls[0].input).toBe('/var/run/netns/red\0/var/run/netns/gone\0');
     expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
