@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
-import { ipArgvIn } from '../../server/host/read';
+import { ipArgvIn, isNamespaceGone } from '../../server/host/read';
 import { bulkArgv, bulkSections, bulkUsablePath, commandInNamespace, inNamespace, ipUsableName as batchSafeName, netnsTarget } from '../../server/ip/netns';
 import { BatchGroups, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkCommand, bulkReadable, bulkStreams, dealOut, matchGroups, placeGroups, readNamedInBulk } from '../../server/host/bulk';
 import { run } from '../../server/ip/run';
@@ -125,6 +125,15 @@ describe('entering a namespace (server/ip/netns.ts: reads, monitors, fdb and pin
     expect(commandInNamespace({ ...blue, path: '/tmp/netns/blue' }, ['ip', ...args])).toEqual(['nsenter', '--net=/tmp/netns/blue', '--', 'ip', ...args]);
     expect(commandInNamespace({ root: true, name: null, path: null }, ['ip', ...args])).toEqual(['ip', ...args]);
     expect(() => commandInNamespace({ root: false, source: 'process', name: null, path: null }, ['ip', ...args])).toThrow('has no path to enter');
+  });
+  it('a read that found no namespace at the path is a removal, not an error (nsenter\'s words)', () => {
+    const ns = { root: false };
+    expect(isNamespaceGone(new Error('nsenter: cannot open /run/netns/x: No such file or directory'), ns)).toBe(true);
+    // `ip netns del` unmounts before it unlinks: in between the path is a plain file, which setns refuses
+    expect(isNamespaceGone(new Error("nsenter: reassociate to namespace 'ns/net' failed: Invalid argument"), ns)).toBe(true);
+    expect(isNamespaceGone(new Error("nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted"), ns)).toBe(false);
+    expect(isNamespaceGone(new Error('Error: something the kernel said.'), ns)).toBe(false);
+    expect(isNamespaceGone(new Error('nsenter: cannot open x: No such file or directory'), { root: true })).toBe(false);
   });
   it('a namespace with no way in is an error, never the host namespace instead', () => {
     const ns = { root: false, source: 'process', name: null, path: null, label: 'pid 9 (gone)' };
