@@ -3,8 +3,10 @@
 // each size: a full read (readHost), host.snapshot from the watcher's live state (currentSettled), what
 // encoding that snapshot costs, server CPU per event (one namespace changed → re-read, resolve, diff,
 // delivered), and the process's RSS with the watcher holding the host. Ratios printed in one run.
-// The lab is removed in finally and on SIGINT/SIGTERM. BENCH_SCALE_SIZES=200,1000 for fewer sizes.
+// The lab is removed in finally and on SIGINT/SIGTERM. BENCH_SCALE_SIZES=200,1000 for fewer sizes;
+// BENCH_SCALE_PREFIX=NAME names the namespaces NAME-hub, NAME-0, ….
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
@@ -23,6 +25,13 @@ const median = (xs: number[]) => {
 };
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
+/** CPU (ms) of this process's reaped children so far (/proc/self/stat cutime+cstime; USER_HZ 100): the ip, nsenter and xargs a read starts */
+const childCpuMs = (): number => {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+  return (Number(f[13]) + Number(f[14])) * 10;
+};
+
 /** the watcher idle, or 5 s passed (a big host may be re-read back to back by its re-scans) */
 const settle = (w: HostWatcher) => Promise.race([w.idle(), sleep(5000)]);
 
@@ -31,6 +40,8 @@ interface AtSize {
   /** namespaces the read found (other people's work on this machine adds theirs) */
   seen: number;
   readMs: number;
+  /** CPU of the read's child processes per namespace read (ms; the machine is shared: CPU is what grows, wall time also waits) */
+  childMsPerNs: number;
   liveMs: number;
   liveMaxMs: number;
   encodeMs: number;
@@ -43,7 +54,8 @@ interface AtSize {
 export default async function bench(): Promise<BenchResult> {
   const name = `big hosts: reads, live snapshot, per-event CPU and RSS at ${SIZES.join(', ')} namespaces`;
   if (!isRoot()) return { name, metrics: [], notes: [], skipped: 'needs root (makes namespaces)' };
-  const prefix = `lsB${process.pid % 100000}`;
+  // BENCH_SCALE_PREFIX: the namespaces' name prefix (a shared machine: each runner keeps to its own)
+  const prefix = process.env.BENCH_SCALE_PREFIX || `lsB${process.pid % 100000}`;
   const hub = `${prefix}-hub`;
   const names: string[] = [];
   const removeSync = () => {
@@ -68,12 +80,16 @@ export default async function bench(): Promise<BenchResult> {
       // ---- full read ----
       const rounds = n <= 200 ? 3 : n <= 1000 ? 2 : Number(process.env.BENCH_SCALE_BIG_ROUNDS ?? 2);
       const reads: number[] = [];
+      const childPerNs: number[] = [];
       let snap: HostSnapshot | null = null;
       for (let r = 0; r < rounds; r++) {
+        const c0 = childCpuMs();
         t = performance.now();
         snap = await readHost(run);
         reads.push(performance.now() - t);
-        log(`${n}: full read ${r + 1}/${rounds}: ${Math.round(reads[r])} ms (${snap.namespaces.length} namespaces, ${snap.links.length} links)`);
+        await sleep(50); // the last children reaped into cutime
+        childPerNs.push((childCpuMs() - c0) / snap.namespaces.length);
+        log(`${n}: full read ${r + 1}/${rounds}: ${Math.round(reads[r])} ms (${snap.namespaces.length} namespaces, ${snap.links.length} links), children ${childPerNs[r].toFixed(2)} ms CPU per namespace`);
       }
       const ours = snap!.links.filter((l) => l.name === 'veth0' && snap!.namespaces.find((x) => x.id === l.nsId)?.name?.startsWith(`${prefix}-`));
       const unpaired = ours.filter((l) => !l.peerId).length;
@@ -141,12 +157,12 @@ export default async function bench(): Promise<BenchResult> {
           await sleep(30);
         }
         const rssMb = process.memoryUsage().rss / 2 ** 20;
-        results.push({ n, seen: (state as HostSnapshot | null)!.namespaces.length, readMs: median(reads), liveMs: median(live), liveMaxMs: Math.max(...live), encodeMs, mb: json.length / 2 ** 20, eventCpuMs: median(cpu), eventMs: p95(lat), rssMb });
+        results.push({ n, seen: (state as HostSnapshot | null)!.namespaces.length, readMs: median(reads), childMsPerNs: median(childPerNs), liveMs: median(live), liveMaxMs: Math.max(...live), encodeMs, mb: json.length / 2 ** 20, eventCpuMs: median(cpu), eventMs: p95(lat), rssMb });
         const r = results.at(-1)!;
         log(`${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`);
       } catch (e) {
         // keep the sizes measured so far (and this size's read): say what failed instead of losing the run
-        results.push({ n, seen: 0, readMs: median(reads), liveMs: NaN, liveMaxMs: NaN, encodeMs: NaN, mb: NaN, eventCpuMs: NaN, eventMs: NaN, rssMb: process.memoryUsage().rss / 2 ** 20 });
+        results.push({ n, seen: 0, readMs: median(reads), childMsPerNs: median(childPerNs), liveMs: NaN, liveMaxMs: NaN, encodeMs: NaN, mb: NaN, eventCpuMs: NaN, eventMs: NaN, rssMb: process.memoryUsage().rss / 2 ** 20 });
         notes.push(`${n}: the watcher part failed: ${e instanceof Error ? e.message : String(e)}`);
         log(`${n}: watcher part failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
@@ -165,6 +181,7 @@ export default async function bench(): Promise<BenchResult> {
   const metrics: BenchMetric[] = [];
   for (const r of results) {
     metrics.push({ name: `full read at ${r.n} (${r.seen} namespaces on the host)`, value: Math.round(r.readMs), unit: 'ms' });
+    metrics.push({ name: `full read at ${r.n}: ip/nsenter/xargs CPU per namespace (median)`, value: Number(r.childMsPerNs.toFixed(2)), unit: 'ms' });
     metrics.push({ name: `host.snapshot from live state at ${r.n} (median of 10)`, value: Number(r.liveMs.toFixed(1)), unit: 'ms', ...(r.n === 1000 ? { goal: '< 100 ms', ok: r.liveMs < 100 } : {}) });
     metrics.push({ name: `JSON encoding of that snapshot at ${r.n} (${r.mb.toFixed(1)} MB)`, value: Math.round(r.encodeMs), unit: 'ms' });
     metrics.push({ name: `latency ip → state at ${r.n} (p95, incl. the ip's own spawn)`, value: Math.round(r.eventMs), unit: 'ms' });

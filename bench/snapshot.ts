@@ -13,7 +13,7 @@ import { run } from '../server/ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch } from '../server/ip/parse';
 import type { Namespace } from '../server/host/types';
 import { isRoot, lab200, onInterrupt, pool, type BenchResult } from './lib/lab200';
-import { bulkInput, bulkReadable, bulkStreams, dealOut, innerBatchFile } from '../server/host/bulk';
+import { bulkCommand, bulkReadable, bulkStreams, dealOut, innerBatchFile } from '../server/host/bulk';
 
 export type { BenchMetric, BenchResult } from './lib/lab200';
 
@@ -42,17 +42,18 @@ function floorScript(namespaces: Namespace[], batchFile: string, via: 'ip -n' | 
   return `${lines.join('\n')}\n`;
 }
 /**
- * readHost's own ip processes without node: the bulk processes it would start for the named namespaces
- * (same inputs, side by side) and one ip per other namespace, from sh. readHost minus this is node's share.
+ * readHost's own ip processes without node: the bulk processes it would start (xargs + nsenter per
+ * namespace; same inputs, side by side) and one ip per other namespace, from sh. readHost minus this is node's share.
  */
 function bulkScript(namespaces: Namespace[], batchFile: string, dir: string): string {
-  const named = namespaces.filter(bulkReadable);
-  const chunks = dealOut(named.map((n) => n.name as string), bulkStreams(named.length));
+  const bulk = namespaces.filter(bulkReadable);
+  const chunks = dealOut(bulk.map((n) => n.path as string), bulkStreams(bulk.length));
   const inner = innerBatchFile();
-  const jobs = chunks.map((names, i) => {
+  const jobs = chunks.map((paths, i) => {
     const f = path.join(dir, `bulk${i}`);
-    writeFileSync(f, bulkInput(names, inner));
-    return `ip -batch ${q(f)} >/dev/null 2>&1 &`;
+    const { argv, input } = bulkCommand(paths, inner);
+    writeFileSync(f, input);
+    return `${argv.map(q).join(' ')} <${q(f)} >/dev/null 2>&1 &`;
   });
   const rest = floorScript(namespaces.filter((n) => !bulkReadable(n)), batchFile, 'nsenter');
   return `${jobs.join('\n')}\n${rest}wait\n`;
@@ -159,7 +160,7 @@ export default async function bench(): Promise<BenchResult> {
         `readHost runs: ${reads.map((x) => Math.round(x)).join(', ')} ms; floor runs: ${floors.map((x) => Math.round(x)).join(', ')} ms`,
         `the floor runs \`ip [-n NS] -j -d -force -batch FILE\` (${NAMESPACE_BATCH.join('; ')}) once per namespace readHost read (${first.namespaces.length}: the host's own, named ones with -n, others through nsenter), in sequence from one sh, output to /dev/null`,
         `sh here is ${shellName()}: dash starts each command with vfork(), which copies no page tables; bash, xargs, ip's \`netns exec\` and node's child_process all fork(). The bash loop runs the floor's exact commands, so bash loop / floor is what fork costs over vfork per namespace on this machine`,
-        `readHost's ip processes from sh: the ${bulkStreams(first.namespaces.filter(bulkReadable).length)} bulk \`ip -batch\` processes (netns exec lines) it starts for the named namespaces, side by side, and one ip per other namespace, without node: how much of readHost is ip and how much is node`,
+        `readHost's ip processes from sh: the ${bulkStreams(first.namespaces.filter(bulkReadable).length)} bulk processes (xargs: nsenter --net=PATH ip per namespace) it starts, side by side, and one ip per other namespace, without node: how much of readHost is ip and how much is node`,
         `each bench namespace has veth0 (peer in the hub namespace ${hub}, not the root namespace) and macvlan mv0 on veth0; ${os.availableParallelism()} CPUs`,
       ],
     };

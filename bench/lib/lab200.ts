@@ -79,9 +79,9 @@ export interface Lab200 {
   removeSync: () => void;
 }
 
-/** `tag` keeps benches apart (e.g. 'lsb' → `lsb<pid>-0`…); nothing is made until build(). */
+/** `tag` keeps benches apart (e.g. 'lsb' → `lsb<pid>-0`…; BENCH_LAB_PREFIX=NAME → `NAME-0`… on a shared machine); nothing is made until build(). */
 export function lab200(tag: string, count: number): Lab200 {
-  const prefix = `${tag}${process.pid % 100000}`;
+  const prefix = process.env.BENCH_LAB_PREFIX || `${tag}${process.pid % 100000}`;
   const hub = `${prefix}-hub`;
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   return {

@@ -9,10 +9,9 @@
 import type { Runner } from '../ip/run';
 import { CommandError } from '../ip/run';
 import { parseJsonDoc, parseNsids, type ParsedNamespace } from '../ip/parse';
-import { bulkReadable } from './bulk';
 import { nsidQuestions, type NsidMaps, type NsidQuestion } from './resolve';
 import type { Namespace } from './types';
-import { inNamespace } from '../ip/netns';
+import { inNamespace, ipKnowsByName } from '../ip/netns';
 
 /** The host namespace's nsids → namespace ids, by the names its `netns list-id` printed. */
 export function rootNsidMap(namespaces: Namespace[], rootParsed: ParsedNamespace): Map<number, string> {
@@ -186,7 +185,7 @@ function unplaced(p: ParsedNamespace | undefined, placed: ReadonlyMap<number, st
  */
 export async function assignRootNsids(run: Runner, namespaces: Namespace[]): Promise<boolean> {
   if (process.getuid?.() !== 0) return false;
-  const named = namespaces.filter((n) => !n.root && bulkReadable(n));
+  const named = namespaces.filter((n) => !n.root && ipKnowsByName(n));
   if (named.length === 0) return false;
   try {
     const have = new Set(parseNsids(parseJsonDoc((await run(['ip', '-j', 'netns', 'list-id'])).stdout)).map((e) => e.name));

@@ -27,7 +27,7 @@ export interface ReadOptions {
   owners?: OwnerOptions | false;
 }
 
-/** argv that runs `ip ARGS` inside a namespace (server/ip/netns.ts: by name where ip knows it, else by path). */
+/** argv that runs `ip ARGS` inside a namespace (server/ip/netns.ts: nsenter with its path, O(1) however many namespaces exist). */
 export function ipArgvIn(ns: NsEntry, args: string[]): string[] {
   return inNamespace(ns, ['ip', ...args]);
 }
@@ -65,7 +65,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 /** A read that failed because the namespace went away while we looked: not an error, a removal. */
 export function isNamespaceGone(e: unknown, ns: Pick<Namespace, 'root'>): boolean {
   const msg = e instanceof Error ? e.message : String(e);
-  return !ns.root && /No such file|does not exist|cannot open/i.test(msg);
+  // nsenter's "reassociate … failed: Invalid argument": the path holds no namespace any more (`ip netns del`
+  // unmounts it before it removes the file: a read in between opens a plain file)
+  return !ns.root && (/No such file|does not exist|cannot open/i.test(msg) || /^nsenter: reassociate to namespace '[^']*' failed: Invalid argument$/m.test(msg));
 }
 
 export interface NamespaceReads {

@@ -1,5 +1,5 @@
 // Running a program inside a network namespace: the one rule every caller uses (reads, monitors, the
-// bulk reader's `netns exec` lines, edit plans, ping). Pure: argv in, argv out.
+// bulk reader, edit plans, ping). Pure: argv in, argv out.
 
 /** where `ip -n` and `ip netns exec` look for names (iproute2's compiled-in NETNS_RUN_DIR) */
 export const IP_NETNS_DIR = '/var/run/netns';
@@ -37,16 +37,67 @@ export class NoWayInError extends Error {
 }
 
 /**
- * argv that runs `argv` inside ns: the server's own namespace directly; `ip`/`bridge` in a namespace iproute2
- * knows by name with `ip -n` (one exec where nsenter costs two); anything else through nsenter with its
- * path. A namespace with no way in throws: running in the host's namespace instead would be a lie, or worse.
+ * argv the server itself runs inside ns (reads, monitors, fdb, ping): the server's own namespace directly,
+ * any other through nsenter with its path. nsenter --net only calls setns(2), whatever the host holds;
+ * `ip -n NAME` and `ip netns exec` also unshare a mount namespace and remount /sys in it, which copies
+ * every mount of the host — one per named namespace — so each entry by name costs O(N) and a full read
+ * O(N²); a long-lived `ip -n NAME monitor` even keeps its copy of all those mounts. What is read does not
+ * differ: ip reads nothing under /sys (checked: strace, and identical JSON for link/addr/route/neigh -d,
+ * and bridge fdb). A namespace with no way in throws: running in the host's namespace instead would be a
+ * lie, or worse.
  */
 export function inNamespace(ns: NsEntry, argv: string[]): string[] {
   if (ns.root) return argv;
-  // ip and bridge (both iproute2) take -n NAME
-  if ((argv[0] === 'ip' || argv[0] === 'bridge') && ipKnowsByName(ns)) return [argv[0], '-n', ns.name as string, ...argv.slice(1)];
   if (!ns.path) throw new NoWayInError(ns);
   return ['nsenter', `--net=${ns.path}`, '--', ...argv];
+}
+
+/**
+ * argv of a command a plan shows (and applies): what users read and copy, so `ip -n NAME` / `bridge -n NAME`
+ * for a namespace iproute2 knows by name, as they would type it; anything else as inNamespace. Plans are
+ * a few steps: the O(N) of entering by name (see inNamespace) does not add up there.
+ */
+export function commandInNamespace(ns: NsEntry, argv: string[]): string[] {
+  if (!ns.root && (argv[0] === 'ip' || argv[0] === 'bridge') && ipKnowsByName(ns)) return [argv[0], '-n', ns.name as string, ...argv.slice(1)];
+  return inNamespace(ns, argv);
+}
+
+/**
+ * How the bulk reader (server/host/bulk.ts) runs `argv` in many namespaces from one process: xargs reads
+ * NUL-terminated namespace paths from stdin and runs `nsenter --net=PATH -- argv` for each in turn (no
+ * shell: xargs execs argv; -I{} puts the path into the one argument). `-t` writes each command line to
+ * stderr before running it, so what a command writes to stderr falls between its line and the next:
+ * bulkSections() cuts stderr back into one section per namespace.
+ */
+export function bulkArgv(argv: string[]): string[] {
+  return ['xargs', '-0', '-t', '-I{}', 'nsenter', '--net={}', '--', ...argv];
+}
+
+/** A path the bulk reader can pass to xargs and find again in its `-t` lines: printable, no blanks or quotes. */
+export function bulkUsablePath(p: string): boolean {
+  return /^\/[\x21-\x7e]*$/.test(p) && !/['"\\{}]/.test(p) && p.length <= 1024;
+}
+
+/** stdin for bulkArgv: the paths, each ended by NUL. */
+export function bulkInput(paths: string[]): string {
+  return paths.map((p) => `${p}\0`).join('');
+}
+
+/**
+ * stderr of a bulkArgv process cut into what each command wrote: `sections[i]` holds the lines after the
+ * i-th `-t` line (the i-th command started); `before` holds lines that came before any (xargs' own errors).
+ * A `-t` line is xargs' echo of `nsenter --net=… -- argv…`: it starts with "nsenter " (nsenter's own
+ * messages start with "nsenter: "), with the inner argv after the path.
+ */
+export function bulkSections(stderr: string, argv: string[]): { before: string[]; sections: string[][] } {
+  const tail = ` -- ${argv.join(' ')}`;
+  const out: { before: string[]; sections: string[][] } = { before: [], sections: [] };
+  for (const line of stderr.split('\n')) {
+    if (!line) continue;
+    if (line.startsWith('nsenter ') && line.endsWith(tail)) out.sections.push([]);
+    else (out.sections.at(-1) ?? out.before).push(line);
+  }
+  return out;
 }
 
 /** The value after `netns` in `ip link … netns X`: a name iproute2 knows, else a path (iproute2 opens X as a path when it holds '/'). */

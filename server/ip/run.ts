@@ -5,6 +5,8 @@ import { execa, execaSync } from 'execa';
 
 export const ALLOWED_BINARIES = ['ip', 'nsenter', 'ping', 'bridge'] as const;
 export type AllowedBinary = (typeof ALLOWED_BINARIES)[number];
+/** The one form xargs may take (server/ip/netns.ts bulkArgv): nsenter per NUL-terminated path read from stdin. */
+const XARGS_PREFIX = ['xargs', '-0', '-t', '-I{}', 'nsenter', '--net={}', '--'];
 
 export interface RunOptions {
   /** milliseconds before the process is killed; default 10 s */
@@ -50,7 +52,13 @@ export interface StreamHandle {
 function checkArgv(argv: string[]): void {
   if (argv.length === 0) throw new Error('empty argv');
   const bin = argv[0];
-  if (!(ALLOWED_BINARIES as readonly string[]).includes(bin)) throw new Error(`binary not allowed: ${bin}`);
+  // xargs only as the bulk reader runs it, and what it runs only from the list (never nsenter or xargs again)
+  if (bin === 'xargs') {
+    const inner = argv[XARGS_PREFIX.length];
+    if (!XARGS_PREFIX.every((a, i) => argv[i] === a) || !inner || inner === 'nsenter' || !(ALLOWED_BINARIES as readonly string[]).includes(inner)) {
+      throw new Error(`xargs may only run: ${XARGS_PREFIX.join(' ')} ${ALLOWED_BINARIES.filter((b) => b !== 'nsenter').join('|')} …`);
+    }
+  } else if (!(ALLOWED_BINARIES as readonly string[]).includes(bin)) throw new Error(`binary not allowed: ${bin}`);
   for (const a of argv) {
     if (typeof a !== 'string') throw new Error('argv must be strings');
     if (a.includes('\0')) throw new Error('argv may not contain NUL bytes');
@@ -129,7 +137,7 @@ export interface StreamOptions {
   input?: string;
   /**
    * The process gets a process group of its own, and a timeout or stop() ends the whole group: for a
-   * process that starts others (`ip -batch` of `netns exec` lines), whose children would otherwise
+   * process that starts others (the bulk reader's xargs of nsenter per namespace), whose children would otherwise
    * outlive it, keep its stdout open and leave `done` waiting (an `ip` stuck on the rtnl lock).
    */
   group?: boolean;

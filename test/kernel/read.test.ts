@@ -5,6 +5,11 @@ import { kernelTier } from '../tiers';
 import { inodeOf, Lab } from './lab';
 import { readHost, readNamespace } from '../../server/host/read';
 import { readNamedInBulk } from '../../server/host/bulk';
+import { bulkArgv, bulkInput } from '../../server/ip/netns';
+import { CONTENT_BATCH, parseNamespace, splitBatch } from '../../server/ip/parse';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { liveGroupMembers, run, stream } from '../../server/ip/run';
 import { appRouter } from '../../server/api/root';
 import { gatedContext } from '../context';
@@ -184,16 +189,28 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
     expect(bad).toEqual([]);
   });
 
-  it('the bulk read (ip -batch of netns exec lines, two at once) parses each namespace as its own read does', async () => {
+  it('the bulk read (xargs: nsenter --net=PATH ip per namespace, two at once) parses each namespace as its own read does', async () => {
     const nss = snap.namespaces.filter((n) => n.name === A || n.name === B || n.name === C);
     expect(nss).toHaveLength(3);
-    // namespaces that vanished before ip got to them (here: never made), at the end of a process and in
-    // its middle, several in a row: ip stops at each, the rest is read by a process started after it (with
-    // -force, iproute2's failed netns exec child would go on with the batch too, doubling at every failure)
+    // namespaces that vanished before nsenter got to them (here: never made), at the end of a process and
+    // in its middle, several in a row, and a path that is no namespace (a plain file: setns refuses it):
+    // each is skipped, and the answers after it are placed
     const gone = (i: number) => ({ ...nss[0], id: String(i), name: `${nss[0].name}-gone${i}`, path: `${nss[0].path}-gone${i}` });
-    for (const [order, streams] of [[[nss[0], gone(1), nss[1], nss[2]], 2], [[nss[0], gone(1), gone(2), gone(3), nss[1], gone(4), nss[2]], 1]] as const) {
-      const got = await readNamedInBulk(stream, [...order], 10_000, streams);
-      expect([...got.keys()].sort(), `${streams} process(es)`).toEqual(nss.map((n) => n.id).sort());
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-bulk-'));
+    try {
+      const plain = path.join(dir, 'not-a-namespace');
+      writeFileSync(plain, '');
+      const notNs = { ...nss[0], id: '5', name: null, source: 'process' as const, path: plain };
+      for (const [order, streams] of [[[nss[0], gone(1), nss[1], nss[2]], 2], [[nss[0], gone(1), gone(2), gone(3), nss[1], gone(4), nss[2]], 1], [[notNs, nss[0], nss[1], notNs, nss[2]], 1]] as const) {
+        let started = 0;
+        const counting: typeof stream = (argv, onLine, opts) => (started++, stream(argv, onLine, opts));
+        const got = await readNamedInBulk(counting, [...order], 10_000, streams);
+        expect([...got.keys()].sort(), `${streams} process(es)`).toEqual(nss.map((n) => n.id).sort());
+        // one not entered is skipped, not a reason to start another process
+        expect(started).toBe(streams);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     const bulk = await readNamedInBulk(stream, nss, 10_000, 2);
     const facts = (p: Awaited<ReturnType<typeof readNamespace>>) => ({
@@ -202,14 +219,25 @@ describe.skipIf(!kernelTier.ok)('kernel tier: readHost on a real lab', () => {
       nsids: p.nsids,
     });
     for (const ns of nss) expect(facts(bulk.get(ns.id)!), ns.name!).toEqual(facts(await readNamespace(run, ns)));
+    // by path, so a namespace only a process holds goes into the bulk read too
+    const unnamed = snap.namespaces.find((n) => n.pids.includes(holder))!;
+    expect(unnamed.source).toBe('process');
+    const withUnnamed = await readNamedInBulk(stream, [nss[0], unnamed], 10_000, 1);
+    expect(withUnnamed.get(unnamed.id)!.links.map((l) => l.link.name).sort()).toEqual(['lo', 'vp']);
+    expect(facts(withUnnamed.get(unnamed.id)!)).toEqual(facts(await readNamespace(run, unnamed)));
+    // and as `ip -n NAME` reads it (which remounts /sys for the namespace; nsenter does not: ip reads nothing there)
+    for (const ns of nss) {
+      const byName = await run(['ip', '-n', ns.name!, '-j', '-d', '-force', '-batch', '-'], { input: CONTENT_BATCH.join('\n') + '\n' });
+      expect(facts(bulk.get(ns.id)!), `${ns.name} by name`).toEqual(facts(parseNamespace(ns.id, splitBatch(byName.stdout))));
+    }
   });
 
   it('a bulk process that hangs (its inner ip never ends) is ended with everything it started at the timeout', async () => {
     const ns = snap.namespaces.find((n) => n.name === A)!;
-    const h = stream(['ip', '-force', '-batch', '-'], () => {}, { input: `netns exec ${A} ip monitor link\n`, timeoutMs: 700, group: true });
+    const h = stream(bulkArgv(['ip', 'monitor', 'link']), () => {}, { input: bulkInput([ns.path!]), timeoutMs: 700, group: true });
     const done = await h.done;
     expect(done.timedOut).toBe(true);
-    // `done` means the group is dead (the outer ip and the `ip monitor` it started in the namespace):
+    // `done` means the group is dead (xargs and the `ip monitor` it started in the namespace):
     // nothing left but zombies waiting for init to reap them
     const alive = liveGroupMembers(h.pid!);
     expect(alive).toEqual([]);

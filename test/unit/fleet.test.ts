@@ -114,7 +114,7 @@ describe('fdb', () => {
   });
   it('enters the vxlan\'s namespace as the reader does', () => {
     expect(bridgeArgvIn({ root: true, path: null, source: 'root', name: null }, ['-j', 'fdb'])).toEqual(['bridge', '-j', 'fdb']);
-    expect(bridgeArgvIn({ root: false, path: '/var/run/netns/a', source: 'named', name: 'a' }, ['-j'])).toEqual(['bridge', '-n', 'a', '-j']);
+    expect(bridgeArgvIn({ root: false, path: '/var/run/netns/a', source: 'named', name: 'a' }, ['-j'])).toEqual(['nsenter', '--net=/var/run/netns/a', '--', 'bridge', '-j']);
     expect(bridgeArgvIn({ root: false, path: '/proc/9/ns/net', source: 'process', name: null }, ['-j'])).toEqual(['nsenter', '--net=/proc/9/ns/net', '--', 'bridge', '-j']);
   });
 });
