@@ -6,6 +6,7 @@
 // taking the uplink down asks to type its name, then runs under "Keep these changes? reverting in 30 s";
 // Revert now puts it back. An address added to the uplink is kept with Keep.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { browserTier } from '../tiers';
@@ -105,5 +106,22 @@ describe.skipIf(!browserTier.ok)('changes that can cut the operator off, from th
     // the revert is complete: the default route and the IPv6 address are back with the link
     expect(await lab.ipJson<{ dst: string; gateway?: string }[]>(host, 'route', 'show', 'default')).toMatchObject([{ dst: 'default', gateway: '10.233.0.2' }]);
     expect((await addrs('up0')).filter((a) => !a.startsWith('fe80'))).toEqual(['10.233.0.1/24', 'fd33::1/64']);
+  });
+
+  it('an address added to the uplink runs under a checkpoint too; Keep keeps it, and the audit log says so', async () => {
+    await ui.clickNode(`link:${upId}`);
+    await ui.panelAction('addr-add');
+    await ui.input('0.cidr').fill('10.233.9.1/24');
+    expect(await ui.planArgv()).toEqual([['ip', 'addr', 'add', '10.233.9.1/24', 'dev', 'up0']]);
+    const outcome = await ui.apply();
+    expect(outcome.ok, outcome.text).toBe(true);
+    await ui.closeDialog();
+    const bar = ui.page.getByTestId('checkpoint');
+    await bar.waitFor({ timeout: 30_000 });
+    await bar.getByTestId('checkpoint-keep').click();
+    await bar.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await addrs('up0')).toContain('10.233.9.1/24');
+    const audit = readFileSync(path.join(server.dir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; outcome: { ok: boolean } });
+    expect(audit.map((e) => e.action).slice(-2)).toEqual(['apply', 'confirm']);
   });
 });
