@@ -10,7 +10,7 @@ import { parseJsonDoc, parseNsids } from '../ip/parse';
 import { computeDiff, deepEqual, isEmptyDiff } from './diff';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream, type Streamer } from './monitor';
 import { discoverNamespaces, DEFAULT_DIRS, labelOf, type NamespaceDirs } from './namespaces';
-import { applyOwners, NO_OWNERS, readOwners, type OwnerFacts, type OwnerOptions } from './owners';
+import { applyOwners, DEFAULT_OWNER_OPTIONS, NO_OWNERS, readOwners, type OwnerFacts, type OwnerOptions } from './owners';
 import { dockerSocket, watchDockerEvents, type DockerEventWatch } from './owners/docker';
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
 import { helperPids, ownPids } from './ownprocs';
@@ -331,7 +331,10 @@ export class HostWatcher {
     const sock = this.o.owners === false ? null : this.o.owners.docker === undefined ? dockerSocket() : this.o.owners.docker;
     // a container that starts or stops: discover again now, not at the next /proc re-scan
     if (sock && !sock.unusable) this.dockerEvents = watchDockerEvents(sock.path, () => this.requestRediscover(), this.o.log);
-    this.dirWatch = watchNamespaceDirs([this.o.dirs.named, this.o.dirs.docker], () => this.requestRediscover(), () => this.onTick(), this.o.rescanMs);
+    // and the directories that name pods: libcni's cache is written after the namespace appears (the
+    // runtime's ADD), kubelet's log links when a container starts — each a change of who owns what
+    const ownerDirs = this.o.owners === false ? [] : [this.o.owners.cniDir ?? DEFAULT_OWNER_OPTIONS.cniDir, this.o.owners.kubeletLogs ?? DEFAULT_OWNER_OPTIONS.kubeletLogs];
+    this.dirWatch = watchNamespaceDirs([this.o.dirs.named, this.o.dirs.docker, ...ownerDirs], () => this.requestRediscover(), () => this.onTick(), this.o.rescanMs);
     // taken before the first discovery: whatever changes after it shows on the first tick
     this.lastFingerprint = await processFingerprint(this.o.dirs.proc, ownPids);
     this.ticksSinceFull = 0;
