@@ -39,8 +39,6 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const [result, setResult] = useState<Applied | null>(null);
   const [busy, setBusy] = useState<'preview' | 'apply' | null>(null);
   const [claims, setClaims] = useState<Map<string, number>>(new Map());
-  const hostRef = useRef(host);
-  hostRef.current = host;
 
   const claim = useCallback((path: string) => {
     setClaims((m) => new Map(m).set(path, (m.get(path) ?? 0) + 1));
@@ -65,7 +63,7 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
     setGuard(null);
     let edits: Edit[];
     try {
-      edits = form.toEdits(values, hostRef.current);
+      edits = form.toEdits(values, host);
     } catch (e) {
       setIssues([]);
       setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
@@ -86,7 +84,7 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
     } finally {
       setBusy(null);
     }
-  }, [form, values]);
+  }, [form, values, host]);
 
   const runApply = useCallback(async () => {
     if (!preview) return;
@@ -94,7 +92,7 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
     setBusy('apply');
     try {
       // a plan that can cut this page off (host addresses, routes, links down/moved) reverts unless kept
-      const rootId = hostRef.current.snapshot.namespaces.find((n) => n.root)?.id ?? null;
+      const rootId = host.snapshot.namespaces.find((n) => n.root)?.id ?? null;
       const risky = accessRisks(preview.edits, rootId).length > 0;
       const r = await applyEdits(preview.edits, guard !== null && confirmed, risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined);
       if (r.checkpoint) window.dispatchEvent(new CustomEvent(CHECKPOINT_EVENT));
@@ -114,7 +112,7 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
     } finally {
       setBusy(null);
     }
-  }, [preview, guard, confirmed, onApplied]);
+  }, [preview, guard, confirmed, onApplied, host]);
 
   // nothing to fill in: show the plan at once
   const auto = useRef(false);
@@ -128,12 +126,12 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const toDraft = useCallback(() => {
     if (!onDraft) return;
     try {
-      onDraft(form.toDraftItems ? form.toDraftItems(values, hostRef.current) : [{ title: form.title, edits: form.toEdits(values, hostRef.current) }]);
+      onDraft(form.toDraftItems ? form.toDraftItems(values, host) : [{ title: form.title, edits: form.toEdits(values, host) }]);
       onClose();
     } catch (e) {
       setError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
     }
-  }, [onDraft, form, values, onClose]);
+  }, [onDraft, form, values, onClose, host]);
 
   const Fields = form.Fields;
   const done = result !== null;

@@ -185,9 +185,9 @@ export class EditSession {
     return this.exclusive(async () => {
       const dryRun = input.dryRun === true;
       const force = input.force === true;
-      const snapshot = await this.snapshot(ctx.run, input.edits as Edit[]);
+      const snapshot = await this.snapshot(ctx.run, input.edits);
       const caps = await this.caps(ctx.run, !ctx.readOnly);
-      const plan = planEdits(input.edits as Edit[], snapshot, {
+      const plan = planEdits(input.edits, snapshot, {
         kinds: caps.kinds,
         kernel: caps.kernel,
         selfPid: this.deps.selfPid,

@@ -117,7 +117,7 @@ function parseIpv6(s: string): number[] | null {
   if (!head || !tail) return null;
   if (halves.length === 1 && head.length !== 8) return null;
   if (halves.length === 2 && head.length + tail.length > 7) return null;
-  const groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   return groups.flatMap((g) => [g >> 8, g & 0xff]);
 }
 
@@ -363,7 +363,7 @@ export const LinkAddVxlan = z
     if (v.remote && v.group) ctx.addIssue({ code: 'custom', path: ['group'], message: 'give remote or group, not both' });
     if (v.group && !isMulticast(v.group)) ctx.addIssue({ code: 'custom', path: ['group'], message: `group ${v.group} is not a multicast address` });
     if (v.remote && isMulticast(v.remote)) ctx.addIssue({ code: 'custom', path: ['remote'], message: 'remote must be unicast (use group for multicast)' });
-    const fams = (['remote', 'group', 'local'] as const).filter((k) => v[k] && familyOfIp(v[k]!));
+    const fams = (['remote', 'group', 'local'] as const).filter((k) => v[k] && familyOfIp(v[k]));
     const first = fams[0];
     for (const k of fams) {
       if (familyOfIp(v[k]!) !== familyOfIp(v[first]!)) ctx.addIssue({ code: 'custom', path: [k], message: `${k} and ${first} must be the same address family` });
