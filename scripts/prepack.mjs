@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BUILD_INPUTS = ['app', 'components', 'server', 'next.config.js', 'package.json', 'tsconfig.json'];
+const BUILD_INPUTS = ['app', 'components', 'server', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
 const newest = (p) => {
   const st = statSync(p, { throwIfNoEntry: false });
   if (!st) return 0;

@@ -7,10 +7,10 @@ import { trpc } from '../trpc';
 import { callError, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';
 import { dateTime } from '../clock';
-import { auditOutcomeText, type AuditOutcome } from './auditText';
+import { auditOutcomeText } from './auditText';
 
 function outcomeText(e: AuditEntry): { text: string; cls: string } {
-  return auditOutcomeText(e.action, e.outcome as AuditOutcome, e.plan.length);
+  return auditOutcomeText(e.action, e.outcome, e.plan.length);
 }
 
 export function AuditDialog({ onClose }: { onClose: () => void }) {

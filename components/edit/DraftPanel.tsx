@@ -15,7 +15,7 @@ export function DraftPanel({ editor }: { editor: Editor }) {
   const { draft, setDraft } = editor;
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState<'plan' | 'apply' | null>(null);
+  const [busy, setBusy] = useState<'plan' | 'apply' | null>(draft.length ? 'plan' : null);
   const [result, setResult] = useState<Applied | null>(null);
   const [confirmed, setConfirmed] = useState(false);
   const [open, setOpen] = useState(true);
@@ -23,15 +23,22 @@ export function DraftPanel({ editor }: { editor: Editor }) {
   const [importError, setImportError] = useState<string | null>(null);
   const seq = useRef(0);
 
-  // one plan for the whole draft, made again whenever it changes
-  useEffect(() => {
+  // one plan for the whole draft, made again whenever it changes: what showed the old draft's plan is reset
+  // while rendering (not in the effect: no render with the old plan beside the new draft), the effect asks
+  const [planned, setPlanned] = useState(draft);
+  if (planned !== draft) {
+    setPlanned(draft);
     setPreview(null);
     setError(null);
     setConfirmed(false);
+    if (draft.length) {
+      setResult(null);
+      setBusy('plan');
+    }
+  }
+  useEffect(() => {
     if (!draft.length) return;
-    setResult(null);
     const mine = ++seq.current;
-    setBusy('plan');
     previewEdits(draftEdits(draft)).then(
       (r) => mine === seq.current && setPreview(r),
       (e) => mine === seq.current && setError(callError(e)),

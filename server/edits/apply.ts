@@ -283,7 +283,7 @@ export class EditSession {
   /** Undo a checkpointed plan's steps newest first, through its journal (so a crash midway resumes). */
   private async revertPending(p: Pending, why: string): Promise<RollbackReport> {
     const exec = (argv: string[]) => execStep(p.ctx.run, argv, { sysfsRoot: this.deps.sysfsRoot });
-    const report = await rollBack(p.journal!, exec, `reverted: ${why}`);
+    const report = await rollBack(p.journal, exec, `reverted: ${why}`);
     this.history.forget(p.plan);
     await this.audit(p.ctx, { when: new Date().toISOString(), remote: p.ctx.remote, forwardedFor: p.ctx.forwardedFor ?? null, action: 'revert', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: report.ok, checkpoint: p.id, why, undone: report.undone, left: report.left } });
     this.checkpoints.reverted(p, why, report);
