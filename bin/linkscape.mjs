@@ -30,6 +30,10 @@ async function serve(args) {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID')) && !args.includes('--help') && !args.includes('-h')) {
     fail(`no build in ${path.join(root, '.next')}: run \`npm run build\` there first (a packed linkscape carries its build)`);
   }
+  // an installed linkscape serves its built app: production mode (React's production build on the server too)
+  // and no telemetry, unless the environment says otherwise; `--dev` (a checkout's) is left to Next
+  if (!args.includes('--dev')) process.env.NODE_ENV ??= 'production';
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
   // scripts/serve.mjs reads its flags from process.argv: hand it exactly what was given
   process.argv = [process.argv[0], path.join(root, 'scripts', 'serve.mjs'), ...args];
   await import(pathToFileURL(path.join(root, 'scripts', 'serve.mjs')).href);
