@@ -55,7 +55,7 @@ function startAgents(n: number): Promise<{ child: ChildProcess; urls: string[]; 
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'lib/fleet-agents.ts'), String(n), TOKEN], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return lines.next().then((r) => {
     if (r.done) throw new Error('the simulated agents exited before listening');
     const { urls, links } = JSON.parse(r.value) as { urls: string[]; links: number };

@@ -210,7 +210,7 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
       dir = -dir;
       if (loadPan) lastPan = await panOf(page, panNode);
     }
-    const st = (await page.evaluate(() => window.__bench!))!;
+    const st = (await page.evaluate(() => window.__bench!));
     const endPan = loadPan ? await panOf(page, panNode) : null;
     // after the render: a drag on the background pans by the drag
     box = await page.getByTestId('graph').boundingBox();

@@ -147,7 +147,7 @@ export default async function benchWatch(): Promise<BenchResult> {
     let state: HostSnapshot | null = null;
     const hook: { onState: (() => void) | null } = { onState: null };
     const loop = (async () => {
-      for await (const item of (watcher as HostWatcher).subscribe(null, ac.signal)) {
+      for await (const item of (watcher).subscribe(null, ac.signal)) {
         if (item.event.type === 'progress') continue;
         state = item.event.type === 'snapshot' ? item.event.snapshot : applyDiff(state as unknown as HostSnapshot, item.event.diff);
         hook.onState?.();
@@ -201,7 +201,6 @@ export default async function benchWatch(): Promise<BenchResult> {
     const fullChildren = median(full.map((f) => f.children));
     const fullWall = median(full.map((f) => f.wall));
     const dSelf = median(direct.map((d) => d.self));
-    const dChildren = direct.reduce((a, d) => a + d.children, 0) / direct.length;
     const eSelf = median(e2e.map((d) => d.self));
     const eChildren = e2e.reduce((a, d) => a + d.children, 0) / e2e.length;
     const lat = e2e.map((d) => d.latency);

@@ -1,6 +1,6 @@
 'use client';
 // The page: one host snapshot, one set of view options, one selection; everything else is derived.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import dynamic from 'next/dynamic';
 import { ActivityList } from './ActivityList';
 import { Banners } from './Banners';
@@ -81,14 +81,13 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
     [snap],
   );
 
-  // a new search brings its matches into view
+  // a new search brings its matches into view (adjusted while rendering, not in an effect: no extra pass)
   const matches = model?.matches;
-  const lastSearch = useRef('');
-  useEffect(() => {
-    if (!matches || view.search === lastSearch.current) return;
-    lastSearch.current = view.search;
+  const [lastSearch, setLastSearch] = useState('');
+  if (matches && view.search !== lastSearch) {
+    setLastSearch(view.search);
     if (view.search.trim() && matches.length) setFit((f) => ({ ids: matches, seq: (f?.seq ?? 0) + 1 }));
-  }, [view.search, matches]);
+  }
 
   // shift/ctrl/cmd-click collects links into a multi-selection (one draft item for all of them)
   const [multi, setMulti] = useState<string[]>([]);

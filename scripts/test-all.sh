@@ -13,6 +13,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v busybox >/dev/null || need+=(busybox-static)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v systemd-analyze >/dev/null || need+=(systemd)      # the unit file check (test/ship)
+command -v debootstrap >/dev/null || need+=(debootstrap)     # the image test's local base image (test/ship)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== installing ${need[*]}"
@@ -24,4 +26,6 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 npm ci --no-audit --no-fund
+# The format check (prettier --check) joins `npm test` once the tree is formatted: uncomment after that commit.
+# export LINKSCAPE_FORMAT_CHECK=1
 npm test

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The one test command: typecheck, then every tier (unit, kernel, lab VM, browser) in vitest.
+// The one test command: typecheck, lint (and the format check when LINKSCAPE_FORMAT_CHECK=1), then every
+// tier (unit, kernel, lab VM, browser) in vitest. Lint and format count as one check each in the summary.
 // Tiers that cannot run here are skipped with one loud line each; under CI=true that is a failure.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -19,7 +20,7 @@ const step = (name, cmd, args, env = {}) => {
 
 // Which tiers run: evaluated by the same module the tests use.
 const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e',
-  "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, docker: t.dockerTier, cni: t.cniTier})))"],
+  "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, docker: t.dockerTier, cni: t.cniTier, pack: t.packTier, systemd: t.systemdTier, image: t.imageTier})))"],
   { encoding: 'utf8' });
 let tiers;
 try {
@@ -41,6 +42,18 @@ if (!extra.length && step('typecheck', 'npx', ['tsc', '--noEmit']) !== 0) {
   process.exit(1);
 }
 
+// Lint and format are checks of their own: their result is counted, and the tests still run after a failure.
+const checks = { passed: 0, failed: [] };
+const check = (name, cmd, args) => {
+  if (step(name, cmd, args) === 0) checks.passed++;
+  else checks.failed.push(name);
+};
+if (!extra.length) {
+  check('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
+  if (process.env.LINKSCAPE_FORMAT_CHECK === '1') check('format', 'npx', ['prettier', '--check', '.']);
+  else console.log('\n== format: not checked (LINKSCAPE_FORMAT_CHECK=1 turns it on)');
+}
+
 mkdirSync('test-results', { recursive: true });
 const out = path.join(root, 'test-results', 'vitest.json');
 const code = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra]);
@@ -57,5 +70,8 @@ if (existsSync(out)) {
   skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
 }
 if (ci && missing) failed += missing;
+passed += checks.passed;
+failed += checks.failed.length;
+if (checks.failed.length) console.log(`\n!! FAILED: ${checks.failed.join(', ')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(code !== 0 || failed > 0 ? 1 : 0);

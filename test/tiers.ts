@@ -40,7 +40,7 @@ export const browserTier: Tier = !kernelTier.ok
 
 export const pingAvailable = which('ping');
 
-export const DOCKER_SANDBOX = path.resolve(here, '../../shared/docker-sandbox');
+export const DOCKER_SANDBOX = process.env.LINKSCAPE_DOCKER_SANDBOX ?? path.resolve(here, '../../shared/docker-sandbox');
 /** a real dockerd in a namespace of its own (../shared/docker-sandbox); scripts/test-all.sh installs docker.io and busybox-static */
 export const dockerTier: Tier = !kernelTier.ok
   ? { ok: false, why: kernelTier.why }
@@ -56,4 +56,20 @@ export const cniTier: Tier = !kernelTier.ok
   ? { ok: false, why: kernelTier.why }
   : !existsSync(path.join(CNI_BIN, 'bridge')) || !existsSync(path.join(CNI_BIN, 'host-local'))
     ? { ok: false, why: `no CNI plugins in ${CNI_BIN} (apt-get install -y --no-install-recommends containernetworking-plugins)` }
+    : { ok: true, why: '' };
+
+// Shipping (test/ship): the packed tarball installed and started, the systemd unit, the container image.
+export const packTier: Tier = !which('npm')
+  ? { ok: false, why: 'needs npm (it packs linkscape and installs the tarball into an empty folder)' }
+  : { ok: true, why: '' };
+
+export const systemdTier: Tier = !which('systemd-analyze')
+  ? { ok: false, why: 'systemd-analyze is missing (apt-get install -y --no-install-recommends systemd)' }
+  : { ok: true, why: '' };
+
+/** the image built and run by the docker sandbox's dockerd, from a base image made locally by debootstrap */
+export const imageTier: Tier = !dockerTier.ok
+  ? dockerTier
+  : !which('debootstrap')
+    ? { ok: false, why: 'debootstrap is missing (apt-get install -y --no-install-recommends debootstrap)' }
     : { ok: true, why: '' };

@@ -1,5 +1,5 @@
 'use client';
-import { useRef, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { HostIndex } from '../host/lookup';
 import { LinkDetails } from './LinkDetails';
 import { NamespaceDetails } from './NamespaceDetails';
@@ -17,15 +17,18 @@ interface Props {
 }
 
 export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse, onClose, actions }: Props) {
-  // what each selected object was called while it was there, to name it once it is gone
-  const names = useRef(new Map<string, string>());
+  // what each selected object was called while it was there, to name it once it is gone (state adjusted
+  // while rendering: a ref read in render would not re-render when it changes)
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(() => new Map());
+  const key = selection ? `${selection.type}:${selection.id}` : null;
+  let nameNow: string | null = null;
   if (selection?.type === 'link') {
     const l = ix.linkById.get(selection.id);
-    if (l) names.current.set(`link:${l.id}`, `${l.name} (in ${ix.nsById.get(l.nsId)?.label ?? 'a namespace'})`);
+    if (l) nameNow = `${l.name} (in ${ix.nsById.get(l.nsId)?.label ?? 'a namespace'})`;
   } else if (selection) {
-    const n = ix.nsById.get(selection.id);
-    if (n) names.current.set(`namespace:${n.id}`, n.label);
+    nameNow = ix.nsById.get(selection.id)?.label ?? null;
   }
+  if (key && nameNow !== null && names.get(key) !== nameNow) setNames(new Map(names).set(key, nameNow));
   if (!selection) return <p className="muted panel-hint">Click a node or a table row to see everything the kernel reports about it.</p>;
   const body =
     selection.type === 'link'
@@ -45,7 +48,7 @@ export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse,
       {body && actions}
       {body || (
         <p className="muted" data-testid="gone">
-          {selection.type === 'link' ? 'Link' : 'Namespace'} {names.current.get(`${selection.type}:${selection.id}`) ?? 'selected here'} is gone from the host.
+          {selection.type === 'link' ? 'Link' : 'Namespace'} {names.get(`${selection.type}:${selection.id}`) ?? 'selected here'} is gone from the host.
         </p>
       )}
     </div>

@@ -1,16 +1,16 @@
 'use client';
 // The audit log (edit.audit): every plan applied, refused or undone — when, from where, the commands,
 // the outcome. Previews (dry runs) are logged too and can be shown.
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { argvToShell } from '@/server/edits/shell';
 import { trpc } from '../trpc';
 import { callError, onNode, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';
 import { dateTime } from '../clock';
-import { auditOutcomeText, type AuditOutcome } from './auditText';
+import { auditOutcomeText } from './auditText';
 
 function outcomeText(e: AuditEntry): { text: string; cls: string } {
-  return auditOutcomeText(e.action, e.outcome as AuditOutcome, e.plan.length);
+  return auditOutcomeText(e.action, e.outcome, e.plan.length);
 }
 
 export function AuditDialog({ onClose }: { onClose: () => void }) {
@@ -18,13 +18,18 @@ export function AuditDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<CallError | null>(null);
   const [previews, setPreviews] = useState(false);
 
+  // state is set when the answer comes, never synchronously in the effect below
+  const fetchEntries = useCallback(
+    () => trpc.edit.audit.query({ limit: 500, ...onNode() }).then((e) => setEntries([...e].reverse()), (e) => setError(callError(e))),
+    [],
+  );
   const load = () => {
     setError(null);
-    trpc.edit.audit.query({ limit: 500, ...onNode() }).then((e) => setEntries([...e].reverse()), (e) => setError(callError(e)));
+    void fetchEntries();
   };
   useEffect(() => {
-    load();
-  }, []);
+    void fetchEntries();
+  }, [fetchEntries]);
 
   const shown = (entries ?? []).filter((e) => previews || !e.dryRun);
   return (

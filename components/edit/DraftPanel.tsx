@@ -2,7 +2,7 @@
 // The draft: edits collected from forms, recipes and multi-selection, drawn on the graph, planned as
 // one plan whenever the draft changes (a dry run: no Preview click) and applied all or nothing.
 // Items can be removed and reordered; the draft exported/imported as JSON, the plan downloaded or copied as a script.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { type Applied, type CallError } from './api';
 import { draftEdits, exportDraft, importDraft, itemOfEdit, moveItem, removeItem } from './draft';
 import type { Editor } from './Editor';
@@ -22,11 +22,14 @@ export function DraftPanel({ editor }: { editor: Editor }) {
   const [importText, setImportText] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
   // the toolbar's "import a draft": the panel opens with its import, also when there is no draft yet
-  useEffect(() => {
-    if (!editor.importAsk) return;
-    setOpen(true);
-    setImportText('');
-  }, [editor.importAsk]);
+  const [seenAsk, setSeenAsk] = useState(0);
+  if (editor.importAsk !== seenAsk) {
+    setSeenAsk(editor.importAsk);
+    if (editor.importAsk) {
+      setOpen(true);
+      setImportText('');
+    }
+  }
 
   // one plan for the whole draft, made again whenever it changes (the same live plan as a form's)
   const edits = useMemo(() => draftEdits(draft), [draft]);
@@ -35,11 +38,14 @@ export function DraftPanel({ editor }: { editor: Editor }) {
   const preview = shown?.preview ?? null;
   const error = live.error ?? applyError;
   const busy: 'plan' | 'apply' | null = applying ? 'apply' : live.planning ? 'plan' : null;
-  useEffect(() => {
+  // a changed draft: its old refusal and confirmation are gone (adjusted while rendering)
+  const [prevDraft, setPrevDraft] = useState(draft);
+  if (draft !== prevDraft) {
+    setPrevDraft(draft);
     setApplyError(null);
     setConfirmed(false);
     if (draft.length) setResult(null);
-  }, [draft]);
+  }
 
   const guardNames = preview ? [...new Set(preview.plan.guards.map((g) => g.link))] : [];
   const canApply = preview !== null && busy === null && (guardNames.length === 0 || confirmed);

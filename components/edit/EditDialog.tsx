@@ -3,7 +3,7 @@
 // server validates and plans; its issues appear beside the fields they name; usePlan, the draft's code
 // path) → Apply, which runs exactly the plan shown (with the lock-out guard's typed confirmation when it
 // asks) → the outcome. The page's state is never touched here: the graph changes from host.watch.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { Edit } from '@/server/edits/schema';
 import { accessRisks } from '@/server/edits/access';
 import { CHECKPOINT_EVENT, PAGE_CHECKPOINT_SECONDS, type Applied, type CallError } from './api';
@@ -43,20 +43,18 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const [result, setResult] = useState<Applied | null>(null);
   const [applying, setApplying] = useState(false);
   const [claims, setClaims] = useState<Map<string, number>>(new Map());
-  const hostRef = useRef(host);
-  hostRef.current = host;
 
   // the edits the form stands for now; a form may refuse on its own (e.g. the object is gone)
   const built = useMemo((): { edits: Edit[] | null; error: CallError | null } => {
     try {
-      return { edits: form.toEdits(values, hostRef.current), error: null };
+      return { edits: form.toEdits(values, host), error: null };
     } catch (e) {
       return { edits: null, error: { code: null, message: e instanceof Error ? e.message : String(e), issues: [] } };
     }
-  }, [form, values]);
+  }, [form, values, host]);
   const live = usePlan(built.edits, form.Fields ? TYPING_MS : 0);
   const shown = live.shown;
-  const issues = live.error?.issues ?? applyError?.issues ?? [];
+  const issues = useMemo(() => live.error?.issues ?? applyError?.issues ?? [], [live.error, applyError]);
   const error = built.error ?? (live.error && !live.error.issues.length ? live.error : null) ?? applyError;
 
   const claim = useCallback((path: string) => {
@@ -73,8 +71,12 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   }, [shown]);
   const guard = lateGuard ?? planGuard;
   const guardKey = guard?.names.join(' ') ?? '';
-  // a new guard (another plan, or the apply's own) is confirmed anew
-  useEffect(() => setConfirmed(false), [guardKey]);
+  // a new guard (another plan, or the apply's own) is confirmed anew (adjusted while rendering)
+  const [prevGuardKey, setPrevGuardKey] = useState(guardKey);
+  if (guardKey !== prevGuardKey) {
+    setPrevGuardKey(guardKey);
+    setConfirmed(false);
+  }
 
   const set = useCallback((patch: object) => {
     setValues((v: unknown) => ({ ...(v as object), ...patch }));
@@ -89,7 +91,7 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
     setApplying(true);
     try {
       // a plan that can cut this page off (host addresses, routes, links down/moved) reverts unless kept
-      const rootId = hostRef.current.snapshot.namespaces.find((n) => n.root)?.id ?? null;
+      const rootId = host.snapshot.namespaces.find((n) => n.root)?.id ?? null;
       const risky = accessRisks(shown.edits, rootId).length > 0;
       const out = await live.apply(guard !== null && confirmed, risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined);
       if ('stale' in out) {
@@ -114,17 +116,17 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
     } finally {
       setApplying(false);
     }
-  }, [shown, live, guard, confirmed, onApplied]);
+  }, [shown, live, guard, confirmed, onApplied, host]);
 
   const toDraft = useCallback(() => {
     if (!onDraft) return;
     try {
-      onDraft(form.toDraftItems ? form.toDraftItems(values, hostRef.current) : [{ title: form.title, edits: form.toEdits(values, hostRef.current) }]);
+      onDraft(form.toDraftItems ? form.toDraftItems(values, host) : [{ title: form.title, edits: form.toEdits(values, host) }]);
       onClose();
     } catch (e) {
       setApplyError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
     }
-  }, [onDraft, form, values, onClose]);
+  }, [onDraft, form, values, onClose, host]);
 
   const Fields = form.Fields;
   const done = result !== null;

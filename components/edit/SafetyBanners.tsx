@@ -19,15 +19,18 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [seenReverted, setSeenReverted] = useState<string | null>(null);
 
-  const refresh = useCallback(async () => {
-    try {
-      const s = await trpc.edit.checkpoint.query(onNode());
-      setStatus(s);
-      setDeadline(s.pending ? Date.now() + s.pending.remainingMs : null);
-    } catch (e) {
-      setError(errorText(e));
-    }
-  }, []);
+  // state is set when the answer comes (a promise callback), never synchronously in the effects below
+  const refresh = useCallback(
+    () =>
+      trpc.edit.checkpoint.query(onNode()).then(
+        (s) => {
+          setStatus(s);
+          setDeadline(s.pending ? Date.now() + s.pending.remainingMs : null);
+        },
+        (e) => setError(errorText(e)),
+      ),
+    [],
+  );
 
   useEffect(() => {
     if (!canEdit) return;
@@ -39,10 +42,9 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
   }, [canEdit, refresh]);
 
   // on first load, a revert that happened earlier is not news for this page
+  // (adjusted while rendering, when the first status arrives)
   const [firstRevert, setFirstRevert] = useState<string | null | undefined>(undefined);
-  useEffect(() => {
-    if (status && firstRevert === undefined) setFirstRevert(status.reverted?.id ?? null);
-  }, [status, firstRevert]);
+  if (status && firstRevert === undefined) setFirstRevert(status.reverted?.id ?? null);
 
   const pending = status?.pending ?? null;
   useEffect(() => {

@@ -41,13 +41,28 @@ export function usePlan(edits: Edit[] | null, delayMs = 0): LivePlan {
   const key = edits && edits.length ? JSON.stringify(edits) : '';
   const [shown, setShown] = useState<ShownPlan | null>(null);
   const [error, setError] = useState<CallError | null>(null);
-  const [planning, setPlanning] = useState(false);
+  const [planning, setPlanning] = useState(() => key !== '');
   const [stale, setStale] = useState(false);
   const seq = useRef(0);
   const editsRef = useRef(edits);
-  editsRef.current = edits;
   const shownRef = useRef(shown);
-  shownRef.current = shown;
+  // the latest edits and plan for the callbacks below (updated after each render, before the effects that plan)
+  useEffect(() => {
+    editsRef.current = edits;
+    shownRef.current = shown;
+  });
+
+  // new edits: what is shown is no longer current (adjusted while rendering, not in an effect)
+  const [prevKey, setPrevKey] = useState(key);
+  if (key !== prevKey) {
+    setPrevKey(key);
+    setStale(false);
+    if (!key) {
+      setShown(null);
+      setError(null);
+      setPlanning(false);
+    } else setPlanning(true);
+  }
 
   const plan = useCallback(async (): Promise<void> => {
     const e = editsRef.current;
@@ -74,15 +89,10 @@ export function usePlan(edits: Edit[] | null, delayMs = 0): LivePlan {
   }, []);
 
   useEffect(() => {
-    setStale(false);
     if (!key) {
-      seq.current++;
-      setShown(null);
-      setError(null);
-      setPlanning(false);
+      seq.current++; // an answer still on its way is for edits that are gone
       return;
     }
-    setPlanning(true);
     if (delayMs <= 0) {
       void plan();
       return;

@@ -28,18 +28,22 @@ export default function FleetPage() {
   const [searchError, setSearchError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
-  const poll = useCallback(async () => {
-    try {
-      const [n, o, info] = await Promise.all([trpc.fleet.nodes.query(), trpc.fleet.overlay.query(), trpc.fleet.info.query()]);
-      setNodes(n);
-      setOverlay(o);
-      setDiscovery(info.discoveryError);
-      setError(null);
-    } catch (e) {
-      setError(errorText(e));
-    }
-    setNow(Date.now());
-  }, []);
+  // state is set when the answers come (promise callbacks), never synchronously in the effect below
+  const poll = useCallback(
+    () =>
+      Promise.all([trpc.fleet.nodes.query(), trpc.fleet.overlay.query(), trpc.fleet.info.query()])
+        .then(
+          ([n, o, info]) => {
+            setNodes(n);
+            setOverlay(o);
+            setDiscovery(info.discoveryError);
+            setError(null);
+          },
+          (e) => setError(errorText(e)),
+        )
+        .finally(() => setNow(Date.now())),
+    [],
+  );
 
   useEffect(() => {
     void poll();
@@ -47,13 +51,18 @@ export default function FleetPage() {
     return () => clearInterval(t);
   }, [poll]);
 
-  useEffect(() => {
-    const query = q.trim();
-    if (!query) {
+  // an emptied search box clears the hits (adjusted while rendering); a query is asked after a short pause
+  const [searched, setSearched] = useState(q);
+  if (q !== searched) {
+    setSearched(q);
+    if (!q.trim()) {
       setHits(null);
       setSearchError(null);
-      return;
     }
+  }
+  useEffect(() => {
+    const query = q.trim();
+    if (!query) return;
     let alive = true;
     const t = setTimeout(() => {
       trpc.fleet.search.query({ q: query }).then(

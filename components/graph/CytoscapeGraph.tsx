@@ -2,7 +2,7 @@
 // The only module that knows cytoscape. It draws a GraphModel with preset positions (pure layout),
 // and on every new model patches the drawing in place: nodes that stay keep their place, new ones
 // are put beside their kin (place.ts), gone ones leave; what changed on the host flashes briefly.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import cytoscape from 'cytoscape';
 import type { CollectionArgument, Core, ElementDefinition, NodeSingular, SingularElementReturnValue } from 'cytoscape';
 import type { GraphEdge, GraphModel, GraphNode } from './model';
@@ -275,8 +275,11 @@ export default function CytoscapeGraph(props: Props) {
   const cache = useRef(new Map<string, Point>());
   const lastHost = useRef<number | null>(null);
   const lastRelayout = useRef(relayoutSeq);
+  // the latest handlers, for cytoscape's listeners (bound once); updated after each render commits
   const callbacks = useRef(props);
-  callbacks.current = props;
+  useLayoutEffect(() => {
+    callbacks.current = props;
+  });
   const firstModel = useRef(model);
   // until the operator pans or zooms, the whole graph stays in view as it grows
   const userView = useRef(false);
@@ -365,7 +368,7 @@ export default function CytoscapeGraph(props: Props) {
       };
       cancelStyle = nextTask(() => {
         if (!alive || c.destroyed()) return;
-        c.style(graphStyle as unknown as cytoscape.StylesheetJson);
+        c.style(graphStyle);
         setCy(c);
       });
     };
@@ -381,6 +384,8 @@ export default function CytoscapeGraph(props: Props) {
 
   useEffect(() => {
     if (!cy) return;
+    // the element now, for the cleanup too (the ref may point elsewhere by then)
+    const progress = progressEl.current;
     const first = cy.nodes().empty();
     if (relayoutSeq !== lastRelayout.current) {
       lastRelayout.current = relayoutSeq;
@@ -400,7 +405,7 @@ export default function CytoscapeGraph(props: Props) {
     pendingLoad.current = later.length;
     // the rest goes in a slice per frame: the view stays where it is (fitted to the whole plan, or
     // wherever the operator has dragged it) and input is answered between slices
-    showProgress(progressEl.current, 0, later.length);
+    showProgress(progress, 0, later.length);
     const loading: Drip | null = later.length
       ? drip(later, {
           add: (group) => {
@@ -427,7 +432,7 @@ export default function CytoscapeGraph(props: Props) {
           },
           onSlice: (left) => {
             pendingLoad.current = left;
-            showProgress(progressEl.current, later.length - left, later.length);
+            showProgress(progress, later.length - left, later.length);
           },
         })
       : null;
@@ -445,7 +450,7 @@ export default function CytoscapeGraph(props: Props) {
       // a newer model replans whatever this one did not get to draw
       loading?.cancel();
       pendingLoad.current = 0;
-      showProgress(progressEl.current, 0, 0);
+      showProgress(progress, 0, 0);
     };
   }, [cy, model, hostVersion, relayoutSeq]);
 

@@ -3,7 +3,7 @@
 // draft-deleted). Nothing here reads the kernel: it is the user's intent, drawn apart from the host.
 import type { Edit } from '@/server/edits/schema';
 import type { HostSnapshot } from '@/server/host/types';
-import { addressLine, linkNodeId, nsNodeId, type GraphEdge, type GraphModel, type GraphNode } from './model';
+import { addressLine, linkNodeId, nsNodeId, type GraphEdge, type GraphModel } from './model';
 import { kindClassOf, type KindClass } from './kinds';
 
 export const draftNsNodeId = (name: string) => `draft-ns:${name}`;

@@ -38,7 +38,7 @@ function parseV6(s: string): bigint | null {
   tail = t;
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  const all = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
   let v = 0n;
   for (const g of all) {
     if (!/^[0-9a-f]{1,4}$/i.test(g)) return null;

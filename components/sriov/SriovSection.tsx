@@ -41,7 +41,7 @@ export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostIndex;
       />
       {canEdit && (
         <div className="sriov-actions">
-          <button type="button" className="btn small" data-testid="sriov-numvfs" disabled={s.numVfs === null} title={s.numVfs === null ? 'the device has no sriov_numvfs' : undefined} onClick={() => editor!.open(numVfsForm(l))}>
+          <button type="button" className="btn small" data-testid="sriov-numvfs" disabled={s.numVfs === null} title={s.numVfs === null ? 'the device has no sriov_numvfs' : undefined} onClick={() => editor.open(numVfsForm(l))}>
             Set number of VFs…
           </button>
         </div>
@@ -50,7 +50,7 @@ export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostIndex;
         vfs={s.vfs}
         ix={ix}
         jump={jump}
-        onEdit={canEdit ? (vf) => editor!.open(vfForm(l, vf)) : undefined}
+        onEdit={canEdit ? (vf) => editor.open(vfForm(l, vf)) : undefined}
         warningsOf={(index) => vfWarnings(l, index, byRef).map((w) => w.message)}
       />
     </Section>

@@ -58,7 +58,7 @@ const toggleOf = (now: boolean | null, what: string) => (now === null ? toggleCh
 
 function VfFields({ values, set, host, pfId, index }: FieldsProps<VfValues> & { pfId: string; index: number }) {
   const now = host.ix.linkById.get(pfId)?.sriov?.vfs.find((v) => v.index === index);
-  const t = (k: 'spoofchk' | 'trust' | 'queryRss') => (x: string) => set({ [k]: x as Toggle } as Partial<VfValues>);
+  const t = (k: 'spoofchk' | 'trust' | 'queryRss') => (x: string) => set({ [k]: x as Toggle });
   return (
     <>
       <TextField label="MAC" path="0.mac" value={values.mac} onChange={(mac) => set({ mac })} placeholder="02:00:00:00:00:01" hint="00:00:00:00:00:00 clears it" autoFocus />

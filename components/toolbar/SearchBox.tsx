@@ -4,7 +4,12 @@ import { useEffect, useState } from 'react';
 /** Search by name, IP or CIDR, MAC, namespace; applied after a short pause in typing. */
 export function SearchBox({ value, onChange }: { value: string; onChange: (v: string) => void }) {
   const [text, setText] = useState(value);
-  useEffect(() => setText(value), [value]);
+  // a new value from outside (a cleared search, a jump) replaces what was typed, in the same render
+  const [shown, setShown] = useState(value);
+  if (value !== shown) {
+    setShown(value);
+    setText(value);
+  }
   useEffect(() => {
     if (text === value) return;
     const t = setTimeout(() => onChange(text), 180);

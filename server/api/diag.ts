@@ -31,7 +31,8 @@ export const diagRouter = router({
     if (!ns) throw new TRPCError({ code: 'NOT_FOUND', message: `nsId: no namespace ${JSON.stringify(ref)}` });
     if (!ns.root && !ns.path) throw new TRPCError({ code: 'BAD_REQUEST', message: `nsId: namespace ${ns.label} has no path to enter` });
     const argv = pingArgv(ns, input.target, input.count ?? 3);
-    yield { type: 'start', argv } as PingEvent;
+    const start: PingEvent = { type: 'start', argv };
+    yield start;
 
     const queue: PingEvent[] = [];
     let wake: (() => void) | null = null;

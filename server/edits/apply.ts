@@ -195,9 +195,9 @@ export class EditSession {
     return this.exclusive(async () => {
       const dryRun = input.dryRun === true;
       const force = input.force === true;
-      const snapshot = await this.snapshot(ctx.run, input.edits as Edit[]);
+      const snapshot = await this.snapshot(ctx.run, input.edits);
       const caps = await this.caps(ctx.run, !ctx.readOnly);
-      const plan = planEdits(input.edits as Edit[], snapshot, {
+      const plan = planEdits(input.edits, snapshot, {
         kinds: caps.kinds,
         kernel: caps.kernel,
         selfPid: this.deps.selfPid,
@@ -298,7 +298,7 @@ export class EditSession {
   /** Undo a checkpointed plan's steps newest first, through its journal (so a crash midway resumes). */
   private async revertPending(p: Pending, why: string): Promise<RollbackReport> {
     const exec = (argv: string[]) => execStep(p.ctx.run, argv, { sysfsRoot: this.deps.sysfsRoot });
-    const report = await rollBack(p.journal!, exec, `reverted: ${why}`);
+    const report = await rollBack(p.journal, exec, `reverted: ${why}`);
     this.history.forget(p.plan);
     await this.audit(p.ctx, { when: new Date().toISOString(), remote: p.ctx.remote, forwardedFor: p.ctx.forwardedFor ?? null, action: 'revert', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: report.ok, checkpoint: p.id, why, undone: report.undone, left: report.left } });
     this.checkpoints.reverted(p, why, report);

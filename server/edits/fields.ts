@@ -113,7 +113,7 @@ function parseIpv6(s: string): number[] | null {
   if (!head || !tail) return null;
   if (halves.length === 1 && head.length !== 8) return null;
   if (halves.length === 2 && head.length + tail.length > 7) return null;
-  const groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  const groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   return groups.flatMap((g) => [g >> 8, g & 0xff]);
 }
 

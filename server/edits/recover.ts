@@ -33,7 +33,7 @@ export async function recoverOnStart(config: ServerConfig = loadConfig()): Promi
     report = await recoverJournal(config.journal, (argv) => execStep(run, argv, {}));
   } catch (e) {
     // the journal stays, so no new plan starts over it (PlanJournal.begin refuses) until someone looks
-    console.error(`linkscape: could not roll back the unfinished plan in ${config.journal}: ${e instanceof Error ? e.message : e}`);
+    console.error(`linkscape: could not roll back the unfinished plan in ${config.journal}: ${e instanceof Error ? e.message : String(e)}`);
     return null;
   }
   if (!report) return null;
@@ -56,7 +56,7 @@ export async function recoverOnStart(config: ServerConfig = loadConfig()): Promi
       outcome: { ok: report.ok, planId: report.id, planAt: report.when, planRemote: report.remote, planAction: report.action, undone: report.undone, left: report.left },
     });
   } catch (e) {
-    console.error(`linkscape: could not write the audit log ${config.auditLog}: ${e instanceof Error ? e.message : e}`);
+    console.error(`linkscape: could not write the audit log ${config.auditLog}: ${e instanceof Error ? e.message : String(e)}`);
   }
   (globalThis as Record<symbol, unknown>)[RECOVERY_KEY] = report;
   return report;

@@ -131,15 +131,15 @@ export class AgentClient {
 
   /** a plain read on the agent (the live copy is newer when up) */
   readSnapshot(): Promise<HostSnapshot> {
-    return this.client.host.snapshot.query() as Promise<HostSnapshot>;
+    return this.client.host.snapshot.query();
   }
 
   capabilities(): Promise<Awaited<ReturnType<typeof getCapabilities>>> {
-    return this.client.host.capabilities.query() as Promise<Awaited<ReturnType<typeof getCapabilities>>>;
+    return this.client.host.capabilities.query();
   }
 
   applyEdits(input: ApplyInput): Promise<AgentApplyResult> {
-    return this.client.edit.applyEdits.mutate(input) as Promise<AgentApplyResult>;
+    return this.client.edit.applyEdits.mutate(input);
   }
 
   /** one of the agent's other edit.* procedures (undo, redo, confirm, revert, history, last, audit, …), as it is */

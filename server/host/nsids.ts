@@ -38,7 +38,7 @@ export function rootNsidMap(namespaces: Namespace[], rootParsed: ParsedNamespace
 export function questionBatch(qs: NsidQuestion[]): string {
   const asked = new Set<string>();
   const uses = new Map<number, number>();
-  const use = (t: number) => uses.set(t, (uses.get(t) ?? 0) + 1);
+  const countUse = (t: number) => uses.set(t, (uses.get(t) ?? 0) + 1);
   const byTarget = new Map<number, number[]>();
   const ask = (t: number, about: number) => {
     asked.add(`${t}:${about}`);
@@ -46,9 +46,9 @@ export function questionBatch(qs: NsidQuestion[]): string {
     if (list) list.push(about);
     else {
       byTarget.set(t, [about]);
-      use(t); // its marker line
+      countUse(t); // its marker line
     }
-    use(about);
+    countUse(about);
   };
   for (const q of qs) {
     if (asked.has(`${q.tx}:${q.ty}`) || (q.m !== null && asked.has(`${q.ty}:${q.tx}`))) continue;

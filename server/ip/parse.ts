@@ -108,11 +108,9 @@ export interface ParsedNamespace {
 export function parseJsonDoc(text: string): unknown[] {
   const t = text.trim();
   if (!t) return [];
-  const v = JSON.parse(t);
+  const v: unknown = JSON.parse(t);
   return Array.isArray(v) ? v : [v];
 }
-
-const PHYSICAL_BUSES = new Set(['pci', 'virtio', 'usb', 'platform', 'vmbus', 'netdevsim', 'xen', 'ccwgroup']);
 
 export function deriveKind(raw: RawLink): string {
   const k = raw.linkinfo?.info_kind;
@@ -197,8 +195,8 @@ export function parseLink(nsId: string, input: unknown): ParsedLink {
     parentBus: raw.parentbus ?? null,
     parentDev: raw.parentdev ?? null,
     altnames: raw.altnames ?? [],
-    info: info as Record<string, unknown> | null,
-    slaveInfo: (raw.linkinfo?.info_slave_data as Record<string, unknown> | undefined) ?? null,
+    info: info,
+    slaveInfo: (raw.linkinfo?.info_slave_data) ?? null,
     network: null,
   };
   const underlay = kind === 'vxlan' && info && typeof info.link === 'string' ? info.link : null;

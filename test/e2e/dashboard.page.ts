@@ -40,7 +40,7 @@ export class DashboardPage {
 
   /** wait until the graph has (or, with present=false, no longer has) this node */
   async waitForNode(id: string, present = true) {
-    await this.page.waitForFunction(([nodeId, want]) => window.__linkscape?.nodeIds().includes(nodeId as string) === want, [id, present] as const, { timeout: 60_000 });
+    await this.page.waitForFunction(([nodeId, want]) => window.__linkscape?.nodeIds().includes(nodeId) === want, [id, present] as const, { timeout: 60_000 });
   }
 
   /** graph coordinates of these nodes (null when not drawn) */

@@ -278,7 +278,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.closeDialog();
     expect((await kernelLinks(nsA)).has(name)).toBe(true);
     const undo = ui.page.getByTestId('undo-last');
-    await ui.page.waitForFunction(() => !(document.querySelector('[data-testid="undo-last"]') as HTMLButtonElement | null)?.disabled);
+    await ui.page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="undo-last"]')?.disabled);
     await undo.click();
     const dialog = ui.page.getByTestId('undo-dialog');
     await dialog.getByTestId('undo-step').first().waitFor();

@@ -80,7 +80,7 @@ export class EditPage extends DashboardPage {
   /** wait until the graph has (or no longer has) a node, as the live feed delivers it */
   override async waitForNode(id: string, present = true, timeout = 20_000) {
     await this.page.waitForFunction(
-      ([nodeId, want]) => (window.__linkscape?.nodeIds().includes(nodeId as string) ?? false) === want,
+      ([nodeId, want]) => (window.__linkscape?.nodeIds().includes(nodeId) ?? false) === want,
       [id, present] as const,
       { timeout },
     );

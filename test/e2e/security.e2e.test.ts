@@ -17,9 +17,9 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
   let server: Served;
   let browser: Browser;
 
-  const api = async (proc: string, body: unknown) => {
+  const api = async <T = unknown>(proc: string, body: unknown) => {
     const r = await fetch(`${server.base}api/trpc/${proc}`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return (await r.json()) as { result?: { data: any }; error?: { message: string } };
+    return (await r.json()) as { result?: { data: T }; error?: { message: string } };
   };
   const links = async () => (await lab.ipJson<{ ifname: string }[]>(ns, 'link', 'show')).map((l) => l.ifname);
 
@@ -73,7 +73,7 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     const ui = new DashboardPage(await browser.context.newPage());
     await ui.page.goto(server.url);
     await ui.page.waitForURL(server.base);
-    const r = await api('edit.applyEdits', { edits: [{ op: 'link.add', kind: 'veth', ns, name: 'keep0', peer: { name: 'keep1' } }], checkpoint: { seconds: 60 } });
+    const r = await api<{ checkpoint: { seconds: number } }>('edit.applyEdits', { edits: [{ op: 'link.add', kind: 'veth', ns, name: 'keep0', peer: { name: 'keep1' } }], checkpoint: { seconds: 60 } });
     expect(r.result?.data.checkpoint.seconds).toBe(60);
     await ui.page.reload(); // the page asks the server what waits for confirmation
     const bar = ui.page.getByTestId('checkpoint');

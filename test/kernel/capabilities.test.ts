@@ -89,7 +89,7 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     const pid = child.pid!;
     const deadline = Date.now() + 20_000;

@@ -16,9 +16,12 @@ const lab = new Lab('F');
 const AGENT_TOKEN = randomBytes(18).toString('base64url');
 const NODE = 'lab-node';
 
+/** a tRPC reply as the test reads it: data or error, whatever procedure answered */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test reads the fields its procedure returns
+type Loose = any;
 interface Reply {
   status: number;
-  json: () => any;
+  json: () => Loose;
 }
 
 const QUERIES = new Set(['fleet.nodes', 'edit.history', 'edit.last', 'edit.audit', 'edit.checkpoint', 'edit.recovery']);
@@ -58,7 +61,7 @@ async function until<T>(what: string, f: () => Promise<T | null | undefined | fa
   }
 }
 
-const audit = (s: Served): any[] => {
+const audit = (s: Served): Loose[] => {
   const f = path.join(s.dir, 'audit.jsonl');
   return existsSync(f) ? readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 };
@@ -119,7 +122,7 @@ describe.skipIf(!kernelTier.ok)('edits through the hub to a real agent (kernel t
     expect(mine[1]).toMatchObject({ remote: '127.0.0.1', edits: veth(), outcome: { agent: `http://127.0.0.1:${agent.port}` } });
     expect(mine[2].plan.map((s: { argv: string[] }) => s.argv.join(' '))).toContainEqual(expect.stringMatching(/link del (dev )?hub0a$/));
     // the agent's own log, read through the hub: the plan and its undo, as it ran them
-    const there = (await request(hub, 'edit.audit', { node: NODE, limit: 10 })).json().result.data as any[];
+    const there = (await request(hub, 'edit.audit', { node: NODE, limit: 10 })).json().result.data as Loose[];
     expect(there.filter((e) => !e.dryRun).map((e) => `${e.action}:${e.outcome.ok}`)).toEqual(['apply:true', 'undo:true']);
     expect(there.map((e) => e.remote)).toEqual(there.map(() => '127.0.0.1'));
   }, 120_000);

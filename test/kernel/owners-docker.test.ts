@@ -81,7 +81,7 @@ describe.skipIf(!dockerTier.ok)('docker tier: containers and networks name names
     const w = new HostWatcher({ run, owners: { docker: sock }, rescanMs: 600_000, fullRescanEvery: 1000, lingerMs: 0, log: () => {} });
     const ac = new AbortController();
     let state: HostSnapshot | null = null;
-    let failed: unknown = null;
+    let failed: Error | null = null;
     const loop = (async () => {
       try {
         for await (const item of w.subscribe(null, ac.signal)) {
@@ -89,7 +89,7 @@ describe.skipIf(!dockerTier.ok)('docker tier: containers and networks name names
           else if (item.event.type === 'diff' && state) state = applyDiff(state, item.event.diff);
         }
       } catch (e) {
-        failed = e;
+        failed = e instanceof Error ? e : new Error(String(e));
       }
     })();
     const waitFor = async (what: string, pred: (s: HostSnapshot) => boolean) => {

@@ -13,8 +13,12 @@ import { ensureBuild, startServer, type Served } from '../e2e/server';
 
 const lab = new Lab('S');
 
+/** a tRPC answer over HTTP, as these tests read it (T: the data the procedure returns) */
+interface TrpcReply<T> { result: { data: T }; error: { message: string } }
+interface Answer { status: number; body: string; json: <T = unknown>() => TrpcReply<T> }
+
 /** http.request, so Host and Origin can be whatever an attacker's browser would send */
-function request(port: number, o: { method?: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: string; json: () => any }> {
+function request(port: number, o: { method?: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<Answer> {
   const data = o.body === undefined ? undefined : JSON.stringify(o.body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -120,7 +124,7 @@ describe.skipIf(!kernelTier.ok)('a server that is safe to leave running (kernel 
     const rec = audit(dir).filter((e) => e.action === 'recover');
     expect(rec).toHaveLength(1);
     expect(rec[0].outcome).toMatchObject({ ok: true, left: [] });
-    const shown = (await api('edit.recovery')).json().result.data;
+    const shown = (await api('edit.recovery')).json<{ id: string }>().result.data;
     expect(shown).toMatchObject({ ok: true, steps: 150 });
     await api('edit.dismissRecovery', { id: shown.id });
     expect((await api('edit.recovery')).json().result.data).toBeNull(); // shown once
@@ -128,17 +132,17 @@ describe.skipIf(!kernelTier.ok)('a server that is safe to leave running (kernel 
 
   it('a checkpoint nobody confirms reverts by itself; a confirmed one stays', async () => {
     const kept = await api('edit.applyEdits', { edits: veths(ns, 1, 'keep'), checkpoint: { seconds: 5 } });
-    const keptId = kept.json().result.data.checkpoint.id;
+    const keptId = kept.json<{ checkpoint: { id: string } }>().result.data.checkpoint.id;
     expect(await links(ns)).toContain('keep0a');
     const busy = await api('edit.applyEdits', { edits: veths(ns, 1, 'x') });
     expect(busy.status).toBe(409);
     expect(busy.json().error.message).toMatch(/waiting for confirmation/);
     expect((await api('edit.confirm', { id: keptId })).json().result.data).toEqual({ id: keptId, kept: true });
     const gone = await api('edit.applyEdits', { edits: veths(ns, 1, 'gone'), checkpoint: { seconds: 5 } });
-    const goneId = gone.json().result.data.checkpoint.id;
+    const goneId = gone.json<{ checkpoint: { id: string } }>().result.data.checkpoint.id;
     expect(await links(ns)).toContain('gone0a');
     // the second one's time runs out (by then the confirmed one's would have, too)
-    await until('the unconfirmed change to revert', async () => (await api('edit.checkpoint')).json().result.data.reverted?.id === goneId);
+    await until('the unconfirmed change to revert', async () => (await api('edit.checkpoint')).json<{ reverted: { id: string } | null }>().result.data.reverted?.id === goneId);
     const now = await links(ns);
     expect(now).not.toContain('gone0a');
     expect(now).toContain('keep0a');

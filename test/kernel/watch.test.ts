@@ -21,7 +21,7 @@ class Subscriber {
   snapshots = 0;
   private ac = new AbortController();
   private loop: Promise<void>;
-  error: unknown = null;
+  error: Error | null = null;
 
   constructor(w: HostWatcher, lastEventId: string | null = null, state: HostSnapshot | null = null) {
     this.state = state;
@@ -43,7 +43,7 @@ class Subscriber {
           }
         }
       } catch (e) {
-        this.error = e;
+        this.error = e instanceof Error ? e : new Error(String(e));
       }
     })();
   }

@@ -60,7 +60,7 @@ const until = async <T>(what: string, f: () => Promise<T | null | undefined | fa
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
 };
 
 describe.skipIf(!labvmTier.ok)('lab VM tier: a fleet of two wired VMs behind one hub', () => {
@@ -89,9 +89,9 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: a fleet of two wired VMs behind one
       rmSync(CTL, { recursive: true, force: true });
       mkdirSync(CTL, { recursive: true });
       vmOut[0] = vmOut[1] = '';
-      startVm(0);
+      void startVm(0); // its end is watched through exitCode (reject: false: it never rejects)
       await until('the wire to listen', async () => vms[0].exitCode !== null || (await execa('ss', ['-ltnH', `sport = :${WIRE}`])).stdout.trim().length > 0, 60_000);
-      if (vms[0].exitCode === null) startVm(1);
+      if (vms[0].exitCode === null) void startVm(1);
       const state = await until('both VMs set up', async () => {
         if (vms.some((p) => p?.exitCode !== null && p?.exitCode !== undefined)) return 'exited';
         return [0, 1].every((i) => existsSync(path.join(CTL, `ready-${i}`))) && 'ready';

@@ -79,7 +79,7 @@ async function netdevsim(id: number): Promise<string> {
 
 function ipVfs(pf: string): IpVf[] {
   const out = execFileSync('ip', ['-j', '-d', 'link', 'show', 'dev', pf], { encoding: 'utf8' });
-  return ((JSON.parse(out) as { vfinfo_list?: IpVf[] }[])[0].vfinfo_list ?? []) as IpVf[];
+  return ((JSON.parse(out) as { vfinfo_list?: IpVf[] }[])[0].vfinfo_list ?? []);
 }
 const numvfsOf = (pf: string) => Number(readFileSync(`/sys/class/net/${pf}/device/sriov_numvfs`, 'utf8').trim());
 

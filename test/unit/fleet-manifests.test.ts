@@ -70,7 +70,7 @@ describe('deploy/kubernetes', () => {
 
   it('the agent: hostNetwork, hostPID, not privileged, exactly the capabilities it needs, host paths read-only', async () => {
     const { objects } = await load();
-    const ds = new DaemonSet(byKind(objects, 'DaemonSet')[0] as never);
+    const ds = new DaemonSet(byKind(objects, 'DaemonSet')[0]);
     const pod = ds.spec!.template.spec!;
     expect(pod.hostNetwork).toBe(true);
     expect(pod.hostPID).toBe(true);
@@ -100,8 +100,8 @@ describe('deploy/kubernetes', () => {
 
   it('the hub: discovers by the agents\' labels, reads the same Secret, runs as non-root with nothing added', async () => {
     const { objects } = await load();
-    const dep = new Deployment(byKind(objects, 'Deployment')[0] as never);
-    const ds = new DaemonSet(byKind(objects, 'DaemonSet')[0] as never);
+    const dep = new Deployment(byKind(objects, 'Deployment')[0]);
+    const ds = new DaemonSet(byKind(objects, 'DaemonSet')[0]);
     const pod = dep.spec!.template.spec!;
     const c = pod.containers[0];
     expect(c.args).toEqual(expect.arrayContaining(['--kubernetes', '--agent-token-file']));
@@ -113,14 +113,14 @@ describe('deploy/kubernetes', () => {
     const { DEFAULT_SELECTOR } = await import('@/server/fleet/kube');
     const want = Object.fromEntries(DEFAULT_SELECTOR.split(',').map((kv) => kv.split('=')));
     expect(ds.spec!.template.metadata!.labels).toMatchObject(want);
-    const svc = new Service(byKind(objects, 'Service')[0] as never);
+    const svc = new Service(byKind(objects, 'Service')[0]);
     expect(svc.spec!.selector).toEqual(dep.spec!.selector.matchLabels);
   });
 
   it('RBAC: the hub may list pods (its namespace) and nodes, nothing else', async () => {
     const { objects } = await load();
-    const role = new Role(byKind(objects, 'Role')[0] as never);
-    const cr = new ClusterRole(byKind(objects, 'ClusterRole')[0] as never);
+    const role = new Role(byKind(objects, 'Role')[0]);
+    const cr = new ClusterRole(byKind(objects, 'ClusterRole')[0]);
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }]);
     expect(cr.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }]);
     const hubSa = byKind(objects, 'Deployment')[0] as unknown as Deployment;

@@ -112,15 +112,16 @@ describe('flags', () => {
     [['--no-auth', '--token', 'abcdefghijklmnopq'], /contradict/],
     [['--allow-host', 'a b'], /--allow-host "a b" is not a host name/],
     [['--host'], /--host needs a value/],
-  ])('%j is refused naming the flag', (argv, msg) => expect(() => parseServeArgs(argv as string[], {})).toThrow(msg));
+  ])('%j is refused naming the flag', (argv, msg) => expect(() => parseServeArgs(argv, {})).toThrow(msg));
 });
 
 /** a request and response as node's http server gives them to the gate */
 function fakeReq(o: { method?: string; url?: string; headers?: Record<string, string>; peer?: string }) {
   const headers: Record<string, string> = { host: '127.0.0.1:3000', ...o.headers };
+  const head: Record<string, string> = {};
   const res = Object.assign(new EventEmitter(), {
     status: 0,
-    head: {} as Record<string, string>,
+    head,
     body: '',
     setHeader(k: string, v: string) { this.head[k] = v; },
     writeHead(s: number, h: Record<string, string>) { this.status = s; Object.assign(this.head, h); },

@@ -2,7 +2,7 @@
 // off at any point is rolled back from its journal — done steps undone newest first, an uncertain step's
 // undo tried, a failing undo reported with what is left; a checkpointed plan reverts unless confirmed.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -41,7 +41,11 @@ describe('journal replay', () => {
     const j = PlanJournal.begin(file, begin(steps(5)));
     const { run } = recorder();
     // run steps 1..3 and start 4, as runPlan would, then "crash" (drop the object without end())
-    for (const s of [1, 2, 3]) (j.run(s), await run(steps(5)[s - 1].argv), j.ok(s));
+    for (const s of [1, 2, 3]) {
+      j.run(s);
+      await run(steps(5)[s - 1].argv);
+      j.ok(s);
+    }
     j.run(4);
     expect(readJournal(file)!.map((r) => r.t)).toEqual(['begin', 'run', 'ok', 'run', 'ok', 'run', 'ok', 'run']);
     const rec = recorder((a) => (a[3] === 'v4' ? 'Cannot find device "v4"' : null));
@@ -58,7 +62,10 @@ describe('journal replay', () => {
     const s = steps(3);
     s[0].undo = null;
     const j = PlanJournal.begin(file, begin(s));
-    for (const n of [1, 2, 3]) (j.run(n), j.ok(n));
+    for (const n of [1, 2, 3]) {
+      j.run(n);
+      j.ok(n);
+    }
     const rec = recorder((a) => (a[3] === 'v2' ? 'RTNETLINK answers: Operation not permitted' : null));
     const report = (await recoverJournal(file, rec.exec))!;
     expect(report.ok).toBe(false);

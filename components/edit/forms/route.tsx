@@ -19,7 +19,7 @@ interface RouteAddValues {
 
 function tableValue(t: string): 'main' | 'local' | number {
   const n = num(t);
-  return (n === undefined ? 'main' : typeof n === 'number' ? n : (t.trim() as 'main')) as 'main' | number;
+  return (n === undefined ? 'main' : typeof n === 'number' ? n : (t.trim() as 'main'));
 }
 
 function RouteAddFields({ values: v, set, host, nsId }: FieldsProps<RouteAddValues> & { nsId: string }) {

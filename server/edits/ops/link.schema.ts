@@ -96,7 +96,7 @@ export const LinkAddVxlan = z
     if (v.remote && v.group) ctx.addIssue({ code: 'custom', path: ['group'], message: 'give remote or group, not both' });
     if (v.group && !isMulticast(v.group)) ctx.addIssue({ code: 'custom', path: ['group'], message: `group ${v.group} is not a multicast address` });
     if (v.remote && isMulticast(v.remote)) ctx.addIssue({ code: 'custom', path: ['remote'], message: 'remote must be unicast (use group for multicast)' });
-    const fams = (['remote', 'group', 'local'] as const).filter((k) => v[k] && familyOfIp(v[k]!));
+    const fams = (['remote', 'group', 'local'] as const).filter((k) => v[k] && familyOfIp(v[k]));
     const first = fams[0];
     for (const k of fams) {
       if (familyOfIp(v[k]!) !== familyOfIp(v[first]!)) ctx.addIssue({ code: 'custom', path: [k], message: `${k} and ${first} must be the same address family` });

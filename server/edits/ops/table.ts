@@ -32,7 +32,7 @@ export type EditOf<K extends EditOp> = Extract<Edit, { op: K }>;
 
 const OP_NAMES = Object.keys(OPS) as EditOp[];
 type AnySpec = OpSpec<z.ZodType>;
-const specOf = (op: EditOp): AnySpec => OPS[op] as unknown as AnySpec;
+const specOf = (op: EditOp): AnySpec => OPS[op];
 
 /** Every op's schema, by name. */
 export const EDIT_SCHEMAS = Object.fromEntries(OP_NAMES.map((op) => [op, OPS[op].schema])) as { [K in EditOp]: (typeof OPS)[K]['schema'] };

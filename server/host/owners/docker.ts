@@ -83,7 +83,7 @@ export function dockerGet(socketPath: string, path: string, timeoutMs = 3000): P
         try {
           resolve(JSON.parse(body));
         } catch (e) {
-          reject(new DockerError(`GET ${path}: not JSON (${e instanceof Error ? e.message : e})`, null));
+          reject(new DockerError(`GET ${path}: not JSON (${e instanceof Error ? e.message : String(e)})`, null));
         }
       });
       res.on('error', reject);
