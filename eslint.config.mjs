@@ -32,5 +32,14 @@ export default defineConfig([
       '@typescript-eslint/require-await': 'off',
     },
   },
-  globalIgnores(['.next/**', 'node_modules/**', 'dist/**', 'next-env.d.ts', 'test-results/**', 'bench/out/**', 'tmp/**', '.scratch/**']),
+  globalIgnores([
+    '.next/**',
+    'node_modules/**',
+    'dist/**',
+    'next-env.d.ts',
+    'test-results/**',
+    'bench/out/**',
+    'tmp/**',
+    '.scratch/**',
+  ]),
 ]);

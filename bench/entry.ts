@@ -8,7 +8,11 @@
 import { spawnSync } from 'node:child_process';
 import { ipBatch, isRoot, onInterrupt, type BenchMetric, type BenchResult } from './lib/lab200';
 
-const SIZES = (process.env.BENCH_ENTRY_SIZES ?? '50,300').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const SIZES = (process.env.BENCH_ENTRY_SIZES ?? '50,300')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
 const ROUNDS = 5;
 const CALLS = 50;
 const log = (s: string) => process.stderr.write(`[entry] ${s}\n`);
@@ -41,7 +45,10 @@ export default async function bench(): Promise<BenchResult> {
   const prefix = process.env.BENCH_ENTRY_PREFIX || `lsE${process.pid % 100000}`;
   const names: string[] = [];
   const removeSync = () => {
-    spawnSync('ip', ['-force', '-batch', '-'], { input: names.map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    spawnSync('ip', ['-force', '-batch', '-'], {
+      input: names.map((n) => `netns del ${n}`).join('\n') + '\n',
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
   };
   const offInterrupt = onInterrupt(log, removeSync);
   const at = new Map<number, Record<Way, number>>();
@@ -49,13 +56,25 @@ export default async function bench(): Promise<BenchResult> {
     for (const n of SIZES) {
       const add = Array.from({ length: n - names.length }, (_, i) => `${prefix}-${names.length + i}`);
       names.push(...add);
-      await ipBatch(null, add.map((x) => `netns add ${x}`));
+      await ipBatch(
+        null,
+        add.map((x) => `netns add ${x}`),
+      );
       const target = names[0];
-      const samples = Object.fromEntries(Object.keys(WAYS).map((w) => [w, [] as number[]])) as unknown as Record<Way, number[]>;
-      for (let r = 0; r < ROUNDS; r++) for (const w of Object.keys(WAYS) as Way[]) samples[w].push(cpuPerCall(WAYS[w](target)));
-      const med = Object.fromEntries((Object.keys(WAYS) as Way[]).map((w) => [w, median(samples[w])])) as Record<Way, number>;
+      const samples = Object.fromEntries(Object.keys(WAYS).map((w) => [w, [] as number[]])) as unknown as Record<
+        Way,
+        number[]
+      >;
+      for (let r = 0; r < ROUNDS; r++)
+        for (const w of Object.keys(WAYS) as Way[]) samples[w].push(cpuPerCall(WAYS[w](target)));
+      const med = Object.fromEntries((Object.keys(WAYS) as Way[]).map((w) => [w, median(samples[w])])) as Record<
+        Way,
+        number
+      >;
       at.set(n, med);
-      log(`${n} named namespaces: ${(Object.keys(WAYS) as Way[]).map((w) => `${w} ${Math.round(med[w])} µs`).join(' · ')}`);
+      log(
+        `${n} named namespaces: ${(Object.keys(WAYS) as Way[]).map((w) => `${w} ${Math.round(med[w])} µs`).join(' · ')}`,
+      );
     }
   } finally {
     offInterrupt();
@@ -63,14 +82,20 @@ export default async function bench(): Promise<BenchResult> {
     log('removed the namespaces');
   }
   const metrics: BenchMetric[] = [];
-  for (const [n, med] of at) for (const w of Object.keys(WAYS) as Way[]) metrics.push({ name: `${w} at ${n} named namespaces: CPU per call`, value: Math.round(med[w]), unit: 'µs' });
+  for (const [n, med] of at)
+    for (const w of Object.keys(WAYS) as Way[])
+      metrics.push({ name: `${w} at ${n} named namespaces: CPU per call`, value: Math.round(med[w]), unit: 'µs' });
   const lo = at.get(SIZES[0]);
   const hi = at.get(SIZES.at(-1)!);
   if (lo && hi && SIZES.length > 1) {
     const d = SIZES.at(-1)! - SIZES[0];
     // the own-namespace ip enters nothing: its growth is the machine's drift between the sizes (a shared machine)
     for (const w of ['ip -n NAME', 'nsenter --net=PATH ip', 'ip netns exec NAME ip', 'ip (own namespace)'] as Way[]) {
-      metrics.push({ name: `${w}: growth per named namespace on the host`, value: Number(((hi[w] - lo[w]) / d).toFixed(2)), unit: 'µs' });
+      metrics.push({
+        name: `${w}: growth per named namespace on the host`,
+        value: Number(((hi[w] - lo[w]) / d).toFixed(2)),
+        unit: 'µs',
+      });
     }
   }
   return {

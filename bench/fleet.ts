@@ -36,7 +36,12 @@ const quantile = (xs: number[], q: number) => {
 };
 const ms = (x: number) => Number(x.toFixed(1));
 
-async function timeCalls(base: string, path: string, input: unknown, n: number): Promise<{ times: number[]; last: unknown }> {
+async function timeCalls(
+  base: string,
+  path: string,
+  input: unknown,
+  n: number,
+): Promise<{ times: number[]; last: unknown }> {
   const times: number[] = [];
   let last: unknown = null;
   const url = `${base}/api/trpc/${path}${input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`}`;
@@ -51,10 +56,16 @@ async function timeCalls(base: string, path: string, input: unknown, n: number):
   return { times, last };
 }
 
-function startAgents(n: number): Promise<{ child: ChildProcess; urls: string[]; links: number; lines: AsyncIterator<string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'lib/fleet-agents.ts'), String(n), TOKEN], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+function startAgents(
+  n: number,
+): Promise<{ child: ChildProcess; urls: string[]; links: number; lines: AsyncIterator<string> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'lib/fleet-agents.ts'), String(n), TOKEN],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return lines.next().then((r) => {
     if (r.done) throw new Error('the simulated agents exited before listening');
@@ -90,7 +101,12 @@ export default async function benchFleet(): Promise<BenchResult> {
     const handler = createHTTPHandler({
       router: appRouter,
       basePath: '/api/trpc/',
-      createContext: ({ req }) => ({ run, config: loadConfig(), headers: new Headers(req.headers as Record<string, string>), remote: 'bench' }),
+      createContext: ({ req }) => ({
+        run,
+        config: loadConfig(),
+        headers: new Headers(req.headers as Record<string, string>),
+        remote: 'bench',
+      }),
     });
     hub = http.createServer(handler);
     await new Promise<void>((r) => hub!.listen(0, '127.0.0.1', r));
@@ -137,22 +153,57 @@ export default async function benchFleet(): Promise<BenchResult> {
         { name: 'links across the fleet', value: agents.links, unit: '' },
         { name: 'hub start → every node up with its snapshot', value: Math.round(allUp), unit: 'ms' },
         { name: "hub start → every node's FDB read", value: Math.round(fdbDone), unit: 'ms' },
-        { name: `baseline: fleet.info (does nothing) p50 / p95`, value: ms(p50(floor)), unit: `/ ${ms(p95(floor))} ms` },
-        { name: `fleet.nodes p50 (${CALLS} calls)`, value: ms(p50(nodes)), unit: 'ms', goal: `≤ baseline p50 + ${NODES_GOAL_MS} ms`, ok: within(p50(nodes), p50(floor), NODES_GOAL_MS) },
+        {
+          name: `baseline: fleet.info (does nothing) p50 / p95`,
+          value: ms(p50(floor)),
+          unit: `/ ${ms(p95(floor))} ms`,
+        },
+        {
+          name: `fleet.nodes p50 (${CALLS} calls)`,
+          value: ms(p50(nodes)),
+          unit: 'ms',
+          goal: `≤ baseline p50 + ${NODES_GOAL_MS} ms`,
+          ok: within(p50(nodes), p50(floor), NODES_GOAL_MS),
+        },
         { name: 'fleet.nodes p95', value: ms(p95(nodes)), unit: 'ms' },
-        { name: 'fleet.search p50 (5 queries)', value: ms(p50(allSearch)), unit: 'ms', goal: `≤ baseline p50 + ${SEARCH_GOAL_MS} ms`, ok: within(p50(allSearch), p50(floor), SEARCH_GOAL_MS) },
+        {
+          name: 'fleet.search p50 (5 queries)',
+          value: ms(p50(allSearch)),
+          unit: 'ms',
+          goal: `≤ baseline p50 + ${SEARCH_GOAL_MS} ms`,
+          ok: within(p50(allSearch), p50(floor), SEARCH_GOAL_MS),
+        },
         { name: 'fleet.search p95', value: ms(p95(allSearch)), unit: 'ms' },
         { name: 'fleet.overlay p50', value: ms(p50(overlay)), unit: 'ms' },
-        { name: 'busy (a diff per agent / 200 ms): baseline p50 / p95', value: ms(p50(busyFloor)), unit: `/ ${ms(p95(busyFloor))} ms` },
-        { name: 'busy: fleet.nodes p50 / p95', value: ms(p50(busyNodes)), unit: `/ ${ms(p95(busyNodes))} ms`, goal: `p50 ≤ baseline p50 + ${NODES_GOAL_MS} ms`, ok: within(p50(busyNodes), p50(busyFloor), NODES_GOAL_MS) },
-        { name: 'busy: fleet.search "ve-" p50 / p95', value: ms(p50(busySearch)), unit: `/ ${ms(p95(busySearch))} ms`, goal: `p50 ≤ baseline p50 + ${SEARCH_GOAL_MS} ms`, ok: within(p50(busySearch), p50(busyFloor), SEARCH_GOAL_MS) },
+        {
+          name: 'busy (a diff per agent / 200 ms): baseline p50 / p95',
+          value: ms(p50(busyFloor)),
+          unit: `/ ${ms(p95(busyFloor))} ms`,
+        },
+        {
+          name: 'busy: fleet.nodes p50 / p95',
+          value: ms(p50(busyNodes)),
+          unit: `/ ${ms(p95(busyNodes))} ms`,
+          goal: `p50 ≤ baseline p50 + ${NODES_GOAL_MS} ms`,
+          ok: within(p50(busyNodes), p50(busyFloor), NODES_GOAL_MS),
+        },
+        {
+          name: 'busy: fleet.search "ve-" p50 / p95',
+          value: ms(p50(busySearch)),
+          unit: `/ ${ms(p95(busySearch))} ms`,
+          goal: `p50 ≤ baseline p50 + ${SEARCH_GOAL_MS} ms`,
+          ok: within(p50(busySearch), p50(busyFloor), SEARCH_GOAL_MS),
+        },
         { name: 'busy: fleet.overlay p50', value: ms(p50(busyOverlay)), unit: 'ms' },
       ],
       notes: [
         `search hits: ${queries.map((q) => `${JSON.stringify(q)} ${search[q].hits}`).join(', ')}; p50 per query ${queries.map((q) => ms(quantile(search[q].times, 0.5))).join(' / ')} ms`,
         `overlay: ${ov.tunnels.length} tunnels, ${ov.routes.length} host-gw routes resolved to nodes`,
         `diffs streamed while busy: ${pushed}`,
-        `agents in a child process, the hub (the real appRouter and AgentClients, tRPC standalone adapter) in this one; ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `agents in a child process, the hub (the real appRouter and AgentClients, tRPC standalone adapter) in this one; ${os.availableParallelism()} CPUs, load average ${os
+          .loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
       ],
     };
   } finally {
@@ -175,7 +226,10 @@ if (!evaluated && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
   benchFleet().then(
     (r) => {
       console.log(r.name);
-      for (const m of r.metrics) console.log(`  ${m.name.padEnd(56)} ${String(m.value).padStart(8)} ${m.unit}${m.goal ? `  goal ${m.goal}: ${m.ok ? 'met' : 'MISSED'}` : ''}`);
+      for (const m of r.metrics)
+        console.log(
+          `  ${m.name.padEnd(56)} ${String(m.value).padStart(8)} ${m.unit}${m.goal ? `  goal ${m.goal}: ${m.ok ? 'met' : 'MISSED'}` : ''}`,
+        );
       for (const n of r.notes) console.log(`  - ${n}`);
       process.exit(0);
     },

@@ -56,20 +56,24 @@ export default async function benchLatency(): Promise<BenchResult> {
     await ensureBuild();
     await lab.build();
     const snap = await readHost(run);
-    const nsId = new Map(snap.namespaces.filter((n) => n.name && lab.names.includes(n.name)).map((n) => [n.name!, n.id]));
+    const nsId = new Map(
+      snap.namespaces.filter((n) => n.name && lab.names.includes(n.name)).map((n) => [n.name!, n.id]),
+    );
     if (nsId.size !== NAMESPACES) throw new Error(`readHost saw ${nsId.size} of the ${NAMESPACES} bench namespaces`);
 
     // the raw monitor, one per bench namespace: when did it print a line about each device
     const heard = new Map<string, number>(); // `${add|del}:${ns}:${dev}` → Date.now()
     for (const ns of lab.names) {
-      monitors.push(stream(['ip', '-n', ns, 'monitor', 'link'], (line) => {
-        const now = Date.now();
-        const m = /^(Deleted )?\d+: (lt\d+)[@:]/.exec(line);
-        if (m) {
-          const key = `${m[1] ? 'del' : 'add'}:${ns}:${m[2]}`;
-          if (!heard.has(key)) heard.set(key, now);
-        }
-      }));
+      monitors.push(
+        stream(['ip', '-n', ns, 'monitor', 'link'], (line) => {
+          const now = Date.now();
+          const m = /^(Deleted )?\d+: (lt\d+)[@:]/.exec(line);
+          if (m) {
+            const key = `${m[1] ? 'del' : 'add'}:${ns}:${m[2]}`;
+            if (!heard.has(key)) heard.set(key, now);
+          }
+        }),
+      );
     }
 
     server = await startServer();
@@ -105,7 +109,22 @@ export default async function benchLatency(): Promise<BenchResult> {
       const id = `link:${nsId.get(ns)}/${index}`;
       await page.evaluate((w) => (window.__benchLatency = w), { id, present: add, at: null } as Watch);
       const argv = add
-        ? ['ip', '-n', ns, 'link', 'add', dev, 'index', String(index), 'link', 'veth0', 'type', 'macvlan', 'mode', 'bridge']
+        ? [
+            'ip',
+            '-n',
+            ns,
+            'link',
+            'add',
+            dev,
+            'index',
+            String(index),
+            'link',
+            'veth0',
+            'type',
+            'macvlan',
+            'mode',
+            'bridge',
+          ]
         : ['ip', '-n', ns, 'link', 'del', dev];
       const r = await sh(argv);
       const t0 = Date.now();
@@ -127,7 +146,13 @@ export default async function benchLatency(): Promise<BenchResult> {
     return {
       name,
       metrics: [
-        { name: 'changes seen by the page', value: page2pixel.length, unit: `of ${CHANGES}`, goal: `${CHANGES}`, ok: page2pixel.length === CHANGES },
+        {
+          name: 'changes seen by the page',
+          value: page2pixel.length,
+          unit: `of ${CHANGES}`,
+          goal: `${CHANGES}`,
+          ok: page2pixel.length === CHANGES,
+        },
         { name: 'ip → page p50', value: p50, unit: 'ms', goal: '< 100 ms', ok: p50 < 100 },
         { name: 'ip → page p95', value: p95, unit: 'ms', goal: '< 250 ms', ok: p95 < 250 },
         { name: 'ip → page max', value: Math.max(...page2pixel), unit: 'ms' },
@@ -149,4 +174,3 @@ export default async function benchLatency(): Promise<BenchResult> {
     log('removed the bench namespaces');
   }
 }
-

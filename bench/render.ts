@@ -60,7 +60,16 @@ declare global {
 /** Runs in the page before its own scripts, on every navigation: watches for the complete render. */
 function watchRender(want: string[]) {
   const st: PageStats = {
-    ready: null, firstDrawn: null, graphShown: null, complete: null, maxFrameGap: 0, longestTask: 0, longTasks: 0, tasks: [], longtaskSupported: false, moved: [],
+    ready: null,
+    firstDrawn: null,
+    graphShown: null,
+    complete: null,
+    maxFrameGap: 0,
+    longestTask: 0,
+    longTasks: 0,
+    tasks: [],
+    longtaskSupported: false,
+    moved: [],
   };
   window.__bench = st;
   const seenAt = new Map<string, { x: number; y: number }>();
@@ -95,7 +104,9 @@ function watchRender(want: string[]) {
         if (!at) continue;
         if (!was) seenAt.set(id, at);
         else if ((Math.abs(was.x - at.x) > 0.5 || Math.abs(was.y - at.y) > 0.5) && st.moved.length < 5) {
-          st.moved.push(`${id} moved (${Math.round(was.x)},${Math.round(was.y)}) → (${Math.round(at.x)},${Math.round(at.y)})`);
+          st.moved.push(
+            `${id} moved (${Math.round(was.x)},${Math.round(was.y)}) → (${Math.round(at.x)},${Math.round(at.y)})`,
+          );
           seenAt.set(id, at);
         }
       }
@@ -171,20 +182,25 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
       await s();
       inputMs.push(performance.now() - t);
     };
-    const midLoad = () => page.evaluate((id) => {
-      const p = window.__linkscape;
-      return !!p && !p.ready() && p.nodeIds().length > 0 && p.position(id) !== null;
-    }, panNode);
+    const midLoad = () =>
+      page.evaluate((id) => {
+        const p = window.__linkscape;
+        return !!p && !p.ready() && p.nodeIds().length > 0 && p.position(id) !== null;
+      }, panNode);
     for (;;) {
       const st = await page.evaluate(() => window.__bench ?? null);
       if (st?.complete != null) break;
-      if (Date.now() > deadline) throw new Error(`not complete within 120 s (${want.length} nodes expected): ${JSON.stringify(st)}`);
+      if (Date.now() > deadline)
+        throw new Error(`not complete within 120 s (${want.length} nodes expected): ${JSON.stringify(st)}`);
       if (!drag) {
         await new Promise((r) => setTimeout(r, 20));
         continue;
       }
       // a busy page answers late: a short timeout here would skip the inputs exactly when the page is slowest
-      box ??= await page.getByTestId('graph').boundingBox({ timeout: 1000 }).catch(() => null);
+      box ??= await page
+        .getByTestId('graph')
+        .boundingBox({ timeout: 1000 })
+        .catch(() => null);
       // input is timed once the graph's element exists (before it, the page is not drawn yet and an
       // input waits for the document's first paint): a drag on its top-left corner (background once fitted)
       if (!box) {
@@ -210,7 +226,7 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
       dir = -dir;
       if (loadPan) lastPan = await panOf(page, panNode);
     }
-    const st = (await page.evaluate(() => window.__bench!));
+    const st = await page.evaluate(() => window.__bench!);
     const endPan = loadPan ? await panOf(page, panNode) : null;
     // after the render: a drag on the background pans by the drag
     box = await page.getByTestId('graph').boundingBox();
@@ -228,7 +244,8 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
     const shownFrom = st.graphShown ?? st.complete!;
     const loadPanMoved = loadPan ? Math.abs(loadPan.dx - 60) < 8 && Math.abs(loadPan.dy - 30) < 8 : null;
     // a drag that came in after the last pan was read would be missed here; the loop reads after each
-    const viewKept = endPan && lastPan ? Math.abs(endPan.x - lastPan.x) < 2 && Math.abs(endPan.y - lastPan.y) < 2 : null;
+    const viewKept =
+      endPan && lastPan ? Math.abs(endPan.x - lastPan.x) < 2 && Math.abs(endPan.y - lastPan.y) < 2 : null;
     return {
       complete: st.complete!,
       ready: st.ready!,
@@ -259,17 +276,28 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
 function expectedNodes(snap: HostSnapshot, nsIds: Set<string>): string[] {
   return [
     ...[...nsIds].map((id) => `ns:${id}`),
-    ...snap.links.filter((l) => nsIds.has(l.nsId) && l.kind !== 'loopback' && l.name !== 'lo').map((l) => `link:${l.id}`),
+    ...snap.links
+      .filter((l) => nsIds.has(l.nsId) && l.kind !== 'loopback' && l.name !== 'lo')
+      .map((l) => `link:${l.id}`),
   ];
 }
 
-async function measure(browser: Browser, url: string, want: string[], panNode: string, label: string, drag: boolean): Promise<Load[]> {
+async function measure(
+  browser: Browser,
+  url: string,
+  want: string[],
+  panNode: string,
+  label: string,
+  drag: boolean,
+): Promise<Load[]> {
   log(`${label}: warm-up load (${want.length} nodes expected)`);
   await load(browser, url, want, panNode, drag);
   const out: Load[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const l = await load(browser, url, want, panNode, drag);
-    log(`${label} ${r + 1}/${ROUNDS}${drag ? ', dragged all along' : ', untouched'}: complete at ${Math.round(l.complete)} ms (graph element ${Math.round(l.graphShown)} ms, first nodes drawn ${Math.round(l.firstDrawn)} ms), slowest input ${Math.round(l.maxInputMs)} ms of ${l.inputs}, longest task ${Math.round(l.longestTask)} ms (${Math.round(l.longestTaskShown)} ms with the graph shown), longest frame gap ${Math.round(l.maxFrameGap)} ms; ${l.loadPanNote}; ${l.panNote}${l.moved.length ? `; MOVED: ${l.moved.join(', ')}` : ''}`);
+    log(
+      `${label} ${r + 1}/${ROUNDS}${drag ? ', dragged all along' : ', untouched'}: complete at ${Math.round(l.complete)} ms (graph element ${Math.round(l.graphShown)} ms, first nodes drawn ${Math.round(l.firstDrawn)} ms), slowest input ${Math.round(l.maxInputMs)} ms of ${l.inputs}, longest task ${Math.round(l.longestTask)} ms (${Math.round(l.longestTaskShown)} ms with the graph shown), longest frame gap ${Math.round(l.maxFrameGap)} ms; ${l.loadPanNote}; ${l.panNote}${l.moved.length ? `; MOVED: ${l.moved.join(', ')}` : ''}`,
+    );
     out.push(l);
   }
   return out;
@@ -305,7 +333,9 @@ export default async function benchRender(): Promise<BenchResult> {
     await lab.build();
     log(`built ${COUNT} namespaces + hub ${lab.hub} in ${Math.round(performance.now() - t)} ms`);
     const snap = await readHost(run);
-    const ours = new Set(snap.namespaces.filter((n) => n.name === lab.hub || lab.names.includes(n.name ?? '')).map((n) => n.id));
+    const ours = new Set(
+      snap.namespaces.filter((n) => n.name === lab.hub || lab.names.includes(n.name ?? '')).map((n) => n.id),
+    );
     if (ours.size !== COUNT + 1) throw new Error(`readHost saw ${ours.size} of the ${COUNT + 1} bench namespaces`);
     const want = expectedNodes(snap, ours);
     server = await startServer();
@@ -327,30 +357,97 @@ export default async function benchRender(): Promise<BenchResult> {
     // and no node jumps once drawn — in every load
     const pannable =
       maxInput <= INPUT_GOAL_MS &&
-      timed && longestShown < TASK_GOAL_MS &&
+      timed &&
+      longestShown < TASK_GOAL_MS &&
       big.every((l) => l.loadPanMoved === true && l.viewKept === true && l.moved.length === 0);
     return {
       name,
       metrics: [
         { name: 'nodes expected (bench namespaces + links)', value: want.length, unit: '' },
         { name: 'namespaces on the host', value: snap.namespaces.length, unit: '' },
-        { name: `first complete render (median of ${ROUNDS})`, value: Math.round(bigMs), unit: 'ms', goal: `< ${GOAL_MS} ms`, ok: bigMs < GOAL_MS },
+        {
+          name: `first complete render (median of ${ROUNDS})`,
+          value: Math.round(bigMs),
+          unit: 'ms',
+          goal: `< ${GOAL_MS} ms`,
+          ok: bigMs < GOAL_MS,
+        },
         { name: `baseline: host without them (median of ${ROUNDS})`, value: Math.round(baseMs), unit: 'ms' },
-        { name: `complete while dragged all along (median of ${ROUNDS}; the load waits while a button is down)`, value: Math.round(draggedMs), unit: 'ms' },
+        {
+          name: `complete while dragged all along (median of ${ROUNDS}; the load waits while a button is down)`,
+          value: Math.round(draggedMs),
+          unit: 'ms',
+        },
         { name: 'render / baseline', value: Number((bigMs / baseMs).toFixed(2)), unit: '×' },
-        { name: 'graph pannable while it lays out (all below, every load)', value: pannable ? 1 : 0, unit: '', goal: '1', ok: pannable },
-        { name: 'slowest input answer during load', value: Math.round(maxInput), unit: 'ms', goal: `≤ ${INPUT_GOAL_MS} ms`, ok: maxInput <= INPUT_GOAL_MS },
-        { name: 'baseline: slowest input answer during load', value: Math.round(Math.max(...base.map((l) => l.maxInputMs))), unit: 'ms' },
+        {
+          name: 'graph pannable while it lays out (all below, every load)',
+          value: pannable ? 1 : 0,
+          unit: '',
+          goal: '1',
+          ok: pannable,
+        },
+        {
+          name: 'slowest input answer during load',
+          value: Math.round(maxInput),
+          unit: 'ms',
+          goal: `≤ ${INPUT_GOAL_MS} ms`,
+          ok: maxInput <= INPUT_GOAL_MS,
+        },
+        {
+          name: 'baseline: slowest input answer during load',
+          value: Math.round(Math.max(...base.map((l) => l.maxInputMs))),
+          unit: 'ms',
+        },
         ...(timed
           ? [
-              { name: 'longest main-thread task while the graph is shown', value: Math.round(longestShown), unit: 'ms', goal: `< ${TASK_GOAL_MS} ms`, ok: longestShown < TASK_GOAL_MS },
-              { name: 'longest main-thread task from navigation until complete', value: Math.round(longest), unit: 'ms' },
+              {
+                name: 'longest main-thread task while the graph is shown',
+                value: Math.round(longestShown),
+                unit: 'ms',
+                goal: `< ${TASK_GOAL_MS} ms`,
+                ok: longestShown < TASK_GOAL_MS,
+              },
+              {
+                name: 'longest main-thread task from navigation until complete',
+                value: Math.round(longest),
+                unit: 'ms',
+              },
             ]
-          : [{ name: 'longest main-thread task while the graph is shown (no longtask timing)', value: 0, unit: '', goal: 'measured', ok: false }]),
-        { name: 'longest gap between frames until complete', value: Math.round(Math.max(...big.map((l) => l.maxFrameGap))), unit: 'ms' },
-        { name: 'a drag mid-load pans by the drag (every load)', value: big.every((l) => l.loadPanMoved === true) ? 1 : 0, unit: '', goal: '1', ok: big.every((l) => l.loadPanMoved === true) },
-        { name: 'the view stays where dragged, no node moves once drawn (every load)', value: big.every((l) => l.viewKept === true && !l.moved.length) ? 1 : 0, unit: '', goal: '1', ok: big.every((l) => l.viewKept === true && !l.moved.length) },
-        { name: 'a drag on the background pans after the render (every load)', value: panned ? 1 : 0, unit: '', goal: '1', ok: panned },
+          : [
+              {
+                name: 'longest main-thread task while the graph is shown (no longtask timing)',
+                value: 0,
+                unit: '',
+                goal: 'measured',
+                ok: false,
+              },
+            ]),
+        {
+          name: 'longest gap between frames until complete',
+          value: Math.round(Math.max(...big.map((l) => l.maxFrameGap))),
+          unit: 'ms',
+        },
+        {
+          name: 'a drag mid-load pans by the drag (every load)',
+          value: big.every((l) => l.loadPanMoved === true) ? 1 : 0,
+          unit: '',
+          goal: '1',
+          ok: big.every((l) => l.loadPanMoved === true),
+        },
+        {
+          name: 'the view stays where dragged, no node moves once drawn (every load)',
+          value: big.every((l) => l.viewKept === true && !l.moved.length) ? 1 : 0,
+          unit: '',
+          goal: '1',
+          ok: big.every((l) => l.viewKept === true && !l.moved.length),
+        },
+        {
+          name: 'a drag on the background pans after the render (every load)',
+          value: panned ? 1 : 0,
+          unit: '',
+          goal: '1',
+          ok: panned,
+        },
       ],
       notes: [
         `render runs: ${quiet.map((l) => Math.round(l.complete)).join(', ')} ms untouched, ${big.map((l) => Math.round(l.complete)).join(', ')} ms dragged; baseline runs: ${base.map((l) => Math.round(l.complete)).join(', ')} ms (after one warm-up load each; 0 = navigation start)`,
@@ -369,4 +466,3 @@ export default async function benchRender(): Promise<BenchResult> {
     log('removed the bench namespaces');
   }
 }
-

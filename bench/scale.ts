@@ -15,7 +15,11 @@ import { applyDiff } from '../server/host/diff';
 import type { HostSnapshot } from '../server/host/types';
 import { ipBatch, isRoot, onInterrupt, pool, type BenchMetric, type BenchResult } from './lib/lab200';
 
-const SIZES = (process.env.BENCH_SCALE_SIZES ?? '200,1000,2000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '200,1000,2000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0)
+  .sort((a, b) => a - b);
 const EVENTS = Number(process.env.BENCH_SCALE_EVENTS ?? 20);
 const log = (s: string) => process.stderr.write(`[scale] ${s}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,16 +63,35 @@ export default async function bench(): Promise<BenchResult> {
   const hub = `${prefix}-hub`;
   const names: string[] = [];
   const removeSync = () => {
-    spawnSync('ip', ['-force', '-batch', '-'], { input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    spawnSync('ip', ['-force', '-batch', '-'], {
+      input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n',
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
   };
   const offInterrupt = onInterrupt(log, removeSync);
   const grow = async (to: number) => {
     const from = names.length;
     const add = Array.from({ length: to - from }, (_, i) => `${prefix}-${from + i}`);
     names.push(...add);
-    await ipBatch(null, [...(from === 0 ? [hub] : []), ...add].map((n) => `netns add ${n}`));
-    await ipBatch(hub, [...(from === 0 ? ['link set lo up'] : []), ...add.flatMap((n, i) => [`link add h${from + i} type veth peer name veth0 netns ${n}`, `link set h${from + i} up`])]);
-    await pool(add, 4, (n) => ipBatch(n, ['link set lo up', 'link set veth0 up', 'link add mv0 link veth0 type macvlan mode bridge', 'link set mv0 up']));
+    await ipBatch(
+      null,
+      [...(from === 0 ? [hub] : []), ...add].map((n) => `netns add ${n}`),
+    );
+    await ipBatch(hub, [
+      ...(from === 0 ? ['link set lo up'] : []),
+      ...add.flatMap((n, i) => [
+        `link add h${from + i} type veth peer name veth0 netns ${n}`,
+        `link set h${from + i} up`,
+      ]),
+    ]);
+    await pool(add, 4, (n) =>
+      ipBatch(n, [
+        'link set lo up',
+        'link set veth0 up',
+        'link add mv0 link veth0 type macvlan mode bridge',
+        'link set mv0 up',
+      ]),
+    );
   };
   const results: AtSize[] = [];
   const notes: string[] = [];
@@ -89,9 +112,13 @@ export default async function bench(): Promise<BenchResult> {
         reads.push(performance.now() - t);
         await sleep(50); // the last children reaped into cutime
         childPerNs.push((childCpuMs() - c0) / snap.namespaces.length);
-        log(`${n}: full read ${r + 1}/${rounds}: ${Math.round(reads[r])} ms (${snap.namespaces.length} namespaces, ${snap.links.length} links), children ${childPerNs[r].toFixed(2)} ms CPU per namespace`);
+        log(
+          `${n}: full read ${r + 1}/${rounds}: ${Math.round(reads[r])} ms (${snap.namespaces.length} namespaces, ${snap.links.length} links), children ${childPerNs[r].toFixed(2)} ms CPU per namespace`,
+        );
       }
-      const ours = snap!.links.filter((l) => l.name === 'veth0' && snap!.namespaces.find((x) => x.id === l.nsId)?.name?.startsWith(`${prefix}-`));
+      const ours = snap!.links.filter(
+        (l) => l.name === 'veth0' && snap!.namespaces.find((x) => x.id === l.nsId)?.name?.startsWith(`${prefix}-`),
+      );
       const unpaired = ours.filter((l) => !l.peerId).length;
       if (unpaired) notes.push(`${n}: ${unpaired} of ${ours.length} lab veths without a peer in the read`);
       snap = null;
@@ -103,7 +130,10 @@ export default async function bench(): Promise<BenchResult> {
       const loop = (async () => {
         for await (const item of watcher.subscribe(null, ac.signal)) {
           if (item.event.type === 'progress') continue;
-          state = item.event.type === 'snapshot' ? item.event.snapshot : applyDiff(state as unknown as HostSnapshot, item.event.diff);
+          state =
+            item.event.type === 'snapshot'
+              ? item.event.snapshot
+              : applyDiff(state as unknown as HostSnapshot, item.event.diff);
           hook.onState?.();
         }
       })();
@@ -143,7 +173,8 @@ export default async function bench(): Promise<BenchResult> {
           const ns = names[(k * 37) % n];
           const nsId = ids.get(ns);
           // a value the link does not have now (an earlier size changed the same namespaces)
-          const cur = (state as HostSnapshot | null)!.links.find((l) => l.nsId === nsId && l.name === 'mv0')?.mtu ?? 1500;
+          const cur =
+            (state as HostSnapshot | null)!.links.find((l) => l.nsId === nsId && l.name === 'mv0')?.mtu ?? 1500;
           const mtu = cur > 1300 ? cur - 1 : cur + 1;
           // the watcher's own account of its flushes (re-read, resolve, diff, publish): the event may be
           // heard and read while this process still waits for the ip that made it (fork is slow here)
@@ -157,12 +188,38 @@ export default async function bench(): Promise<BenchResult> {
           await sleep(30);
         }
         const rssMb = process.memoryUsage().rss / 2 ** 20;
-        results.push({ n, seen: (state as HostSnapshot | null)!.namespaces.length, readMs: median(reads), childMsPerNs: median(childPerNs), liveMs: median(live), liveMaxMs: Math.max(...live), encodeMs, mb: json.length / 2 ** 20, eventCpuMs: median(cpu), eventMs: p95(lat), rssMb });
+        results.push({
+          n,
+          seen: (state as HostSnapshot | null)!.namespaces.length,
+          readMs: median(reads),
+          childMsPerNs: median(childPerNs),
+          liveMs: median(live),
+          liveMaxMs: Math.max(...live),
+          encodeMs,
+          mb: json.length / 2 ** 20,
+          eventCpuMs: median(cpu),
+          eventMs: p95(lat),
+          rssMb,
+        });
         const r = results.at(-1)!;
-        log(`${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`);
+        log(
+          `${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`,
+        );
       } catch (e) {
         // keep the sizes measured so far (and this size's read): say what failed instead of losing the run
-        results.push({ n, seen: 0, readMs: median(reads), childMsPerNs: median(childPerNs), liveMs: NaN, liveMaxMs: NaN, encodeMs: NaN, mb: NaN, eventCpuMs: NaN, eventMs: NaN, rssMb: process.memoryUsage().rss / 2 ** 20 });
+        results.push({
+          n,
+          seen: 0,
+          readMs: median(reads),
+          childMsPerNs: median(childPerNs),
+          liveMs: NaN,
+          liveMaxMs: NaN,
+          encodeMs: NaN,
+          mb: NaN,
+          eventCpuMs: NaN,
+          eventMs: NaN,
+          rssMb: process.memoryUsage().rss / 2 ** 20,
+        });
         notes.push(`${n}: the watcher part failed: ${e instanceof Error ? e.message : String(e)}`);
         log(`${n}: watcher part failed: ${e instanceof Error ? e.message : String(e)}`);
       } finally {
@@ -180,21 +237,62 @@ export default async function bench(): Promise<BenchResult> {
   const at = (n: number) => results.find((r) => r.n === n);
   const metrics: BenchMetric[] = [];
   for (const r of results) {
-    metrics.push({ name: `full read at ${r.n} (${r.seen} namespaces on the host)`, value: Math.round(r.readMs), unit: 'ms' });
-    metrics.push({ name: `full read at ${r.n}: ip/nsenter/xargs CPU per namespace (median)`, value: Number(r.childMsPerNs.toFixed(2)), unit: 'ms' });
-    metrics.push({ name: `host.snapshot from live state at ${r.n} (median of 10)`, value: Number(r.liveMs.toFixed(1)), unit: 'ms', ...(r.n === 1000 ? { goal: '< 100 ms', ok: r.liveMs < 100 } : {}) });
-    metrics.push({ name: `JSON encoding of that snapshot at ${r.n} (${r.mb.toFixed(1)} MB)`, value: Math.round(r.encodeMs), unit: 'ms' });
-    metrics.push({ name: `latency ip → state at ${r.n} (p95, incl. the ip's own spawn)`, value: Math.round(r.eventMs), unit: 'ms' });
-    metrics.push({ name: `server CPU per event at ${r.n} (median of ${EVENTS})`, value: Number(r.eventCpuMs.toFixed(1)), unit: 'ms' });
-    metrics.push({ name: `server RSS with the watcher at ${r.n}`, value: Math.round(r.rssMb), unit: 'MB', ...(r.n === 1000 ? { goal: '< 300 MB', ok: r.rssMb < 300 } : {}) });
+    metrics.push({
+      name: `full read at ${r.n} (${r.seen} namespaces on the host)`,
+      value: Math.round(r.readMs),
+      unit: 'ms',
+    });
+    metrics.push({
+      name: `full read at ${r.n}: ip/nsenter/xargs CPU per namespace (median)`,
+      value: Number(r.childMsPerNs.toFixed(2)),
+      unit: 'ms',
+    });
+    metrics.push({
+      name: `host.snapshot from live state at ${r.n} (median of 10)`,
+      value: Number(r.liveMs.toFixed(1)),
+      unit: 'ms',
+      ...(r.n === 1000 ? { goal: '< 100 ms', ok: r.liveMs < 100 } : {}),
+    });
+    metrics.push({
+      name: `JSON encoding of that snapshot at ${r.n} (${r.mb.toFixed(1)} MB)`,
+      value: Math.round(r.encodeMs),
+      unit: 'ms',
+    });
+    metrics.push({
+      name: `latency ip → state at ${r.n} (p95, incl. the ip's own spawn)`,
+      value: Math.round(r.eventMs),
+      unit: 'ms',
+    });
+    metrics.push({
+      name: `server CPU per event at ${r.n} (median of ${EVENTS})`,
+      value: Number(r.eventCpuMs.toFixed(1)),
+      unit: 'ms',
+    });
+    metrics.push({
+      name: `server RSS with the watcher at ${r.n}`,
+      value: Math.round(r.rssMb),
+      unit: 'MB',
+      ...(r.n === 1000 ? { goal: '< 300 MB', ok: r.rssMb < 300 } : {}),
+    });
   }
-  const ratio = (a: AtSize | undefined, b: AtSize | undefined, f: (r: AtSize) => number) => (a && b ? Number((f(b) / f(a)).toFixed(2)) : null);
+  const ratio = (a: AtSize | undefined, b: AtSize | undefined, f: (r: AtSize) => number) =>
+    a && b ? Number((f(b) / f(a)).toFixed(2)) : null;
   const r1 = ratio(at(200), at(1000), (r) => r.readMs);
   const r2 = ratio(at(1000), at(2000), (r) => r.readMs);
   const rc = ratio(at(200), at(1000), (r) => r.eventCpuMs);
-  if (r1 !== null) metrics.push({ name: 'read(1000) / read(200)', value: r1, unit: '×', goal: '≤ 5.5×', ok: r1 <= 5.5 });
-  if (r2 !== null) metrics.push({ name: 'read(2000) / read(1000)', value: r2, unit: '×', goal: '≤ 2.2×', ok: r2 <= 2.2 });
-  if (rc !== null) metrics.push({ name: 'CPU per event: 1000 / 200', value: rc, unit: '×', goal: '≤ 1.5×', ok: rc <= 1.5 });
-  notes.push(`${os.availableParallelism()} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; per-event CPU is the watcher's flushes (process.cpuUsage around each: re-read, resolve, diff, publish), RSS is this process's after the events (it also held the earlier sizes' garbage)`);
+  if (r1 !== null)
+    metrics.push({ name: 'read(1000) / read(200)', value: r1, unit: '×', goal: '≤ 5.5×', ok: r1 <= 5.5 });
+  if (r2 !== null)
+    metrics.push({ name: 'read(2000) / read(1000)', value: r2, unit: '×', goal: '≤ 2.2×', ok: r2 <= 2.2 });
+  if (rc !== null)
+    metrics.push({ name: 'CPU per event: 1000 / 200', value: rc, unit: '×', goal: '≤ 1.5×', ok: rc <= 1.5 });
+  notes.push(
+    `${os.availableParallelism()} CPUs, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(
+        ' ',
+      )}; per-event CPU is the watcher's flushes (process.cpuUsage around each: re-read, resolve, diff, publish), RSS is this process's after the events (it also held the earlier sizes' garbage)`,
+  );
   return { name, metrics, notes };
 }

@@ -47,7 +47,10 @@ function floorScript(namespaces: Namespace[], batchFile: string, via: 'ip -n' | 
  */
 function bulkScript(namespaces: Namespace[], batchFile: string, dir: string): string {
   const bulk = namespaces.filter(bulkReadable);
-  const chunks = dealOut(bulk.map((n) => n.path as string), bulkStreams(bulk.length));
+  const chunks = dealOut(
+    bulk.map((n) => n.path as string),
+    bulkStreams(bulk.length),
+  );
   const inner = innerBatchFile();
   const jobs = chunks.map((paths, i) => {
     const f = path.join(dir, `bulk${i}`);
@@ -55,7 +58,11 @@ function bulkScript(namespaces: Namespace[], batchFile: string, dir: string): st
     writeFileSync(f, input);
     return `${argv.map(q).join(' ')} <${q(f)} >/dev/null 2>&1 &`;
   });
-  const rest = floorScript(namespaces.filter((n) => !bulkReadable(n)), batchFile, 'nsenter');
+  const rest = floorScript(
+    namespaces.filter((n) => !bulkReadable(n)),
+    batchFile,
+    'nsenter',
+  );
   return `${jobs.join('\n')}\n${rest}wait\n`;
 }
 /** `sh` is dash on Debian, which starts each command with vfork(); bash forks, like ip, xargs and node */
@@ -119,18 +126,24 @@ export default async function bench(): Promise<BenchResult> {
       if (BASELINE) {
         t = performance.now();
         await pool(first.namespaces, 4, async (ns) => {
-          const out = await run(ipArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }));
+          const out = await run(ipArgvIn(ns, ['-j', '-d', '-force', '-batch', '-']), { input }).catch(
+            (e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }),
+          );
           parseNamespace(ns.id, splitBatch(out.stdout));
         });
         baselines.push(performance.now() - t);
       }
-      log(`round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (same loop from bash ${Math.round(bashFloors[r])} ms, nsenter loop ${Math.round(nsenterFloors[r])} ms, readHost's ip processes from sh ${Math.round(bulks[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`);
+      log(
+        `round ${r + 1}/${ROUNDS}: floor ${Math.round(floors[r])} ms (same loop from bash ${Math.round(bashFloors[r])} ms, nsenter loop ${Math.round(nsenterFloors[r])} ms, readHost's ip processes from sh ${Math.round(bulks[r])} ms), readHost ${Math.round(reads[r])} ms${BASELINE ? `, first reader's way ${Math.round(baselines[r])} ms` : ''}`,
+      );
     }
     const read = median(reads);
     const floor = median(floors);
     const nsenterFloor = median(nsenterFloors);
     const ratio = read / floor;
-    const unresolved = first.warnings.filter((w) => w.code === 'unresolved' && w.ids.some((id) => ours.some((l) => l.id === id))).length;
+    const unresolved = first.warnings.filter(
+      (w) => w.code === 'unresolved' && w.ids.some((id) => ours.some((l) => l.id === id)),
+    ).length;
     return {
       name,
       metrics: [
@@ -139,9 +152,21 @@ export default async function bench(): Promise<BenchResult> {
         { name: `readHost (median of ${ROUNDS})`, value: Math.round(read), unit: 'ms' },
         { name: `shell floor (median of ${ROUNDS})`, value: Math.round(floor), unit: 'ms' },
         { name: 'readHost / floor', value: Number(ratio.toFixed(2)), unit: '×', goal: '≤ 1.0×', ok: ratio <= 1.0 },
-        { name: 'readHost / floor, best runs', value: Number((Math.min(...reads) / Math.min(...floors)).toFixed(2)), unit: '×' },
-        { name: `the floor's loop from bash, which forks (median of ${ROUNDS})`, value: Math.round(median(bashFloors)), unit: 'ms' },
-        { name: '  bash loop / floor (fork vs vfork per ip)', value: Number((median(bashFloors) / floor).toFixed(2)), unit: '×' },
+        {
+          name: 'readHost / floor, best runs',
+          value: Number((Math.min(...reads) / Math.min(...floors)).toFixed(2)),
+          unit: '×',
+        },
+        {
+          name: `the floor's loop from bash, which forks (median of ${ROUNDS})`,
+          value: Math.round(median(bashFloors)),
+          unit: 'ms',
+        },
+        {
+          name: '  bash loop / floor (fork vs vfork per ip)',
+          value: Number((median(bashFloors) / floor).toFixed(2)),
+          unit: '×',
+        },
         { name: '  readHost / bash loop', value: Number((read / median(bashFloors)).toFixed(2)), unit: '×' },
         { name: `nsenter loop (median of ${ROUNDS})`, value: Math.round(nsenterFloor), unit: 'ms' },
         { name: 'readHost / nsenter loop', value: Number((read / nsenterFloor).toFixed(2)), unit: '×' },
@@ -150,7 +175,11 @@ export default async function bench(): Promise<BenchResult> {
         { name: `  readHost / them (node's side)`, value: Number((read / median(bulks)).toFixed(2)), unit: '×' },
         ...(BASELINE
           ? [
-              { name: `first reader's way: nsenter per namespace (median)`, value: Math.round(median(baselines)), unit: 'ms' },
+              {
+                name: `first reader's way: nsenter per namespace (median)`,
+                value: Math.round(median(baselines)),
+                unit: 'ms',
+              },
               { name: `first reader's way / floor`, value: Number((median(baselines) / floor).toFixed(2)), unit: '×' },
             ]
           : []),

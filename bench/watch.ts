@@ -40,15 +40,19 @@ function ipBatch(ns: string | null, lines: string[]): Promise<void> {
     let stderr = '';
     c.stderr.on('data', (d) => (stderr += d));
     c.on('error', reject);
-    c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ip ${ns ? `-n ${ns} ` : ''}-batch: ${stderr.trim()}`))));
+    c.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ip ${ns ? `-n ${ns} ` : ''}-batch: ${stderr.trim()}`)),
+    );
     c.stdin.end(lines.join('\n') + '\n');
   });
 }
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -71,13 +75,17 @@ function cpuSince(c0: { self: number; children: number }) {
 
 export default async function benchWatch(): Promise<BenchResult> {
   const name = `live updates: server cost per event with ${COUNT} namespaces vs a full readHost`;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { name, metrics: [], notes: [], skipped: 'needs root (it makes network namespaces)' };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return { name, metrics: [], notes: [], skipped: 'needs root (it makes network namespaces)' };
 
   const prefix = `lsbw${process.pid % 100000}`;
   const hub = `${prefix}-hub`;
   const names = Array.from({ length: COUNT }, (_, i) => `${prefix}-${i}`);
   const cleanupSync = () => {
-    spawnSync('ip', ['-force', '-batch', '-'], { input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    spawnSync('ip', ['-force', '-batch', '-'], {
+      input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n',
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
   };
   const offInterrupt = onInterrupt(log, cleanupSync);
   let watcher: HostWatcher | null = null;
@@ -85,9 +93,22 @@ export default async function benchWatch(): Promise<BenchResult> {
 
   try {
     let t = performance.now();
-    await ipBatch(null, [hub, ...names].map((n) => `netns add ${n}`));
-    await ipBatch(hub, ['link set lo up', ...names.flatMap((n, i) => [`link add h${i} type veth peer name veth0 netns ${n}`, `link set h${i} up`])]);
-    await pool(names, 4, (n) => ipBatch(n, ['link set lo up', 'link set veth0 up', 'link add mv0 link veth0 type macvlan mode bridge', 'link set mv0 up']));
+    await ipBatch(
+      null,
+      [hub, ...names].map((n) => `netns add ${n}`),
+    );
+    await ipBatch(hub, [
+      'link set lo up',
+      ...names.flatMap((n, i) => [`link add h${i} type veth peer name veth0 netns ${n}`, `link set h${i} up`]),
+    ]);
+    await pool(names, 4, (n) =>
+      ipBatch(n, [
+        'link set lo up',
+        'link set veth0 up',
+        'link add mv0 link veth0 type macvlan mode bridge',
+        'link set mv0 up',
+      ]),
+    );
     log(`built ${COUNT} namespaces + hub ${hub} in ${Math.round(performance.now() - t)} ms`);
 
     // ---- baseline: a full readHost, same run ----
@@ -100,7 +121,9 @@ export default async function benchWatch(): Promise<BenchResult> {
       const wall = performance.now() - t;
       await sleep(50); // let the last children be reaped into cutime
       full.push({ wall, ...cpuSince(c0) });
-      log(`full readHost ${r + 1}/${FULL_ROUNDS}: ${Math.round(wall)} ms wall, ${Math.round(full[r].self)} ms CPU (+${Math.round(full[r].children)} ms in ip children)`);
+      log(
+        `full readHost ${r + 1}/${FULL_ROUNDS}: ${Math.round(wall)} ms wall, ${Math.round(full[r].self)} ms CPU (+${Math.round(full[r].children)} ms in ip children)`,
+      );
     }
 
     // ---- (a) the per-event pipeline, called directly ----
@@ -128,7 +151,9 @@ export default async function benchWatch(): Promise<BenchResult> {
       const next = (await assembleHost(present, parsed, hidden)).snapshot;
       const c2 = cpuNow();
       // as the watcher does: every namespace but the re-read one kept its parse
-      const diff = computeDiff(prev, next, { sameParse: new Set(present.filter((n) => n.id !== ns.id).map((n) => n.id)) });
+      const diff = computeDiff(prev, next, {
+        sameParse: new Set(present.filter((n) => n.id !== ns.id).map((n) => n.id)),
+      });
       const used = cpuSince(c0);
       const c3 = cpuNow();
       resolveMs.push(c2.self - c1.self);
@@ -147,9 +172,12 @@ export default async function benchWatch(): Promise<BenchResult> {
     let state: HostSnapshot | null = null;
     const hook: { onState: (() => void) | null } = { onState: null };
     const loop = (async () => {
-      for await (const item of (watcher).subscribe(null, ac.signal)) {
+      for await (const item of watcher.subscribe(null, ac.signal)) {
         if (item.event.type === 'progress') continue;
-        state = item.event.type === 'snapshot' ? item.event.snapshot : applyDiff(state as unknown as HostSnapshot, item.event.diff);
+        state =
+          item.event.type === 'snapshot'
+            ? item.event.snapshot
+            : applyDiff(state as unknown as HostSnapshot, item.event.diff);
         hook.onState?.();
       }
     })();
@@ -211,15 +239,40 @@ export default async function benchWatch(): Promise<BenchResult> {
         { name: 'links', value: prev.links.length, unit: '' },
         { name: `full readHost CPU (median of ${FULL_ROUNDS})`, value: Math.round(fullSelf), unit: 'ms' },
         { name: 'full readHost wall', value: Math.round(fullWall), unit: 'ms' },
-        { name: 'per event CPU: re-read 1 ns + resolve + diff (median)', value: Number(dSelf.toFixed(1)), unit: 'ms', goal: `< ${GOAL_MS} ms`, ok: dSelf < GOAL_MS },
-        { name: 'per event CPU, p95', value: Number(quantile(direct.map((d) => d.self), 0.95).toFixed(1)), unit: 'ms' },
+        {
+          name: 'per event CPU: re-read 1 ns + resolve + diff (median)',
+          value: Number(dSelf.toFixed(1)),
+          unit: 'ms',
+          goal: `< ${GOAL_MS} ms`,
+          ok: dSelf < GOAL_MS,
+        },
+        {
+          name: 'per event CPU, p95',
+          value: Number(
+            quantile(
+              direct.map((d) => d.self),
+              0.95,
+            ).toFixed(1),
+          ),
+          unit: 'ms',
+        },
         { name: '  of which spawn + ip + parse (median)', value: Number(median(readMs).toFixed(1)), unit: 'ms' },
         { name: '  of which resolve host in memory (median)', value: Number(median(resolveMs).toFixed(1)), unit: 'ms' },
         { name: '  of which diff (median)', value: Number(median(diffMs).toFixed(1)), unit: 'ms' },
         { name: 'full readHost / per event (CPU)', value: Number((fullSelf / dSelf).toFixed(1)), unit: '×' },
-        { name: 'per event CPU through the watcher (median)', value: Number(eSelf.toFixed(1)), unit: 'ms', goal: `< ${GOAL_MS} ms`, ok: eSelf < GOAL_MS },
+        {
+          name: 'per event CPU through the watcher (median)',
+          value: Number(eSelf.toFixed(1)),
+          unit: 'ms',
+          goal: `< ${GOAL_MS} ms`,
+          ok: eSelf < GOAL_MS,
+        },
         { name: 'full readHost / watcher event (CPU)', value: Number((fullSelf / eSelf).toFixed(1)), unit: '×' },
-        { name: 'ip children CPU: full read vs per event', value: Number((fullChildren / Math.max(eChildren, 0.1)).toFixed(1)), unit: '×' },
+        {
+          name: 'ip children CPU: full read vs per event',
+          value: Number((fullChildren / Math.max(eChildren, 0.1)).toFixed(1)),
+          unit: '×',
+        },
         { name: 'latency ip returned → subscriber, p50', value: Math.round(median(lat)), unit: 'ms' },
         { name: 'latency ip returned → subscriber, p95', value: Math.round(quantile(lat, 0.95)), unit: 'ms' },
       ],
@@ -227,7 +280,10 @@ export default async function benchWatch(): Promise<BenchResult> {
         `per event (direct): ${direct.map((d) => d.self.toFixed(1)).join(', ')} ms CPU; every diff upserted only the changed link (max ${Math.max(...direct.map((d) => d.upserts))})`,
         `through the watcher: ${e2e.map((d) => d.self.toFixed(1)).join(', ')} ms CPU; namespace reads per event: max ${Math.max(...e2e.map((d) => d.reads))}`,
         `ip/nsenter children: full readHost ${Math.round(fullChildren)} ms CPU, per event ~${eChildren.toFixed(1)} ms (USER_HZ resolution, averaged)`,
-        `CPU is the Node process's (process.cpuUsage: user+system, all threads), which includes fork/exec cost of each spawn; ${os.availableParallelism()} CPUs, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `CPU is the Node process's (process.cpuUsage: user+system, all threads), which includes fork/exec cost of each spawn; ${os.availableParallelism()} CPUs, load average ${os
+          .loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
         `each bench namespace: veth0 (peer h<i> in hub ${hub}, not the root namespace) and macvlan mv0 on veth0; events are \`ip -n NS link set mv0 mtu N\``,
       ],
     };
@@ -248,7 +304,10 @@ if (!evaluated && import.meta.url === pathToFileURL(process.argv[1] ?? '').href)
     (r) => {
       console.log(r.name);
       if (r.skipped) console.log(`SKIPPED: ${r.skipped}`);
-      for (const m of r.metrics) console.log(`  ${m.name.padEnd(56)} ${String(m.value).padStart(8)} ${m.unit}${m.goal ? `  goal ${m.goal}: ${m.ok ? 'met' : 'MISSED'}` : ''}`);
+      for (const m of r.metrics)
+        console.log(
+          `  ${m.name.padEnd(56)} ${String(m.value).padStart(8)} ${m.unit}${m.goal ? `  goal ${m.goal}: ${m.ok ? 'met' : 'MISSED'}` : ''}`,
+        );
       for (const n of r.notes) console.log(`  - ${n}`);
       process.exit(0);
     },

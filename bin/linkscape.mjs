@@ -28,7 +28,9 @@ const fail = (msg) => {
 
 async function serve(args) {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID')) && !args.includes('--help') && !args.includes('-h')) {
-    fail(`no build in ${path.join(root, '.next')}: run \`npm run build\` there first (a packed linkscape carries its build)`);
+    fail(
+      `no build in ${path.join(root, '.next')}: run \`npm run build\` there first (a packed linkscape carries its build)`,
+    );
   }
   // an installed linkscape serves its built app: production mode (React's production build on the server too)
   // and no telemetry, unless the environment says otherwise; `--dev` (a checkout's) is left to Next

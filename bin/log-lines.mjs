@@ -7,7 +7,11 @@ const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
 
 /** one log line: colour codes dropped, line breaks (and the indent after them) joined by " | " */
 export function oneLine(text) {
-  return text.replace(ANSI, '').replace(/\s*\r?\n\s*/g, ' | ').replace(/( \| )+$/, '').trimEnd();
+  return text
+    .replace(ANSI, '')
+    .replace(/\s*\r?\n\s*/g, ' | ')
+    .replace(/( \| )+$/, '')
+    .trimEnd();
 }
 
 /** console.log/info/warn/error/debug print one line each from now on */

@@ -16,16 +16,31 @@ export function Banners({ snapshot, error }: { snapshot: HostSnapshot | null; er
       {snapshot && snapshot.hidden.length > 0 && dismissed !== hiddenKey && (
         <div className="banner hidden-info" data-testid="hidden-banner">
           <strong>Not everything is shown:</strong>
-          <ul>{snapshot.hidden.map((h) => <li key={h}>{h}</li>)}</ul>
-          <button className="btn small dismiss" data-testid="hidden-dismiss" title="Hide this until the list changes" onClick={() => setDismissed(hiddenKey)}>×</button>
+          <ul>
+            {snapshot.hidden.map((h) => (
+              <li key={h}>{h}</li>
+            ))}
+          </ul>
+          <button
+            className="btn small dismiss"
+            data-testid="hidden-dismiss"
+            title="Hide this until the list changes"
+            onClick={() => setDismissed(hiddenKey)}
+          >
+            ×
+          </button>
         </div>
       )}
       {snapshot && snapshot.warnings.length > 0 && (
         <details className="banner warning" data-testid="warnings" open={snapshot.warnings.length <= 3}>
-          <summary>{snapshot.warnings.length} warning{snapshot.warnings.length === 1 ? '' : 's'}</summary>
+          <summary>
+            {snapshot.warnings.length} warning{snapshot.warnings.length === 1 ? '' : 's'}
+          </summary>
           <ul>
             {snapshot.warnings.map((w, i) => (
-              <li key={i} data-code={w.code}><span className="code">{w.code}</span> {w.message}</li>
+              <li key={i} data-code={w.code}>
+                <span className="code">{w.code}</span> {w.message}
+              </li>
             ))}
           </ul>
         </details>

@@ -52,7 +52,10 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
   const [readOnly, setReadOnly] = useState<boolean | null>(null);
 
   useEffect(() => {
-    trpc.host.info.query().then((i) => setReadOnly(i.readOnly), () => setReadOnly(null));
+    trpc.host.info.query().then(
+      (i) => setReadOnly(i.readOnly),
+      () => setReadOnly(null),
+    );
     // fetch and run the graph's code (cytoscape) while the host is read, not after it arrives
     void import('./graph/CytoscapeGraph');
   }, []);
@@ -67,7 +70,11 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
   }, [snap]);
 
   const toggleCollapse = useCallback(
-    (nsId: string) => setView((v) => ({ ...v, collapsed: v.collapsed.includes(nsId) ? v.collapsed.filter((x) => x !== nsId) : [...v.collapsed, nsId] })),
+    (nsId: string) =>
+      setView((v) => ({
+        ...v,
+        collapsed: v.collapsed.includes(nsId) ? v.collapsed.filter((x) => x !== nsId) : [...v.collapsed, nsId],
+      })),
     [setView],
   );
 
@@ -103,11 +110,17 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
   const editor = useEditor(snap, ix, readOnly);
   const { nodeMenu } = editor;
   // the draft drawn over the host: ghosts for what it creates, marks on what it changes
-  const drawn = useMemo(() => (model && snap && editor.draft.length ? overlayDraft(model, snap, draftEdits(editor.draft)) : model), [model, snap, editor.draft]);
-  const onNodeMenu = useCallback((nodeId: string, at: { x: number; y: number }) => {
-    setSelection(refOfNodeId(nodeId));
-    nodeMenu(nodeId, at);
-  }, [nodeMenu]);
+  const drawn = useMemo(
+    () => (model && snap && editor.draft.length ? overlayDraft(model, snap, draftEdits(editor.draft)) : model),
+    [model, snap, editor.draft],
+  );
+  const onNodeMenu = useCallback(
+    (nodeId: string, at: { x: number; y: number }) => {
+      setSelection(refOfNodeId(nodeId));
+      nodeMenu(nodeId, at);
+    },
+    [nodeMenu],
+  );
 
   // a link inside a collapsed namespace is selected through its namespace's node
   const selectedNode = useMemo(() => {
@@ -120,99 +133,115 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
   useEffect(() => {
     if (!focus || mode === 'graph' || !selection) return;
     const testId = selection.type === 'link' ? 'link-row' : 'ns-row';
-    document.querySelector(`[data-testid="${testId}"][data-id="${CSS.escape(selection.id)}"]`)?.scrollIntoView({ block: 'nearest' });
+    document
+      .querySelector(`[data-testid="${testId}"][data-id="${CSS.escape(selection.id)}"]`)
+      ?.scrollIntoView({ block: 'nearest' });
   }, [focus, mode, selection]);
 
   return (
     <EditorContext.Provider value={editor}>
-    <div className="app">
-      <Header snapshot={snap} loading={host.loading} readOnly={readOnly} live={host.live} liveError={host.liveError} />
-      <Banners snapshot={snap} error={host.error} />
-      <SafetyBanners canEdit={readOnly === false} />
-      <Toolbar
-        view={view}
-        setView={setView}
-        mode={mode}
-        setMode={setMode}
-        namespaces={namespaces}
-        kindCounts={kindCounts}
-        matchCount={view.search.trim() && model ? model.matches.length : null}
-        loading={host.loading}
-        onRefresh={() => void host.refresh()}
-        onRelayout={() => setRelayoutSeq((s) => s + 1)}
-        extra={<EditToolbar />}
-      />
-      <main className="body">
-        <section className="stage" data-testid="stage">
-          {!snap || !model || !ix ? (
-            host.error ? (
-              <p className="muted empty">No data.</p>
-            ) : (
-              <p className="muted empty" data-testid="read-progress">
-                Reading the host…
-                {host.progress && host.progress.total > 0 && (
-                  <>
-                    {' '}
-                    {host.progress.done} of {host.progress.total} namespaces{' '}
-                    <progress max={host.progress.total} value={host.progress.done} />
-                  </>
-                )}
-              </p>
-            )
-          ) : mode === 'graph' ? (
-            <>
-              <div className="graph-area">
-              <CytoscapeGraph
-                model={drawn ?? model}
-                hostVersion={host.version}
-                relayoutSeq={relayoutSeq}
-                selected={selectedNode}
-                focus={focus}
-                fit={fit}
-                onSelect={onGraphSelect}
-                marked={multi}
-                onToggleCollapse={toggleCollapse}
-                onContextMenu={onNodeMenu}
+      <div className="app">
+        <Header
+          snapshot={snap}
+          loading={host.loading}
+          readOnly={readOnly}
+          live={host.live}
+          liveError={host.liveError}
+        />
+        <Banners snapshot={snap} error={host.error} />
+        <SafetyBanners canEdit={readOnly === false} />
+        <Toolbar
+          view={view}
+          setView={setView}
+          mode={mode}
+          setMode={setMode}
+          namespaces={namespaces}
+          kindCounts={kindCounts}
+          matchCount={view.search.trim() && model ? model.matches.length : null}
+          loading={host.loading}
+          onRefresh={() => void host.refresh()}
+          onRelayout={() => setRelayoutSeq((s) => s + 1)}
+          extra={<EditToolbar />}
+        />
+        <main className="body">
+          <section className="stage" data-testid="stage">
+            {!snap || !model || !ix ? (
+              host.error ? (
+                <p className="muted empty">No data.</p>
+              ) : (
+                <p className="muted empty" data-testid="read-progress">
+                  Reading the host…
+                  {host.progress && host.progress.total > 0 && (
+                    <>
+                      {' '}
+                      {host.progress.done} of {host.progress.total} namespaces{' '}
+                      <progress max={host.progress.total} value={host.progress.done} />
+                    </>
+                  )}
+                </p>
+              )
+            ) : mode === 'graph' ? (
+              <>
+                <div className="graph-area">
+                  <CytoscapeGraph
+                    model={drawn ?? model}
+                    hostVersion={host.version}
+                    relayoutSeq={relayoutSeq}
+                    selected={selectedNode}
+                    focus={focus}
+                    fit={fit}
+                    onSelect={onGraphSelect}
+                    marked={multi}
+                    onToggleCollapse={toggleCollapse}
+                    onContextMenu={onNodeMenu}
+                  />
+                </div>
+                <Legend />
+              </>
+            ) : mode === 'links' ? (
+              <LinksTable
+                groups={tableRows(snap, ix, view)}
+                ix={ix}
+                selection={selection}
+                onSelect={setSelection}
+                jump={jump}
               />
+            ) : mode === 'networks' ? (
+              <NetworksTable
+                rows={networkRows(snap, view.search)}
+                ix={ix}
+                jump={jump}
+                onShow={(namespaces) => {
+                  setView((v) => ({ ...v, namespaces }));
+                  setMode('graph');
+                }}
+              />
+            ) : (
+              <div className="table-wrap fill">
+                <RouteTable routes={routeRows(snap, ix, view)} ix={ix} jump={jump} withNs />
               </div>
-              <Legend />
-            </>
-          ) : mode === 'links' ? (
-            <LinksTable groups={tableRows(snap, ix, view)} ix={ix} selection={selection} onSelect={setSelection} jump={jump} />
-          ) : mode === 'networks' ? (
-            <NetworksTable
-              rows={networkRows(snap, view.search)}
-              ix={ix}
-              jump={jump}
-              onShow={(namespaces) => {
-                setView((v) => ({ ...v, namespaces }));
-                setMode('graph');
-              }}
-            />
-          ) : (
-            <div className="table-wrap fill"><RouteTable routes={routeRows(snap, ix, view)} ix={ix} jump={jump} withNs /></div>
-          )}
-        </section>
-        <aside className="side" data-testid="side">
-          <div className="side-main">
-          {ix && (
-            <DetailsPanel
-              selection={selection}
-              ix={ix}
-              jump={jump}
-              collapsed={view.collapsed}
-              onToggleCollapse={toggleCollapse}
-              onClose={() => setSelection(null)}
-              actions={<SelectionActions selection={selection} />}
-            />
-          )}
-          {ix && multi.length > 0 && <MultiActions nodeIds={multi} ix={ix} onClear={() => setMulti([])} />}
-          </div>
-          <ActivityList items={host.activity} />
-        </aside>
-      </main>
-      <EditLayer editor={editor} />
-    </div>
+            )}
+          </section>
+          <aside className="side" data-testid="side">
+            <div className="side-main">
+              {ix && (
+                <DetailsPanel
+                  selection={selection}
+                  ix={ix}
+                  jump={jump}
+                  collapsed={view.collapsed}
+                  onToggleCollapse={toggleCollapse}
+                  onClose={() => setSelection(null)}
+                  actions={<SelectionActions selection={selection} />}
+                />
+              )}
+              {ix && multi.length > 0 && <MultiActions nodeIds={multi} ix={ix} onClear={() => setMulti([])} />}
+            </div>
+            <ActivityList items={host.activity} />
+          </aside>
+        </main>
+        <EditLayer editor={editor} />
+      </div>
     </EditorContext.Provider>
   );
 }

@@ -35,10 +35,14 @@ process.exit(0);
 function runOne(file) {
   return new Promise((resolve) => {
     const t = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runner, path.join(root, 'bench', file)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', runner, path.join(root, 'bench', file)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     // forward a Ctrl-C to the bench, which cleans up after itself
@@ -51,7 +55,8 @@ function runOne(file) {
       const i = out.lastIndexOf(MARK);
       const before = (i >= 0 ? out.slice(0, i) : out).trim();
       if (before) process.stderr.write(before + '\n');
-      if (code !== 0 || i < 0) return resolve({ file, error: `exited with ${signal ?? code}`, seconds: (Date.now() - t) / 1000 });
+      if (code !== 0 || i < 0)
+        return resolve({ file, error: `exited with ${signal ?? code}`, seconds: (Date.now() - t) / 1000 });
       try {
         resolve({ file, result: JSON.parse(out.slice(i + MARK.length).trim()), seconds: (Date.now() - t) / 1000 });
       } catch (e) {

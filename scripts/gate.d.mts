@@ -1,11 +1,19 @@
 // Types for gate.mjs (plain JS so serve.mjs runs under plain node).
 export const GATE_SECRET_KEY: unique symbol;
 export const LOOPBACK_NAMES: string[];
-export interface Allowed { names: string[]; origins: Map<string, Set<number>> }
+export interface Allowed {
+  names: string[];
+  origins: Map<string, Set<number>>;
+}
 export function hostnameOf(value: unknown): string | null;
 export function isLoopbackAddress(host: string): boolean;
 export function isWildcard(host: string): boolean;
-export function allowedHosts(o: { bind: string; port: number; extra?: string[]; machine?: { hostname: string | null; fqdn: string | null; addresses: string[] } }): Allowed;
+export function allowedHosts(o: {
+  bind: string;
+  port: number;
+  extra?: string[];
+  machine?: { hostname: string | null; fqdn: string | null; addresses: string[] };
+}): Allowed;
 export function hostProblem(hostHeader: string | undefined, allowed: Allowed): string | null;
 export function originProblem(origin: string, allowed: Allowed): string | null;
 export function tokenMatches(given: unknown, token: string | null): boolean;
@@ -14,7 +22,14 @@ export function readCookie(header: string | undefined, name: string): string | n
 export function requestToken(headers: Record<string, string | string[] | undefined>, port: number): string | null;
 export function peerAddress(socket: { remoteAddress?: string } | undefined): string;
 export function loginPage(tokenFile: string | null, wrong: boolean): string;
-export interface Refusal { peer: string; forwardedFor: string | null; method: string; path: string; reason: string; refused: string }
+export interface Refusal {
+  peer: string;
+  forwardedFor: string | null;
+  method: string;
+  path: string;
+  reason: string;
+  refused: string;
+}
 /** what the gate reads of a request (node's IncomingMessage, or a test's stand-in) */
 export interface GateRequest {
   method?: string;
@@ -31,6 +46,13 @@ export interface GateResponse {
   once(event: 'close', listener: () => void): unknown;
 }
 export function createGate(o: {
-  port: number; allowed: Allowed; token: string | null; tokenFile: string | null; trustProxy: boolean;
-  maxBody: number; maxOpen: number; secret: string; onRefused?: (r: Refusal) => void;
+  port: number;
+  allowed: Allowed;
+  token: string | null;
+  tokenFile: string | null;
+  trustProxy: boolean;
+  maxBody: number;
+  maxOpen: number;
+  secret: string;
+  onRefused?: (r: Refusal) => void;
 }): (req: GateRequest, res: GateResponse) => boolean;

@@ -36,7 +36,11 @@ export function hostnameOf(value) {
 /** the port a Host or --allow-host value names, or null */
 function portOf(value) {
   const v = value.trim();
-  const m = v.startsWith('[') ? /\]:(\d{1,5})$/.exec(v) : (v.match(/:/g) ?? []).length === 1 ? /:(\d{1,5})$/.exec(v) : null;
+  const m = v.startsWith('[')
+    ? /\]:(\d{1,5})$/.exec(v)
+    : (v.match(/:/g) ?? []).length === 1
+      ? /:(\d{1,5})$/.exec(v)
+      : null;
   return m ? Number(m[1]) : null;
 }
 
@@ -85,8 +89,10 @@ export function hostProblem(hostHeader, allowed) {
   const h = hostnameOf(hostHeader);
   if (h && allowed.origins.has(h)) return null;
   const shown = hostHeader ? `"${hostHeader}"` : '(none)';
-  return `linkscape refuses requests for Host ${shown}: it answers only to ${allowed.names.join(', ')}. ` +
-    `If that is a name this server is really reached by, start it with --allow-host ${h ?? 'NAME'}.`;
+  return (
+    `linkscape refuses requests for Host ${shown}: it answers only to ${allowed.names.join(', ')}. ` +
+    `If that is a name this server is really reached by, start it with --allow-host ${h ?? 'NAME'}.`
+  );
 }
 
 /** null when the Origin is one of this server's, else the refusal */
@@ -101,8 +107,10 @@ export function originProblem(origin, allowed) {
   const port = u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
   const ports = h ? allowed.origins.get(h) : undefined;
   if ((u.protocol === 'http:' || u.protocol === 'https:') && ports?.has(port)) return null;
-  return `linkscape refuses Origin "${origin}": changes and live streams are accepted only from this server's own pages ` +
-    `(${allowed.names.join(', ')}${'; a proxy name: --allow-host NAME[:PORT]'})`;
+  return (
+    `linkscape refuses Origin "${origin}": changes and live streams are accepted only from this server's own pages ` +
+    `(${allowed.names.join(', ')}${'; a proxy name: --allow-host NAME[:PORT]'})`
+  );
 }
 
 /** constant-time token comparison (both sides hashed first, so their lengths do not leak either) */
@@ -143,16 +151,21 @@ export function peerAddress(socket) {
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title, body) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>linkscape: ${esc(title)}</title>` +
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>linkscape: ${esc(title)}</title>` +
     `<style>body{font:15px/1.5 system-ui,sans-serif;max-width:42em;margin:4em auto;padding:0 1em;color:#222}code{background:#eee;padding:0 .3em}</style>` +
-    `</head><body><h1>${esc(title)}</h1>${body}</body></html>\n`;
+    `</head><body><h1>${esc(title)}</h1>${body}</body></html>\n`
+  );
 }
 
 /** the page shown to a browser without a valid token or cookie */
 export function loginPage(tokenFile, wrong) {
-  return page(wrong ? 'That token is not this server’s' : 'Open the URL the server printed', `
+  return page(
+    wrong ? 'That token is not this server’s' : 'Open the URL the server printed',
+    `
 <p data-testid="login-needed">linkscape runs as root and changes this host's network, so every page and request needs its token.</p>
-<p>Open the address the server printed when it started (it ends in <code>?token=…</code>)${tokenFile ? `, or build it from the token in <code>${esc(tokenFile)}</code> (readable by root only): <code>http://HOST:PORT/?token=$(sudo cat ${esc(tokenFile)})</code>` : ''}.</p>`);
+<p>Open the address the server printed when it started (it ends in <code>?token=…</code>)${tokenFile ? `, or build it from the token in <code>${esc(tokenFile)}</code> (readable by root only): <code>http://HOST:PORT/?token=$(sudo cat ${esc(tokenFile)})</code>` : ''}.</p>`,
+  );
 }
 
 const SECURITY_HEADERS = {
@@ -180,7 +193,8 @@ export function createGate(o) {
     for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i].toLowerCase().startsWith('x-linkscape-')) raw.splice(i, 2);
 
     const peer = peerAddress(req.socket);
-    const fwd = o.trustProxy && typeof req.headers['x-forwarded-for'] === 'string' ? req.headers['x-forwarded-for'] : null;
+    const fwd =
+      o.trustProxy && typeof req.headers['x-forwarded-for'] === 'string' ? req.headers['x-forwarded-for'] : null;
     const url = new URL(req.url ?? '/', 'http://gate.invalid');
     const isApi = url.pathname.startsWith('/api/');
     const method = req.method ?? 'GET';
@@ -189,9 +203,20 @@ export function createGate(o) {
       if (changes && o.onRefused) o.onRefused({ peer, forwardedFor: fwd, method, path: url.pathname, reason, refused });
       if (isApi || !html) {
         // the shape tRPC clients read: error.message, error.data.code
-        const code = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 411: 'BAD_REQUEST', 413: 'PAYLOAD_TOO_LARGE', 429: 'TOO_MANY_REQUESTS' }[status] ?? 'FORBIDDEN';
+        const code =
+          {
+            401: 'UNAUTHORIZED',
+            403: 'FORBIDDEN',
+            411: 'BAD_REQUEST',
+            413: 'PAYLOAD_TOO_LARGE',
+            429: 'TOO_MANY_REQUESTS',
+          }[status] ?? 'FORBIDDEN';
         res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ error: { message: reason, code: -32001, data: { code, httpStatus: status, issues: null } } }) + '\n');
+        res.end(
+          JSON.stringify({
+            error: { message: reason, code: -32001, data: { code, httpStatus: status, issues: null } },
+          }) + '\n',
+        );
       } else {
         res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(html);
@@ -200,7 +225,13 @@ export function createGate(o) {
     };
 
     const badHost = hostProblem(req.headers.host, o.allowed);
-    if (badHost) return refuse(403, 'host', badHost, page('Refused: unknown Host', `<p data-testid="host-refused">${esc(badHost)}</p>`));
+    if (badHost)
+      return refuse(
+        403,
+        'host',
+        badHost,
+        page('Refused: unknown Host', `<p data-testid="host-refused">${esc(badHost)}</p>`),
+      );
 
     const origin = req.headers.origin;
     if (changes || isApi) {
@@ -212,15 +243,22 @@ export function createGate(o) {
       }
     }
     if (changes) {
-      if (req.headers['transfer-encoding']) return refuse(411, 'body', 'linkscape needs a Content-Length on request bodies (chunked bodies are refused)');
+      if (req.headers['transfer-encoding'])
+        return refuse(411, 'body', 'linkscape needs a Content-Length on request bodies (chunked bodies are refused)');
       const len = Number(req.headers['content-length'] ?? 0);
-      if (!(len <= o.maxBody)) return refuse(413, 'body', `request body of ${req.headers['content-length']} bytes is over the limit of ${o.maxBody} (--max-body)`);
+      if (!(len <= o.maxBody))
+        return refuse(
+          413,
+          'body',
+          `request body of ${req.headers['content-length']} bytes is over the limit of ${o.maxBody} (--max-body)`,
+        );
     }
 
     if (o.token) {
       const fromUrl = !isApi && method === 'GET' ? url.searchParams.get('token') : null;
       if (fromUrl !== null) {
-        if (!tokenMatches(fromUrl, o.token)) return refuse(401, 'auth', 'wrong token in the URL', loginPage(o.tokenFile, true));
+        if (!tokenMatches(fromUrl, o.token))
+          return refuse(401, 'auth', 'wrong token in the URL', loginPage(o.tokenFile, true));
         // trade it for an HttpOnly cookie and leave the address bar without it. A page that reloads itself
         // (not a 30x): a Strict cookie set during a redirect chain that began on another site is not sent.
         url.searchParams.delete('token');
@@ -230,18 +268,32 @@ export function createGate(o) {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
         });
-        res.end(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${esc(clean)}">` +
-          `<script>location.replace(${JSON.stringify(clean).replace(/</g, '\\u003c')})</script><a href="${esc(clean)}">continue</a>\n`);
+        res.end(
+          `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${esc(clean)}">` +
+            `<script>location.replace(${JSON.stringify(clean).replace(/</g, '\\u003c')})</script><a href="${esc(clean)}">continue</a>\n`,
+        );
         return true;
       }
       if (!tokenMatches(requestToken(req.headers, o.port), o.token)) {
-        return refuse(401, 'auth', 'a valid token is required (Authorization: Bearer TOKEN; the token is in ' + (o.tokenFile ?? 'the URL the server printed') + ')', loginPage(o.tokenFile, false));
+        return refuse(
+          401,
+          'auth',
+          'a valid token is required (Authorization: Bearer TOKEN; the token is in ' +
+            (o.tokenFile ?? 'the URL the server printed') +
+            ')',
+          loginPage(o.tokenFile, false),
+        );
       }
     }
 
     if (isApi) {
       const n = open.get(peer) ?? 0;
-      if (n >= o.maxOpen) return refuse(429, 'limit', `too many open requests and live streams from ${peer} (limit ${o.maxOpen}, --max-streams)`);
+      if (n >= o.maxOpen)
+        return refuse(
+          429,
+          'limit',
+          `too many open requests and live streams from ${peer} (limit ${o.maxOpen}, --max-streams)`,
+        );
       open.set(peer, n + 1);
       res.once('close', () => {
         const m = (open.get(peer) ?? 1) - 1;

@@ -26,7 +26,21 @@ hub (one page over many nodes' agents, server/fleet):
   --agent-token T      the token agents accept (LINKSCAPE_AGENT_TOKEN), or
   --agent-token-file F a file holding it`;
 
-const VALUE_FLAGS = ['--host', '--port', '--token', '--token-file', '--allow-host', '--max-body', '--max-streams', '--docker-socket', '--agents', '--agent-selector', '--agent-port', '--agent-token', '--agent-token-file'];
+const VALUE_FLAGS = [
+  '--host',
+  '--port',
+  '--token',
+  '--token-file',
+  '--allow-host',
+  '--max-body',
+  '--max-streams',
+  '--docker-socket',
+  '--agents',
+  '--agent-selector',
+  '--agent-port',
+  '--agent-token',
+  '--agent-token-file',
+];
 const BOOL_FLAGS = ['--read-only', '--no-auth', '--trust-proxy', '--dev', '--kubernetes', '--help', '-h'];
 
 export class UsageError extends Error {}
@@ -49,7 +63,13 @@ export function parseServeArgs(argv, env = process.env) {
         v = argv[++i];
         if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
       }
-      if (a === '--allow-host') allow.push(...v.split(',').map((s) => s.trim()).filter(Boolean));
+      if (a === '--allow-host')
+        allow.push(
+          ...v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
       else vals.set(a, v);
     } else {
       throw new UsageError(`unknown option ${JSON.stringify(argv[i])}`);
@@ -59,15 +79,19 @@ export function parseServeArgs(argv, env = process.env) {
     const raw = vals.get(flag) ?? (envName ? env[envName] : undefined);
     if (raw === undefined || raw === '') return dflt;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number ${min}–${max}, not ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new UsageError(`${flag} must be a whole number ${min}–${max}, not ${JSON.stringify(raw)}`);
     return n;
   };
   const token = vals.get('--token') ?? (env.LINKSCAPE_TOKEN || null);
-  if (token !== null && !/^[\x21-\x7e]{16,512}$/.test(token)) throw new UsageError('--token must be 16–512 printable characters without spaces');
+  if (token !== null && !/^[\x21-\x7e]{16,512}$/.test(token))
+    throw new UsageError('--token must be 16–512 printable characters without spaces');
   const tokenFileGiven = vals.get('--token-file') ?? (env.LINKSCAPE_TOKEN_FILE || null);
   const noAuth = bools.has('--no-auth') || env.LINKSCAPE_NO_AUTH === '1';
   if (noAuth && token) throw new UsageError('--no-auth and --token contradict each other');
-  for (const h of allow) if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(h)) throw new UsageError(`--allow-host ${JSON.stringify(h)} is not a host name, address or NAME:PORT`);
+  for (const h of allow)
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(h))
+      throw new UsageError(`--allow-host ${JSON.stringify(h)} is not a host name, address or NAME:PORT`);
   return {
     help: bools.has('--help') || bools.has('-h'),
     dev: bools.has('--dev'),
@@ -121,7 +145,10 @@ export function settleToken(o) {
   let source = token ? 'given' : 'generated';
   if (!token && o.tokenFileGiven && fs.existsSync(o.tokenFile)) {
     const st = fs.statSync(o.tokenFile);
-    if (st.mode & 0o077) throw new UsageError(`${o.tokenFile} is readable by others (mode ${(st.mode & 0o777).toString(8)}): chmod 600 it, or remove it for a new token`);
+    if (st.mode & 0o077)
+      throw new UsageError(
+        `${o.tokenFile} is readable by others (mode ${(st.mode & 0o777).toString(8)}): chmod 600 it, or remove it for a new token`,
+      );
     const t = fs.readFileSync(o.tokenFile, 'utf8').trim();
     if (t) [token, source] = [t, 'file'];
   }

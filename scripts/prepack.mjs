@@ -8,7 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BUILD_INPUTS = ['app', 'components', 'server', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'server',
+  'instrumentation.ts',
+  'next.config.js',
+  'package.json',
+  'tsconfig.json',
+];
 const newest = (p) => {
   const st = statSync(p, { throwIfNoEntry: false });
   if (!st) return 0;
@@ -16,7 +24,10 @@ const newest = (p) => {
   return Math.max(st.mtimeMs, ...readdirSync(p).map((n) => newest(path.join(p, n))));
 };
 const id = statSync(path.join(root, '.next', 'BUILD_ID'), { throwIfNoEntry: false });
-const fresh = id && process.env.LINKSCAPE_REBUILD !== '1' && Math.max(...BUILD_INPUTS.map((p) => newest(path.join(root, p)))) < id.mtimeMs;
+const fresh =
+  id &&
+  process.env.LINKSCAPE_REBUILD !== '1' &&
+  Math.max(...BUILD_INPUTS.map((p) => newest(path.join(root, p)))) < id.mtimeMs;
 const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
 if (fresh) console.log('prepack: .next is newer than every source file: kept');
 else sh('npx', ['next', 'build']);

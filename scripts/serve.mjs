@@ -29,8 +29,12 @@ if (o.help) {
 let token = null;
 let ownsTokenFile = false;
 if (o.noAuth) {
-  console.warn('\n!!! linkscape: --no-auth: NO TOKEN. Anyone who can reach this port can change this host\'s network as root.');
-  console.warn('!!! Use it only behind a proxy that authenticates every request (and keep the port closed otherwise).\n');
+  console.warn(
+    "\n!!! linkscape: --no-auth: NO TOKEN. Anyone who can reach this port can change this host's network as root.",
+  );
+  console.warn(
+    '!!! Use it only behind a proxy that authenticates every request (and keep the port closed otherwise).\n',
+  );
 } else {
   try {
     const t = settleToken(o);
@@ -75,7 +79,10 @@ async function machineNames() {
   } catch {
     /* no resolver answer: the hostname alone */
   }
-  const addresses = Object.values(os.networkInterfaces()).flat().filter(Boolean).map((i) => i.address.replace(/%.*$/, ''));
+  const addresses = Object.values(os.networkInterfaces())
+    .flat()
+    .filter(Boolean)
+    .map((i) => i.address.replace(/%.*$/, ''));
   return { hostname, fqdn: fqdn && fqdn !== hostname ? fqdn : null, addresses };
 }
 const allowed = allowedHosts({
@@ -136,19 +143,30 @@ server.listen(o.port, o.host, async () => {
   const warm = (p) =>
     new Promise((resolve) => {
       http
-        .get({ host: warmHost, port: o.port, path: p, headers: { host: hostHeader, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-          res.resume();
-          res.on('end', resolve);
-          res.on('error', resolve);
-        })
+        .get(
+          {
+            host: warmHost,
+            port: o.port,
+            path: p,
+            headers: { host: hostHeader, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', resolve);
+            res.on('error', resolve);
+          },
+        )
         .on('error', resolve);
     });
   await warm('/api/trpc/host.info');
   await warm('/');
   const shown = o.host.includes(':') ? `[${o.host}]` : isWildcard(o.host) ? os.hostname() : o.host;
   const page = o.agents || o.kubernetes ? 'fleet' : '';
-  console.log(`linkscape on http://${shown}:${o.port}/${page}${token ? `?token=${token}` : ''}${o.readOnly ? ' (read-only)' : ''}${page ? ' (hub)' : ''}`);
-  if (token) console.log(`token in ${o.tokenFile} (mode 0600): curl -H "Authorization: Bearer $(cat ${o.tokenFile})" …`);
+  console.log(
+    `linkscape on http://${shown}:${o.port}/${page}${token ? `?token=${token}` : ''}${o.readOnly ? ' (read-only)' : ''}${page ? ' (hub)' : ''}`,
+  );
+  if (token)
+    console.log(`token in ${o.tokenFile} (mode 0600): curl -H "Authorization: Bearer $(cat ${o.tokenFile})" …`);
   console.log(`answers to Host: ${allowed.names.join(', ')} (more: --allow-host NAME)`);
   if (typeof process.getuid === 'function' && process.getuid() !== 0) {
     console.log('not root: showing what can be read; editing needs root');
@@ -164,9 +182,14 @@ const stop = async (signal) => {
   server.close();
   server.closeIdleConnections();
   const edits = globalThis[EDITS_KEY];
-  if (edits?.busy()) console.log(`linkscape: ${signal}: a plan is in progress or waiting for confirmation; finishing or rolling it back before exiting`);
+  if (edits?.busy())
+    console.log(
+      `linkscape: ${signal}: a plan is in progress or waiting for confirmation; finishing or rolling it back before exiting`,
+    );
   const hard = setTimeout(() => {
-    console.error('linkscape: the plan is still running after 120 s; exiting anyway (the next start rolls it back from the journal)');
+    console.error(
+      'linkscape: the plan is still running after 120 s; exiting anyway (the next start rolls it back from the journal)',
+    );
     process.exit(1);
   }, 120_000);
   hard.unref();

@@ -26,6 +26,4 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 npm ci --no-audit --no-fund
-# The format check (prettier --check) joins `npm test` once the tree is formatted: uncomment after that commit.
-# export LINKSCAPE_FORMAT_CHECK=1
 npm test

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The one test command: typecheck, lint (and the format check when LINKSCAPE_FORMAT_CHECK=1), then every
+// The one test command: typecheck, lint, the format check (prettier), then every
 // tier (unit, kernel, lab VM, browser) in vitest. Lint and format count as one check each in the summary.
 // Tiers that cannot run here are skipped with one loud line each; under CI=true that is a failure.
 import { spawnSync } from 'node:child_process';
@@ -19,9 +19,16 @@ const step = (name, cmd, args, env = {}) => {
 };
 
 // Which tiers run: evaluated by the same module the tests use.
-const probe = spawnSync(process.execPath, ['--import', 'tsx', '-e',
-  "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, docker: t.dockerTier, cni: t.cniTier, pack: t.packTier, systemd: t.systemdTier, image: t.imageTier})))"],
-  { encoding: 'utf8' });
+const probe = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    '-e',
+    "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, docker: t.dockerTier, cni: t.cniTier, pack: t.packTier, systemd: t.systemdTier, image: t.imageTier})))",
+  ],
+  { encoding: 'utf8' },
+);
 let tiers;
 try {
   tiers = JSON.parse(probe.stdout.trim().split('\n').pop());
@@ -50,14 +57,22 @@ const check = (name, cmd, args) => {
 };
 if (!extra.length) {
   check('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
-  if (process.env.LINKSCAPE_FORMAT_CHECK === '1') check('format', 'npx', ['prettier', '--check', '.']);
-  else console.log('\n== format: not checked (LINKSCAPE_FORMAT_CHECK=1 turns it on)');
+  check('format', 'npx', ['prettier', '--check', '.']);
 }
 
 mkdirSync('test-results', { recursive: true });
 const out = path.join(root, 'test-results', 'vitest.json');
-const code = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra]);
-let passed = 0, failed = 0, skipped = 0;
+const code = step('tests', 'npx', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+  ...extra,
+]);
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 if (existsSync(out)) {
   const j = JSON.parse(readFileSync(out, 'utf8'));
   passed = j.numPassedTests ?? 0;

@@ -12,8 +12,7 @@ export interface Tier {
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-const which = (bin: string) =>
-  (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)));
+const which = (bin: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(path.join(d, bin)));
 
 export const LABVM_DIR = process.env.LINKSCAPE_LABVM_DIR ?? path.resolve(here, '../../shared/lab-vm');
 export const CHROMIUM = process.env.LINKSCAPE_CHROMIUM ?? '/usr/bin/chromium';
@@ -47,7 +46,10 @@ export const dockerTier: Tier = !kernelTier.ok
   : !existsSync(path.join(DOCKER_SANDBOX, 'up'))
     ? { ok: false, why: `no docker sandbox at ${DOCKER_SANDBOX}` }
     : !which('dockerd') || !which('docker') || !which('busybox')
-      ? { ok: false, why: 'dockerd, docker or busybox is missing (apt-get install -y --no-install-recommends docker.io busybox-static)' }
+      ? {
+          ok: false,
+          why: 'dockerd, docker or busybox is missing (apt-get install -y --no-install-recommends docker.io busybox-static)',
+        }
       : { ok: true, why: '' };
 
 export const CNI_BIN = process.env.LINKSCAPE_CNI_BIN ?? '/usr/lib/cni';
@@ -55,7 +57,10 @@ export const CNI_BIN = process.env.LINKSCAPE_CNI_BIN ?? '/usr/lib/cni';
 export const cniTier: Tier = !kernelTier.ok
   ? { ok: false, why: kernelTier.why }
   : !existsSync(path.join(CNI_BIN, 'bridge')) || !existsSync(path.join(CNI_BIN, 'host-local'))
-    ? { ok: false, why: `no CNI plugins in ${CNI_BIN} (apt-get install -y --no-install-recommends containernetworking-plugins)` }
+    ? {
+        ok: false,
+        why: `no CNI plugins in ${CNI_BIN} (apt-get install -y --no-install-recommends containernetworking-plugins)`,
+      }
     : { ok: true, why: '' };
 
 // Shipping (test/ship): the packed tarball installed and started, the systemd unit, the container image.

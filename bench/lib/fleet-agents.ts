@@ -13,7 +13,9 @@ for (let i = 0; i < n; i++) {
   const s = nodeSnapshot(i, n);
   sims.push(await startSimAgent({ snapshot: s, fdb: nodeFdb(s, i, n), token }));
 }
-process.stdout.write(JSON.stringify({ urls: sims.map((s) => s.url), links: sims.reduce((a, s) => a + s.snapshot.links.length, 0) }) + '\n');
+process.stdout.write(
+  JSON.stringify({ urls: sims.map((s) => s.url), links: sims.reduce((a, s) => a + s.snapshot.links.length, 0) }) + '\n',
+);
 let pushed = 0;
 let churn: ReturnType<typeof setInterval> | null = null;
 const quit = async () => {
@@ -21,24 +23,32 @@ const quit = async () => {
   await Promise.all(sims.map((s) => s.close()));
   process.exit(0);
 };
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'churn on' && !churn) {
-    churn = setInterval(() => {
-      for (const s of sims) {
-        const l = s.snapshot.links.find((x) => x.name === 'd0')!;
-        const diff: HostDiff = {
-          takenAt: new Date().toISOString(), namespaces: { upsert: [], remove: [] }, links: { upsert: [{ ...l, mtu: 1400 + (pushed % 100) }], remove: [] },
-          routes: { nsIds: [], upsert: [] }, warnings: [], hidden: [], activity: [],
-        };
-        s.push(diff);
-        pushed++;
-      }
-    }, 200);
-  } else if (line === 'churn off' && churn) {
-    clearInterval(churn);
-    churn = null;
-    process.stdout.write(JSON.stringify({ pushed }) + '\n');
-  } else if (line === 'quit') void quit();
-}).on('close', () => void quit());
+readline
+  .createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line === 'churn on' && !churn) {
+      churn = setInterval(() => {
+        for (const s of sims) {
+          const l = s.snapshot.links.find((x) => x.name === 'd0')!;
+          const diff: HostDiff = {
+            takenAt: new Date().toISOString(),
+            namespaces: { upsert: [], remove: [] },
+            links: { upsert: [{ ...l, mtu: 1400 + (pushed % 100) }], remove: [] },
+            routes: { nsIds: [], upsert: [] },
+            warnings: [],
+            hidden: [],
+            activity: [],
+          };
+          s.push(diff);
+          pushed++;
+        }
+      }, 200);
+    } else if (line === 'churn off' && churn) {
+      clearInterval(churn);
+      churn = null;
+      process.stdout.write(JSON.stringify({ pushed }) + '\n');
+    } else if (line === 'quit') void quit();
+  })
+  .on('close', () => void quit());
 process.on('SIGTERM', () => void quit());
 process.on('SIGINT', () => void quit());

@@ -43,9 +43,11 @@ export async function ipBatch(ns: string | null, lines: string[]): Promise<void>
 
 export async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /**
@@ -89,12 +91,28 @@ export function lab200(tag: string, count: number): Lab200 {
     hub,
     names,
     build: async () => {
-      await ipBatch(null, [hub, ...names].map((n) => `netns add ${n}`));
-      await ipBatch(hub, ['link set lo up', ...names.flatMap((n, i) => [`link add h${i} type veth peer name veth0 netns ${n}`, `link set h${i} up`])]);
-      await pool(names, 4, (n) => ipBatch(n, ['link set lo up', 'link set veth0 up', 'link add mv0 link veth0 type macvlan mode bridge', 'link set mv0 up']));
+      await ipBatch(
+        null,
+        [hub, ...names].map((n) => `netns add ${n}`),
+      );
+      await ipBatch(hub, [
+        'link set lo up',
+        ...names.flatMap((n, i) => [`link add h${i} type veth peer name veth0 netns ${n}`, `link set h${i} up`]),
+      ]);
+      await pool(names, 4, (n) =>
+        ipBatch(n, [
+          'link set lo up',
+          'link set veth0 up',
+          'link add mv0 link veth0 type macvlan mode bridge',
+          'link set mv0 up',
+        ]),
+      );
     },
     removeSync: () => {
-      spawnSync('ip', ['-force', '-batch', '-'], { input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+      spawnSync('ip', ['-force', '-batch', '-'], {
+        input: [hub, ...names].map((n) => `netns del ${n}`).join('\n') + '\n',
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
     },
   };
 }

@@ -29,7 +29,10 @@ export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse,
     nameNow = ix.nsById.get(selection.id)?.label ?? null;
   }
   if (key && nameNow !== null && names.get(key) !== nameNow) setNames(new Map(names).set(key, nameNow));
-  if (!selection) return <p className="muted panel-hint">Click a node or a table row to see everything the kernel reports about it.</p>;
+  if (!selection)
+    return (
+      <p className="muted panel-hint">Click a node or a table row to see everything the kernel reports about it.</p>
+    );
   const body =
     selection.type === 'link'
       ? ix.linkById.get(selection.id) && <LinkDetails link={ix.linkById.get(selection.id)!} ix={ix} jump={jump} />
@@ -44,11 +47,14 @@ export function DetailsPanel({ selection, ix, jump, collapsed, onToggleCollapse,
         );
   return (
     <div className="details" data-testid="details-panel">
-      <button type="button" className="close" aria-label="close details" onClick={onClose}>×</button>
+      <button type="button" className="close" aria-label="close details" onClick={onClose}>
+        ×
+      </button>
       {body && actions}
       {body || (
         <p className="muted" data-testid="gone">
-          {selection.type === 'link' ? 'Link' : 'Namespace'} {names.get(`${selection.type}:${selection.id}`) ?? 'selected here'} is gone from the host.
+          {selection.type === 'link' ? 'Link' : 'Namespace'}{' '}
+          {names.get(`${selection.type}:${selection.id}`) ?? 'selected here'} is gone from the host.
         </p>
       )}
     </div>

@@ -20,7 +20,13 @@ const mtuText = (l: Link) => {
 
 function refList(links: Link[] | undefined, ix: HostIndex, jump: Jump, fromNs: string) {
   if (!links?.length) return null;
-  return <span className="ref-list">{links.map((c) => <LinkRef key={c.id} id={c.id} ix={ix} jump={jump} fromNs={fromNs} />)}</span>;
+  return (
+    <span className="ref-list">
+      {links.map((c) => (
+        <LinkRef key={c.id} id={c.id} ix={ix} jump={jump} fromNs={fromNs} />
+      ))}
+    </span>
+  );
 }
 
 export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; jump: Jump }) {
@@ -31,36 +37,84 @@ export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; 
     ['ifindex', l.ifindex],
     ['kind', l.kind],
     ['mode', l.mode],
-    ['admin state', <span key="a" className={l.up ? 'state-up' : 'state-down'}>{l.up ? 'UP' : 'DOWN'}</span>],
-    ['operstate', <span key="o" className={`oper oper-${operClass(l.operstate)}`}>{l.operstate}</span>],
+    [
+      'admin state',
+      <span key="a" className={l.up ? 'state-up' : 'state-down'}>
+        {l.up ? 'UP' : 'DOWN'}
+      </span>,
+    ],
+    [
+      'operstate',
+      <span key="o" className={`oper oper-${operClass(l.operstate)}`}>
+        {l.operstate}
+      </span>,
+    ],
     ['flags', l.flags.join(' ')],
     ['MTU', mtuText(l)],
     ['MAC', l.mac && <span className="mono">{l.mac}</span>],
     ['link type', l.linkType],
     ['promiscuity', l.promiscuity],
-    ['parent', l.parentId ? <LinkRef id={l.parentId} ix={ix} jump={jump} fromNs={l.nsId} /> : l.parentUnresolved ? <span className="warn-text">unresolved (the kernel names a lower device this host view cannot find)</span> : null],
+    [
+      'parent',
+      l.parentId ? (
+        <LinkRef id={l.parentId} ix={ix} jump={jump} fromNs={l.nsId} />
+      ) : l.parentUnresolved ? (
+        <span className="warn-text">unresolved (the kernel names a lower device this host view cannot find)</span>
+      ) : null,
+    ],
     ['peer', l.peerId ? <LinkRef id={l.peerId} ix={ix} jump={jump} fromNs={l.nsId} /> : null],
-    ['master', l.masterId ? <span key="m"><LinkRef id={l.masterId} ix={ix} jump={jump} fromNs={l.nsId} />{l.slaveKind ? ` (${l.slaveKind} port)` : ''}</span> : null],
+    [
+      'master',
+      l.masterId ? (
+        <span key="m">
+          <LinkRef id={l.masterId} ix={ix} jump={jump} fromNs={l.nsId} />
+          {l.slaveKind ? ` (${l.slaveKind} port)` : ''}
+        </span>
+      ) : null,
+    ],
     ['ports', refList(ix.portsOf.get(l.id), ix, jump, l.nsId)],
     ['children', refList(ix.childrenOf.get(l.id), ix, jump, l.nsId)],
-    ['VF of', l.vf ? <span key="vf">{l.vf.pfId ? <LinkRef id={l.vf.pfId} ix={ix} jump={jump} fromNs={l.nsId} /> : l.vf.pfName ?? 'unknown PF'}{l.vf.index !== null ? ` vf ${l.vf.index}` : ''}</span> : null],
-    ['network', l.network && (
-      <span key="net" data-testid="link-network">
-        {l.network.name} <span className="muted">({l.network.runtime} {l.network.driver}{l.network.id ? ` ${l.network.id.slice(0, 12)}` : ''})</span>
-        {l.network.subnets?.length ? <span className="mono"> {l.network.subnets.join(' ')}</span> : null}
-        {l.network.gateway?.length ? <span className="mono"> gw {l.network.gateway.join(' ')}</span> : null}
-      </span>
-    )],
+    [
+      'VF of',
+      l.vf ? (
+        <span key="vf">
+          {l.vf.pfId ? <LinkRef id={l.vf.pfId} ix={ix} jump={jump} fromNs={l.nsId} /> : (l.vf.pfName ?? 'unknown PF')}
+          {l.vf.index !== null ? ` vf ${l.vf.index}` : ''}
+        </span>
+      ) : null,
+    ],
+    [
+      'network',
+      l.network && (
+        <span key="net" data-testid="link-network">
+          {l.network.name}{' '}
+          <span className="muted">
+            ({l.network.runtime} {l.network.driver}
+            {l.network.id ? ` ${l.network.id.slice(0, 12)}` : ''})
+          </span>
+          {l.network.subnets?.length ? <span className="mono"> {l.network.subnets.join(' ')}</span> : null}
+          {l.network.gateway?.length ? <span className="mono"> gw {l.network.gateway.join(' ')}</span> : null}
+        </span>
+      ),
+    ],
     ['altnames', l.altnames.join(', ')],
     ['bus / device', l.parentBus || l.parentDev ? `${l.parentBus ?? '?'} ${l.parentDev ?? ''}` : null],
-    ['id', <span key="id" className="mono">{l.id}</span>],
+    [
+      'id',
+      <span key="id" className="mono">
+        {l.id}
+      </span>,
+    ],
   ];
   return (
     <div data-testid="link-details" data-id={l.id}>
       <header className="panel-head">
         <span className="swatch" style={{ background: KIND_COLORS[kc] }} />
         <h2>{l.name}</h2>
-        <span className="panel-kind">{KIND_LABELS[kc]}{l.mode ? ` · ${l.mode}` : ''}</span>
+        <span className="panel-kind">
+          {KIND_LABELS[kc]}
+          {l.mode ? ` · ${l.mode}` : ''}
+        </span>
       </header>
       <LinkWarnings link={l} />
       <Attrs rows={rows} testId="link-attrs" />

@@ -44,17 +44,35 @@ export function NamespaceDetails({ ns, ix, jump, collapsed, onToggleCollapse }: 
         rows={[
           ['source', SOURCE_TEXT[ns.source]],
           ['name', ns.name],
-          ['inode', <span key="i" className="mono">{ns.id}</span>],
+          [
+            'inode',
+            <span key="i" className="mono">
+              {ns.id}
+            </span>,
+          ],
           ['path', ns.path && <span className="mono">{ns.path}</span>],
           ['held by', holders],
-          ['default route', defaults.length ? <span className="mono">{defaults.map(routeText).join('\n')}</span> : 'none'],
-          ['gateway', defaults.map((d) => d.gateway).filter(Boolean).join(', ') || null],
+          [
+            'default route',
+            defaults.length ? <span className="mono">{defaults.map(routeText).join('\n')}</span> : 'none',
+          ],
+          [
+            'gateway',
+            defaults
+              .map((d) => d.gateway)
+              .filter(Boolean)
+              .join(', ') || null,
+          ],
           ['error', ns.error && <span className="warn-text">{ns.error}</span>],
         ]}
       />
       <OwnerSection owner={ns.owner} />
       <Section title="links" count={links.length}>
-        <span className="ref-list">{links.map((l) => <LinkRef key={l.id} id={l.id} ix={ix} jump={jump} fromNs={ns.id} />)}</span>
+        <span className="ref-list">
+          {links.map((l) => (
+            <LinkRef key={l.id} id={l.id} ix={ix} jump={jump} fromNs={ns.id} />
+          ))}
+        </span>
       </Section>
       <Section title="routes (all tables)" count={routes.length}>
         <RouteTable routes={routes} ix={ix} jump={jump} compact />

@@ -23,19 +23,36 @@ export function RouteTable({ routes, ix, jump, withNs, compact }: Props) {
         <thead>
           <tr>
             {withNs && <th>namespace</th>}
-            <th>table</th><th>type</th><th>dst</th><th>gateway</th><th>dev</th><th>proto</th><th>scope</th>
-            <th>metric</th><th>prefsrc</th><th>flags / nexthops</th>
+            <th>table</th>
+            <th>type</th>
+            <th>dst</th>
+            <th>gateway</th>
+            <th>dev</th>
+            <th>proto</th>
+            <th>scope</th>
+            <th>metric</th>
+            <th>prefsrc</th>
+            <th>flags / nexthops</th>
           </tr>
         </thead>
         <tbody>
           {routes.map((r, i) => (
-            <tr key={i} data-testid="route-row" data-ns={r.nsId} className={r.dst === 'default' ? 'is-default' : undefined}>
-              {withNs && <td><NsRef id={r.nsId} ix={ix} jump={jump} /></td>}
+            <tr
+              key={i}
+              data-testid="route-row"
+              data-ns={r.nsId}
+              className={r.dst === 'default' ? 'is-default' : undefined}
+            >
+              {withNs && (
+                <td>
+                  <NsRef id={r.nsId} ix={ix} jump={jump} />
+                </td>
+              )}
               <td>{r.table}</td>
               <td>{r.type}</td>
               <td className="mono">{r.dst}</td>
               <td className="mono">{r.gateway ?? ''}</td>
-              <td>{r.devId ? <LinkRef id={r.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : r.dev ?? ''}</td>
+              <td>{r.devId ? <LinkRef id={r.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : (r.dev ?? '')}</td>
               <td>{r.protocol ?? ''}</td>
               <td>{r.scope ?? ''}</td>
               <td>{r.metric ?? ''}</td>
@@ -45,7 +62,13 @@ export function RouteTable({ routes, ix, jump, withNs, compact }: Props) {
                 {r.nexthops.map((n, j) => (
                   <div key={j} className="mono nexthop">
                     nexthop {n.gateway ? `via ${n.gateway} ` : ''}
-                    {n.devId ? <LinkRef id={n.devId} ix={ix} jump={jump} fromNs={r.nsId} /> : n.dev ? `dev ${n.dev}` : ''}
+                    {n.devId ? (
+                      <LinkRef id={n.devId} ix={ix} jump={jump} fromNs={r.nsId} />
+                    ) : n.dev ? (
+                      `dev ${n.dev}`
+                    ) : (
+                      ''
+                    )}
                     {n.weight !== null ? ` weight ${n.weight}` : ''} {n.flags.join(' ')}
                   </div>
                 ))}
@@ -61,7 +84,13 @@ export function RouteTable({ routes, ix, jump, withNs, compact }: Props) {
 function CompactRoutes({ routes, ix, jump }: { routes: Route[]; ix: HostIndex; jump: Jump }) {
   // as `ip route show table all` prints them: what an administrator reads every day
   const dev = (id: string | null, name: string | null, ns: string) =>
-    id ? <>dev <LinkRef id={id} ix={ix} jump={jump} fromNs={ns} /></> : name ? `dev ${name}` : null;
+    id ? (
+      <>
+        dev <LinkRef id={id} ix={ix} jump={jump} fromNs={ns} />
+      </>
+    ) : name ? (
+      `dev ${name}`
+    ) : null;
   return (
     <ul className="route-lines" data-testid="routes-table">
       {routes.map((r, i) => (

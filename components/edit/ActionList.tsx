@@ -5,7 +5,15 @@ import type { Action, ActionGroup } from './actions';
 
 const GROUP_LABEL: Partial<Record<ActionGroup, string>> = { child: 'add child' };
 
-export function ActionList({ actions, onPick, layout }: { actions: Action[]; onPick: (a: Action) => void; layout: 'menu' | 'panel' }) {
+export function ActionList({
+  actions,
+  onPick,
+  layout,
+}: {
+  actions: Action[];
+  onPick: (a: Action) => void;
+  layout: 'menu' | 'panel';
+}) {
   const groups: { group: ActionGroup; items: Action[] }[] = [];
   for (const a of actions) {
     const g = groups.at(-1);

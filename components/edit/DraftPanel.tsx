@@ -97,38 +97,118 @@ export function DraftPanel({ editor }: { editor: Editor }) {
   return (
     <section className="ed-draft" data-testid="draft" data-open={open}>
       <header className="ed-draft-head">
-        <button type="button" className="btn small" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? '▾' : '▸'}</button>
+        <button type="button" className="btn small" onClick={() => setOpen(!open)} aria-expanded={open}>
+          {open ? '▾' : '▸'}
+        </button>
         <strong>Draft</strong>
         <span className="muted" data-testid="draft-summary">
           {draft.length} item{draft.length === 1 ? '' : 's'}
-          {preview ? ` · ${preview.plan.steps.length} command${preview.plan.steps.length === 1 ? '' : 's'}` : busy === 'plan' ? ' · planning…' : error ? ' · refused' : ''}
+          {preview
+            ? ` · ${preview.plan.steps.length} command${preview.plan.steps.length === 1 ? '' : 's'}`
+            : busy === 'plan'
+              ? ' · planning…'
+              : error
+                ? ' · refused'
+                : ''}
         </span>
         <span className="spacer" />
-        <button type="button" className="btn small" onClick={download} disabled={!draft.length} data-testid="draft-export">Export</button>
-        <button type="button" className="btn small" onClick={() => setImportText(importText === null ? '' : null)} data-testid="draft-import">Import</button>
-        <button type="button" className="btn small" onClick={() => { setDraft([]); setResult(null); setImportText(null); }} disabled={busy === 'apply'} data-testid="draft-clear">Discard</button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={download}
+          disabled={!draft.length}
+          data-testid="draft-export"
+        >
+          Export
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => setImportText(importText === null ? '' : null)}
+          data-testid="draft-import"
+        >
+          Import
+        </button>
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => {
+            setDraft([]);
+            setResult(null);
+            setImportText(null);
+          }}
+          disabled={busy === 'apply'}
+          data-testid="draft-clear"
+        >
+          Discard
+        </button>
       </header>
       {open && (
         <div className="ed-draft-body">
           {importText !== null && (
             <div className="ed-draft-import">
-              <textarea value={importText} onChange={(e) => setImportText(e.target.value)} placeholder='{"linkscapeDraft": 1, "items": [...]}' rows={5} data-testid="draft-import-text" />
+              <textarea
+                value={importText}
+                onChange={(e) => setImportText(e.target.value)}
+                placeholder='{"linkscapeDraft": 1, "items": [...]}'
+                rows={5}
+                data-testid="draft-import-text"
+              />
               <div className="ed-draft-row">
-                <input type="file" accept="application/json,.json" onChange={(e) => void e.target.files?.[0]?.text().then(setImportText)} />
-                <button type="button" className="btn small primary" onClick={doImport} data-testid="draft-import-apply">Add to draft</button>
+                <input
+                  type="file"
+                  accept="application/json,.json"
+                  onChange={(e) => void e.target.files?.[0]?.text().then(setImportText)}
+                />
+                <button type="button" className="btn small primary" onClick={doImport} data-testid="draft-import-apply">
+                  Add to draft
+                </button>
               </div>
-              {importError && <div className="ed-error-box" role="alert" data-testid="draft-import-error">{importError}</div>}
+              {importError && (
+                <div className="ed-error-box" role="alert" data-testid="draft-import-error">
+                  {importError}
+                </div>
+              )}
             </div>
           )}
           <ol className="ed-draft-items">
             {draft.map((it, i) => (
               <li key={it.id} data-testid="draft-item" data-title={it.title}>
                 <span className="ed-draft-title">{it.title}</span>
-                <span className="muted"> · {it.edits.length} edit{it.edits.length === 1 ? '' : 's'}</span>
+                <span className="muted">
+                  {' '}
+                  · {it.edits.length} edit{it.edits.length === 1 ? '' : 's'}
+                </span>
                 <span className="spacer" />
-                <button type="button" className="btn small" disabled={i === 0} onClick={() => setDraft(moveItem(draft, it.id, -1))} title="earlier" data-testid="draft-up">↑</button>
-                <button type="button" className="btn small" disabled={i === draft.length - 1} onClick={() => setDraft(moveItem(draft, it.id, 1))} title="later" data-testid="draft-down">↓</button>
-                <button type="button" className="btn small" onClick={() => setDraft(removeItem(draft, it.id))} title="remove from the draft" data-testid="draft-remove">×</button>
+                <button
+                  type="button"
+                  className="btn small"
+                  disabled={i === 0}
+                  onClick={() => setDraft(moveItem(draft, it.id, -1))}
+                  title="earlier"
+                  data-testid="draft-up"
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  className="btn small"
+                  disabled={i === draft.length - 1}
+                  onClick={() => setDraft(moveItem(draft, it.id, 1))}
+                  title="later"
+                  data-testid="draft-down"
+                >
+                  ↓
+                </button>
+                <button
+                  type="button"
+                  className="btn small"
+                  onClick={() => setDraft(removeItem(draft, it.id))}
+                  title="remove from the draft"
+                  data-testid="draft-remove"
+                >
+                  ×
+                </button>
               </li>
             ))}
           </ol>
@@ -137,7 +217,11 @@ export function DraftPanel({ editor }: { editor: Editor }) {
             <div className="ed-error-box" role="alert" data-testid="draft-error">
               {error.code && <span className="badge">{error.code}</span>}{' '}
               {error.issues.length ? (
-                <ul>{error.issues.map((i, k) => <li key={k}>{issueText(i.path, i.message)}</li>)}</ul>
+                <ul>
+                  {error.issues.map((i, k) => (
+                    <li key={k}>{issueText(i.path, i.message)}</li>
+                  ))}
+                </ul>
               ) : (
                 error.message
               )}
@@ -146,24 +230,50 @@ export function DraftPanel({ editor }: { editor: Editor }) {
           )}
           {preview && preview.plan.warnings.length > 0 && (
             <ul className="ed-warnings" data-testid="draft-warnings">
-              {preview.plan.warnings.map((w, i) => <li key={i}>{w}</li>)}
+              {preview.plan.warnings.map((w, i) => (
+                <li key={i}>{w}</li>
+              ))}
             </ul>
           )}
           {preview && (
             <details className="ed-draft-plan" open={preview.plan.steps.length <= 6}>
-              <summary>the plan: {preview.plan.steps.length} command{preview.plan.steps.length === 1 ? '' : 's'}, in order, all or nothing (and the script)</summary>
+              <summary>
+                the plan: {preview.plan.steps.length} command{preview.plan.steps.length === 1 ? '' : 's'}, in order, all
+                or nothing (and the script)
+              </summary>
               <PlanView plan={preview.plan} shell={preview.shell} warnings={false} />
             </details>
           )}
-          {guardNames.length > 0 && <GuardConfirm key={guardNames.join(' ')} reasons={guardReasons} names={guardNames} onChange={setConfirmed} />}
+          {guardNames.length > 0 && (
+            <GuardConfirm
+              key={guardNames.join(' ')}
+              reasons={guardReasons}
+              names={guardNames}
+              onChange={setConfirmed}
+            />
+          )}
           {result && <OutcomeView result={result} />}
           <footer className="ed-actions">
             {draft.length > 0 && (
-              <button type="button" className={`btn ${guardNames.length ? 'danger' : 'primary'}`} disabled={!canApply} onClick={() => void apply()} data-testid="draft-apply">
-                {busy === 'apply' ? 'applying…' : busy === 'plan' ? 'planning…' : `Apply all${preview ? ` (${preview.plan.steps.length} commands)` : ''}`}
+              <button
+                type="button"
+                className={`btn ${guardNames.length ? 'danger' : 'primary'}`}
+                disabled={!canApply}
+                onClick={() => void apply()}
+                data-testid="draft-apply"
+              >
+                {busy === 'apply'
+                  ? 'applying…'
+                  : busy === 'plan'
+                    ? 'planning…'
+                    : `Apply all${preview ? ` (${preview.plan.steps.length} commands)` : ''}`}
               </button>
             )}
-            {result && !draft.length && <button type="button" className="btn" onClick={() => setResult(null)} data-testid="draft-close">Close</button>}
+            {result && !draft.length && (
+              <button type="button" className="btn" onClick={() => setResult(null)} data-testid="draft-close">
+                Close
+              </button>
+            )}
           </footer>
         </div>
       )}

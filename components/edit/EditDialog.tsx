@@ -93,7 +93,10 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
       // a plan that can cut this page off (host addresses, routes, links down/moved) reverts unless kept
       const rootId = host.snapshot.namespaces.find((n) => n.root)?.id ?? null;
       const risky = accessRisks(shown.edits, rootId).length > 0;
-      const out = await live.apply(guard !== null && confirmed, risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined);
+      const out = await live.apply(
+        guard !== null && confirmed,
+        risky ? { seconds: PAGE_CHECKPOINT_SECONDS } : undefined,
+      );
       if ('stale' in out) {
         setConfirmed(false);
         return;
@@ -121,7 +124,11 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const toDraft = useCallback(() => {
     if (!onDraft) return;
     try {
-      onDraft(form.toDraftItems ? form.toDraftItems(values, host) : [{ title: form.title, edits: form.toEdits(values, host) }]);
+      onDraft(
+        form.toDraftItems
+          ? form.toDraftItems(values, host)
+          : [{ title: form.title, edits: form.toEdits(values, host) }],
+      );
       onClose();
     } catch (e) {
       setApplyError({ code: null, message: e instanceof Error ? e.message : String(e), issues: [] });
@@ -134,7 +141,13 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
   const canApply = shown !== null && live.current && !done && !busy && (guard === null || confirmed);
 
   return (
-    <Modal title={form.title} onClose={applying ? undefined : onClose} testId="edit-dialog" dataForm={form.key} wide={shown !== null || done}>
+    <Modal
+      title={form.title}
+      onClose={applying ? undefined : onClose}
+      testId="edit-dialog"
+      dataForm={form.key}
+      wide={shown !== null || done}
+    >
       {form.intro?.(host)}
       <form
         className="ed-form"
@@ -149,7 +162,11 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
         </IssuesContext.Provider>
         {loose.length > 0 && (
           <ul className="ed-issues" data-testid="form-issues">
-            {loose.map((i, k) => <li key={k}><span className="mono">{i.path}</span>: {i.message}</li>)}
+            {loose.map((i, k) => (
+              <li key={k}>
+                <span className="mono">{i.path}</span>: {i.message}
+              </li>
+            ))}
           </ul>
         )}
         {error && (
@@ -158,23 +175,60 @@ export function EditDialog({ form, host, onClose, onApplied, onDraft }: Props) {
           </div>
         )}
         {live.stale && !done && <StalePlan refused={shown === null} />}
-        {shown && !built.error && <PlanView plan={shown.preview.plan} shell={shown.preview.shell} current={live.current && !live.planning} />}
-        {!shown && live.planning && !done && <p className="muted" data-testid="planning">planning…</p>}
-        {guard && !done && <GuardConfirm key={guardKey} reasons={guard.reasons} names={guard.names} onChange={setConfirmed} />}
+        {shown && !built.error && (
+          <PlanView plan={shown.preview.plan} shell={shown.preview.shell} current={live.current && !live.planning} />
+        )}
+        {!shown && live.planning && !done && (
+          <p className="muted" data-testid="planning">
+            planning…
+          </p>
+        )}
+        {guard && !done && (
+          <GuardConfirm key={guardKey} reasons={guard.reasons} names={guard.names} onChange={setConfirmed} />
+        )}
         {result && <OutcomeView result={result} />}
         <footer className="ed-actions">
           {!done && (
-            <button type="button" className={`btn ${guard ? 'danger' : 'primary'}`} disabled={!canApply} onClick={() => void runApply()} data-testid="apply">
-              {applying ? 'applying…' : live.planning ? 'planning…' : guard ? 'Apply anyway (force)' : `Apply${shown && live.current ? ` (${shown.preview.plan.steps.length} command${shown.preview.plan.steps.length === 1 ? '' : 's'})` : ''}`}
+            <button
+              type="button"
+              className={`btn ${guard ? 'danger' : 'primary'}`}
+              disabled={!canApply}
+              onClick={() => void runApply()}
+              data-testid="apply"
+            >
+              {applying
+                ? 'applying…'
+                : live.planning
+                  ? 'planning…'
+                  : guard
+                    ? 'Apply anyway (force)'
+                    : `Apply${shown && live.current ? ` (${shown.preview.plan.steps.length} command${shown.preview.plan.steps.length === 1 ? '' : 's'})` : ''}`}
             </button>
           )}
           {!done && onDraft && (
-            <button type="button" className="btn" disabled={applying} onClick={toDraft} data-testid="add-to-draft" title="collect it with other edits: one plan, applied all or nothing">
+            <button
+              type="button"
+              className="btn"
+              disabled={applying}
+              onClick={toDraft}
+              data-testid="add-to-draft"
+              title="collect it with other edits: one plan, applied all or nothing"
+            >
               Add to draft
             </button>
           )}
           {done && !result.ok && Fields && (
-            <button type="button" className="btn" onClick={() => { set({}); live.replan(); }} data-testid="back">Back to the form</button>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                set({});
+                live.replan();
+              }}
+              data-testid="back"
+            >
+              Back to the form
+            </button>
           )}
           <span className="spacer" />
           <button type="button" className="btn" onClick={onClose} disabled={applying} data-testid="close">

@@ -30,13 +30,34 @@ export function EditToolbar() {
       {editor.canEdit && host && (
         <Dropdown label="New…" active={false} testId="new-menu">
           <div className="ed-new-list" role="menu">
-            <button type="button" role="menuitem" className="btn small" data-testid="new-netns" onClick={(e) => { closeDropdown(e); editor.open(netnsAddForm()); }}>
+            <button
+              type="button"
+              role="menuitem"
+              className="btn small"
+              data-testid="new-netns"
+              onClick={(e) => {
+                closeDropdown(e);
+                editor.open(netnsAddForm());
+              }}
+            >
               namespace
             </button>
             {NEW_KINDS.map((k) => {
               const why = unsupported(host, k);
               return (
-                <button key={k} type="button" role="menuitem" className="btn small" disabled={!!why} title={why ?? undefined} data-testid={`new-${k}`} onClick={(e) => { closeDropdown(e); editor.open(linkAddForm(host, { kind: k })); }}>
+                <button
+                  key={k}
+                  type="button"
+                  role="menuitem"
+                  className="btn small"
+                  disabled={!!why}
+                  title={why ?? undefined}
+                  data-testid={`new-${k}`}
+                  onClick={(e) => {
+                    closeDropdown(e);
+                    editor.open(linkAddForm(host, { kind: k }));
+                  }}
+                >
                   {KIND_TEXT[k] ?? k}
                   {why && <span className="ed-why">{why}</span>}
                 </button>
@@ -49,11 +70,32 @@ export function EditToolbar() {
         <Dropdown label="Recipes…" active={false} testId="recipe-menu">
           <div className="ed-new-list" role="menu">
             {RECIPE_IDS.map((id) => (
-              <button key={id} type="button" role="menuitem" className="btn small" data-testid={`recipe-${id}`} title={RECIPES[id].summary} onClick={(e) => { closeDropdown(e); editor.open(recipeForm(host, id)); }}>
+              <button
+                key={id}
+                type="button"
+                role="menuitem"
+                className="btn small"
+                data-testid={`recipe-${id}`}
+                title={RECIPES[id].summary}
+                onClick={(e) => {
+                  closeDropdown(e);
+                  editor.open(recipeForm(host, id));
+                }}
+              >
                 {RECIPES[id].title}
               </button>
             ))}
-            <button type="button" role="menuitem" className="btn small" data-testid="draft-import-open" title="a draft saved with the draft's Export: its items back into the draft, planned, nothing run" onClick={(e) => { closeDropdown(e); editor.askImport(); }}>
+            <button
+              type="button"
+              role="menuitem"
+              className="btn small"
+              data-testid="draft-import-open"
+              title="a draft saved with the draft's Export: its items back into the draft, planned, nothing run"
+              onClick={(e) => {
+                closeDropdown(e);
+                editor.askImport();
+              }}
+            >
               import a draft (JSON)…
             </button>
           </div>
@@ -70,7 +112,8 @@ export function EditToolbar() {
             onClick={() => editor.showPanel('undo')}
             aria-label={`undo${editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length} steps)` : ''}`}
           >
-            ↶<span className="tb-label"> Undo</span>{editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
+            ↶<span className="tb-label"> Undo</span>
+            {editor.history && editor.history.undo.length > 1 ? ` (${editor.history.undo.length})` : ''}
           </button>
           <button
             type="button"
@@ -81,11 +124,20 @@ export function EditToolbar() {
             onClick={() => editor.showPanel('redo')}
             aria-label={`redo${editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length} steps)` : ''}`}
           >
-            ↷<span className="tb-label"> Redo</span>{editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
+            ↷<span className="tb-label"> Redo</span>
+            {editor.history && editor.history.redo.length > 1 ? ` (${editor.history.redo.length})` : ''}
           </button>
         </>
       )}
-      <button type="button" className="btn" data-testid="audit-open" onClick={() => editor.showPanel('audit')} title="every plan applied, refused, undone or redone">Audit</button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="audit-open"
+        onClick={() => editor.showPanel('audit')}
+        title="every plan applied, refused, undone or redone"
+      >
+        Audit
+      </button>
     </span>
   );
 }

@@ -61,7 +61,11 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
     setMenu(null);
     setImportAsk((n) => n + 1);
   }, []);
-  const addToDraft = useCallback((items: { title: string; edits: Edit[] }[]) => setDraft((d) => [...d, ...items.map((i) => draftItem(i.title, i.edits))]), []);
+  const addToDraft = useCallback(
+    (items: { title: string; edits: Edit[] }[]) =>
+      setDraft((d) => [...d, ...items.map((i) => draftItem(i.title, i.edits))]),
+    [],
+  );
 
   useEffect(() => {
     if (!canEdit) return;
@@ -111,13 +115,36 @@ export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, r
     setMenu(null);
     setPingNs(nsId);
   }, []);
-  const nodeMenu = useCallback((nodeId: string | null, at?: { x: number; y: number }) => setMenu(nodeId && at ? { nodeId, ...at } : null), []);
+  const nodeMenu = useCallback(
+    (nodeId: string | null, at?: { x: number; y: number }) => setMenu(nodeId && at ? { nodeId, ...at } : null),
+    [],
+  );
   const showPanel = useCallback((p: Panel) => {
     setMenu(null);
     setPanel(p);
   }, []);
 
-  return { canEdit, readOnly, host, form, open, closeForm, pingNs, ping, menu, nodeMenu, panel, showPanel, history, draft, setDraft, addToDraft, importAsk, askImport, applied };
+  return {
+    canEdit,
+    readOnly,
+    host,
+    form,
+    open,
+    closeForm,
+    pingNs,
+    ping,
+    menu,
+    nodeMenu,
+    panel,
+    showPanel,
+    history,
+    draft,
+    setDraft,
+    addToDraft,
+    importAsk,
+    askImport,
+    applied,
+  };
 }
 
 export const EditorContext = createContext<Editor | null>(null);

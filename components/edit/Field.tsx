@@ -35,7 +35,9 @@ export function Field({ label, path, hint, children }: FieldProps) {
         {children}
         {hint && <span className="ed-hint">{hint}</span>}
         {errs.map((m, i) => (
-          <span key={i} className="ed-error" role="alert" data-testid="field-error" data-field={path}>{m}</span>
+          <span key={i} className="ed-error" role="alert" data-testid="field-error" data-field={path}>
+            {m}
+          </span>
         ))}
       </span>
     </label>
@@ -96,7 +98,8 @@ export function SelectField(p: SelectProps) {
       <select value={p.value} onChange={(e) => p.onChange(e.target.value)} data-testid={`input-${p.path}`}>
         {p.choices.map((c) => (
           <option key={c.value} value={c.value} disabled={!!c.disabled} title={c.disabled ?? undefined}>
-            {c.label}{c.disabled ? ` — ${c.disabled}` : ''}
+            {c.label}
+            {c.disabled ? ` — ${c.disabled}` : ''}
           </option>
         ))}
       </select>
@@ -104,14 +107,31 @@ export function SelectField(p: SelectProps) {
   );
 }
 
-export function CheckField({ label, path, checked, onChange }: { label: string; path: string; checked: boolean; onChange: (v: boolean) => void }) {
+export function CheckField({
+  label,
+  path,
+  checked,
+  onChange,
+}: {
+  label: string;
+  path: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   const errs = useFieldIssues(path);
   return (
     <label className={`ed-check${errs.length ? ' has-error' : ''}`} data-field={path}>
-      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} data-testid={`input-${path}`} />
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+        data-testid={`input-${path}`}
+      />
       {label}
       {errs.map((m, i) => (
-        <span key={i} className="ed-error" role="alert" data-testid="field-error" data-field={path}>{m}</span>
+        <span key={i} className="ed-error" role="alert" data-testid="field-error" data-field={path}>
+          {m}
+        </span>
       ))}
     </label>
   );
@@ -123,7 +143,9 @@ export function FieldIssues({ path }: { path: string }) {
   return (
     <>
       {errs.map((m, i) => (
-        <span key={i} className="ed-error" role="alert" data-testid="field-error" data-field={path}>{m}</span>
+        <span key={i} className="ed-error" role="alert" data-testid="field-error" data-field={path}>
+          {m}
+        </span>
       ))}
     </>
   );

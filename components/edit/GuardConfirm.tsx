@@ -21,7 +21,9 @@ export function GuardConfirm({ reasons, names, onChange }: Props) {
     <section className="ed-guard" data-testid="guard">
       <h3>Lock-out guard: this can cut the host off</h3>
       <ul>
-        {reasons.map((r, i) => <li key={i}>{r}</li>)}
+        {reasons.map((r, i) => (
+          <li key={i}>{r}</li>
+        ))}
       </ul>
       {names.map((n) => (
         <label key={n} className="ed-guard-input">

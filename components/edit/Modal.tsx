@@ -22,10 +22,21 @@ export function Modal({ title, onClose, testId, dataForm, wide, children }: Prop
   }, [onClose]);
   return (
     <div className="ed-overlay">
-      <div className={`ed-dialog${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={typeof title === 'string' ? title : undefined} data-testid={testId} data-form={dataForm}>
+      <div
+        className={`ed-dialog${wide ? ' wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={typeof title === 'string' ? title : undefined}
+        data-testid={testId}
+        data-form={dataForm}
+      >
         <header className="ed-head">
           <h2>{title}</h2>
-          {onClose && <button type="button" className="close" aria-label="close" onClick={onClose}>×</button>}
+          {onClose && (
+            <button type="button" className="close" aria-label="close" onClick={onClose}>
+              ×
+            </button>
+          )}
         </header>
         <div className="ed-body">{children}</div>
       </div>

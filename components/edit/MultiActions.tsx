@@ -25,22 +25,50 @@ export function MultiActions({ nodeIds, ix, onClear }: { nodeIds: string[]; ix: 
   };
   return (
     <section className="ed-panel-actions ed-multi" data-testid="multi-actions">
-      <h3>{links.length} link{links.length === 1 ? '' : 's'} selected <span className="muted">(shift-click adds or removes)</span></h3>
+      <h3>
+        {links.length} link{links.length === 1 ? '' : 's'} selected{' '}
+        <span className="muted">(shift-click adds or removes)</span>
+      </h3>
       <p className="mono">{links.map((l) => `${l.name} (${ix.nsById.get(l.nsId)?.label ?? l.nsId})`).join(', ')}</p>
       {editor.canEdit && (
         <div className="ed-multi-row">
-          <button type="button" className="btn small" onClick={() => add({ type: 'up' })} data-testid="multi-up">Bring up</button>
-          <button type="button" className="btn small" onClick={() => add({ type: 'down' })} data-testid="multi-down">Take down</button>
-          <button type="button" className="btn small danger" onClick={() => add({ type: 'delete' })} data-testid="multi-delete">Delete</button>
+          <button type="button" className="btn small" onClick={() => add({ type: 'up' })} data-testid="multi-up">
+            Bring up
+          </button>
+          <button type="button" className="btn small" onClick={() => add({ type: 'down' })} data-testid="multi-down">
+            Take down
+          </button>
+          <button
+            type="button"
+            className="btn small danger"
+            onClick={() => add({ type: 'delete' })}
+            data-testid="multi-delete"
+          >
+            Delete
+          </button>
           <select value={to} onChange={(e) => setTo(e.target.value)} data-testid="multi-move-to">
             <option value="">move to…</option>
-            {sortedNamespaces(editor.host.snapshot.namespaces).map((n) => <option key={n.id} value={n.id}>{nsLabel(n)}</option>)}
+            {sortedNamespaces(editor.host.snapshot.namespaces).map((n) => (
+              <option key={n.id} value={n.id}>
+                {nsLabel(n)}
+              </option>
+            ))}
           </select>
-          <button type="button" className="btn small" disabled={!to} onClick={() => add({ type: 'move', nsId: to })} data-testid="multi-move">Move</button>
+          <button
+            type="button"
+            className="btn small"
+            disabled={!to}
+            onClick={() => add({ type: 'move', nsId: to })}
+            data-testid="multi-move"
+          >
+            Move
+          </button>
         </div>
       )}
       <p className="muted">Each goes into the draft as one item: one plan for all of them, applied all or nothing.</p>
-      <button type="button" className="btn small" onClick={onClear} data-testid="multi-clear">Clear selection</button>
+      <button type="button" className="btn small" onClick={onClear} data-testid="multi-clear">
+        Clear selection
+      </button>
     </section>
   );
 }

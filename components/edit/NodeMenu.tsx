@@ -13,7 +13,8 @@ export function NodeMenu({ at, editor, host }: { at: MenuAt; editor: Editor; hos
 
   useEffect(() => {
     const close = (e: Event) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !box.current?.contains(e.target as Node)) editor.nodeMenu(null);
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !box.current?.contains(e.target as Node))
+        editor.nodeMenu(null);
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -29,7 +30,10 @@ export function NodeMenu({ at, editor, host }: { at: MenuAt; editor: Editor; hos
   useLayoutEffect(() => {
     const r = box.current?.getBoundingClientRect();
     if (!r) return;
-    setPos({ left: Math.max(4, Math.min(at.x, window.innerWidth - r.width - 4)), top: Math.max(4, Math.min(at.y, window.innerHeight - r.height - 4)) });
+    setPos({
+      left: Math.max(4, Math.min(at.x, window.innerWidth - r.width - 4)),
+      top: Math.max(4, Math.min(at.y, window.innerHeight - r.height - 4)),
+    });
   }, [at]);
 
   const ref = refOfNodeId(at.nodeId);
@@ -46,7 +50,11 @@ export function NodeMenu({ at, editor, host }: { at: MenuAt; editor: Editor; hos
   return (
     <div ref={box} className="ed-menu" role="menu" style={pos} data-testid="node-menu" data-node={at.nodeId}>
       <div className="ed-menu-title mono">{title}</div>
-      {shown.length ? <ActionList actions={shown} onPick={pick} layout="menu" /> : <p className="muted">nothing to do here{editor.readOnly ? ' (read-only)' : ''}</p>}
+      {shown.length ? (
+        <ActionList actions={shown} onPick={pick} layout="menu" />
+      ) : (
+        <p className="muted">nothing to do here{editor.readOnly ? ' (read-only)' : ''}</p>
+      )}
     </div>
   );
 }

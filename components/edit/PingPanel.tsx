@@ -26,7 +26,9 @@ export function PingPanel({ nsId, host, onClose }: { nsId: string; host: HostVie
     const list: { ip: string; where: string }[] = [];
     for (const l of host.snapshot.links) {
       if (l.kind === 'loopback') continue;
-      for (const a of l.addresses) if (a.scope !== 'link') list.push({ ip: a.cidr.split('/')[0], where: `${l.name} @ ${host.ix.nsById.get(l.nsId)?.label ?? l.nsId}` });
+      for (const a of l.addresses)
+        if (a.scope !== 'link')
+          list.push({ ip: a.cidr.split('/')[0], where: `${l.name} @ ${host.ix.nsById.get(l.nsId)?.label ?? l.nsId}` });
     }
     return list.slice(0, 200);
   }, [host]);
@@ -78,7 +80,17 @@ export function PingPanel({ nsId, host, onClose }: { nsId: string; host: HostVie
     <div className="ed-ping" data-testid="ping-panel" data-ns={nsId}>
       <header className="ed-head">
         <h2>ping from {ns ? nsOf(host, nsId).label : nsId}</h2>
-        <button type="button" className="close" aria-label="close" onClick={() => { stop(); onClose(); }}>×</button>
+        <button
+          type="button"
+          className="close"
+          aria-label="close"
+          onClick={() => {
+            stop();
+            onClose();
+          }}
+        >
+          ×
+        </button>
       </header>
       <form
         className="ed-ping-form"
@@ -87,22 +99,55 @@ export function PingPanel({ nsId, host, onClose }: { nsId: string; host: HostVie
           start();
         }}
       >
-        <input type="text" className="mono" list="ed-ping-targets" placeholder="address, e.g. 10.0.0.2" value={target} onChange={(e) => setTarget(e.target.value)} data-testid="ping-target" autoFocus spellCheck={false} />
+        <input
+          type="text"
+          className="mono"
+          list="ed-ping-targets"
+          placeholder="address, e.g. 10.0.0.2"
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          data-testid="ping-target"
+          autoFocus
+          spellCheck={false}
+        />
         <datalist id="ed-ping-targets">
-          {suggestions.map((s, i) => <option key={i} value={s.ip}>{s.where}</option>)}
+          {suggestions.map((s, i) => (
+            <option key={i} value={s.ip}>
+              {s.where}
+            </option>
+          ))}
         </datalist>
         <label className="muted">
-          count <input type="number" min={1} max={10} value={count} onChange={(e) => setCount(e.target.value)} className="ed-count" data-testid="ping-count" />
+          count{' '}
+          <input
+            type="number"
+            min={1}
+            max={10}
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            className="ed-count"
+            data-testid="ping-count"
+          />
         </label>
         {state === 'running' ? (
-          <button type="button" className="btn danger" onClick={stop} data-testid="ping-stop">Stop</button>
+          <button type="button" className="btn danger" onClick={stop} data-testid="ping-stop">
+            Stop
+          </button>
         ) : (
-          <button type="submit" className="btn primary" disabled={!target.trim()} data-testid="ping-start">Ping</button>
+          <button type="submit" className="btn primary" disabled={!target.trim()} data-testid="ping-start">
+            Ping
+          </button>
         )}
       </form>
       {argv && <code className="ed-argv">{argvToShell(argv)}</code>}
-      <pre ref={out} className="ed-ping-out" data-testid="ping-output">{lines.join('\n')}</pre>
-      {exit && <div className={`ed-ping-exit ${exit.startsWith('exit 0') ? 'state-up' : 'warn-text'}`} data-testid="ping-exit">{exit}</div>}
+      <pre ref={out} className="ed-ping-out" data-testid="ping-output">
+        {lines.join('\n')}
+      </pre>
+      {exit && (
+        <div className={`ed-ping-exit ${exit.startsWith('exit 0') ? 'state-up' : 'warn-text'}`} data-testid="ping-exit">
+          {exit}
+        </div>
+      )}
     </div>
   );
 }

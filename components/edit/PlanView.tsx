@@ -8,7 +8,17 @@ import { ShellScript } from './ShellScript';
  * @param current false: the edits changed since this plan was made and it is being made again (shown
  *   dimmed; nothing applies it until the new one is here)
  */
-export function PlanView({ plan, shell, warnings = true, current = true }: { plan: Plan; shell: string; warnings?: boolean; current?: boolean }) {
+export function PlanView({
+  plan,
+  shell,
+  warnings = true,
+  current = true,
+}: {
+  plan: Plan;
+  shell: string;
+  warnings?: boolean;
+  current?: boolean;
+}) {
   return (
     <section className={`ed-plan${current ? '' : ' outdated'}`} data-testid="plan" data-current={current}>
       <h3>
@@ -17,15 +27,21 @@ export function PlanView({ plan, shell, warnings = true, current = true }: { pla
       </h3>
       {warnings && plan.warnings.length > 0 && (
         <ul className="ed-warnings" data-testid="plan-warnings">
-          {plan.warnings.map((w, i) => <li key={i}>{w}</li>)}
+          {plan.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
         </ul>
       )}
       <ol className="ed-steps">
         {plan.steps.map((s, i) => (
           <li key={i} data-testid="plan-step" data-argv={JSON.stringify(s.argv)}>
             <div className="ed-step-desc">{s.description}</div>
-            <code className="ed-argv" data-testid="plan-argv">{argvToShell(s.argv)}</code>
-            <div className="ed-undo">undo: {s.undo ? <code>{argvToShell(s.undo)}</code> : <em>cannot be undone</em>}</div>
+            <code className="ed-argv" data-testid="plan-argv">
+              {argvToShell(s.argv)}
+            </code>
+            <div className="ed-undo">
+              undo: {s.undo ? <code>{argvToShell(s.undo)}</code> : <em>cannot be undone</em>}
+            </div>
           </li>
         ))}
       </ol>
@@ -39,7 +55,9 @@ export function StalePlan({ refused }: { refused: boolean }) {
   return (
     <div className="ed-stale" role="alert" data-testid="plan-stale">
       The host changed since this plan was shown, so nothing was applied.{' '}
-      {refused ? 'Planned again, the edits are refused now (below).' : 'It was planned again: look at the new plan, then Apply again to run it.'}
+      {refused
+        ? 'Planned again, the edits are refused now (below).'
+        : 'It was planned again: look at the new plan, then Apply again to run it.'}
     </div>
   );
 }

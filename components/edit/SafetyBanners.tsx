@@ -76,37 +76,78 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
     void refresh();
   };
 
-  const reverted = status?.reverted && status.reverted.id !== firstRevert && status.reverted.id !== seenReverted ? status.reverted : null;
+  const reverted =
+    status?.reverted && status.reverted.id !== firstRevert && status.reverted.id !== seenReverted
+      ? status.reverted
+      : null;
   const left = pending && deadline !== null ? Math.max(0, Math.ceil((deadline - now) / 1000)) : 0;
   return (
     <>
       {pending && (
-        <div className="banner checkpoint" role="alertdialog" aria-live="assertive" data-testid="checkpoint" data-id={pending.id}>
+        <div
+          className="banner checkpoint"
+          role="alertdialog"
+          aria-live="assertive"
+          data-testid="checkpoint"
+          data-id={pending.id}
+        >
           <strong>Keep these changes?</strong> <span data-testid="checkpoint-countdown">reverting in {left} s</span>
-          <span className="muted"> — {pending.steps.length} step{pending.steps.length === 1 ? '' : 's'}: {pending.steps.slice(0, 3).join('; ')}{pending.steps.length > 3 ? '; …' : ''}</span>
+          <span className="muted">
+            {' '}
+            — {pending.steps.length} step{pending.steps.length === 1 ? '' : 's'}: {pending.steps.slice(0, 3).join('; ')}
+            {pending.steps.length > 3 ? '; …' : ''}
+          </span>
           <span className="cp-buttons">
-            <button type="button" className="primary" data-testid="checkpoint-keep" onClick={() => void keep()}>Keep</button>
-            <button type="button" data-testid="checkpoint-revert" onClick={() => void revertNow()}>Revert now</button>
+            <button type="button" className="primary" data-testid="checkpoint-keep" onClick={() => void keep()}>
+              Keep
+            </button>
+            <button type="button" data-testid="checkpoint-revert" onClick={() => void revertNow()}>
+              Revert now
+            </button>
           </span>
         </div>
       )}
       {reverted && (
         <div className={`banner ${reverted.ok ? 'warning' : 'error'}`} role="alert" data-testid="checkpoint-reverted">
           The change was reverted ({reverted.why}){reverted.ok ? '.' : ' — but not all of it:'}
-          {!reverted.ok && <ul>{reverted.left.map((l) => <li key={l.step}>step {l.step}, {l.description}: {l.reason}</li>)}</ul>}
-          <button type="button" onClick={() => setSeenReverted(reverted.id)}>OK</button>
+          {!reverted.ok && (
+            <ul>
+              {reverted.left.map((l) => (
+                <li key={l.step}>
+                  step {l.step}, {l.description}: {l.reason}
+                </li>
+              ))}
+            </ul>
+          )}
+          <button type="button" onClick={() => setSeenReverted(reverted.id)}>
+            OK
+          </button>
         </div>
       )}
       {recovery && (
         <div className={`banner ${recovery.ok ? 'warning' : 'error'}`} role="alert" data-testid="recovery">
-          <strong>linkscape stopped in the middle of a plan</strong> ({recovery.action} from {recovery.remote} at {new Date(recovery.when).toLocaleString()},{' '}
-          {recovery.steps} steps). When it started again it rolled back {recovery.undone.filter((u) => u.ok).length} step(s), newest first
+          <strong>linkscape stopped in the middle of a plan</strong> ({recovery.action} from {recovery.remote} at{' '}
+          {new Date(recovery.when).toLocaleString()}, {recovery.steps} steps). When it started again it rolled back{' '}
+          {recovery.undone.filter((u) => u.ok).length} step(s), newest first
           {recovery.ok ? '; nothing of that plan is left on the host.' : '. STILL IN PLACE:'}
-          {!recovery.ok && <ul>{recovery.left.map((l) => <li key={l.step}><span className="mono">{l.argv.join(' ')}</span> ({l.description}): {l.reason}</li>)}</ul>}
+          {!recovery.ok && (
+            <ul>
+              {recovery.left.map((l) => (
+                <li key={l.step}>
+                  <span className="mono">{l.argv.join(' ')}</span> ({l.description}): {l.reason}
+                </li>
+              ))}
+            </ul>
+          )}
           <button
             type="button"
             data-testid="recovery-dismiss"
-            onClick={() => void trpc.edit.dismissRecovery.mutate({ id: recovery.id, ...onNode() }).then(() => setRecovery(null), (e) => setError(errorText(e)))}
+            onClick={() =>
+              void trpc.edit.dismissRecovery.mutate({ id: recovery.id, ...onNode() }).then(
+                () => setRecovery(null),
+                (e) => setError(errorText(e)),
+              )
+            }
           >
             Dismiss
           </button>
@@ -114,7 +155,10 @@ export function SafetyBanners({ canEdit }: { canEdit: boolean }) {
       )}
       {error && (
         <div className="banner error" role="alert" data-testid="safety-error">
-          {error} <button type="button" onClick={() => setError(null)}>OK</button>
+          {error}{' '}
+          <button type="button" onClick={() => setError(null)}>
+            OK
+          </button>
         </div>
       )}
     </>

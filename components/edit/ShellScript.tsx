@@ -37,11 +37,27 @@ export function ShellScript({ text }: { text: string }) {
     <div className="ed-script">
       <div className="ed-script-head">
         <span>as a shell script</span>
-        <button type="button" className="btn small" data-testid="download-script" onClick={download} title="save the plan as a shell script">download</button>
-        <button type="button" className="btn small" data-testid="copy-script" onClick={() => void copy()}>copy</button>
-        {copied && <span className="muted" data-testid="copy-state">{copied}</span>}
+        <button
+          type="button"
+          className="btn small"
+          data-testid="download-script"
+          onClick={download}
+          title="save the plan as a shell script"
+        >
+          download
+        </button>
+        <button type="button" className="btn small" data-testid="copy-script" onClick={() => void copy()}>
+          copy
+        </button>
+        {copied && (
+          <span className="muted" data-testid="copy-state">
+            {copied}
+          </span>
+        )}
       </div>
-      <pre ref={pre} data-testid="plan-script">{text}</pre>
+      <pre ref={pre} data-testid="plan-script">
+        {text}
+      </pre>
     </div>
   );
 }

@@ -49,7 +49,12 @@ export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'u
   };
 
   return (
-    <Modal title={`${Verb} — ${list.length} change${list.length === 1 ? '' : 's'} can be ${mode === 'undo' ? 'undone' : 'redone'}`} onClose={busy ? undefined : onClose} testId="undo-dialog" wide>
+    <Modal
+      title={`${Verb} — ${list.length} change${list.length === 1 ? '' : 's'} can be ${mode === 'undo' ? 'undone' : 'redone'}`}
+      onClose={busy ? undefined : onClose}
+      testId="undo-dialog"
+      wide
+    >
       {history === undefined && !error && <p className="muted">asking the server…</p>}
       {history && !next && !result && (
         <p data-testid="undo-none">
@@ -61,10 +66,13 @@ export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'u
       {next && !result && (
         <section className="ed-plan" data-testid="undo-plan" data-id={next.id}>
           <h3>
-            {Verb} “{next.title}” ({mode === 'undo' ? 'applied' : 'undone'} {dateTime(next.at)}): {next.runs.length} command{next.runs.length === 1 ? '' : 's'}, all or nothing
+            {Verb} “{next.title}” ({mode === 'undo' ? 'applied' : 'undone'} {dateTime(next.at)}): {next.runs.length}{' '}
+            command{next.runs.length === 1 ? '' : 's'}, all or nothing
           </h3>
           {next.undoable < next.steps && mode === 'undo' && (
-            <p className="warn-text">{next.steps - next.undoable} of its {next.steps} steps cannot be undone and stay as they are.</p>
+            <p className="warn-text">
+              {next.steps - next.undoable} of its {next.steps} steps cannot be undone and stay as they are.
+            </p>
           )}
           <ol className="ed-steps">
             {next.runs.map((s, i) => (
@@ -76,10 +84,14 @@ export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'u
           </ol>
           {list.length > 1 && (
             <details className="ed-history" data-testid="history-rest">
-              <summary>then, one {mode} at a time: {list.length - 1} older change{list.length === 2 ? '' : 's'}</summary>
+              <summary>
+                then, one {mode} at a time: {list.length - 1} older change{list.length === 2 ? '' : 's'}
+              </summary>
               <ol>
                 {list.slice(1).map((h) => (
-                  <li key={h.id} data-testid="history-item"><span className="mono">{dateTime(h.at)}</span> {h.title}</li>
+                  <li key={h.id} data-testid="history-item">
+                    <span className="mono">{dateTime(h.at)}</span> {h.title}
+                  </li>
                 ))}
               </ol>
             </details>
@@ -87,18 +99,32 @@ export function UndoDialog({ editor, mode, onClose }: { editor: Editor; mode: 'u
         </section>
       )}
       {result && <OutcomeView result={result} verb={mode === 'undo' ? 'Undone' : 'Redone'} />}
-      {error && <div className="ed-error-box" role="alert" data-testid="edit-error">{error.code && <span className="badge">{error.code}</span>} {error.message}</div>}
+      {error && (
+        <div className="ed-error-box" role="alert" data-testid="edit-error">
+          {error.code && <span className="badge">{error.code}</span>} {error.message}
+        </div>
+      )}
       <footer className="ed-actions">
         {!result && (
-          <button type="button" className="btn primary" disabled={!next || busy} onClick={() => void run()} data-testid="undo-apply">
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!next || busy}
+            onClick={() => void run()}
+            data-testid="undo-apply"
+          >
             {busy ? (mode === 'undo' ? 'undoing…' : 'redoing…') : Verb}
           </button>
         )}
         {result?.ok && (
-          <button type="button" className="btn" onClick={again} data-testid="undo-again">{Verb} another…</button>
+          <button type="button" className="btn" onClick={again} data-testid="undo-again">
+            {Verb} another…
+          </button>
         )}
         <span className="spacer" />
-        <button type="button" className="btn" onClick={onClose} disabled={busy} data-testid="undo-close">{result ? 'Close' : 'Cancel'}</button>
+        <button type="button" className="btn" onClick={onClose} disabled={busy} data-testid="undo-close">
+          {result ? 'Close' : 'Cancel'}
+        </button>
       </footer>
     </Modal>
   );

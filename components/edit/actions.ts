@@ -5,7 +5,15 @@ import type { Link, Namespace } from '@/server/host/types';
 import { addrAddForm, addrDelForm } from './forms/addr';
 import { linkAddForm, unsupported } from './forms/LinkAddForm';
 import {
-  linkAttachForm, linkDeleteForm, linkDetachForm, linkMacForm, linkMoveForm, linkMtuForm, linkPromiscForm, linkRenameForm, linkUpForm,
+  linkAttachForm,
+  linkDeleteForm,
+  linkDetachForm,
+  linkMacForm,
+  linkMoveForm,
+  linkMtuForm,
+  linkPromiscForm,
+  linkRenameForm,
+  linkUpForm,
 } from './forms/linkSet';
 import { netnsDelForm } from './forms/namespace';
 import { parentProblem } from './forms/choices';
@@ -36,29 +44,68 @@ export function linkActions(l: Link, host: HostView): Action[] {
       ? { key: 'down', label: 'Take down', group: 'state', form: () => linkUpForm(l, false) }
       : { key: 'up', label: 'Bring up', group: 'state', form: () => linkUpForm(l, true) },
     { key: 'mtu', label: 'Set MTU…', group: 'config', form: () => linkMtuForm(l) },
-    { key: 'mac', label: 'Set MAC…', group: 'config', disabled: lo ? 'loopback has no MAC' : null, form: () => linkMacForm(l) },
+    {
+      key: 'mac',
+      label: 'Set MAC…',
+      group: 'config',
+      disabled: lo ? 'loopback has no MAC' : null,
+      form: () => linkMacForm(l),
+    },
     l.flags.includes('PROMISC')
       ? { key: 'promisc-off', label: 'Promiscuous off', group: 'config', form: () => linkPromiscForm(l, false) }
       : { key: 'promisc-on', label: 'Promiscuous on', group: 'config', form: () => linkPromiscForm(l, true) },
     { key: 'rename', label: 'Rename…', group: 'config', form: () => linkRenameForm(l) },
     l.masterId
-      ? { key: 'nomaster', label: `Detach from ${master?.name ?? 'master'}`, group: 'port', form: () => linkDetachForm(l, master?.name ?? 'master') }
-      : { key: 'master', label: 'Attach to bridge…', group: 'port', disabled: lo ? 'loopback cannot be a port' : null, form: () => linkAttachForm(l, host) },
-    { key: 'move', label: 'Move to namespace…', group: 'port', disabled: lo ? 'loopback cannot leave its namespace' : null, form: () => linkMoveForm(l, host) },
+      ? {
+          key: 'nomaster',
+          label: `Detach from ${master?.name ?? 'master'}`,
+          group: 'port',
+          form: () => linkDetachForm(l, master?.name ?? 'master'),
+        }
+      : {
+          key: 'master',
+          label: 'Attach to bridge…',
+          group: 'port',
+          disabled: lo ? 'loopback cannot be a port' : null,
+          form: () => linkAttachForm(l, host),
+        },
+    {
+      key: 'move',
+      label: 'Move to namespace…',
+      group: 'port',
+      disabled: lo ? 'loopback cannot leave its namespace' : null,
+      form: () => linkMoveForm(l, host),
+    },
     { key: 'addr-add', label: 'Add address…', group: 'address', form: () => addrAddForm(l) },
-    { key: 'addr-del', label: 'Remove address…', group: 'address', disabled: l.addresses.length ? null : 'it has no addresses', form: () => addrDelForm(l) },
+    {
+      key: 'addr-del',
+      label: 'Remove address…',
+      group: 'address',
+      disabled: l.addresses.length ? null : 'it has no addresses',
+      form: () => addrDelForm(l),
+    },
     { key: 'route-add', label: 'Add route via it…', group: 'route', form: () => routeAddForm(host, l.nsId, l.name) },
-    ...CHILD_KINDS.map(
-      (k): Action => ({
-        key: `child-${k}`,
-        label: k === 'vxlan' ? 'vxlan (underlay)…' : `${k}…`,
-        group: 'child',
-        disabled: lo ? 'not on loopback' : unsupported(host, k) ?? parentProblem(host, k, l),
-        form: () => linkAddForm(host, { kind: k, parent: l }),
-      }),
-    ),
-    { key: 'ping', label: `Ping from ${host.ix.nsById.get(l.nsId)?.label ?? 'its namespace'}…`, group: 'diag', ping: l.nsId },
-    { key: 'delete', label: `Delete ${l.name}…`, group: 'danger', danger: true, disabled: lo ? 'the kernel does not delete lo' : null, form: () => linkDeleteForm(l) },
+    ...CHILD_KINDS.map((k): Action => ({
+      key: `child-${k}`,
+      label: k === 'vxlan' ? 'vxlan (underlay)…' : `${k}…`,
+      group: 'child',
+      disabled: lo ? 'not on loopback' : (unsupported(host, k) ?? parentProblem(host, k, l)),
+      form: () => linkAddForm(host, { kind: k, parent: l }),
+    })),
+    {
+      key: 'ping',
+      label: `Ping from ${host.ix.nsById.get(l.nsId)?.label ?? 'its namespace'}…`,
+      group: 'diag',
+      ping: l.nsId,
+    },
+    {
+      key: 'delete',
+      label: `Delete ${l.name}…`,
+      group: 'danger',
+      danger: true,
+      disabled: lo ? 'the kernel does not delete lo' : null,
+      form: () => linkDeleteForm(l),
+    },
   ];
   return out;
 }
@@ -77,9 +124,22 @@ export function namespaceActions(ns: Namespace, host: HostView): Action[] {
   return [
     { key: 'link-add', label: 'Add link here…', group: 'config', form: () => linkAddForm(host, { nsId: ns.id }) },
     { key: 'route-add', label: 'Add route…', group: 'route', form: () => routeAddForm(host, ns.id) },
-    { key: 'route-del', label: 'Remove route…', group: 'route', disabled: routes.length ? null : 'no routes to remove', form: () => routeDelForm(host, ns.id) },
+    {
+      key: 'route-del',
+      label: 'Remove route…',
+      group: 'route',
+      disabled: routes.length ? null : 'no routes to remove',
+      form: () => routeDelForm(host, ns.id),
+    },
     { key: 'ping', label: 'Ping from here…', group: 'diag', ping: ns.id },
-    { key: 'delete', label: 'Delete namespace…', group: 'danger', danger: true, disabled: deleteBlocker(ns), form: () => netnsDelForm(ns) },
+    {
+      key: 'delete',
+      label: 'Delete namespace…',
+      group: 'danger',
+      danger: true,
+      disabled: deleteBlocker(ns),
+      form: () => netnsDelForm(ns),
+    },
   ];
 }
 

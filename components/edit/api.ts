@@ -49,8 +49,19 @@ export function previewEdits(edits: Edit[]): Promise<Preview> {
 export const PAGE_CHECKPOINT_SECONDS = 30;
 
 /** `expectPlan`: the planId of the plan shown; the server runs nothing if it would now plan otherwise */
-export function applyEdits(edits: Edit[], force: boolean, checkpoint?: { seconds: number }, expectPlan?: string): Promise<Applied> {
-  return trpc.edit.applyEdits.mutate({ edits, ...(force ? { force: true } : {}), ...(checkpoint ? { checkpoint } : {}), ...(expectPlan ? { expectPlan } : {}), ...onNode() }) as Promise<Applied>;
+export function applyEdits(
+  edits: Edit[],
+  force: boolean,
+  checkpoint?: { seconds: number },
+  expectPlan?: string,
+): Promise<Applied> {
+  return trpc.edit.applyEdits.mutate({
+    edits,
+    ...(force ? { force: true } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
+    ...(expectPlan ? { expectPlan } : {}),
+    ...onNode(),
+  }) as Promise<Applied>;
 }
 
 /** the checkpoint banner (SafetyBanners) listens for this to show a plan waiting for confirmation */

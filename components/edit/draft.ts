@@ -48,7 +48,14 @@ const DraftFile = z
   .object({
     linkscapeDraft: z.literal(1, 'not a linkscape draft: linkscapeDraft must be 1'),
     items: z
-      .array(z.object({ title: z.string().min(1, 'title must not be empty').max(200, 'title: at most 200 characters'), edits: z.array(Edit).min(1, 'an item needs at least one edit') }).strict())
+      .array(
+        z
+          .object({
+            title: z.string().min(1, 'title must not be empty').max(200, 'title: at most 200 characters'),
+            edits: z.array(Edit).min(1, 'an item needs at least one edit'),
+          })
+          .strict(),
+      )
       .max(200, 'at most 200 items'),
   })
   .strict();
@@ -66,6 +73,12 @@ export function importDraft(text: string): Draft {
     throw new Error(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   const r = DraftFile.safeParse(raw);
-  if (!r.success) throw new Error(r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new Error(
+      r.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+        .join('; '),
+    );
   return r.data.items.map((i) => draftItem(i.title, i.edits));
 }

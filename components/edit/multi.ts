@@ -19,7 +19,12 @@ function goesWith(l: Link, ix: HostIndex, all: Link[]): Set<string> {
   return out;
 }
 
-export function multiEdits(links: Link[], action: MultiAction, ix: HostIndex, all: Link[]): { title: string; edits: Edit[] } {
+export function multiEdits(
+  links: Link[],
+  action: MultiAction,
+  ix: HostIndex,
+  all: Link[],
+): { title: string; edits: Edit[] } {
   const ref = (l: Link) => nsRef(ix.nsById.get(l.nsId));
   const at = (l: Link) => (ref(l) === undefined ? {} : { ns: ref(l) });
   const names = links.map((l) => l.name).join(', ');
@@ -37,11 +42,17 @@ export function multiEdits(links: Link[], action: MultiAction, ix: HostIndex, al
     }
     case 'up':
     case 'down':
-      return { title: `${action.type === 'up' ? 'bring up' : 'take down'} ${names}`, edits: links.map((l): Edit => ({ op: 'link.set', ...at(l), dev: l.name, up: action.type === 'up' })) };
+      return {
+        title: `${action.type === 'up' ? 'bring up' : 'take down'} ${names}`,
+        edits: links.map((l): Edit => ({ op: 'link.set', ...at(l), dev: l.name, up: action.type === 'up' })),
+      };
     case 'move': {
       const to = ix.nsById.get(action.nsId);
       const moving = links.filter((l) => l.nsId !== action.nsId && l.kind !== 'loopback');
-      return { title: `move ${moving.map((l) => l.name).join(', ')} to ${to?.label ?? action.nsId}`, edits: moving.map((l): Edit => ({ op: 'link.set', ...at(l), dev: l.name, netns: action.nsId })) };
+      return {
+        title: `move ${moving.map((l) => l.name).join(', ')} to ${to?.label ?? action.nsId}`,
+        edits: moving.map((l): Edit => ({ op: 'link.set', ...at(l), dev: l.name, netns: action.nsId })),
+      };
     }
   }
 }

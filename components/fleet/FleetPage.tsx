@@ -98,15 +98,29 @@ export default function FleetPage() {
           aria-label="search the fleet"
         />
       </header>
-      {error && <div className="banner error" data-testid="fleet-error">{error}</div>}
-      {discovery && <div className="banner warn" data-testid="fleet-discovery">{discovery}</div>}
+      {error && (
+        <div className="banner error" data-testid="fleet-error">
+          {error}
+        </div>
+      )}
+      {discovery && (
+        <div className="banner warn" data-testid="fleet-discovery">
+          {discovery}
+        </div>
+      )}
       {searchError && <div className="banner error">{searchError}</div>}
       {hits && (
         <section className="fleet-hits" data-testid="fleet-hits">
           <b>{hits.length}</b> found{' '}
           <ul>
             {hits.map((h) => (
-              <li key={`${h.node}|${h.kind}|${h.id}|${h.label}`} data-testid="fleet-hit" data-node={h.node} data-kind={h.kind} data-id={h.id}>
+              <li
+                key={`${h.node}|${h.kind}|${h.id}|${h.label}`}
+                data-testid="fleet-hit"
+                data-node={h.node}
+                data-kind={h.kind}
+                data-id={h.id}
+              >
                 <button type="button" className="linkish" onClick={() => setSelected(h.node)}>
                   {h.node}
                 </button>{' '}
@@ -131,13 +145,24 @@ export default function FleetPage() {
           <tbody>
             <tr className={selected === null ? 'sel' : ''}>
               <td colSpan={6}>
-                <button type="button" className="linkish" data-testid="fleet-overview-tab" onClick={() => setSelected(null)}>
+                <button
+                  type="button"
+                  className="linkish"
+                  data-testid="fleet-overview-tab"
+                  onClick={() => setSelected(null)}
+                >
                   overview
                 </button>
               </td>
             </tr>
             {(nodes ?? []).map((n) => (
-              <tr key={n.name} data-testid="fleet-node" data-node={n.name} data-up={n.up ? '1' : '0'} className={selected === n.name ? 'sel' : ''}>
+              <tr
+                key={n.name}
+                data-testid="fleet-node"
+                data-node={n.name}
+                data-up={n.up ? '1' : '0'}
+                className={selected === n.name ? 'sel' : ''}
+              >
                 <td>
                   <button type="button" className="linkish" onClick={() => setSelected(n.name)}>
                     {n.name}
@@ -145,12 +170,18 @@ export default function FleetPage() {
                 </td>
                 <td className="mono">{n.url.replace(/^https?:\/\//, '')}</td>
                 <td>
-                  <span className={`badge ${n.up ? 'ok' : 'warn'}`} data-testid="fleet-node-state" title={n.error ?? ''}>
+                  <span
+                    className={`badge ${n.up ? 'ok' : 'warn'}`}
+                    data-testid="fleet-node-state"
+                    title={n.error ?? ''}
+                  >
                     {n.up ? 'up' : 'down'}
                   </span>
                   {!n.up && n.error && <div className="muted small">{n.error}</div>}
                 </td>
-                <td title={n.lastSeen ?? ''} data-testid="fleet-node-seen">{ago(n.lastSeen, now)}</td>
+                <td title={n.lastSeen ?? ''} data-testid="fleet-node-seen">
+                  {ago(n.lastSeen, now)}
+                </td>
                 <td>{n.counts ? `${n.counts.namespaces} · ${n.counts.links} · ${n.counts.routes}` : '—'}</td>
                 <td title={n.warnings.join('\n')}>{n.warnings.length || ''}</td>
               </tr>
@@ -165,22 +196,45 @@ export default function FleetPage() {
           <section className="fleet-overview" data-testid="fleet-overview">
             {picture && overlay && (
               <>
-                <svg viewBox={`0 0 ${SIZE} ${SIZE}`} width={SIZE} height={SIZE} role="img" aria-label="nodes and the overlay between them">
+                <svg
+                  viewBox={`0 0 ${SIZE} ${SIZE}`}
+                  width={SIZE}
+                  height={SIZE}
+                  role="img"
+                  aria-label="nodes and the overlay between them"
+                >
                   {picture.lines.map((l) => {
                     const a = at.get(l.a)!;
                     const b = at.get(l.b)!;
                     const off = l.kind === 'tunnel' ? -4 : 4;
                     return (
-                      <line key={`${l.kind}|${l.a}|${l.b}`} x1={a.x + off} y1={a.y + off} x2={b.x + off} y2={b.y + off}
-                        className={`ov-${l.kind}`} data-testid="fleet-line" data-kind={l.kind} data-a={l.a} data-b={l.b}>
+                      <line
+                        key={`${l.kind}|${l.a}|${l.b}`}
+                        x1={a.x + off}
+                        y1={a.y + off}
+                        x2={b.x + off}
+                        y2={b.y + off}
+                        className={`ov-${l.kind}`}
+                        data-testid="fleet-line"
+                        data-kind={l.kind}
+                        data-a={l.a}
+                        data-b={l.b}
+                      >
                         <title>{`${l.a} — ${l.b}: ${l.count} ${l.kind === 'tunnel' ? 'vxlan tunnel(s)' : 'host-gw route(s)'}`}</title>
                       </line>
                     );
                   })}
                   {picture.boxes.map((b) => (
-                    <g key={b.name} transform={`translate(${b.x - 50},${b.y - 16})`} className={`ov-node ${b.up ? 'up' : 'down'}`} onClick={() => setSelected(b.name)}>
+                    <g
+                      key={b.name}
+                      transform={`translate(${b.x - 50},${b.y - 16})`}
+                      className={`ov-node ${b.up ? 'up' : 'down'}`}
+                      onClick={() => setSelected(b.name)}
+                    >
                       <rect width={100} height={32} rx={6} />
-                      <text x={50} y={20} textAnchor="middle">{b.name.length > 14 ? `${b.name.slice(0, 13)}…` : b.name}</text>
+                      <text x={50} y={20} textAnchor="middle">
+                        {b.name.length > 14 ? `${b.name.slice(0, 13)}…` : b.name}
+                      </text>
                     </g>
                   ))}
                 </svg>
@@ -190,28 +244,65 @@ export default function FleetPage() {
                 </p>
                 <h3>tunnels</h3>
                 <table className="fleet-table" data-testid="fleet-tunnels">
-                  <thead><tr><th>from</th><th>dev</th><th>kind</th><th>local</th><th>remote</th><th>to</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th>from</th>
+                      <th>dev</th>
+                      <th>kind</th>
+                      <th>local</th>
+                      <th>remote</th>
+                      <th>to</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {overlay.tunnels.slice(0, 500).map((t) => (
-                      <tr key={`${t.from}|${t.linkId}|${t.remote}`} data-testid="fleet-tunnel" data-from={t.from} data-to={t.to ?? ''}>
-                        <td>{t.from}</td><td className="mono">{t.dev}</td><td>{t.kind === 'vxlan' ? 'remote' : 'FDB dst'}</td>
-                        <td className="mono">{t.local ?? ''}</td><td className="mono">{t.remote}</td><td>{t.to ?? <span className="muted">outside the fleet</span>}</td>
+                      <tr
+                        key={`${t.from}|${t.linkId}|${t.remote}`}
+                        data-testid="fleet-tunnel"
+                        data-from={t.from}
+                        data-to={t.to ?? ''}
+                      >
+                        <td>{t.from}</td>
+                        <td className="mono">{t.dev}</td>
+                        <td>{t.kind === 'vxlan' ? 'remote' : 'FDB dst'}</td>
+                        <td className="mono">{t.local ?? ''}</td>
+                        <td className="mono">{t.remote}</td>
+                        <td>{t.to ?? <span className="muted">outside the fleet</span>}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
                 <h3>routes via another node</h3>
                 <table className="fleet-table" data-testid="fleet-routes">
-                  <thead><tr><th>node</th><th>dst</th><th>via</th><th>dev</th><th>to</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th>node</th>
+                      <th>dst</th>
+                      <th>via</th>
+                      <th>dev</th>
+                      <th>to</th>
+                    </tr>
+                  </thead>
                   <tbody>
                     {overlay.routes.slice(0, 500).map((r) => (
-                      <tr key={`${r.node}|${r.dst}|${r.via}`} data-testid="fleet-route" data-node={r.node} data-to={r.toNode}>
-                        <td>{r.node}</td><td className="mono">{r.dst}</td><td className="mono">{r.via}</td><td className="mono">{r.dev ?? ''}</td><td>{r.toNode}</td>
+                      <tr
+                        key={`${r.node}|${r.dst}|${r.via}`}
+                        data-testid="fleet-route"
+                        data-node={r.node}
+                        data-to={r.toNode}
+                      >
+                        <td>{r.node}</td>
+                        <td className="mono">{r.dst}</td>
+                        <td className="mono">{r.via}</td>
+                        <td className="mono">{r.dev ?? ''}</td>
+                        <td>{r.toNode}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
-                {(overlay.tunnels.length > 500 || overlay.routes.length > 500) && <p className="muted small">first 500 of each shown</p>}
+                {(overlay.tunnels.length > 500 || overlay.routes.length > 500) && (
+                  <p className="muted small">first 500 of each shown</p>
+                )}
               </>
             )}
           </section>

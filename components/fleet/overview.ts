@@ -18,7 +18,10 @@ export interface OverviewLine {
   both: boolean;
 }
 
-export function layoutOverview(o: Overlay, size = 520): { boxes: OverviewBox[]; lines: OverviewLine[]; dangling: number } {
+export function layoutOverview(
+  o: Overlay,
+  size = 520,
+): { boxes: OverviewBox[]; lines: OverviewLine[]; dangling: number } {
   const n = o.nodes.length;
   const r = n > 1 ? size / 2 - 70 : 0;
   const boxes = o.nodes.map((node, i) => {

@@ -88,7 +88,8 @@ const HIDDEN_FRAME_MS = 250;
 
 function fitAll(cy: Core) {
   cy.fit(undefined, FIT_PADDING);
-  if (cy.zoom() > MAX_FIT_ZOOM) cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  if (cy.zoom() > MAX_FIT_ZOOM)
+    cy.zoom({ level: MAX_FIT_ZOOM, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
 }
 
 /** fit to where the whole model will be drawn, without asking cytoscape for bounding boxes */
@@ -152,7 +153,14 @@ const nodeDef = (n: GraphNode, position?: Point): ElementDefinition => ({
 
 const edgeDef = (e: GraphEdge): ElementDefinition => ({
   group: 'edges',
-  data: { id: e.id, source: e.source, target: e.target, type: e.type, sig: e.sig, countLabel: e.count > 1 ? `×${e.count}` : '' },
+  data: {
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    type: e.type,
+    sig: e.sig,
+    countLabel: e.count > 1 ? `×${e.count}` : '',
+  },
   classes: e.classes.join(' '),
 });
 
@@ -165,7 +173,8 @@ function remember(cache: Map<string, Point>, id: string, p: Point) {
 }
 
 /** a collection of these elements, built in one go (union in a loop is quadratic) */
-const collectionOf = (cy: Core, eles: SingularElementReturnValue[]) => cy.collection(eles as unknown as CollectionArgument);
+const collectionOf = (cy: Core, eles: SingularElementReturnValue[]) =>
+  cy.collection(eles as unknown as CollectionArgument);
 
 interface Synced {
   /** ids of nodes and edges that are new or changed */
@@ -482,17 +491,25 @@ export default function CytoscapeGraph(props: Props) {
     if (eles.empty()) return;
     userView.current = true;
     cy.stop();
-    cy.animate({ fit: { eles, padding: 60 } }, {
-      duration: 250,
-      complete: () => {
-        if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    cy.animate(
+      { fit: { eles, padding: 60 } },
+      {
+        duration: 250,
+        complete: () => {
+          if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+        },
       },
-    });
+    );
   }, [cy, fit]);
 
   return (
     <>
-      <div ref={box} className="graph-canvas" data-testid="graph" onContextMenu={props.onContextMenu ? (e) => e.preventDefault() : undefined} />
+      <div
+        ref={box}
+        className="graph-canvas"
+        data-testid="graph"
+        onContextMenu={props.onContextMenu ? (e) => e.preventDefault() : undefined}
+      />
       <div ref={progressEl} className="graph-progress" data-testid="draw-progress" role="status" hidden />
     </>
   );

@@ -37,22 +37,56 @@ export function overlayDraft(model: GraphModel, snap: HostSnapshot, edits: Edit[
     const n = id ? nodes.get(id) : undefined;
     // a ghost is new already: that it is also attached or addressed later in the draft is no change to mark
     if (!n || n.classes.includes(cls) || n.classes.includes('draft-new')) return;
-    nodes.set(n.id, { ...n, classes: [...n.classes.filter((c) => c !== 'draft-changed'), cls], sig: `${n.sig}|${cls}` });
+    nodes.set(n.id, {
+      ...n,
+      classes: [...n.classes.filter((c) => c !== 'draft-changed'), cls],
+      sig: `${n.sig}|${cls}`,
+    });
   };
-  const ghost = (nsKey: string | null, name: string, kind: string, detail: string | null, addresses: string[] | undefined): string | null => {
+  const ghost = (
+    nsKey: string | null,
+    name: string,
+    kind: string,
+    detail: string | null,
+    addresses: string[] | undefined,
+  ): string | null => {
     if (!nsKey || !nodes.has(nsKey)) return null; // its namespace is not drawn (filtered, or collapsed into one node)
     const parentNode = nodes.get(nsKey)!;
     if (parentNode.classes.includes('collapsed')) return null;
     const id = draftLinkNodeId(nsKey, name);
     const kc: KindClass = kindClassOf({ kind, sriov: null });
-    const label = [name, `${detail ? `${kind} ${detail}` : kind} · draft`, ...(addresses?.length ? [addressLine(addresses)] : [])].join('\n');
-    nodes.set(id, { id, type: 'link', ref: id, nsId: nsIdOf(nsKey) ?? nsKey, parent: nsKey, label, kindClass: kc, classes: ['link', `k-${kc}`, 'draft-new'], match: false, sig: `draft|${label}` });
+    const label = [
+      name,
+      `${detail ? `${kind} ${detail}` : kind} · draft`,
+      ...(addresses?.length ? [addressLine(addresses)] : []),
+    ].join('\n');
+    nodes.set(id, {
+      id,
+      type: 'link',
+      ref: id,
+      nsId: nsIdOf(nsKey) ?? nsKey,
+      parent: nsKey,
+      label,
+      kindClass: kc,
+      classes: ['link', `k-${kc}`, 'draft-new'],
+      match: false,
+      sig: `draft|${label}`,
+    });
     ghosts.set(`${nsKey}/${name}`, id);
     return id;
   };
   const edge = (type: GraphEdge['type'], source: string | null, target: string | null) => {
     if (!source || !target) return;
-    edges.push({ id: `draft-${type}:${source}|${target}`, type, source, target, count: 1, cross: false, classes: ['edge', `e-${type}`, 'draft-new'], sig: 'draft' });
+    edges.push({
+      id: `draft-${type}:${source}|${target}`,
+      type,
+      source,
+      target,
+      count: 1,
+      cross: false,
+      classes: ['edge', `e-${type}`, 'draft-new'],
+      sig: 'draft',
+    });
   };
 
   for (const e of edits) {
@@ -60,7 +94,18 @@ export function overlayDraft(model: GraphModel, snap: HostSnapshot, edits: Edit[
       case 'netns.add': {
         newNs.add(e.name);
         const id = draftNsNodeId(e.name);
-        nodes.set(id, { id, type: 'namespace', ref: id, nsId: id, parent: null, label: `${e.name} · draft`, kindClass: null, classes: ['namespace', 'draft-new'], match: false, sig: 'draft' });
+        nodes.set(id, {
+          id,
+          type: 'namespace',
+          ref: id,
+          nsId: id,
+          parent: null,
+          label: `${e.name} · draft`,
+          kindClass: null,
+          classes: ['namespace', 'draft-new'],
+          match: false,
+          sig: 'draft',
+        });
         break;
       }
       case 'netns.del':
@@ -69,7 +114,14 @@ export function overlayDraft(model: GraphModel, snap: HostSnapshot, edits: Edit[
       case 'link.add': {
         const where = nsNode(e.ns);
         const target = e.netns !== undefined ? nsNode(e.netns) : where;
-        const detail = 'mode' in e && e.mode ? e.mode : e.kind === 'vlan' ? `id ${e.id}` : e.kind === 'vxlan' ? `vni ${e.vni}` : null;
+        const detail =
+          'mode' in e && e.mode
+            ? e.mode
+            : e.kind === 'vlan'
+              ? `id ${e.id}`
+              : e.kind === 'vxlan'
+                ? `vni ${e.vni}`
+                : null;
         const id = ghost(target, e.name, e.kind, detail, e.addresses);
         if ('parent' in e && e.parent) edge('parent', id, linkNode(where, e.parent));
         if (e.kind === 'vxlan' && e.dev) edge('parent', id, linkNode(where, e.dev));
@@ -86,7 +138,8 @@ export function overlayDraft(model: GraphModel, snap: HostSnapshot, edits: Edit[
         const ns = nsNode(e.ns);
         const at = linkNode(ns, e.dev);
         mark(at, 'draft-changed');
-        if (typeof e.master === 'string') edge('master', at, linkNode(e.netns !== undefined ? nsNode(e.netns) : ns, e.master));
+        if (typeof e.master === 'string')
+          edge('master', at, linkNode(e.netns !== undefined ? nsNode(e.netns) : ns, e.master));
         break;
       }
       case 'addr.add':

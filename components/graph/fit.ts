@@ -21,7 +21,9 @@ export interface Viewport {
 const LINE = 1.2;
 
 function add(b: Bounds | undefined, x1: number, y1: number, x2: number, y2: number): Bounds {
-  return b ? { x1: Math.min(b.x1, x1), y1: Math.min(b.y1, y1), x2: Math.max(b.x2, x2), y2: Math.max(b.y2, y2) } : { x1, y1, x2, y2 };
+  return b
+    ? { x1: Math.min(b.x1, x1), y1: Math.min(b.y1, y1), x2: Math.max(b.x2, x2), y2: Math.max(b.y2, y2) }
+    : { x1, y1, x2, y2 };
 }
 
 /** height of a namespace's label drawn above its box */
@@ -59,7 +61,14 @@ export function drawnBounds(nodes: GraphNode[], positionOf: (id: string) => Poin
 }
 
 /** the zoom and pan that centre `b` in a width × height view with `padding` around it, as cytoscape's fit does */
-export function fitViewport(b: Bounds, width: number, height: number, padding: number, minZoom: number, maxZoom: number): Viewport {
+export function fitViewport(
+  b: Bounds,
+  width: number,
+  height: number,
+  padding: number,
+  minZoom: number,
+  maxZoom: number,
+): Viewport {
   const w = Math.max(b.x2 - b.x1, 1);
   const h = Math.max(b.y2 - b.y1, 1);
   const fit = Math.min((width - 2 * padding) / w, (height - 2 * padding) / h);

@@ -109,11 +109,25 @@ export function groupNamespaces(snap: HostSnapshot, threshold = GROUP_THRESHOLD)
     }
     let via: string | null = null;
     let best = 0;
-    for (const [name, n] of bridges) if (n > best || (n === best && via !== null && name < via)) [via, best] = [name, n];
+    for (const [name, n] of bridges)
+      if (n > best || (n === best && via !== null && name < via)) [via, best] = [name, n];
     const n = g.members.length;
-    const what = g.noun === 'namespaces' ? `namespaces ${g.name}*` : g.noun === 'pods' ? `pods in ${g.name}` : `containers on ${g.name}`;
+    const what =
+      g.noun === 'namespaces'
+        ? `namespaces ${g.name}*`
+        : g.noun === 'pods'
+          ? `pods in ${g.name}`
+          : `containers on ${g.name}`;
     const summary = `${n} ${what}${via && g.noun !== 'containers' ? ` on ${via}` : ''}${down ? ` · ${down} down` : ''}`;
-    const group: NamespaceGroup = { key: g.key, noun: g.noun, name: g.name, members: g.members.map((m) => m.id), down, via, summary };
+    const group: NamespaceGroup = {
+      key: g.key,
+      noun: g.noun,
+      name: g.name,
+      members: g.members.map((m) => m.id),
+      down,
+      via,
+      summary,
+    };
     out.groups.push(group);
     for (const m of g.members) out.groupOf.set(m.id, g.key);
   }

@@ -103,7 +103,9 @@ export function layoutGraph(model: GraphModel): Layout {
       const rows = wrap(rowsOf(links, upOf), links.length);
       const cols = Math.max(...rows.map((r) => r.length));
       const offsets: [string, Point][] = [];
-      rows.forEach((row, y) => row.forEach((n, x) => offsets.push([n.id, { x: PAD + CELL_W * (x + 0.5), y: PAD * 1.6 + CELL_H * (y + 0.5) }])));
+      rows.forEach((row, y) =>
+        row.forEach((n, x) => offsets.push([n.id, { x: PAD + CELL_W * (x + 0.5), y: PAD * 1.6 + CELL_H * (y + 0.5) }])),
+      );
       local.set(ns.id, { w: cols * CELL_W + PAD * 2, h: rows.length * CELL_H + PAD * 2.6, offsets });
     }
     const b = local.get(ns.id)!;

@@ -5,7 +5,17 @@ import { isFallbackDevice, kindClassOf, operClass, type EdgeType, type KindClass
 import { linkMatches, namespaceMatches } from './search';
 import { compareLinks, sortedNamespaces } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';
-import { bareVfs, MAX_VF_NODES, sriovLine, vfMatches, vfNodeId, vfNodeLabel, vfOfNodeId, vfWarnings, warningsByRef } from './sriov';
+import {
+  bareVfs,
+  MAX_VF_NODES,
+  sriovLine,
+  vfMatches,
+  vfNodeId,
+  vfNodeLabel,
+  vfOfNodeId,
+  vfWarnings,
+  warningsByRef,
+} from './sriov';
 
 export interface ViewOptions {
   showLoopback: boolean;
@@ -18,7 +28,13 @@ export interface ViewOptions {
   collapsed: string[];
 }
 
-export const DEFAULT_VIEW: ViewOptions = { showLoopback: false, kinds: null, namespaces: null, search: '', collapsed: [] };
+export const DEFAULT_VIEW: ViewOptions = {
+  showLoopback: false,
+  kinds: null,
+  namespaces: null,
+  search: '',
+  collapsed: [],
+};
 
 export interface GraphNode {
   /** `ns:<namespace id>`, `link:<link id>`, or `vf:<PF link id>#<index>` for a VF without a netdev */
@@ -127,7 +143,11 @@ export function addressLine(cidrs: string[], max = LABEL_CHARS): string {
 
 function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number | null): string {
   const owned = ns.owner && ns.owner.runtime !== 'process';
-  const head = ns.root ? `${ns.label} (root)` : owned || ns.source === 'named' || ns.source === 'process' ? ns.label : `${ns.label} [${ns.source}]`;
+  const head = ns.root
+    ? `${ns.label} (root)`
+    : owned || ns.source === 'named' || ns.source === 'process'
+      ? ns.label
+      : `${ns.label} [${ns.source}]`;
   const lines = [head];
   if (collapsedCount !== null) lines.push(`${collapsedCount} link${collapsedCount === 1 ? '' : 's'}`);
   const d = defaultRouteSummary(routes);
@@ -184,11 +204,22 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
     if (nsShownMatch) nsClasses.push('match');
     else if (searching && !anyLinkMatch) nsClasses.push('dim');
     if (nsShownMatch) matches.push(nsNode);
-    nodes.push(withSig({
-      id: nsNode, type: 'namespace', ref: ns.id, nsId: ns.id, parent: null,
-      label: namespaceLabel(ns, routesByNs.get(ns.id) ?? [], isCollapsed ? shown.length : null),
-      kindClass: null, classes: nsClasses, match: nsShownMatch,
-    }, []));
+    nodes.push(
+      withSig(
+        {
+          id: nsNode,
+          type: 'namespace',
+          ref: ns.id,
+          nsId: ns.id,
+          parent: null,
+          label: namespaceLabel(ns, routesByNs.get(ns.id) ?? [], isCollapsed ? shown.length : null),
+          kindClass: null,
+          classes: nsClasses,
+          match: nsShownMatch,
+        },
+        [],
+      ),
+    );
     for (const l of shown) {
       if (isCollapsed) {
         visibleNodeOfLink.set(l.id, nsNode);
@@ -204,7 +235,22 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
       if (m) classes.push('match');
       else if (searching && !nsMatch) classes.push('dim');
       if (m) matches.push(id);
-      nodes.push(withSig({ id, type: 'link', ref: l.id, nsId: ns.id, parent: nsNode, label: linkLabel(l, warned.has(l.id)), kindClass: kc, classes, match: m }, [nsNode]));
+      nodes.push(
+        withSig(
+          {
+            id,
+            type: 'link',
+            ref: l.id,
+            nsId: ns.id,
+            parent: nsNode,
+            label: linkLabel(l, warned.has(l.id)),
+            kindClass: kc,
+            classes,
+            match: m,
+          },
+          [nsNode],
+        ),
+      );
       if (l.sriov && (opts.kinds === null || opts.kinds.includes('vf'))) {
         const bare = bareVfs(l, linkIds);
         const drawn = bare.length > MAX_VF_NODES ? bare.slice(0, MAX_VF_NODES - 1) : bare;
@@ -218,7 +264,22 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
           if (vm) vc.push('match');
           else if (searching && !nsMatch) vc.push('dim');
           const label = vw ? vfNodeLabel(vf).replace(/^[^\n]*/, (first) => `${first} ⚠`) : vfNodeLabel(vf);
-          nodes.push(withSig({ id: vid, type: 'vf', ref: l.id, nsId: ns.id, parent: nsNode, label, kindClass: 'vf', classes: vc, match: vm }, [nsNode]));
+          nodes.push(
+            withSig(
+              {
+                id: vid,
+                type: 'vf',
+                ref: l.id,
+                nsId: ns.id,
+                parent: nsNode,
+                label,
+                kindClass: 'vf',
+                classes: vc,
+                match: vm,
+              },
+              [nsNode],
+            ),
+          );
           vfNodes.push({ pfNode: id, id: vid });
         }
         if (drawn.length < bare.length) {
@@ -226,7 +287,22 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
           const vid = vfNodeId(l.id, 'more');
           const vc = ['vfnode', 'k-vf', 'vf-more'];
           if (searching && !nsMatch) vc.push('dim');
-          nodes.push(withSig({ id: vid, type: 'vf', ref: l.id, nsId: ns.id, parent: nsNode, label: `+${rest} VFs\n(see ${l.name})`, kindClass: 'vf', classes: vc, match: false }, [nsNode]));
+          nodes.push(
+            withSig(
+              {
+                id: vid,
+                type: 'vf',
+                ref: l.id,
+                nsId: ns.id,
+                parent: nsNode,
+                label: `+${rest} VFs\n(see ${l.name})`,
+                kindClass: 'vf',
+                classes: vc,
+                match: false,
+              },
+              [nsNode],
+            ),
+          );
           vfNodes.push({ pfNode: id, id: vid });
         }
       }

@@ -15,7 +15,9 @@ interface Bounds {
 }
 
 function grow(b: Bounds | undefined, p: Point): Bounds {
-  return b ? { x1: Math.min(b.x1, p.x), y1: Math.min(b.y1, p.y), x2: Math.max(b.x2, p.x), y2: Math.max(b.y2, p.y) } : { x1: p.x, y1: p.y, x2: p.x, y2: p.y };
+  return b
+    ? { x1: Math.min(b.x1, p.x), y1: Math.min(b.y1, p.y), x2: Math.max(b.x2, p.x), y2: Math.max(b.y2, p.y) }
+    : { x1: p.x, y1: p.y, x2: p.x, y2: p.y };
 }
 
 /**
@@ -102,7 +104,10 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
         const up = upOf.get(n.id);
         const anchor = up ? pos(up) : undefined;
         const sameNs = up !== undefined && parentOf.get(up) === ns;
-        const start = anchor && sameNs ? { x: anchor.x, y: anchor.y + CELL_H } : { x: settled.x1, y: (bounds.get(ns) ?? settled).y2 + CELL_H };
+        const start =
+          anchor && sameNs
+            ? { x: anchor.x, y: anchor.y + CELL_H }
+            : { x: settled.x1, y: (bounds.get(ns) ?? settled).y2 + CELL_H };
         if (!near(n.id, ns, start)) out.set(n.id, start);
       }
       continue;

@@ -4,7 +4,11 @@ import type { HostSnapshot } from '@/server/host/types';
 import { isFallbackDevice, kindClassOf } from './kinds';
 import type { ViewOptions } from './model';
 
-export function revealIn(view: ViewOptions, snap: HostSnapshot, ref: { type: 'namespace' | 'link'; id: string }): ViewOptions {
+export function revealIn(
+  view: ViewOptions,
+  snap: HostSnapshot,
+  ref: { type: 'namespace' | 'link'; id: string },
+): ViewOptions {
   const link = ref.type === 'link' ? snap.links.find((l) => l.id === ref.id) : undefined;
   const nsId = link ? link.nsId : ref.id;
   let next = view;

@@ -84,12 +84,20 @@ function termMatchesLink(term: string, link: Link): boolean {
   if (link.addresses.some((a) => a.cidr.toLowerCase().includes(t))) return true;
   if (link.network && link.network.name.toLowerCase().includes(t)) return true;
   const net = /[./:]/.test(t) ? parseNet(t) : null;
-  if (net && link.addresses.some((a) => { const n = parseNet(a.cidr.split('/')[0]); return n !== null && contains(net, n); })) return true;
+  if (
+    net &&
+    link.addresses.some((a) => {
+      const n = parseNet(a.cidr.split('/')[0]);
+      return n !== null && contains(net, n);
+    })
+  )
+    return true;
   const hex = macDigits(t);
   const looksMac = /^[0-9a-f]{2}([:-]?[0-9a-f]{2})+$/i.test(t);
   if (looksMac && hex.length >= 4) {
     if (link.mac && macDigits(link.mac).includes(hex)) return true;
-    if (link.sriov?.vfs.some((vf) => vf.mac && !/^0+$/.test(macDigits(vf.mac)) && macDigits(vf.mac).includes(hex))) return true;
+    if (link.sriov?.vfs.some((vf) => vf.mac && !/^0+$/.test(macDigits(vf.mac)) && macDigits(vf.mac).includes(hex)))
+      return true;
   }
   return false;
 }
@@ -110,7 +118,11 @@ export function ownerTerms(ns: Namespace): string[] {
 const nsHas = (ns: Namespace | undefined, t: string) => {
   if (!ns) return false;
   const w = t.toLowerCase();
-  return ns.label.toLowerCase().includes(w) || (ns.name ?? '').toLowerCase().includes(w) || ownerTerms(ns).some((x) => x.includes(w));
+  return (
+    ns.label.toLowerCase().includes(w) ||
+    (ns.name ?? '').toLowerCase().includes(w) ||
+    ownerTerms(ns).some((x) => x.includes(w))
+  );
 };
 
 /** every word matches the link or its namespace, and at least one matches the link itself ("red ve") */

@@ -32,7 +32,10 @@ export function vfNodeLabel(vf: VfInfo): string {
   const lines = [`vf ${vf.index}`];
   if (vf.mac && !UNSET_MAC.test(vf.mac)) lines.push(vf.mac);
   const v = vf.vlans[0];
-  if (v) lines.push(`vlan ${v.vlan}${v.qos ? ` q${v.qos}` : ''}${v.protocol && v.protocol !== '802.1Q' ? ` ${v.protocol}` : ''}`);
+  if (v)
+    lines.push(
+      `vlan ${v.vlan}${v.qos ? ` q${v.qos}` : ''}${v.protocol && v.protocol !== '802.1Q' ? ` ${v.protocol}` : ''}`,
+    );
   if (vf.linkState === 'disable') lines.push('disabled');
   if (vf.netdevName) lines.push(vf.netdevName);
   else if (vf.driver) lines.push(vf.driver);
@@ -53,7 +56,11 @@ export function warningsByRef(warnings: HostWarning[]): Map<string, HostWarning[
 }
 
 /** The PF's warnings that name this VF ("PF vf N" in the message: warnings carry only the PF's id). */
-export function vfWarnings(pf: Pick<Link, 'id' | 'name'>, index: number, byRef: Map<string, HostWarning[]>): HostWarning[] {
+export function vfWarnings(
+  pf: Pick<Link, 'id' | 'name'>,
+  index: number,
+  byRef: Map<string, HostWarning[]>,
+): HostWarning[] {
   const name = `${pf.name} vf ${index}`;
   return (byRef.get(pf.id) ?? []).filter((w) => {
     let at = w.message.indexOf(name);
@@ -73,6 +80,10 @@ export function vfMatches(search: string, vf: VfInfo): boolean {
   const mac = (vf.mac ?? '').toLowerCase().replace(/[^0-9a-f]/g, '');
   return words.every((w) => {
     const hex = w.replace(/[^0-9a-f]/g, '');
-    return (hex.length >= 4 && hex.length === w.replace(/[:.-]/g, '').length && mac.includes(hex)) || (vf.netdevName ?? '').toLowerCase().includes(w) || `vf${vf.index}` === w.replace(/\s/g, '');
+    return (
+      (hex.length >= 4 && hex.length === w.replace(/[:.-]/g, '').length && mac.includes(hex)) ||
+      (vf.netdevName ?? '').toLowerCase().includes(w) ||
+      `vf${vf.index}` === w.replace(/\s/g, '')
+    );
   });
 }

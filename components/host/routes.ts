@@ -10,7 +10,8 @@ export function routeText(r: Route): string {
   const parts = [r.dst];
   if (r.gateway) parts.push('via', r.gateway);
   if (r.dev) parts.push('dev', r.dev);
-  for (const nh of r.nexthops) parts.push('nexthop', ...(nh.gateway ? ['via', nh.gateway] : []), ...(nh.dev ? ['dev', nh.dev] : []));
+  for (const nh of r.nexthops)
+    parts.push('nexthop', ...(nh.gateway ? ['via', nh.gateway] : []), ...(nh.dev ? ['dev', nh.dev] : []));
   return parts.join(' ');
 }
 

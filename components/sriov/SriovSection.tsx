@@ -22,7 +22,9 @@ export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostIndex;
     if (!reportsNoSriov(l)) return null;
     return (
       <Section title="SR-IOV">
-        <p className="muted" data-testid="no-sriov">this device reports no SR-IOV</p>
+        <p className="muted" data-testid="no-sriov">
+          this device reports no SR-IOV
+        </p>
       </Section>
     );
   }
@@ -33,7 +35,12 @@ export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostIndex;
       <Attrs
         testId="sriov-attrs"
         rows={[
-          ['VFs', <span key="n" className="mono" data-testid="sriov-count">{s.numVfs ?? '?'} / {s.totalVfs ?? '?'}</span>],
+          [
+            'VFs',
+            <span key="n" className="mono" data-testid="sriov-count">
+              {s.numVfs ?? '?'} / {s.totalVfs ?? '?'}
+            </span>,
+          ],
           ['total VFs', s.totalVfs ?? 'not reported by the device'],
           ['VFs enabled', s.numVfs],
           ['device', s.device && <span className="mono">{s.device}</span>],
@@ -41,7 +48,14 @@ export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostIndex;
       />
       {canEdit && (
         <div className="sriov-actions">
-          <button type="button" className="btn small" data-testid="sriov-numvfs" disabled={s.numVfs === null} title={s.numVfs === null ? 'the device has no sriov_numvfs' : undefined} onClick={() => editor.open(numVfsForm(l))}>
+          <button
+            type="button"
+            className="btn small"
+            data-testid="sriov-numvfs"
+            disabled={s.numVfs === null}
+            title={s.numVfs === null ? 'the device has no sriov_numvfs' : undefined}
+            onClick={() => editor.open(numVfsForm(l))}
+          >
             Set number of VFs…
           </button>
         </div>

@@ -17,13 +17,48 @@ interface Props {
 
 function relations(l: Link, ix: HostIndex, jump: Jump) {
   const out = [];
-  if (l.parentId) out.push(<span key="p">on <LinkRef id={l.parentId} ix={ix} jump={jump} fromNs={l.nsId} /></span>);
-  if (l.peerId) out.push(<span key="v">peer <LinkRef id={l.peerId} ix={ix} jump={jump} fromNs={l.nsId} /></span>);
-  if (l.masterId) out.push(<span key="m">port of <LinkRef id={l.masterId} ix={ix} jump={jump} fromNs={l.nsId} /></span>);
-  if (l.vf?.pfId) out.push(<span key="f">vf {l.vf.index ?? '?'} of <LinkRef id={l.vf.pfId} ix={ix} jump={jump} fromNs={l.nsId} /></span>);
-  if (l.sriov) out.push(<span key="s">PF {l.sriov.numVfs ?? 0}/{l.sriov.totalVfs ?? '?'} VFs</span>);
-  if (l.network) out.push(<span key="n" data-testid="link-network">net {l.network.name} ({l.network.runtime} {l.network.driver})</span>);
-  if (l.parentUnresolved) out.push(<span key="u" className="warn-text">parent unresolved</span>);
+  if (l.parentId)
+    out.push(
+      <span key="p">
+        on <LinkRef id={l.parentId} ix={ix} jump={jump} fromNs={l.nsId} />
+      </span>,
+    );
+  if (l.peerId)
+    out.push(
+      <span key="v">
+        peer <LinkRef id={l.peerId} ix={ix} jump={jump} fromNs={l.nsId} />
+      </span>,
+    );
+  if (l.masterId)
+    out.push(
+      <span key="m">
+        port of <LinkRef id={l.masterId} ix={ix} jump={jump} fromNs={l.nsId} />
+      </span>,
+    );
+  if (l.vf?.pfId)
+    out.push(
+      <span key="f">
+        vf {l.vf.index ?? '?'} of <LinkRef id={l.vf.pfId} ix={ix} jump={jump} fromNs={l.nsId} />
+      </span>,
+    );
+  if (l.sriov)
+    out.push(
+      <span key="s">
+        PF {l.sriov.numVfs ?? 0}/{l.sriov.totalVfs ?? '?'} VFs
+      </span>,
+    );
+  if (l.network)
+    out.push(
+      <span key="n" data-testid="link-network">
+        net {l.network.name} ({l.network.runtime} {l.network.driver})
+      </span>,
+    );
+  if (l.parentUnresolved)
+    out.push(
+      <span key="u" className="warn-text">
+        parent unresolved
+      </span>,
+    );
   return out;
 }
 
@@ -35,7 +70,14 @@ export function LinksTable({ groups, ix, selection, onSelect, jump }: Props) {
       <table className="grid links" data-testid="links-table">
         <thead>
           <tr>
-            <th>name</th><th>kind</th><th>mode</th><th>state</th><th>MTU</th><th>MAC</th><th>addresses</th><th>relations</th>
+            <th>name</th>
+            <th>kind</th>
+            <th>mode</th>
+            <th>state</th>
+            <th>MTU</th>
+            <th>MAC</th>
+            <th>addresses</th>
+            <th>relations</th>
           </tr>
         </thead>
         {groups.map(({ ns, links }) => {
@@ -50,7 +92,14 @@ export function LinksTable({ groups, ix, selection, onSelect, jump }: Props) {
               >
                 <td colSpan={8}>
                   <strong>{ns.label}</strong>
-                  <span className="muted"> · {ns.owner && ns.owner.runtime !== 'process' ? `${ns.owner.kind}${ns.owner.image ? ` ${ns.owner.image}` : ''}` : ns.source} · {ix.linksByNs.get(ns.id)?.length ?? 0} links</span>
+                  <span className="muted">
+                    {' '}
+                    ·{' '}
+                    {ns.owner && ns.owner.runtime !== 'process'
+                      ? `${ns.owner.kind}${ns.owner.image ? ` ${ns.owner.image}` : ''}`
+                      : ns.source}{' '}
+                    · {ix.linksByNs.get(ns.id)?.length ?? 0} links
+                  </span>
                   {d.length > 0 && <span className="mono muted"> · {routeText(d[0])}</span>}
                   {ns.error && <span className="warn-text"> · {ns.error}</span>}
                 </td>
@@ -67,14 +116,26 @@ export function LinksTable({ groups, ix, selection, onSelect, jump }: Props) {
                     data-kind={l.kind}
                     onClick={() => onSelect({ type: 'link', id: l.id })}
                   >
-                    <td className="name"><span className="swatch" style={{ background: KIND_COLORS[kc] }} />{l.name}</td>
+                    <td className="name">
+                      <span className="swatch" style={{ background: KIND_COLORS[kc] }} />
+                      {l.name}
+                    </td>
                     <td>{l.kind}</td>
                     <td>{l.mode ?? ''}</td>
-                    <td><span className={l.up ? 'state-up' : 'state-down'}>{l.up ? 'UP' : 'DOWN'}</span> <span className={`oper oper-${operClass(l.operstate)}`}>{l.operstate}</span></td>
+                    <td>
+                      <span className={l.up ? 'state-up' : 'state-down'}>{l.up ? 'UP' : 'DOWN'}</span>{' '}
+                      <span className={`oper oper-${operClass(l.operstate)}`}>{l.operstate}</span>
+                    </td>
                     <td>{l.mtu ?? ''}</td>
                     <td className="mono">{l.mac ?? ''}</td>
-                    <td className="mono addrs">{l.addresses.map((a) => <div key={a.cidr}>{a.cidr}</div>)}</td>
-                    <td className="rels" onClick={(e) => e.stopPropagation()}>{relations(l, ix, jump)}</td>
+                    <td className="mono addrs">
+                      {l.addresses.map((a) => (
+                        <div key={a.cidr}>{a.cidr}</div>
+                      ))}
+                    </td>
+                    <td className="rels" onClick={(e) => e.stopPropagation()}>
+                      {relations(l, ix, jump)}
+                    </td>
                   </tr>
                 );
               })}

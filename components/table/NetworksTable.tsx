@@ -6,11 +6,22 @@ import { LinkRef, NsRef, type Jump } from '../details/Ref';
 import type { NetworkRow } from './networks';
 
 /** `onShow(nsIds)`: draw only these namespaces (a network's members and where its devices are) in the graph */
-export function NetworksTable({ rows, ix, jump, onShow }: { rows: NetworkRow[]; ix: HostIndex; jump: Jump; onShow: (nsIds: string[]) => void }) {
+export function NetworksTable({
+  rows,
+  ix,
+  jump,
+  onShow,
+}: {
+  rows: NetworkRow[];
+  ix: HostIndex;
+  jump: Jump;
+  onShow: (nsIds: string[]) => void;
+}) {
   if (!rows.length) {
     return (
       <p className="muted empty" data-testid="networks-empty">
-        No runtime networks: no Docker daemon answered and no CNI attachment is cached on this host (or none matches the search).
+        No runtime networks: no Docker daemon answered and no CNI attachment is cached on this host (or none matches the
+        search).
       </p>
     );
   }
@@ -19,7 +30,13 @@ export function NetworksTable({ rows, ix, jump, onShow }: { rows: NetworkRow[]; 
       <table className="grid links" data-testid="networks-table">
         <thead>
           <tr>
-            <th>network</th><th>runtime</th><th>driver</th><th>subnets</th><th>gateway</th><th>members</th><th>devices</th>
+            <th>network</th>
+            <th>runtime</th>
+            <th>driver</th>
+            <th>subnets</th>
+            <th>gateway</th>
+            <th>members</th>
+            <th>devices</th>
           </tr>
         </thead>
         <tbody>
@@ -33,15 +50,25 @@ export function NetworksTable({ rows, ix, jump, onShow }: { rows: NetworkRow[]; 
                   className="btn small"
                   data-testid="network-show"
                   title="draw only this network's members and devices in the graph (the namespaces filter shows it)"
-                  onClick={() => onShow([...new Set([...r.members.map((m) => m.ns.id), ...r.devices.map((l) => l.nsId)])])}
+                  onClick={() =>
+                    onShow([...new Set([...r.members.map((m) => m.ns.id), ...r.devices.map((l) => l.nsId)])])
+                  }
                 >
                   show in graph
                 </button>
               </td>
               <td>{r.runtime}</td>
               <td>{r.driver}</td>
-              <td className="mono addrs">{r.subnets.map((s) => <div key={s}>{s}</div>)}</td>
-              <td className="mono addrs">{r.gateway.map((s) => <div key={s}>{s}</div>)}</td>
+              <td className="mono addrs">
+                {r.subnets.map((s) => (
+                  <div key={s}>{s}</div>
+                ))}
+              </td>
+              <td className="mono addrs">
+                {r.gateway.map((s) => (
+                  <div key={s}>{s}</div>
+                ))}
+              </td>
               <td className="rels" data-testid="network-members">
                 {r.members.map((m) => (
                   <div key={m.ns.id}>
@@ -50,7 +77,11 @@ export function NetworksTable({ rows, ix, jump, onShow }: { rows: NetworkRow[]; 
                 ))}
               </td>
               <td className="rels" data-testid="network-devices">
-                <span className="ref-list">{r.devices.map((l) => <LinkRef key={l.id} id={l.id} ix={ix} jump={jump} />)}</span>
+                <span className="ref-list">
+                  {r.devices.map((l) => (
+                    <LinkRef key={l.id} id={l.id} ix={ix} jump={jump} />
+                  ))}
+                </span>
               </td>
             </tr>
           ))}

@@ -22,7 +22,11 @@ export function networkRows(snap: HostSnapshot, search = ''): NetworkRow[] {
   const row = (runtime: OwnerRuntime, name: string, driver: string): NetworkRow => {
     const k = keyOf(runtime, name);
     let r = rows.get(k);
-    if (!r) rows.set(k, (r = { key: k, runtime, name, id: null, driver, subnets: [], gateway: [], members: [], devices: [] }));
+    if (!r)
+      rows.set(
+        k,
+        (r = { key: k, runtime, name, id: null, driver, subnets: [], gateway: [], members: [], devices: [] }),
+      );
     return r;
   };
   for (const l of snap.links) {
@@ -51,7 +55,11 @@ export function networkRows(snap: HostSnapshot, search = ''): NetworkRow[] {
   const out = [...rows.values()].filter((r) => {
     if (!words) return true;
     const hay = [r.name, r.driver, r.runtime, ...r.subnets].join(' ').toLowerCase();
-    return words.split(/\s+/).every((w) => hay.includes(w)) || r.members.some((m) => namespaceMatches(search, m.ns)) || r.devices.some((l) => linkMatches(search, l, nsById.get(l.nsId)));
+    return (
+      words.split(/\s+/).every((w) => hay.includes(w)) ||
+      r.members.some((m) => namespaceMatches(search, m.ns)) ||
+      r.devices.some((l) => linkMatches(search, l, nsById.get(l.nsId)))
+    );
   });
   return out.sort((a, b) => a.runtime.localeCompare(b.runtime) || a.name.localeCompare(b.name));
 }

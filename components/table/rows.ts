@@ -31,7 +31,11 @@ function routeMatches(text: string, r: Route, ns: Namespace | undefined): boolea
     .filter(Boolean)
     .join(' ')
     .toLowerCase();
-  return text.trim().toLowerCase().split(/\s+/).every((t) => hay.includes(t));
+  return text
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .every((t) => hay.includes(t));
 }
 
 /** every route of the visible namespaces, namespaces in display order */

@@ -3,7 +3,17 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 /** A toolbar button that opens a small panel; closes on outside click or Escape. The panel's
  *  content is only rendered while open (a namespace list can be hundreds of rows). */
-export function Dropdown({ label, active, children, testId }: { label: ReactNode; active: boolean; children: ReactNode; testId: string }) {
+export function Dropdown({
+  label,
+  active,
+  children,
+  testId,
+}: {
+  label: ReactNode;
+  active: boolean;
+  children: ReactNode;
+  testId: string;
+}) {
   const ref = useRef<HTMLDetailsElement>(null);
   const [open, setOpen] = useState(false);
   useEffect(() => {
@@ -20,7 +30,12 @@ export function Dropdown({ label, active, children, testId }: { label: ReactNode
     };
   }, []);
   return (
-    <details ref={ref} className={`dropdown${active ? ' active' : ''}`} data-testid={testId} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      ref={ref}
+      className={`dropdown${active ? ' active' : ''}`}
+      data-testid={testId}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
       <summary className="btn">{label}</summary>
       <div className="dropdown-body">{open ? children : null}</div>
     </details>

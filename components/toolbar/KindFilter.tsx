@@ -17,10 +17,18 @@ export function KindFilter({ kinds, counts, onChange }: Props) {
     onChange(next.length === KIND_CLASSES.length ? null : next);
   };
   return (
-    <Dropdown label={kinds ? `kinds ${kinds.length}/${KIND_CLASSES.length}` : 'kinds'} active={kinds !== null} testId="kind-filter">
+    <Dropdown
+      label={kinds ? `kinds ${kinds.length}/${KIND_CLASSES.length}` : 'kinds'}
+      active={kinds !== null}
+      testId="kind-filter"
+    >
       <div className="row-actions">
-        <button type="button" className="btn small" onClick={() => onChange(null)}>all</button>
-        <button type="button" className="btn small" onClick={() => onChange([])}>none</button>
+        <button type="button" className="btn small" onClick={() => onChange(null)}>
+          all
+        </button>
+        <button type="button" className="btn small" onClick={() => onChange([])}>
+          none
+        </button>
       </div>
       {KIND_CLASSES.map((k) => (
         <label key={k} className="check">

@@ -22,13 +22,38 @@ export function NamespaceFilter({ namespaces, selected, onChange }: Props) {
     set(cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]);
   };
   return (
-    <Dropdown label={selected ? `namespaces ${selected.length}/${namespaces.length}` : 'namespaces'} active={selected !== null} testId="ns-filter">
-      <input type="search" placeholder="name, container, pod, image, network" value={q} onChange={(e) => setQ(e.target.value)} />
+    <Dropdown
+      label={selected ? `namespaces ${selected.length}/${namespaces.length}` : 'namespaces'}
+      active={selected !== null}
+      testId="ns-filter"
+    >
+      <input
+        type="search"
+        placeholder="name, container, pod, image, network"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
       <div className="row-actions">
-        <button type="button" className="btn small" onClick={() => onChange(null)}>all</button>
-        <button type="button" className="btn small" onClick={() => set([])}>none</button>
-        {q && <button type="button" className="btn small" onClick={() => set([...new Set([...(selected ?? []), ...shown.map((n) => n.id)])])}>add shown</button>}
-        {q && <button type="button" className="btn small" onClick={() => set(shown.map((n) => n.id))}>only shown</button>}
+        <button type="button" className="btn small" onClick={() => onChange(null)}>
+          all
+        </button>
+        <button type="button" className="btn small" onClick={() => set([])}>
+          none
+        </button>
+        {q && (
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => set([...new Set([...(selected ?? []), ...shown.map((n) => n.id)])])}
+          >
+            add shown
+          </button>
+        )}
+        {q && (
+          <button type="button" className="btn small" onClick={() => set(shown.map((n) => n.id))}>
+            only shown
+          </button>
+        )}
       </div>
       <div className="check-list">
         {shown.map((n) => (

@@ -29,7 +29,8 @@ export const diagRouter = router({
           ? namespaces.find((n) => n.id === ref)
           : namespaces.find((n) => n.name === ref);
     if (!ns) throw new TRPCError({ code: 'NOT_FOUND', message: `nsId: no namespace ${JSON.stringify(ref)}` });
-    if (!ns.root && !ns.path) throw new TRPCError({ code: 'BAD_REQUEST', message: `nsId: namespace ${ns.label} has no path to enter` });
+    if (!ns.root && !ns.path)
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `nsId: namespace ${ns.label} has no path to enter` });
     const argv = pingArgv(ns, input.target, input.count ?? 3);
     const start: PingEvent = { type: 'start', argv };
     yield start;
@@ -40,7 +41,9 @@ export const diagRouter = router({
       queue.push(ev);
       wake?.();
     };
-    const handle = (ctx.stream ?? stream)(argv, (line) => push({ type: 'line', line }), { timeoutMs: ((input.count ?? 3) + 5) * 1000 });
+    const handle = (ctx.stream ?? stream)(argv, (line) => push({ type: 'line', line }), {
+      timeoutMs: ((input.count ?? 3) + 5) * 1000,
+    });
     let finished = false;
     void handle.done.then((r) => {
       finished = true;

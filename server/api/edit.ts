@@ -10,7 +10,16 @@ import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
 import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
-import { BusyError, EditSession, GuardError, PlanChangedError, NoSuchCheckpointError, NothingToUndoError, StaleHistoryError, type CallContext } from '../edits/apply';
+import {
+  BusyError,
+  EditSession,
+  GuardError,
+  PlanChangedError,
+  NoSuchCheckpointError,
+  NothingToUndoError,
+  StaleHistoryError,
+  type CallContext,
+} from '../edits/apply';
 import { PlanError } from '../edits/plan';
 import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
@@ -18,7 +27,14 @@ import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
 import { agentOf, KnownNodeInput, NodeName } from './fleet';
 import type { AgentClient } from '../fleet/agent';
-import { forwardChange, forwardEdits, forwardRead, isForwardedError, type ForwardContext, type ForwardedChange } from '../fleet/forward';
+import {
+  forwardChange,
+  forwardEdits,
+  forwardRead,
+  isForwardedError,
+  type ForwardContext,
+  type ForwardedChange,
+} from '../fleet/forward';
 
 /** One session per server process: it holds the last applied plan (undo) and the lock. */
 export const editSession = new EditSession();
@@ -30,7 +46,14 @@ export const editSession = new EditSession();
 };
 
 function callContext(ctx: Context): CallContext {
-  return { run: ctx.run, auditLog: ctx.config.auditLog, journal: ctx.config.journal, remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, readOnly: ctx.config.readOnly };
+  return {
+    run: ctx.run,
+    auditLog: ctx.config.auditLog,
+    journal: ctx.config.journal,
+    remote: ctx.remote,
+    forwardedFor: ctx.forwardedFor ?? null,
+    readOnly: ctx.config.readOnly,
+  };
 }
 
 /**
@@ -41,7 +64,12 @@ const auditedMutation = publicProcedure.use(async ({ ctx, next, path, getRawInpu
   const result = await next();
   // a change forwarded to a node's agent is audited by server/fleet/forward.ts, refused or not
   if (!result.ok && result.error.code !== 'PRECONDITION_FAILED' && !isForwardedError(result.error)) {
-    const raw = (await getRawInput().catch(() => null)) as { edits?: unknown; dryRun?: unknown; force?: unknown; node?: unknown } | null;
+    const raw = (await getRawInput().catch(() => null)) as {
+      edits?: unknown;
+      dryRun?: unknown;
+      force?: unknown;
+      node?: unknown;
+    } | null;
     if (raw?.dryRun === true) return result; // a preview changes nothing: not a refused change
     await appendAudit(ctx.config.auditLog, {
       when: new Date().toISOString(),
@@ -52,8 +80,18 @@ const auditedMutation = publicProcedure.use(async ({ ctx, next, path, getRawInpu
       force: raw?.force === true,
       edits: Array.isArray(raw?.edits) ? raw.edits.slice(0, 200) : null,
       plan: [],
-      outcome: { ok: false, refused: result.error.code, reason: result.error.message, procedure: path, ...(typeof raw?.node === 'string' ? { node: raw.node.slice(0, 253) } : {}) },
-    }).catch((e) => console.error(`linkscape: could not write the audit log ${ctx.config.auditLog}: ${e instanceof Error ? e.message : e}`));
+      outcome: {
+        ok: false,
+        refused: result.error.code,
+        reason: result.error.message,
+        procedure: path,
+        ...(typeof raw?.node === 'string' ? { node: raw.node.slice(0, 253) } : {}),
+      },
+    }).catch((e) =>
+      console.error(
+        `linkscape: could not write the audit log ${ctx.config.auditLog}: ${e instanceof Error ? e.message : e}`,
+      ),
+    );
   }
   return result;
 });
@@ -62,11 +100,18 @@ export const checkEditAccess = checkAccess;
 
 /** Domain errors → tRPC errors whose `data.issues` name the field (see errorFormatter). */
 export function toTrpcError(e: unknown): unknown {
-  if (e instanceof ZodError) return new TRPCError({ code: 'BAD_REQUEST', message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), cause: e });
+  if (e instanceof ZodError)
+    return new TRPCError({
+      code: 'BAD_REQUEST',
+      message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      cause: e,
+    });
   if (e instanceof PlanError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
   if (e instanceof GuardError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-  if (e instanceof NothingToUndoError || e instanceof StaleHistoryError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
-  if (e instanceof NoSuchCheckpointError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof NothingToUndoError || e instanceof StaleHistoryError)
+    return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
+  if (e instanceof NoSuchCheckpointError)
+    return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof BusyError) return new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
   if (e instanceof PlanChangedError) return new TRPCError({ code: 'CONFLICT', message: e.message, cause: e });
   return e;
@@ -121,37 +166,69 @@ export const editRouter = router({
       throw toTrpcError(e);
     }
   }),
-  undo: auditedMutation.input(HistoryStepInput.unwrap().extend(onNode).optional()).mutation(({ ctx, input: { node, ...step } = {} }) =>
-    node !== undefined ? changeNode(ctx, node, 'undo', step) : changeHost(ctx, (c) => editSession.undo(c, step.id)),
-  ),
-  redo: auditedMutation.input(HistoryStepInput.unwrap().extend(onNode).optional()).mutation(({ ctx, input: { node, ...step } = {} }) =>
-    node !== undefined ? changeNode(ctx, node, 'redo', step) : changeHost(ctx, (c) => editSession.redo(c, step.id)),
-  ),
+  undo: auditedMutation
+    .input(HistoryStepInput.unwrap().extend(onNode).optional())
+    .mutation(({ ctx, input: { node, ...step } = {} }) =>
+      node !== undefined ? changeNode(ctx, node, 'undo', step) : changeHost(ctx, (c) => editSession.undo(c, step.id)),
+    ),
+  redo: auditedMutation
+    .input(HistoryStepInput.unwrap().extend(onNode).optional())
+    .mutation(({ ctx, input: { node, ...step } = {} }) =>
+      node !== undefined ? changeNode(ctx, node, 'redo', step) : changeHost(ctx, (c) => editSession.redo(c, step.id)),
+    ),
   /** keep a plan applied with `checkpoint`: without this within its seconds, the server reverts it */
-  confirm: auditedMutation.input(CheckpointInput.extend(onNode)).mutation(({ ctx, input: { node, ...cp } }) =>
-    node !== undefined ? changeNode(ctx, node, 'confirm', cp) : changeHost(ctx, (c) => editSession.confirm(c, cp.id), false),
-  ),
+  confirm: auditedMutation
+    .input(CheckpointInput.extend(onNode))
+    .mutation(({ ctx, input: { node, ...cp } }) =>
+      node !== undefined
+        ? changeNode(ctx, node, 'confirm', cp)
+        : changeHost(ctx, (c) => editSession.confirm(c, cp.id), false),
+    ),
   /** revert a plan applied with `checkpoint` now, without waiting for its time to run out */
-  revert: auditedMutation.input(CheckpointInput.extend(onNode)).mutation(({ ctx, input: { node, ...cp } }) =>
-    node !== undefined ? changeNode(ctx, node, 'revert', cp) : changeHost(ctx, (c) => editSession.revert(c, cp.id)),
-  ),
+  revert: auditedMutation
+    .input(CheckpointInput.extend(onNode))
+    .mutation(({ ctx, input: { node, ...cp } }) =>
+      node !== undefined ? changeNode(ctx, node, 'revert', cp) : changeHost(ctx, (c) => editSession.revert(c, cp.id)),
+    ),
   /** the plan waiting for confirmation (or null), and the last one reverted for want of it */
-  checkpoint: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'checkpoint', undefined) : editSession.checkpoints.status())),
+  checkpoint: publicProcedure
+    .input(NodeOnly)
+    .query(({ input }) =>
+      input?.node !== undefined
+        ? forwardRead(nodeAgent(input.node), 'checkpoint', undefined)
+        : editSession.checkpoints.status(),
+    ),
   /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
-  recovery: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'recovery', undefined) : recoveryReport())),
-  dismissRecovery: mutationProcedure.input(CheckpointInput.extend(onNode)).mutation(({ input: { node, ...cp } }) =>
-    node !== undefined ? forwardRead(nodeAgent(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
-  ),
+  recovery: publicProcedure
+    .input(NodeOnly)
+    .query(({ input }) =>
+      input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'recovery', undefined) : recoveryReport(),
+    ),
+  dismissRecovery: mutationProcedure
+    .input(CheckpointInput.extend(onNode))
+    .mutation(({ input: { node, ...cp } }) =>
+      node !== undefined ? forwardRead(nodeAgent(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
+    ),
   /** what undo and redo would do, newest first */
-  history: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'history', undefined) : editSession.historyView())),
+  history: publicProcedure
+    .input(NodeOnly)
+    .query(({ input }) =>
+      input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'history', undefined) : editSession.historyView(),
+    ),
   /** what undo would revert, or null */
-  last: publicProcedure.input(NodeOnly).query(({ input }) => (input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'last', undefined) : editSession.lastApplied())),
+  last: publicProcedure
+    .input(NodeOnly)
+    .query(({ input }) =>
+      input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'last', undefined) : editSession.lastApplied(),
+    ),
   /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set (with `node`: that node's log) */
-  audit: publicProcedure.input(AuditInput.unwrap().extend(onNode).optional()).query(async ({ ctx, input: { node, ...rest } = {} }) => {
-    checkEditAccess(ctx, { changes: false });
-    if (node !== undefined) return forwardRead(nodeAgent(node), 'audit', rest);
-    return readAudit(ctx.config.auditLog, rest.limit ?? 50);
-  }),
+  audit: publicProcedure
+    .input(AuditInput.unwrap().extend(onNode).optional())
+    .query(async ({ ctx, input: { node, ...rest } = {} }) => {
+      checkEditAccess(ctx, { changes: false });
+      if (node !== undefined) return forwardRead(nodeAgent(node), 'audit', rest);
+      return readAudit(ctx.config.auditLog, rest.limit ?? 50);
+    }),
   /** every op with a title, help text, its undo and guard rule, and its JSON Schema */
   describe: publicProcedure.query(() => describeOps()),
 });

@@ -26,9 +26,22 @@ export const KnownNodeInput = z.object({
   node: NodeName.pipe(
     z.string().superRefine((name, ctx) => {
       const f = hubFleet();
-      if (!f) ctx.addIssue({ code: 'custom', message: 'this server is not a hub (start it with --agents URL,… or --kubernetes); leave node out to act on this host' });
+      if (!f)
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'this server is not a hub (start it with --agents URL,… or --kubernetes); leave node out to act on this host',
+        });
       else if (!f.list().some((a) => a.name === name)) {
-        ctx.addIssue({ code: 'custom', message: `no node named ${JSON.stringify(name)} in the fleet (known: ${f.list().map((a) => a.name).join(', ') || 'none'})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `no node named ${JSON.stringify(name)} in the fleet (known: ${
+            f
+              .list()
+              .map((a) => a.name)
+              .join(', ') || 'none'
+          })`,
+        });
       }
     }),
   ),
@@ -36,7 +49,11 @@ export const KnownNodeInput = z.object({
 
 export function requireFleet(): Fleet {
   const f = hubFleet();
-  if (!f) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'this server is not a hub (start it with --agents URL,… or --kubernetes)' });
+  if (!f)
+    throw new TRPCError({
+      code: 'PRECONDITION_FAILED',
+      message: 'this server is not a hub (start it with --agents URL,… or --kubernetes)',
+    });
   return f;
 }
 
@@ -86,7 +103,10 @@ export const fleetRouter = router({
     try {
       return await a.readSnapshot();
     } catch (e) {
-      throw new TRPCError({ code: 'BAD_GATEWAY', message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}` });
+      throw new TRPCError({
+        code: 'BAD_GATEWAY',
+        message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
   }),
   /** the node's link kinds and versions (the edit forms of a node's graph ask its agent, not the hub) */
@@ -95,7 +115,10 @@ export const fleetRouter = router({
     try {
       return await a.capabilities();
     } catch (e) {
-      throw new TRPCError({ code: 'BAD_GATEWAY', message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}` });
+      throw new TRPCError({
+        code: 'BAD_GATEWAY',
+        message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}`,
+      });
     }
   }),
   /** as host.watch, tracked; a reconnect (lastEventId) starts over with the node's current snapshot */
@@ -106,7 +129,11 @@ export const fleetRouter = router({
       for await (const e of watchNode(agentOf(input.node), signal)) yield tracked(`${input.node}-${++seq}`, e);
     }),
   search: publicProcedure
-    .input(z.object({ q: z.string().min(1, 'q: give something to look for').max(200, 'q: at most 200 characters') }).strict())
+    .input(
+      z
+        .object({ q: z.string().min(1, 'q: give something to look for').max(200, 'q: at most 200 characters') })
+        .strict(),
+    )
     .query(({ input }) => requireFleet().search(input.q)),
   overlay: publicProcedure.query(() => requireFleet().overlay()),
   /** this host's vxlan FDB entries with a remote dst (the hub asks each agent; needs the token when one is set) */

@@ -12,13 +12,21 @@ export const hostRouter = router({
    * guarantees). Otherwise, or with `fresh: true`, a full read.
    */
   snapshot: publicProcedure
-    .input(z.object({ fresh: z.boolean({ error: 'fresh must be true or false' }).optional() }).strict().optional())
-    .query(async ({ ctx, input }) => (!input?.fresh && (await hostWatcher(ctx.run).currentSettled())) || readHost(ctx.run)),
+    .input(
+      z
+        .object({ fresh: z.boolean({ error: 'fresh must be true or false' }).optional() })
+        .strict()
+        .optional(),
+    )
+    .query(
+      async ({ ctx, input }) => (!input?.fresh && (await hostWatcher(ctx.run).currentSettled())) || readHost(ctx.run),
+    ),
   /** Live: a snapshot first (or the missed diffs, when lastEventId is still buffered), then diffs. SSE. */
   watch: publicProcedure
     .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
-      for await (const item of watchHost(ctx.run, input?.lastEventId ?? null, signal)) yield tracked(item.id, item.event);
+      for await (const item of watchHost(ctx.run, input?.lastEventId ?? null, signal))
+        yield tracked(item.id, item.event);
     }),
   /** link kinds this kernel supports (probed once in a scratch namespace; not in read-only mode), root, versions */
   capabilities: publicProcedure.query(({ ctx }) => getCapabilities(ctx.run, { probe: !ctx.config.readOnly })),

@@ -34,9 +34,11 @@ export function createContext(req: Request): Context {
     stream,
     config,
     headers: h,
-    remote: passed ? h.get('x-linkscape-peer') ?? 'unknown' : 'unknown',
+    remote: passed ? (h.get('x-linkscape-peer') ?? 'unknown') : 'unknown',
     forwardedFor: passed && config.trustProxy ? h.get('x-linkscape-forwarded-for') : null,
-    gateProblem: passed ? null : 'this request did not come through linkscape\'s gate (start the server with scripts/serve.mjs; `next start` has none)',
+    gateProblem: passed
+      ? null
+      : "this request did not come through linkscape's gate (start the server with scripts/serve.mjs; `next start` has none)",
   };
 }
 
@@ -67,7 +69,8 @@ export const publicProcedure = t.procedure.use(({ ctx, next }) => {
 /** Read-only refuses anything that would change the host. Host, origin and token: scripts/gate.mjs. */
 export function checkAccess(ctx: Context, opts: { changes: boolean }): void {
   if (ctx.gateProblem) throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.gateProblem });
-  if (opts.changes && ctx.config.readOnly) throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
+  if (opts.changes && ctx.config.readOnly)
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'linkscape runs read-only (--read-only): no changes are made' });
 }
 
 export const mutationProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -44,8 +44,22 @@ export type RunOutcome =
     };
 
 export type ApplyResult =
-  | { dryRun: true; ok: true; plan: Plan; planId: string; shell: string; capabilities: { probed: boolean; note: string | null } }
-  | ({ dryRun: false; plan: Plan; planId?: string; shell: string; undoAvailable: boolean; checkpoint?: { id: string; seconds: number; expiresAt: string } | null } & RunOutcome);
+  | {
+      dryRun: true;
+      ok: true;
+      plan: Plan;
+      planId: string;
+      shell: string;
+      capabilities: { probed: boolean; note: string | null };
+    }
+  | ({
+      dryRun: false;
+      plan: Plan;
+      planId?: string;
+      shell: string;
+      undoAvailable: boolean;
+      checkpoint?: { id: string; seconds: number; expiresAt: string } | null;
+    } & RunOutcome);
 
 /** The lock-out guard held a plan back: `force` was not given. */
 /** expectPlan no longer matches: the host changed since the plan was shown, and nothing ran */
@@ -63,7 +77,10 @@ export class GuardError extends Error {
     super(`refused without force: ${guards.map((g) => g.reason).join('; ')}`);
     this.name = 'GuardError';
     this.guards = guards;
-    this.issues = guards.map((g) => ({ path: ['force'], message: `${g.reason} — to go ahead, confirm with force (type "${g.link}")` }));
+    this.issues = guards.map((g) => ({
+      path: ['force'],
+      message: `${g.reason} — to go ahead, confirm with force (type "${g.link}")`,
+    }));
   }
 }
 
@@ -84,7 +101,11 @@ export async function execStep(run: Runner, argv: string[], opts: RunPlanOptions
 }
 
 /** Run the steps in order; on a failure, undo what ran, newest first. */
-export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo' | 'description'>[], opts: RunPlanOptions = {}): Promise<RunOutcome> {
+export async function runPlan(
+  run: Runner,
+  steps: Pick<PlanStep, 'argv' | 'undo' | 'description'>[],
+  opts: RunPlanOptions = {},
+): Promise<RunOutcome> {
   const applied: StepOutcome[] = [];
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i];
@@ -131,7 +152,15 @@ export async function runPlan(run: Runner, steps: Pick<PlanStep, 'argv' | 'undo'
           rolledBack.push({ step: j + 1, argv: undo, ok: false, error: errText(ue) });
         }
       }
-      return { ok: false, failedStep: i + 1, failed: { argv: s.argv, description: s.description }, error: errText(e), applied, rolledBack, notUndone };
+      return {
+        ok: false,
+        failedStep: i + 1,
+        failed: { argv: s.argv, description: s.description },
+        error: errText(e),
+        applied,
+        rolledBack,
+        notUndone,
+      };
     }
   }
   return { ok: true, applied };
@@ -205,13 +234,25 @@ export class EditSession {
       });
       const shell = planToShell(plan);
       const planId = createHash('sha256').update(planShape(plan)).digest('hex');
-      const base = { when: new Date().toISOString(), remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, action: 'apply' as const, dryRun, force, edits: input.edits, plan: plan.steps.map(({ argv, undo, description }) => ({ argv, undo, description })) };
+      const base = {
+        when: new Date().toISOString(),
+        remote: ctx.remote,
+        forwardedFor: ctx.forwardedFor ?? null,
+        action: 'apply' as const,
+        dryRun,
+        force,
+        edits: input.edits,
+        plan: plan.steps.map(({ argv, undo, description }) => ({ argv, undo, description })),
+      };
       if (dryRun) {
         await this.audit(ctx, { ...base, outcome: { ok: true, dryRun: true, guards: plan.guards } });
         return { dryRun: true, ok: true, plan, planId, shell, capabilities: { probed: caps.probed, note: caps.note } };
       }
       if (input.expectPlan !== undefined && input.expectPlan !== planId) {
-        await this.audit(ctx, { ...base, outcome: { ok: false, refused: 'plan changed', expected: input.expectPlan, planId } });
+        await this.audit(ctx, {
+          ...base,
+          outcome: { ok: false, refused: 'plan changed', expected: input.expectPlan, planId },
+        });
         throw new PlanChangedError();
       }
       if (plan.guards.length && !force) {
@@ -221,16 +262,30 @@ export class EditSession {
       this.checkpoints.refuseWhilePending();
       const seconds = input.checkpoint?.seconds ?? null;
       const journal = this.openJournal(ctx, base, plan.steps, seconds);
-      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot, journal: journal ?? undefined });
+      const outcome = await runPlan(ctx.run, plan.steps, {
+        sysfsRoot: this.deps.sysfsRoot,
+        journal: journal ?? undefined,
+      });
       if (outcome.ok) {
         this.history.applied(plan, base.when);
         await this.rememberCreated(ctx.run, snapshot, plan.createsHostLinks);
       }
-      const checkpoint = outcome.ok && seconds !== null && journal ? this.checkpoints.hold({ ctx, plan, journal, seconds, when: base.when }) : null;
+      const checkpoint =
+        outcome.ok && seconds !== null && journal
+          ? this.checkpoints.hold({ ctx, plan, journal, seconds, when: base.when })
+          : null;
       if (!checkpoint) journal?.end(outcome.ok ? 'applied' : 'rolled back');
       else journal?.write({ t: 'applied' });
       await this.audit(ctx, { ...base, outcome: { ...summarize(outcome), ...(checkpoint ? { checkpoint } : {}) } });
-      return { dryRun: false, plan, planId, shell, undoAvailable: outcome.ok && this.history.view().undo.length > 0, checkpoint, ...outcome };
+      return {
+        dryRun: false,
+        plan,
+        planId,
+        shell,
+        undoAvailable: outcome.ok && this.history.view().undo.length > 0,
+        checkpoint,
+        ...outcome,
+      };
     });
   }
 
@@ -241,8 +296,16 @@ export class EditSession {
       this.checkpoints.refuseWhilePending();
       const plan = inversePlan(entry.plan);
       const shell = planToShell(plan);
-      const journal = this.openJournal(ctx, { when: new Date().toISOString(), remote: ctx.remote, action: what }, plan.steps, null);
-      const outcome = await runPlan(ctx.run, plan.steps, { sysfsRoot: this.deps.sysfsRoot, journal: journal ?? undefined });
+      const journal = this.openJournal(
+        ctx,
+        { when: new Date().toISOString(), remote: ctx.remote, action: what },
+        plan.steps,
+        null,
+      );
+      const outcome = await runPlan(ctx.run, plan.steps, {
+        sysfsRoot: this.deps.sysfsRoot,
+        journal: journal ?? undefined,
+      });
       journal?.end(outcome.ok ? 'applied' : 'rolled back');
       const when = new Date().toISOString();
       if (outcome.ok) this.history.moved(what, entry, plan, when);
@@ -262,7 +325,12 @@ export class EditSession {
   }
 
   /** The journal a plan is written to before it runs; a plan that cannot be journaled does not run. */
-  private openJournal(ctx: CallContext, b: { when: string; remote: string; action: string }, steps: PlanStep[], seconds: number | null): PlanJournal | null {
+  private openJournal(
+    ctx: CallContext,
+    b: { when: string; remote: string; action: string },
+    steps: PlanStep[],
+    seconds: number | null,
+  ): PlanJournal | null {
     if (!steps.length) return null;
     const begin = {
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
@@ -270,13 +338,16 @@ export class EditSession {
       remote: b.remote,
       action: b.action,
       steps: steps.map(({ argv, undo, description }) => ({ argv, undo, description })),
-        checkpoint: seconds === null ? null : { seconds, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() },
+      checkpoint: seconds === null ? null : { seconds, expiresAt: new Date(Date.now() + seconds * 1000).toISOString() },
     };
     if (!ctx.journal) return PlanJournal.memory(begin);
     try {
       return PlanJournal.begin(ctx.journal, begin);
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'EEXIST' ? 'an unfinished plan is still recorded in it (restart linkscape to roll it back)' : errText(e);
+      const why =
+        (e as NodeJS.ErrnoException).code === 'EEXIST'
+          ? 'an unfinished plan is still recorded in it (restart linkscape to roll it back)'
+          : errText(e);
       throw new BusyError(`nothing was run: could not start the plan journal ${ctx.journal}: ${why}`);
     }
   }
@@ -285,14 +356,26 @@ export class EditSession {
   async confirm(ctx: CallContext, id: string): Promise<{ id: string; kept: true }> {
     const p = this.checkpoints.take(id);
     p.journal?.end('confirmed');
-    await this.audit(ctx, { when: new Date().toISOString(), remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, action: 'confirm', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: true, checkpoint: id, planAt: p.when } });
+    await this.audit(ctx, {
+      when: new Date().toISOString(),
+      remote: ctx.remote,
+      forwardedFor: ctx.forwardedFor ?? null,
+      action: 'confirm',
+      dryRun: false,
+      force: false,
+      edits: null,
+      plan: [],
+      outcome: { ok: true, checkpoint: id, planAt: p.when },
+    });
     return { id, kept: true };
   }
 
   /** Revert a plan applied under a checkpoint now (the page's "Revert now"). */
   async revert(ctx: CallContext, id: string): Promise<RollbackReport> {
     const p = this.checkpoints.take(id);
-    return this.checkpoints.exclusive(() => this.revertPending(p, `reverted on request from ${ctx.remote}`), { evenWhenClosing: true });
+    return this.checkpoints.exclusive(() => this.revertPending(p, `reverted on request from ${ctx.remote}`), {
+      evenWhenClosing: true,
+    });
   }
 
   /** Undo a checkpointed plan's steps newest first, through its journal (so a crash midway resumes). */
@@ -300,7 +383,17 @@ export class EditSession {
     const exec = (argv: string[]) => execStep(p.ctx.run, argv, { sysfsRoot: this.deps.sysfsRoot });
     const report = await rollBack(p.journal, exec, `reverted: ${why}`);
     this.history.forget(p.plan);
-    await this.audit(p.ctx, { when: new Date().toISOString(), remote: p.ctx.remote, forwardedFor: p.ctx.forwardedFor ?? null, action: 'revert', dryRun: false, force: false, edits: null, plan: [], outcome: { ok: report.ok, checkpoint: p.id, why, undone: report.undone, left: report.left } });
+    await this.audit(p.ctx, {
+      when: new Date().toISOString(),
+      remote: p.ctx.remote,
+      forwardedFor: p.ctx.forwardedFor ?? null,
+      action: 'revert',
+      dryRun: false,
+      force: false,
+      edits: null,
+      plan: [],
+      outcome: { ok: report.ok, checkpoint: p.id, why, undone: report.undone, left: report.left },
+    });
     this.checkpoints.reverted(p, why, report);
     return report;
   }
@@ -343,7 +436,14 @@ export class EditSession {
 
 function summarize(o: RunOutcome): Record<string, unknown> {
   if (o.ok) return { ok: true, steps: o.applied.length };
-  return { ok: false, failedStep: o.failedStep, failed: o.failed.argv, error: o.error, rolledBack: o.rolledBack, notUndone: o.notUndone };
+  return {
+    ok: false,
+    failedStep: o.failedStep,
+    failed: o.failed.argv,
+    error: o.error,
+    rolledBack: o.rolledBack,
+    notUndone: o.notUndone,
+  };
 }
 
 export { PlanError, BusyError };

@@ -36,7 +36,14 @@ export interface Pending {
 
 export interface CheckpointStatus {
   /** a plan waiting for confirmation */
-  pending: { id: string; when: string; seconds: number; expiresAt: string; remainingMs: number; steps: string[] } | null;
+  pending: {
+    id: string;
+    when: string;
+    seconds: number;
+    expiresAt: string;
+    remainingMs: number;
+    steps: string[];
+  } | null;
   /** the last plan reverted for want of confirmation (or by request), for the page to say so */
   reverted: { id: string; at: string; why: string; ok: boolean; left: RollbackReport['left'] } | null;
 }
@@ -61,7 +68,10 @@ export class Checkpoints {
       const r = this.running;
       if (!r) break;
       const left = deadline - Date.now();
-      if (left <= 0) throw new BusyError(`another plan is being applied; still running after ${LOCK_WAIT_MS / 1000} s of waiting — nothing was run, try again when it has finished`);
+      if (left <= 0)
+        throw new BusyError(
+          `another plan is being applied; still running after ${LOCK_WAIT_MS / 1000} s of waiting — nothing was run, try again when it has finished`,
+        );
       let t: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([r.catch(() => undefined), new Promise((res) => (t = setTimeout(res, left)))]);
       clearTimeout(t);
@@ -77,20 +87,38 @@ export class Checkpoints {
 
   refuseWhilePending(): void {
     const p = this.pending;
-    if (p) throw new BusyError(`a change applied at ${p.when} is waiting for confirmation (it reverts at ${p.expiresAt}): keep it (edit.confirm) or let it revert before the next`);
+    if (p)
+      throw new BusyError(
+        `a change applied at ${p.when} is waiting for confirmation (it reverts at ${p.expiresAt}): keep it (edit.confirm) or let it revert before the next`,
+      );
   }
 
   /** Hold an applied plan for confirmation; it reverts by itself after `seconds`. */
-  hold(o: { ctx: CallContext; plan: Plan; journal: PlanJournal; seconds: number; when: string }): { id: string; seconds: number; expiresAt: string } {
+  hold(o: { ctx: CallContext; plan: Plan; journal: PlanJournal; seconds: number; when: string }): {
+    id: string;
+    seconds: number;
+    expiresAt: string;
+  } {
     const id = o.journal.begin.id;
     const expiresAt = new Date(Date.now() + o.seconds * 1000).toISOString();
     const timer = setTimeout(() => {
       if (this.pending?.id !== id) return;
       const p = this.pending;
       this.pending = null;
-      void this.lock(() => this.revert(p, `not confirmed within ${o.seconds} s`), true).catch((e) => console.error(`linkscape: reverting ${id}:`, e));
+      void this.lock(() => this.revert(p, `not confirmed within ${o.seconds} s`), true).catch((e) =>
+        console.error(`linkscape: reverting ${id}:`, e),
+      );
     }, o.seconds * 1000);
-    this.pending = { id, ctx: o.ctx, plan: o.plan, journal: o.journal, when: o.when, seconds: o.seconds, expiresAt, timer };
+    this.pending = {
+      id,
+      ctx: o.ctx,
+      plan: o.plan,
+      journal: o.journal,
+      when: o.when,
+      seconds: o.seconds,
+      expiresAt,
+      timer,
+    };
     return { id, seconds: o.seconds, expiresAt };
   }
 
@@ -113,7 +141,16 @@ export class Checkpoints {
   status(): CheckpointStatus {
     const p = this.pending;
     return {
-      pending: p ? { id: p.id, when: p.when, seconds: p.seconds, expiresAt: p.expiresAt, remainingMs: Math.max(0, Date.parse(p.expiresAt) - Date.now()), steps: p.plan.steps.map((s) => s.description) } : null,
+      pending: p
+        ? {
+            id: p.id,
+            when: p.when,
+            seconds: p.seconds,
+            expiresAt: p.expiresAt,
+            remainingMs: Math.max(0, Date.parse(p.expiresAt) - Date.now()),
+            steps: p.plan.steps.map((s) => s.description),
+          }
+        : null,
       reverted: this.lastReverted,
     };
   }

@@ -59,7 +59,8 @@ export function nsRefProblem(v: string): string | null {
 }
 
 export function macProblem(v: string, unicast = true): string | null {
-  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v)) return 'MAC address must be six hex bytes separated by colons, e.g. 02:00:00:00:00:01';
+  if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(v))
+    return 'MAC address must be six hex bytes separated by colons, e.g. 02:00:00:00:00:01';
   const first = parseInt(v.slice(0, 2), 16);
   if (unicast && first & 1) return 'MAC address must be unicast (the lowest bit of the first byte must be 0)';
   if (/^(00:){5}00$/.test(v)) return 'MAC address may not be all zeros';
@@ -128,12 +129,13 @@ export function parseIp(s: string): ParsedIp | null {
 export function formatIp(p: ParsedIp): string {
   if (p.family === 'inet') return p.bytes.join('.');
   const b = p.bytes;
-  if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff) return `::ffff:${b.slice(12).join('.')}`;
+  if (b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff)
+    return `::ffff:${b.slice(12).join('.')}`;
   const g: number[] = [];
   for (let i = 0; i < 16; i += 2) g.push((p.bytes[i] << 8) | p.bytes[i + 1]);
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (g[i] !== 0) {
       i++;
       continue;
@@ -175,13 +177,15 @@ function hostBitsZero(c: ParsedCidr): boolean {
 }
 
 export function ipProblem(v: string): string | null {
-  if (v.length > 45 || !parseIp(v)) return 'must be an IPv4 or IPv6 address, e.g. 192.168.10.1 or fd00::1 (no prefix, no zone)';
+  if (v.length > 45 || !parseIp(v))
+    return 'must be an IPv4 or IPv6 address, e.g. 192.168.10.1 or fd00::1 (no prefix, no zone)';
   return null;
 }
 
 /** An interface address: address/prefix (host bits allowed, as in `ip addr add 10.0.0.1/24`). */
 export function cidrProblem(v: string): string | null {
-  if (v.length > 49 || !parseCidr(v)) return 'must be an address with a prefix length, e.g. 192.168.10.2/24 or fd00::2/64';
+  if (v.length > 49 || !parseCidr(v))
+    return 'must be an address with a prefix length, e.g. 192.168.10.2/24 or fd00::2/64';
   return null;
 }
 
@@ -238,7 +242,10 @@ export const ruled = (rule: (v: string) => string | null, description: string) =
 
 export const IfName = ruled(ifNameProblem, 'interface name: 1–15 bytes of ASCII letters, digits, _ . -');
 export const NsName = ruled(newNsNameProblem, 'name of a new namespace under /var/run/netns');
-export const NsRef = ruled(nsRefProblem, 'namespace id (digits, from host.snapshot) or name; omitted = the host namespace');
+export const NsRef = ruled(
+  nsRefProblem,
+  'namespace id (digits, from host.snapshot) or name; omitted = the host namespace',
+);
 export const Mac = ruled((v) => macProblem(v, true), 'unicast MAC address, e.g. 02:00:00:00:00:01');
 export const IpAddr = ruled(ipProblem, 'IPv4 or IPv6 address');
 export const Cidr = ruled(cidrProblem, 'address/prefix, e.g. 192.168.10.2/24');
@@ -248,7 +255,11 @@ export const Mtu = z
   .int('MTU must be a whole number')
   .min(68, 'MTU must be at least 68 (the IPv4 minimum)')
   .max(65536, 'MTU must be at most 65536')
-  .describe('MTU in bytes; must also lie within the link\'s own min/max');
+  .describe("MTU in bytes; must also lie within the link's own min/max");
 export const RouteTable = z
-  .union([z.literal('main'), z.literal('local'), z.number().int().min(1, 'table must be 1–4294967295').max(4294967295, 'table must be 1–4294967295')])
+  .union([
+    z.literal('main'),
+    z.literal('local'),
+    z.number().int().min(1, 'table must be 1–4294967295').max(4294967295, 'table must be 1–4294967295'),
+  ])
   .describe('routing table: main (default), local, or a number');

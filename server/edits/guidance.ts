@@ -29,7 +29,8 @@ export interface ParentFacts {
 export function parentRefusal(kind: string, p: ParentFacts): string | null {
   const fam = familyOf(kind);
   if (!fam) return null;
-  if (p.kind === 'loopback' || p.linkType === 'loopback') return `${p.name} is a loopback device: the kernel refuses a ${kind} on it (Invalid argument)`;
+  if (p.kind === 'loopback' || p.linkType === 'loopback')
+    return `${p.name} is a loopback device: the kernel refuses a ${kind} on it (Invalid argument)`;
   if (p.linkType !== null && p.linkType !== 'ether')
     return `${p.name} is not an Ethernet device (link/${p.linkType}): the kernel refuses a ${kind} on it (Invalid argument)`;
   if (fam === 'macvlan' && familyOf(p.kind) === 'ipvlan')

@@ -56,7 +56,9 @@ function undoDescription(d: string): string {
 export function planTitle(plan: Plan): string {
   const n = plan.steps.length;
   if (!n) return 'nothing';
-  return n === 1 ? plan.steps[0].description : `${plan.steps[0].description} (+${n - 1} more step${n === 2 ? '' : 's'})`;
+  return n === 1
+    ? plan.steps[0].description
+    : `${plan.steps[0].description} (+${n - 1} more step${n === 2 ? '' : 's'})`;
 }
 
 export class NothingToUndoError extends Error {
@@ -73,7 +75,9 @@ export class NothingToUndoError extends Error {
 /** The client named a change that is no longer the next one (another tab undid or applied meanwhile). */
 export class StaleHistoryError extends Error {
   constructor(what: 'undo' | 'redo', wanted: number, next: HistoryItem | null) {
-    super(`the next ${what} is no longer change #${wanted}${next ? `: it is now #${next.id} (${next.title})` : ''}; look again before you ${what}`);
+    super(
+      `the next ${what} is no longer change #${wanted}${next ? `: it is now #${next.id} (${next.title})` : ''}; look again before you ${what}`,
+    );
     this.name = 'StaleHistoryError';
   }
 }

@@ -13,7 +13,15 @@ export interface JournalStep {
 }
 
 export type JournalRecord =
-  | { t: 'begin'; id: string; when: string; remote: string; action: string; steps: JournalStep[]; checkpoint: { seconds: number; expiresAt: string } | null }
+  | {
+      t: 'begin';
+      id: string;
+      when: string;
+      remote: string;
+      action: string;
+      steps: JournalStep[];
+      checkpoint: { seconds: number; expiresAt: string } | null;
+    }
   /** step (1-based) is about to run */
   | { t: 'run'; step: number }
   | { t: 'ok'; step: number }
@@ -44,7 +52,10 @@ export class PlanJournal implements StepJournal {
   private fd: number | null;
 
   /** file null: kept in memory only (a session without a journal file, as in tests of the planner) */
-  private constructor(readonly file: string | null, fd: number | null) {
+  private constructor(
+    readonly file: string | null,
+    fd: number | null,
+  ) {
     this.fd = fd;
   }
 
@@ -87,11 +98,21 @@ export class PlanJournal implements StepJournal {
     this.records.push(r);
   }
 
-  run(step: number) { this.write({ t: 'run', step }); }
-  ok(step: number) { this.write({ t: 'ok', step }); }
-  fail(step: number, error: string) { this.write({ t: 'fail', step, error }); }
-  undo(step: number) { this.write({ t: 'undo', step }); }
-  undone(step: number, ok: boolean, error: string | null) { this.write({ t: 'undone', step, ok, error }); }
+  run(step: number) {
+    this.write({ t: 'run', step });
+  }
+  ok(step: number) {
+    this.write({ t: 'ok', step });
+  }
+  fail(step: number, error: string) {
+    this.write({ t: 'fail', step, error });
+  }
+  undo(step: number) {
+    this.write({ t: 'undo', step });
+  }
+  undone(step: number, ok: boolean, error: string | null) {
+    this.write({ t: 'undone', step, ok, error });
+  }
 
   /** The plan is final (applied, rolled back, confirmed or reverted): the journal goes. */
   end(outcome: string): void {
@@ -194,7 +215,14 @@ export interface RollbackReport {
   action: string;
   steps: number;
   /** undos that ran, newest step first */
-  undone: { step: number; description: string; argv: string[]; ok: boolean; error: string | null; uncertain: boolean }[];
+  undone: {
+    step: number;
+    description: string;
+    argv: string[];
+    ok: boolean;
+    error: string | null;
+    uncertain: boolean;
+  }[];
   /** steps still in place: their undo failed, or they have none */
   left: { step: number; description: string; argv: string[]; reason: string }[];
   ok: boolean;
@@ -203,24 +231,49 @@ export interface RollbackReport {
 /** Undo what the journal says is done, newest first, marking each undo in the journal; then end it. */
 export async function rollBack(journal: PlanJournal, exec: ExecStep, outcome: string): Promise<RollbackReport> {
   const b = journal.begin;
-  const report: RollbackReport = { id: b.id, when: b.when, remote: b.remote, action: b.action, steps: b.steps.length, undone: [], left: [], ok: true };
+  const report: RollbackReport = {
+    id: b.id,
+    when: b.when,
+    remote: b.remote,
+    action: b.action,
+    steps: b.steps.length,
+    undone: [],
+    left: [],
+    ok: true,
+  };
   for (const item of pendingUndos(journal.records)) {
     const argv = b.steps[item.step - 1].argv;
     if (!item.undo) {
-      if (!item.uncertain) report.left.push({ step: item.step, description: item.description, argv, reason: 'has no undo' });
+      if (!item.uncertain)
+        report.left.push({ step: item.step, description: item.description, argv, reason: 'has no undo' });
       continue;
     }
     journal.undo(item.step);
     try {
       await exec(item.undo);
       journal.undone(item.step, true, null);
-      report.undone.push({ step: item.step, description: item.description, argv: item.undo, ok: true, error: null, uncertain: item.uncertain });
+      report.undone.push({
+        step: item.step,
+        description: item.description,
+        argv: item.undo,
+        ok: true,
+        error: null,
+        uncertain: item.uncertain,
+      });
     } catch (e) {
       const error = errText(e);
       journal.undone(item.step, false, error);
-      report.undone.push({ step: item.step, description: item.description, argv: item.undo, ok: false, error, uncertain: item.uncertain });
+      report.undone.push({
+        step: item.step,
+        description: item.description,
+        argv: item.undo,
+        ok: false,
+        error,
+        uncertain: item.uncertain,
+      });
       // a step the crash may have cut off before it ran has nothing to undo: its undo failing is expected
-      if (!item.uncertain) report.left.push({ step: item.step, description: item.description, argv, reason: `its undo failed: ${error}` });
+      if (!item.uncertain)
+        report.left.push({ step: item.step, description: item.description, argv, reason: `its undo failed: ${error}` });
     }
   }
   report.ok = report.left.length === 0;

@@ -136,7 +136,11 @@ export class HostModel {
         master: null,
         parent: null,
         peer: null,
-        addresses: l.addresses.map((a) => ({ cidr: canonicalCidr(a.cidr), scope: a.scope, broadcast: a.broadcast ?? null })),
+        addresses: l.addresses.map((a) => ({
+          cidr: canonicalCidr(a.cidr),
+          scope: a.scope,
+          broadcast: a.broadcast ?? null,
+        })),
         created: createdByLinkscape(l.id),
       };
       byId.set(l.id, link);
@@ -145,9 +149,9 @@ export class HostModel {
     for (const l of s.links) {
       const link = byId.get(l.id);
       if (!link) continue;
-      link.master = l.masterId ? byId.get(l.masterId) ?? null : null;
-      link.parent = l.parentId ? byId.get(l.parentId) ?? null : null;
-      link.peer = l.peerId ? byId.get(l.peerId) ?? null : null;
+      link.master = l.masterId ? (byId.get(l.masterId) ?? null) : null;
+      link.parent = l.parentId ? (byId.get(l.parentId) ?? null) : null;
+      link.peer = l.peerId ? (byId.get(l.peerId) ?? null) : null;
     }
     for (const r of s.routes) {
       const ns = nsById.get(r.nsId);
@@ -159,7 +163,7 @@ export class HostModel {
         type: r.type,
         family: r.family,
         gateway: r.gateway,
-        dev: r.devId ? byId.get(r.devId) ?? null : null,
+        dev: r.devId ? (byId.get(r.devId) ?? null) : null,
         metric: r.metric,
         protocol: r.protocol,
         scope: r.scope,

@@ -107,7 +107,11 @@ export class PlanContext {
   /** Resolve a namespace reference or refuse, naming the field. */
   ns(ref: string | undefined, field: string): NsState {
     const ns = this.model.resolveNs(ref);
-    if (!ns) this.fail([field], `no namespace ${JSON.stringify(ref)} (give a namespace id from the snapshot, or the name of a named namespace)`);
+    if (!ns)
+      this.fail(
+        [field],
+        `no namespace ${JSON.stringify(ref)} (give a namespace id from the snapshot, or the name of a named namespace)`,
+      );
     return ns;
   }
 
@@ -121,9 +125,13 @@ export class PlanContext {
   /** The lock-out guard for taking down / deleting / moving / enslaving a link. */
   guardLink(l: LinkState, action: string, opts: { notCreatedRule: boolean }): void {
     if (l.physical) this.guard(l, `${action} ${l.name}, a physical NIC, can cut this host off`);
-    else if (this.model.carriesHostDefault(l)) this.guard(l, `${action} ${l.name}, which carries the host's default route, can cut this host off`);
+    else if (this.model.carriesHostDefault(l))
+      this.guard(l, `${action} ${l.name}, which carries the host's default route, can cut this host off`);
     else if (opts.notCreatedRule && l.ns.root && !l.created && l.kind !== 'loopback')
-      this.guard(l, `${action} ${l.name}, a host-namespace link linkscape did not create, may break something that relies on it`);
+      this.guard(
+        l,
+        `${action} ${l.name}, a host-namespace link linkscape did not create, may break something that relies on it`,
+      );
     if (l.kind === 'loopback' && l.ns.root) this.guard(l, `${action} the host's loopback breaks local services`);
   }
 }
@@ -141,8 +149,16 @@ export function planEdits(edits: Edit[], snapshot: HostSnapshot, opts: PlanOptio
   // guidance over the whole plan: a route a later edit adds counts
   for (const l of model.links) {
     if (l.id !== null || familyOf(l.kind) !== 'ipvlan') continue;
-    const routed = model.routes.some((r) => r.ns === l.ns && (r.dst === 'default' || (r.dev === l && r.protocol !== 'kernel')));
-    const hint = l3RouteHint({ name: l.name, mode: (l.mode ?? 'l3').split(' ')[0] /* 'l3 bridge' → l3; l3 is the kernel's default */, nsLabel: l.ns.label, addresses: l.addresses.map((a) => a.cidr), routed });
+    const routed = model.routes.some(
+      (r) => r.ns === l.ns && (r.dst === 'default' || (r.dev === l && r.protocol !== 'kernel')),
+    );
+    const hint = l3RouteHint({
+      name: l.name,
+      mode: (l.mode ?? 'l3').split(' ')[0] /* 'l3 bridge' → l3; l3 is the kernel's default */,
+      nsLabel: l.ns.label,
+      addresses: l.addresses.map((a) => a.cidr),
+      routed,
+    });
     if (hint) ctx.warnings.push(hint);
   }
   const createsHostLinks = model.links.filter((l) => l.ns.root && l.id === null && l.created).map((l) => l.name);

@@ -13,18 +13,25 @@ export function namespaceRefs(edits: Edit[]): Set<string> {
   return new Set(edits.flatMap(nsRefsOf));
 }
 
-export async function readForEdits(run: Runner, edits: Edit[], dirs: NamespaceDirs = DEFAULT_DIRS): Promise<HostSnapshot> {
+export async function readForEdits(
+  run: Runner,
+  edits: Edit[],
+  dirs: NamespaceDirs = DEFAULT_DIRS,
+): Promise<HostSnapshot> {
   const { namespaces, hidden } = await discoverNamespaces(dirs);
   const refs = namespaceRefs(edits);
   const wanted = namespaces.filter((n) => n.root || refs.has(n.id) || (n.name !== null && refs.has(n.name)));
   // a plan's read changes nothing (no root nsids assigned): the few namespaces it reads list their own nsids
   const reads = await readNamespaces(run, wanted, { listNsids: true });
   const root = wanted.find((n) => n.root);
-  if (root && reads.errors.has(root.id)) throw new Error(`cannot read the host namespace: ${reads.errors.get(root.id)}`);
+  if (root && reads.errors.has(root.id))
+    throw new Error(`cannot read the host namespace: ${reads.errors.get(root.id)}`);
   for (const n of wanted) {
     const err = reads.errors.get(n.id);
     if (err) throw new Error(`cannot read namespace ${n.label}: ${err}`);
   }
   const present = namespaces.filter((n) => !reads.gone.has(n.id));
-  return (await assembleHost(present, reads.parsed, hidden, undefined, undefined, await askNsids(run, present, reads.parsed))).snapshot;
+  return (
+    await assembleHost(present, reads.parsed, hidden, undefined, undefined, await askNsids(run, present, reads.parsed))
+  ).snapshot;
 }

@@ -42,17 +42,33 @@ const twoNamespaces = (mode: 'l2' | 'l3' | 'bridge', prefix: string, a: string, 
   { key: 'name1', label: 'first link', default: `${prefix}1` },
   { key: 'name2', label: 'second link', default: `${prefix}2` },
   { key: 'addr1', label: 'first address', default: a },
-  { key: 'addr2', label: 'second address', default: b, hint: mode === 'l3' ? 'another subnet: L3 routes between them' : 'the same subnet' },
+  {
+    key: 'addr2',
+    label: 'second address',
+    default: b,
+    hint: mode === 'l3' ? 'another subnet: L3 routes between them' : 'the same subnet',
+  },
 ];
 
 function pairOnParent(p: Record<string, string>, kind: 'ipvlan' | 'macvlan', mode: string): RecipeItem[] {
   const items: RecipeItem[] = [
-    { title: `namespaces ${p.ns1} and ${p.ns2}`, edits: [{ op: 'netns.add', name: p.ns1 }, { op: 'netns.add', name: p.ns2 }] },
+    {
+      title: `namespaces ${p.ns1} and ${p.ns2}`,
+      edits: [
+        { op: 'netns.add', name: p.ns1 },
+        { op: 'netns.add', name: p.ns2 },
+      ],
+    },
   ];
-  for (const [ns, name, addr] of [[p.ns1, p.name1, p.addr1], [p.ns2, p.name2, p.addr2]]) {
-    const link = (kind === 'ipvlan'
-      ? { op: 'link.add', kind: 'ipvlan', name, parent: p.parent, mode, netns: ns, addresses: [addr], up: true }
-      : { op: 'link.add', kind: 'macvlan', name, parent: p.parent, mode, netns: ns, addresses: [addr], up: true }) as Edit;
+  for (const [ns, name, addr] of [
+    [p.ns1, p.name1, p.addr1],
+    [p.ns2, p.name2, p.addr2],
+  ]) {
+    const link = (
+      kind === 'ipvlan'
+        ? { op: 'link.add', kind: 'ipvlan', name, parent: p.parent, mode, netns: ns, addresses: [addr], up: true }
+        : { op: 'link.add', kind: 'macvlan', name, parent: p.parent, mode, netns: ns, addresses: [addr], up: true }
+    ) as Edit;
     items.push({ title: `${kind} ${mode} ${name} on ${p.parent} into ${ns} (${addr})`, edits: [link] });
   }
   return items;
@@ -62,7 +78,8 @@ export const RECIPES: Record<RecipeId, Recipe> = {
   'ipvlan-l3': {
     id: 'ipvlan-l3',
     title: 'ipvlan L3 between two namespaces',
-    summary: 'Two namespaces, each with an L3 ipvlan child of one NIC in its own subnet, and a default route through it: the parent routes between the subnets.',
+    summary:
+      'Two namespaces, each with an L3 ipvlan child of one NIC in its own subnet, and a default route through it: the parent routes between the subnets.',
     params: twoNamespaces('l3', 'ipvl', '10.10.1.10/24', '10.10.2.10/24'),
     check: (p) => ({ ns: p.ns1, target: ipOf(p.addr2) }),
     build: (p) => [
@@ -87,7 +104,8 @@ export const RECIPES: Record<RecipeId, Recipe> = {
   'macvlan-bridge': {
     id: 'macvlan-bridge',
     title: 'macvlan bridge between two namespaces',
-    summary: 'Two namespaces, each with a macvlan child of one NIC in bridge mode (own MACs): they talk to each other directly through the parent.',
+    summary:
+      'Two namespaces, each with a macvlan child of one NIC in bridge mode (own MACs): they talk to each other directly through the parent.',
     params: twoNamespaces('bridge', 'mvl', '10.10.4.10/24', '10.10.4.11/24'),
     check: (p) => ({ ns: p.ns1, target: ipOf(p.addr2) }),
     build: (p) => pairOnParent(p, 'macvlan', 'bridge'),
@@ -95,9 +113,16 @@ export const RECIPES: Record<RecipeId, Recipe> = {
   'veth-bridge': {
     id: 'veth-bridge',
     title: 'veth + bridge pods (Docker-style)',
-    summary: 'A bridge with the gateway address; each pod a namespace whose eth0 is a veth peer of a bridge port, with a default route via the gateway.',
+    summary:
+      'A bridge with the gateway address; each pod a namespace whose eth0 is a veth peer of a bridge port, with a default route via the gateway.',
     params: [
-      { key: 'bridgeNs', label: 'bridge namespace', default: '', hint: 'empty: the host, as Docker does', kind: 'namespace' },
+      {
+        key: 'bridgeNs',
+        label: 'bridge namespace',
+        default: '',
+        hint: 'empty: the host, as Docker does',
+        kind: 'namespace',
+      },
       { key: 'bridge', label: 'bridge', default: 'lsbr0' },
       { key: 'gateway', label: 'gateway address', default: '172.30.0.1/24' },
       { key: 'pods', label: 'pod namespaces', default: 'pod1 pod2', hint: 'made new; space separated' },
@@ -113,7 +138,10 @@ export const RECIPES: Record<RecipeId, Recipe> = {
       const addrs = words(p.addrs);
       const at = nsOpt(p.bridgeNs);
       const items: RecipeItem[] = [
-        { title: `bridge ${p.bridge} (${p.gateway})`, edits: [{ op: 'link.add', kind: 'bridge', name: p.bridge, ...at, addresses: [p.gateway], up: true }] },
+        {
+          title: `bridge ${p.bridge} (${p.gateway})`,
+          edits: [{ op: 'link.add', kind: 'bridge', name: p.bridge, ...at, addresses: [p.gateway], up: true }],
+        },
       ];
       pods.forEach((pod, i) => {
         const port = `veth${i + 1}-${pod}`.slice(0, 15); // unique even when long pod names are cut
@@ -122,7 +150,14 @@ export const RECIPES: Record<RecipeId, Recipe> = {
           title: `pod ${pod}: eth0 ${addr} ↔ ${port} on ${p.bridge}`,
           edits: [
             { op: 'netns.add', name: pod },
-            { op: 'link.add', kind: 'veth', name: port, ...at, up: true, peer: { name: 'eth0', netns: pod, addresses: addr ? [addr] : [], up: true } },
+            {
+              op: 'link.add',
+              kind: 'veth',
+              name: port,
+              ...at,
+              up: true,
+              peer: { name: 'eth0', netns: pod, addresses: addr ? [addr] : [], up: true },
+            },
             { op: 'link.set', ...at, dev: port, master: p.bridge },
             { op: 'route.add', ns: pod, dst: 'default', via: ipOf(p.gateway), dev: 'eth0' },
           ],
@@ -134,7 +169,8 @@ export const RECIPES: Record<RecipeId, Recipe> = {
   vxlan: {
     id: 'vxlan',
     title: 'vxlan between hosts (flannel-style)',
-    summary: 'A vxlan device on the underlay NIC to the other host (UDP 8472, as flannel), an overlay address, and a route to the other host’s pod subnet. Run it on each host with the addresses swapped.',
+    summary:
+      'A vxlan device on the underlay NIC to the other host (UDP 8472, as flannel), an overlay address, and a route to the other host’s pod subnet. Run it on each host with the addresses swapped.',
     params: [
       { key: 'ns', label: 'namespace of the underlay', default: '', hint: 'empty: the host', kind: 'namespace' },
       { key: 'dev', label: 'underlay NIC', default: 'eth0', kind: 'parent' },
@@ -143,7 +179,12 @@ export const RECIPES: Record<RecipeId, Recipe> = {
       { key: 'local', label: 'this host’s underlay address', default: '192.168.50.1' },
       { key: 'remote', label: 'the other host’s underlay address', default: '192.168.50.2' },
       { key: 'overlay', label: 'overlay address here', default: '10.244.0.1/24' },
-      { key: 'remoteSubnet', label: 'the other host’s pod subnet', default: '10.244.1.0/24', hint: 'routed via the other host’s overlay address; empty: no route' },
+      {
+        key: 'remoteSubnet',
+        label: 'the other host’s pod subnet',
+        default: '10.244.1.0/24',
+        hint: 'routed via the other host’s overlay address; empty: no route',
+      },
       { key: 'remoteOverlay', label: 'the other host’s overlay address', default: '10.244.0.2' },
     ],
     check: (p) => ({ ns: p.ns || 'host', target: p.remoteOverlay }),
@@ -152,17 +193,36 @@ export const RECIPES: Record<RecipeId, Recipe> = {
       const items: RecipeItem[] = [
         {
           title: `vxlan ${p.name} vni ${p.vni} to ${p.remote} (${p.overlay})`,
-          edits: [{ op: 'link.add', kind: 'vxlan', name: p.name, ...at, vni: Number(p.vni), local: p.local, remote: p.remote, dev: p.dev, dstport: 8472, addresses: [p.overlay], up: true }],
+          edits: [
+            {
+              op: 'link.add',
+              kind: 'vxlan',
+              name: p.name,
+              ...at,
+              vni: Number(p.vni),
+              local: p.local,
+              remote: p.remote,
+              dev: p.dev,
+              dstport: 8472,
+              addresses: [p.overlay],
+              up: true,
+            },
+          ],
         },
       ];
-      if (p.remoteSubnet) items.push({ title: `route ${p.remoteSubnet} via ${p.remoteOverlay}`, edits: [{ op: 'route.add', ...at, dst: p.remoteSubnet, via: p.remoteOverlay, dev: p.name }] });
+      if (p.remoteSubnet)
+        items.push({
+          title: `route ${p.remoteSubnet} via ${p.remoteOverlay}`,
+          edits: [{ op: 'route.add', ...at, dst: p.remoteSubnet, via: p.remoteOverlay, dev: p.name }],
+        });
       return items;
     },
   },
   'sriov-vf': {
     id: 'sriov-vf',
     title: 'an SR-IOV VF into a namespace',
-    summary: 'Give a VF a MAC (and optionally a VLAN) on its PF, move its netdev into a new namespace, address it and bring it up.',
+    summary:
+      'Give a VF a MAC (and optionally a VLAN) on its PF, move its netdev into a new namespace, address it and bring it up.',
     params: [
       { key: 'pf', label: 'PF', default: '', kind: 'parent' },
       { key: 'vf', label: 'VF index', default: '0' },
@@ -177,7 +237,15 @@ export const RECIPES: Record<RecipeId, Recipe> = {
       { title: `namespace ${p.ns}`, edits: [{ op: 'netns.add', name: p.ns }] },
       {
         title: `VF ${p.vf} of ${p.pf}: MAC ${p.mac}${Number(p.vlan) ? `, VLAN ${p.vlan}` : ''}`,
-        edits: [{ op: 'sriov.vf', dev: p.pf, vf: Number(p.vf), mac: p.mac, ...(Number(p.vlan) ? { vlan: { id: Number(p.vlan) } } : {}) }],
+        edits: [
+          {
+            op: 'sriov.vf',
+            dev: p.pf,
+            vf: Number(p.vf),
+            mac: p.mac,
+            ...(Number(p.vlan) ? { vlan: { id: Number(p.vlan) } } : {}),
+          },
+        ],
       },
       {
         title: `${p.vfDev} into ${p.ns} (${p.addr})`,

@@ -26,14 +26,19 @@ export async function recoverOnStart(config: ServerConfig = loadConfig()): Promi
   (globalThis as Record<symbol, unknown>)[once] = true;
   let report: RollbackReport | null;
   if (config.readOnly) {
-    if (readJournal(config.journal)?.length) console.warn(`linkscape: ${config.journal} holds a plan that did not finish; read-only (--read-only): it is NOT rolled back now — start without --read-only to roll it back`);
+    if (readJournal(config.journal)?.length)
+      console.warn(
+        `linkscape: ${config.journal} holds a plan that did not finish; read-only (--read-only): it is NOT rolled back now — start without --read-only to roll it back`,
+      );
     return null;
   }
   try {
     report = await recoverJournal(config.journal, (argv) => execStep(run, argv, {}));
   } catch (e) {
     // the journal stays, so no new plan starts over it (PlanJournal.begin refuses) until someone looks
-    console.error(`linkscape: could not roll back the unfinished plan in ${config.journal}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      `linkscape: could not roll back the unfinished plan in ${config.journal}: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return null;
   }
   if (!report) return null;
@@ -53,10 +58,20 @@ export async function recoverOnStart(config: ServerConfig = loadConfig()): Promi
       force: false,
       edits: null,
       plan: [],
-      outcome: { ok: report.ok, planId: report.id, planAt: report.when, planRemote: report.remote, planAction: report.action, undone: report.undone, left: report.left },
+      outcome: {
+        ok: report.ok,
+        planId: report.id,
+        planAt: report.when,
+        planRemote: report.remote,
+        planAction: report.action,
+        undone: report.undone,
+        left: report.left,
+      },
     });
   } catch (e) {
-    console.error(`linkscape: could not write the audit log ${config.auditLog}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      `linkscape: could not write the audit log ${config.auditLog}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   (globalThis as Record<symbol, unknown>)[RECOVERY_KEY] = report;
   return report;

@@ -23,9 +23,21 @@ export const ApplyInput = z
     /** confirm steps the lock-out guard holds back (the UI makes the user type the link's name) */
     force: z.boolean().optional(),
     /** run nothing unless the plan is still the one a dry run returned as `planId` (the page's Apply) */
-    expectPlan: z.string().regex(/^[0-9a-f]{64}$/, 'expectPlan must be the planId a dry run returned (64 hex digits)').optional(),
+    expectPlan: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'expectPlan must be the planId a dry run returned (64 hex digits)')
+      .optional(),
     /** confirm or revert: the plan stays only if edit.confirm({id}) comes within `seconds` */
-    checkpoint: z.object({ seconds: z.number().int().min(5, 'checkpoint.seconds must be 5–600').max(600, 'checkpoint.seconds must be 5–600') }).strict().optional(),
+    checkpoint: z
+      .object({
+        seconds: z
+          .number()
+          .int()
+          .min(5, 'checkpoint.seconds must be 5–600')
+          .max(600, 'checkpoint.seconds must be 5–600'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export const CheckpointInput = z.object({ id: z.string().min(1).max(64) }).strict();
@@ -44,8 +56,10 @@ export const PingInput = z
   })
   .strict();
 
-
 /** Each op with its JSON Schema (zod 4's own), for forms that are generated rather than written. */
 export function describeOps() {
-  return (Object.keys(EDIT_SCHEMAS) as EditOp[]).map((op) => ({ ...OP_INFO[op], jsonSchema: z.toJSONSchema(EDIT_SCHEMAS[op], { unrepresentable: 'any' }) }));
+  return (Object.keys(EDIT_SCHEMAS) as EditOp[]).map((op) => ({
+    ...OP_INFO[op],
+    jsonSchema: z.toJSONSchema(EDIT_SCHEMAS[op], { unrepresentable: 'any' }),
+  }));
 }

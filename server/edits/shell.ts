@@ -32,7 +32,10 @@ export function argvToShell(argv: string[]): string {
   return argv.map(shellQuote).join(' ');
 }
 
-export function planToShell(plan: { steps: { argv: string[]; undo: string[] | null; description: string }[]; warnings?: string[] }): string {
+export function planToShell(plan: {
+  steps: { argv: string[]; undo: string[] | null; description: string }[];
+  warnings?: string[];
+}): string {
   const lines = ['#!/bin/sh', `# linkscape plan: ${plan.steps.length} step(s); stops at the first failure`, 'set -e'];
   for (const w of plan.warnings ?? []) lines.push(`# warning: ${w.replace(/\n/g, ' ')}`);
   plan.steps.forEach((s, i) => {

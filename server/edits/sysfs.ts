@@ -11,11 +11,15 @@ export const WRITABLE_ATTRIBUTES = new Set(['sriov_numvfs']);
 /** Why this write is not allowed, or null. Pure. */
 export function sysfsWriteProblem(target: string, value: string, root: string = SYSFS_ROOT): string | null {
   const rootAbs = path.resolve(root);
-  if (!path.isAbsolute(target) || path.normalize(target) !== target || target.includes('\0')) return `refusing to write ${JSON.stringify(target)}: not a plain absolute path`;
+  if (!path.isAbsolute(target) || path.normalize(target) !== target || target.includes('\0'))
+    return `refusing to write ${JSON.stringify(target)}: not a plain absolute path`;
   const rel = path.relative(rootAbs, target);
-  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return `refusing to write ${target}: it is not under the sysfs root ${rootAbs}`;
-  if (!WRITABLE_ATTRIBUTES.has(path.basename(target))) return `refusing to write ${target}: only ${[...WRITABLE_ATTRIBUTES].join(', ')} may be written`;
-  if (!/^\d{1,10}$/.test(value)) return `refusing to write ${JSON.stringify(value)} to ${target}: only a number may be written`;
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel))
+    return `refusing to write ${target}: it is not under the sysfs root ${rootAbs}`;
+  if (!WRITABLE_ATTRIBUTES.has(path.basename(target)))
+    return `refusing to write ${target}: only ${[...WRITABLE_ATTRIBUTES].join(', ')} may be written`;
+  if (!/^\d{1,10}$/.test(value))
+    return `refusing to write ${JSON.stringify(value)} to ${target}: only a number may be written`;
   return null;
 }
 

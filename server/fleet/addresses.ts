@@ -14,7 +14,7 @@ function isLocalOnly(ip: string): boolean {
 const cache = new WeakMap<HostSnapshot, string[]>();
 
 export function nodeAddresses(snapshot: HostSnapshot | null, extra: string[] = []): string[] {
-  const own = snapshot ? cache.get(snapshot) ?? rootAddresses(snapshot) : [];
+  const own = snapshot ? (cache.get(snapshot) ?? rootAddresses(snapshot)) : [];
   if (snapshot) cache.set(snapshot, own);
   return extra.length ? [...new Set([...extra.map((a) => a.toLowerCase()), ...own])] : own;
 }

@@ -122,7 +122,14 @@ export class AgentClient {
       url: this.url,
       up: this.up,
       lastSeen: this.lastSeen === null ? null : new Date(this.lastSeen).toISOString(),
-      counts: s ? { namespaces: s.namespaces.length, links: s.links.length, routes: s.routes.length, warnings: s.warnings.length } : null,
+      counts: s
+        ? {
+            namespaces: s.namespaces.length,
+            links: s.links.length,
+            routes: s.routes.length,
+            warnings: s.warnings.length,
+          }
+        : null,
       error: this.error,
       warnings: s ? s.warnings.map((w) => w.message) : [],
       addresses: nodeAddresses(s, this.extraAddresses),
@@ -145,7 +152,12 @@ export class AgentClient {
   /** one of the agent's other edit.* procedures (undo, redo, confirm, revert, history, last, audit, …), as it is */
   editCall<K extends AgentEditCall>(proc: K, input: unknown): Promise<AgentEditResults[K]> {
     // the procedures' input types differ; the hub validated `input` with the same schemas before this
-    const p = (this.client.edit as unknown as Record<string, { mutate(i: unknown): Promise<unknown>; query(i: unknown): Promise<unknown> }>)[proc];
+    const p = (
+      this.client.edit as unknown as Record<
+        string,
+        { mutate(i: unknown): Promise<unknown>; query(i: unknown): Promise<unknown> }
+      >
+    )[proc];
     return (EDIT_MUTATIONS.has(proc) ? p.mutate(input) : p.query(input)) as Promise<AgentEditResults[K]>;
   }
 
@@ -204,7 +216,10 @@ export class AgentClient {
     let silence: ReturnType<typeof setTimeout> | null = null;
     const arm = () => {
       if (silence) clearTimeout(silence);
-      silence = setTimeout(() => abort.abort(new Error(`nothing heard for ${Math.round(this.silenceMs / 1000)} s`)), this.silenceMs);
+      silence = setTimeout(
+        () => abort.abort(new Error(`nothing heard for ${Math.round(this.silenceMs / 1000)} s`)),
+        this.silenceMs,
+      );
     };
     arm();
     try {

@@ -9,7 +9,13 @@ import type { FleetNode, NodeView, Overlay, SearchHit } from './types';
 
 export interface FleetConfig {
   agents: AgentTarget[] | null;
-  kubernetes: { namespace: string | null; labelSelector: string; port: number; api?: CoreV1Api; intervalMs?: number } | null;
+  kubernetes: {
+    namespace: string | null;
+    labelSelector: string;
+    port: number;
+    api?: CoreV1Api;
+    intervalMs?: number;
+  } | null;
   token: string | null;
 }
 
@@ -74,7 +80,10 @@ export class Fleet {
 
   get(node: string): AgentClient {
     const a = this.agents.get(node);
-    if (!a) throw new UnknownNodeError(`node: no node named ${JSON.stringify(node)} in the fleet (known: ${[...this.agents.keys()].join(', ') || 'none'})`);
+    if (!a)
+      throw new UnknownNodeError(
+        `node: no node named ${JSON.stringify(node)} in the fleet (known: ${[...this.agents.keys()].join(', ') || 'none'})`,
+      );
     return a;
   }
 
@@ -83,11 +92,19 @@ export class Fleet {
   }
 
   views(): NodeView[] {
-    return this.list().map((a) => ({ name: a.name, up: a.up, snapshot: a.snapshot, fdb: a.fdb, extraAddresses: a.extraAddresses }));
+    return this.list().map((a) => ({
+      name: a.name,
+      up: a.up,
+      snapshot: a.snapshot,
+      fdb: a.fdb,
+      extraAddresses: a.extraAddresses,
+    }));
   }
 
   overlay(): Overlay {
-    const key = this.list().map((a) => `${a.name}:${a.version}`).join(',');
+    const key = this.list()
+      .map((a) => `${a.name}:${a.version}`)
+      .join(',');
     if (this.overlayCache?.key !== key) this.overlayCache = { key, value: computeOverlay(this.views()) };
     return this.overlayCache.value;
   }
@@ -101,7 +118,10 @@ export class Fleet {
 export function parseAgents(spec: string): AgentTarget[] {
   const out: AgentTarget[] = [];
   const names = new Set<string>();
-  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = raw.indexOf('=');
     const named = eq > 0 && !raw.slice(0, eq).includes('/');
     const urlText = named ? raw.slice(eq + 1) : raw;
@@ -109,11 +129,15 @@ export function parseAgents(spec: string): AgentTarget[] {
     try {
       url = new URL(urlText);
     } catch {
-      throw new Error(`--agents: ${JSON.stringify(urlText)} is not a URL (give http://HOST:PORT or NAME=http://HOST:PORT)`);
+      throw new Error(
+        `--agents: ${JSON.stringify(urlText)} is not a URL (give http://HOST:PORT or NAME=http://HOST:PORT)`,
+      );
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--agents: ${JSON.stringify(urlText)} must be http:// or https://`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`--agents: ${JSON.stringify(urlText)} must be http:// or https://`);
     const name = named ? raw.slice(0, eq) : url.host;
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:[\]-]{0,252}$/.test(name)) throw new Error(`--agents: node name ${JSON.stringify(name)} may hold only letters, digits, '.', '_', ':', '-'`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:[\]-]{0,252}$/.test(name))
+      throw new Error(`--agents: node name ${JSON.stringify(name)} may hold only letters, digits, '.', '_', ':', '-'`);
     if (names.has(name)) throw new Error(`--agents: node name ${JSON.stringify(name)} given twice`);
     names.add(name);
     out.push({ name, url: url.origin, addresses: [] });
@@ -136,7 +160,9 @@ export function fleetConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FleetC
   const port = Number(env.LINKSCAPE_AGENT_PORT ?? 3000);
   return {
     agents,
-    kubernetes: kube ? { namespace: env.POD_NAMESPACE ?? null, labelSelector: env.LINKSCAPE_AGENT_SELECTOR || DEFAULT_SELECTOR, port } : null,
+    kubernetes: kube
+      ? { namespace: env.POD_NAMESPACE ?? null, labelSelector: env.LINKSCAPE_AGENT_SELECTOR || DEFAULT_SELECTOR, port }
+      : null,
     token: agentToken(env),
   };
 }

@@ -35,21 +35,36 @@ function chain(e: unknown): string {
  * cause.issues). An agent that does not answer (refused, reset, timed out) is BAD_GATEWAY naming the node.
  */
 export function relay(agent: AgentClient, e: unknown): TRPCError {
-  const data = e instanceof TRPCClientError ? ((e.data ?? {}) as { code?: string; issues?: { path: string; message: string }[] | null }) : {};
+  const data =
+    e instanceof TRPCClientError
+      ? ((e.data ?? {}) as { code?: string; issues?: { path: string; message: string }[] | null })
+      : {};
   if (e instanceof TRPCClientError && data.code) {
     const cause = Object.assign(new Error(e.message), {
       [FORWARDED]: true,
       // none (null) stays none: the caller sees data.issues exactly as the agent sent it
-      ...(data.issues ? { issues: data.issues.map((i) => ({ path: i.path ? i.path.split('.') : [], message: i.message })) } : {}),
+      ...(data.issues
+        ? { issues: data.issues.map((i) => ({ path: i.path ? i.path.split('.') : [], message: i.message })) }
+        : {}),
     });
     return new TRPCError({ code: data.code as TRPC_ERROR_CODE_KEY, message: e.message, cause });
   }
-  const why = agent.up ? '' : `, down${agent.lastSeen ? ` since it was last heard at ${new Date(agent.lastSeen).toISOString()}` : ', never heard'}${agent.error ? ` (${agent.error})` : ''}`;
+  const why = agent.up
+    ? ''
+    : `, down${agent.lastSeen ? ` since it was last heard at ${new Date(agent.lastSeen).toISOString()}` : ', never heard'}${agent.error ? ` (${agent.error})` : ''}`;
   const message = `node ${agent.name} (${agent.url}) did not answer${why}: ${chain(e)}`;
-  return new TRPCError({ code: 'BAD_GATEWAY', message, cause: Object.assign(new Error(message), { [FORWARDED]: true }) });
+  return new TRPCError({
+    code: 'BAD_GATEWAY',
+    message,
+    cause: Object.assign(new Error(message), { [FORWARDED]: true }),
+  });
 }
 
-export async function forwardEdits(ctx: ForwardContext, agent: AgentClient, input: ApplyInput): Promise<AgentApplyResult> {
+export async function forwardEdits(
+  ctx: ForwardContext,
+  agent: AgentClient,
+  input: ApplyInput,
+): Promise<AgentApplyResult> {
   const base = {
     when: new Date().toISOString(),
     remote: ctx.remote,
@@ -64,7 +79,11 @@ export async function forwardEdits(ctx: ForwardContext, agent: AgentClient, inpu
     result = await agent.applyEdits(input);
   } catch (e) {
     const err = relay(agent, e);
-    await audit(ctx, { ...base, plan: [], outcome: { ok: false, node: agent.name, agent: agent.url, refused: err.code, reason: err.message } });
+    await audit(ctx, {
+      ...base,
+      plan: [],
+      outcome: { ok: false, node: agent.name, agent: agent.url, refused: err.code, reason: err.message },
+    });
     throw err;
   }
   await audit(ctx, {
@@ -79,15 +98,37 @@ export async function forwardEdits(ctx: ForwardContext, agent: AgentClient, inpu
 export type ForwardedChange = 'undo' | 'redo' | 'confirm' | 'revert';
 
 /** undo, redo, confirm, revert on the node's agent, with the hub's audit line (action as the agent's own) */
-export async function forwardChange<K extends ForwardedChange>(ctx: ForwardContext, agent: AgentClient, proc: K, input: { id?: string | number } | undefined): Promise<AgentEditResults[K]> {
-  const base = { when: new Date().toISOString(), remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null, action: proc, dryRun: false, force: false, edits: null };
-  const asked = input?.id === undefined ? {} : proc === 'confirm' || proc === 'revert' ? { checkpoint: input.id } : { expectId: input.id };
+export async function forwardChange<K extends ForwardedChange>(
+  ctx: ForwardContext,
+  agent: AgentClient,
+  proc: K,
+  input: { id?: string | number } | undefined,
+): Promise<AgentEditResults[K]> {
+  const base = {
+    when: new Date().toISOString(),
+    remote: ctx.remote,
+    forwardedFor: ctx.forwardedFor ?? null,
+    action: proc,
+    dryRun: false,
+    force: false,
+    edits: null,
+  };
+  const asked =
+    input?.id === undefined
+      ? {}
+      : proc === 'confirm' || proc === 'revert'
+        ? { checkpoint: input.id }
+        : { expectId: input.id };
   let result: AgentEditResults[K];
   try {
     result = await agent.editCall(proc, input);
   } catch (e) {
     const err = relay(agent, e);
-    await audit(ctx, { ...base, plan: [], outcome: { ok: false, node: agent.name, agent: agent.url, ...asked, refused: err.code, reason: err.message } });
+    await audit(ctx, {
+      ...base,
+      plan: [],
+      outcome: { ok: false, node: agent.name, agent: agent.url, ...asked, refused: err.code, reason: err.message },
+    });
     throw err;
   }
   if (proc === 'undo' || proc === 'redo') {
@@ -97,13 +138,29 @@ export async function forwardChange<K extends ForwardedChange>(ctx: ForwardConte
     await audit(ctx, { ...base, plan: [], outcome: { ok: true, node: agent.name, agent: agent.url, ...asked } });
   } else {
     const r = result as AgentEditResults['revert'];
-    await audit(ctx, { ...base, plan: [], outcome: { ok: r.ok, node: agent.name, agent: agent.url, ...asked, why: `on request through the hub from ${ctx.remote}`, undone: r.undone, left: r.left } });
+    await audit(ctx, {
+      ...base,
+      plan: [],
+      outcome: {
+        ok: r.ok,
+        node: agent.name,
+        agent: agent.url,
+        ...asked,
+        why: `on request through the hub from ${ctx.remote}`,
+        undone: r.undone,
+        left: r.left,
+      },
+    });
   }
   return result;
 }
 
 /** a read of the node's edit state (or dismissRecovery), relayed as it is; not audited */
-export async function forwardRead<K extends AgentEditCall>(agent: AgentClient, proc: K, input: unknown): Promise<AgentEditResults[K]> {
+export async function forwardRead<K extends AgentEditCall>(
+  agent: AgentClient,
+  proc: K,
+  input: unknown,
+): Promise<AgentEditResults[K]> {
   try {
     return await agent.editCall(proc, input);
   } catch (e) {
@@ -119,13 +176,22 @@ function planOf(r: AgentApplyResult): AuditEntry['plan'] {
 function outcomeOf(agent: AgentClient, r: AgentApplyResult, extra: Record<string, unknown>): Record<string, unknown> {
   const node = { node: agent.name, agent: agent.url, ...extra };
   if (r.dryRun || r.ok) return { ok: r.ok, steps: r.plan.steps.length, ...node };
-  return { ok: false, failedStep: r.failedStep, error: r.error, rolledBack: r.rolledBack, notUndone: r.notUndone, ...node };
+  return {
+    ok: false,
+    failedStep: r.failedStep,
+    error: r.error,
+    rolledBack: r.rolledBack,
+    notUndone: r.notUndone,
+    ...node,
+  };
 }
 
 async function audit(ctx: ForwardContext, entry: AuditEntry): Promise<void> {
   try {
     await appendAudit(ctx.auditLog, entry);
   } catch (e) {
-    console.error(`linkscape: could not write the audit log ${ctx.auditLog}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      `linkscape: could not write the audit log ${ctx.auditLog}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }

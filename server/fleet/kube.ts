@@ -32,7 +32,12 @@ export async function discoverAgents(api: CoreV1Api, o: DiscoveryOptions): Promi
   for (const n of nodes.items) {
     const name = n.metadata?.name;
     if (!name) continue;
-    addrs.set(name, (n.status?.addresses ?? []).filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP').map((a) => a.address));
+    addrs.set(
+      name,
+      (n.status?.addresses ?? [])
+        .filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP')
+        .map((a) => a.address),
+    );
   }
   const out = new Map<string, AgentTarget>();
   for (const p of pods.items) {
@@ -58,6 +63,8 @@ export async function inClusterNamespace(env: NodeJS.ProcessEnv = process.env): 
   try {
     return (await fs.readFile(NAMESPACE_FILE, 'utf8')).trim();
   } catch (e) {
-    throw new Error(`--kubernetes: the hub's namespace is unknown (no POD_NAMESPACE, cannot read ${NAMESPACE_FILE}: ${(e as Error).message})`);
+    throw new Error(
+      `--kubernetes: the hub's namespace is unknown (no POD_NAMESPACE, cannot read ${NAMESPACE_FILE}: ${(e as Error).message})`,
+    );
   }
 }

@@ -45,11 +45,28 @@ export function computeOverlay(nodes: NodeView[]): Overlay {
     };
     for (const l of vxlans.values()) {
       const remote = str(l.info?.remote);
-      if (remote) add({ from: n.name, to: owner(remote), kind: 'vxlan', local: str(l.info?.local), remote, dev: l.name, linkId: l.id });
+      if (remote)
+        add({
+          from: n.name,
+          to: owner(remote),
+          kind: 'vxlan',
+          local: str(l.info?.local),
+          remote,
+          dev: l.name,
+          linkId: l.id,
+        });
     }
     for (const f of n.fdb) {
       const l = vxlans.get(f.linkId);
-      add({ from: n.name, to: owner(f.dst), kind: 'vxlan-fdb', local: str(l?.info?.local), remote: f.dst, dev: f.dev, linkId: f.linkId });
+      add({
+        from: n.name,
+        to: owner(f.dst),
+        kind: 'vxlan-fdb',
+        local: str(l?.info?.local),
+        remote: f.dst,
+        dev: f.dev,
+        linkId: f.linkId,
+      });
     }
     const root = new Set(snap.namespaces.filter((ns) => ns.root).map((ns) => ns.id));
     for (const r of snap.routes) {

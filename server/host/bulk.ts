@@ -11,7 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Streamer } from '../ip/run';
 import { bulkArgv, bulkInput as pathsInput, bulkSections, bulkUsablePath } from '../ip/netns';
-import { classifyBatch, CONTENT_BATCH, isLinkDoc, parseJsonDoc, parseNamespace, type ParsedNamespace } from '../ip/parse';
+import {
+  classifyBatch,
+  CONTENT_BATCH,
+  isLinkDoc,
+  parseJsonDoc,
+  parseNamespace,
+  type ParsedNamespace,
+} from '../ip/parse';
 import type { Namespace } from './types';
 
 /** below this many, one process per namespace (in parallel) is as fast */
@@ -140,7 +147,13 @@ export interface Placement {
  * caller to start again after it. After a timeout the last command started may be cut off: it is not
  * placed. When the count does not add up, nothing is guessed.
  */
-export function placeGroups(asked: number, groups: BatchGroups, stderr: string, timedOut: boolean, file: string): Placement {
+export function placeGroups(
+  asked: number,
+  groups: BatchGroups,
+  stderr: string,
+  timedOut: boolean,
+  file: string,
+): Placement {
   const none: Placement = { placed: [], stoppedAt: null };
   if (groups.stray) return none;
   const { before, sections } = bulkSections(stderr, innerArgv(file));
@@ -161,10 +174,17 @@ export function placeGroups(asked: number, groups: BatchGroups, stderr: string, 
 }
 
 /** A group's documents, parsed again from its lines if they were let go. */
-const docsOf = (g: BatchGroup): unknown[][] => (g.docs.length || !g.lines.length ? g.docs : g.lines.map((l) => parseJsonDoc(l)));
+const docsOf = (g: BatchGroup): unknown[][] =>
+  g.docs.length || !g.lines.length ? g.docs : g.lines.map((l) => parseJsonDoc(l));
 
 /** placeGroups as pairs of namespace and documents (broken groups left out). */
-export function matchGroups<T>(asked: T[], groups: BatchGroups, stderr: string, timedOut: boolean, file: string): [T, unknown[][]][] {
+export function matchGroups<T>(
+  asked: T[],
+  groups: BatchGroups,
+  stderr: string,
+  timedOut: boolean,
+  file: string,
+): [T, unknown[][]][] {
   return placeGroups(asked.length, groups, stderr, timedOut, file)
     .placed.filter(([, g]) => !groups.groups[g].broken)
     .map(([k, g]) => [asked[k], docsOf(groups.groups[g])]);
@@ -182,7 +202,13 @@ export const innerBatchFile = (): string => batchFile();
  * One bulk process over `named`: the namespaces it read (complete, parsed), and the index of the first
  * one that failed (its answers and those after it are not used), if one did.
  */
-async function readChunk(stream: Streamer, named: Namespace[], file: string, timeoutMs: number, onAnswer?: () => void): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
+async function readChunk(
+  stream: Streamer,
+  named: Namespace[],
+  file: string,
+  timeoutMs: number,
+  onAnswer?: () => void,
+): Promise<{ parsed: Map<string, ParsedNamespace>; stoppedAt: number | null }> {
   // Groups come in the order asked, so a closed group is parsed at once as the namespace in its place,
   // while ip works on the next; whose each one really is is known at the end (placeGroups): after a
   // namespace that could not be entered they shift by one, and are parsed again from their lines.
@@ -201,8 +227,15 @@ async function readChunk(stream: Streamer, named: Namespace[], file: string, tim
     g.docs = []; // parsed: the documents are not needed any more (the lines stay, in case the group shifts)
     onAnswer?.();
   });
-  const { argv, input } = bulkCommand(named.map((ns) => ns.path as string), file);
-  const handle = stream(argv, (line) => groups.push(line), { input, timeoutMs: timeoutMs + 250 * named.length, group: true });
+  const { argv, input } = bulkCommand(
+    named.map((ns) => ns.path as string),
+    file,
+  );
+  const handle = stream(argv, (line) => groups.push(line), {
+    input,
+    timeoutMs: timeoutMs + 250 * named.length,
+    group: true,
+  });
   return handle.done.then(
     (done) => {
       const parsed = new Map<string, ParsedNamespace>();
@@ -227,7 +260,13 @@ export const BULK_RESTARTS = 8;
  * caller to read alone, which also says why. A namespace that could not be entered (a vanished pod) is
  * just skipped; after one whose ip failed, a new process reads the ones behind it (a few times). `onAnswer` is called as each namespace's answer arrives (for progress).
  */
-export async function readNamedInBulk(stream: Streamer, named: Namespace[], timeoutMs = 10_000, streams?: number, onAnswer?: () => void): Promise<Map<string, ParsedNamespace>> {
+export async function readNamedInBulk(
+  stream: Streamer,
+  named: Namespace[],
+  timeoutMs = 10_000,
+  streams?: number,
+  onAnswer?: () => void,
+): Promise<Map<string, ParsedNamespace>> {
   const out = new Map<string, ParsedNamespace>();
   // without root no namespace can be entered: each is read alone, which says why
   if (process.getuid?.() !== 0) return out;

@@ -33,12 +33,42 @@ const PROBES: { kind: LinkKind; name: string; words: string[]; needsParent: bool
   { kind: 'veth', name: PARENT, words: ['name', PARENT, 'type', 'veth', 'peer', 'name', 'lscp1'], needsParent: false },
   { kind: 'bridge', name: 'lscbr', words: ['name', 'lscbr', 'type', 'bridge'], needsParent: false },
   { kind: 'dummy', name: 'lscdu', words: ['name', 'lscdu', 'type', 'dummy'], needsParent: false },
-  { kind: 'vxlan', name: 'lscvx', words: ['name', 'lscvx', 'type', 'vxlan', 'id', '42', 'dstport', '4789'], needsParent: false },
-  { kind: 'macvlan', name: 'lscmv', words: ['link', PARENT, 'name', 'lscmv', 'type', 'macvlan', 'mode', 'bridge'], needsParent: true },
-  { kind: 'macvtap', name: 'lscmt', words: ['link', PARENT, 'name', 'lscmt', 'type', 'macvtap', 'mode', 'bridge'], needsParent: true },
-  { kind: 'ipvlan', name: 'lsciv', words: ['link', PARENT, 'name', 'lsciv', 'type', 'ipvlan', 'mode', 'l3'], needsParent: true },
-  { kind: 'ipvtap', name: 'lscit', words: ['link', PARENT, 'name', 'lscit', 'type', 'ipvtap', 'mode', 'l3'], needsParent: true },
-  { kind: 'vlan', name: 'lscvl', words: ['link', PARENT, 'name', 'lscvl', 'type', 'vlan', 'id', '2'], needsParent: true },
+  {
+    kind: 'vxlan',
+    name: 'lscvx',
+    words: ['name', 'lscvx', 'type', 'vxlan', 'id', '42', 'dstport', '4789'],
+    needsParent: false,
+  },
+  {
+    kind: 'macvlan',
+    name: 'lscmv',
+    words: ['link', PARENT, 'name', 'lscmv', 'type', 'macvlan', 'mode', 'bridge'],
+    needsParent: true,
+  },
+  {
+    kind: 'macvtap',
+    name: 'lscmt',
+    words: ['link', PARENT, 'name', 'lscmt', 'type', 'macvtap', 'mode', 'bridge'],
+    needsParent: true,
+  },
+  {
+    kind: 'ipvlan',
+    name: 'lsciv',
+    words: ['link', PARENT, 'name', 'lsciv', 'type', 'ipvlan', 'mode', 'l3'],
+    needsParent: true,
+  },
+  {
+    kind: 'ipvtap',
+    name: 'lscit',
+    words: ['link', PARENT, 'name', 'lscit', 'type', 'ipvtap', 'mode', 'l3'],
+    needsParent: true,
+  },
+  {
+    kind: 'vlan',
+    name: 'lscvl',
+    words: ['link', PARENT, 'name', 'lscvl', 'type', 'vlan', 'id', '2'],
+    needsParent: true,
+  },
 ];
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -100,7 +130,15 @@ async function removeStaleProbes(run: Runner, namedDir: string): Promise<void> {
 export async function probeCapabilities(run: Runner, namedDir: string = DEFAULT_DIRS.named): Promise<Capabilities> {
   const v = await versions(run);
   const root = isRoot();
-  if (!root) return { probed: false, probedAt: null, root, ...v, kinds: unprobed('not probed: the server is not root'), note: 'not running as root: link kinds were not probed' };
+  if (!root)
+    return {
+      probed: false,
+      probedAt: null,
+      root,
+      ...v,
+      kinds: unprobed('not probed: the server is not root'),
+      note: 'not running as root: link kinds were not probed',
+    };
   await removeStaleProbes(run, namedDir);
   const scratch = `${OWN_SCRATCH_PREFIX}${randomBytes(3).toString('hex')}`;
   // a server stopped mid-probe (serve.mjs exits on SIGTERM) removes it on the way out
@@ -145,7 +183,14 @@ export async function getCapabilities(run: Runner, opts: { probe: boolean }): Pr
   if (cached) return cached;
   if (!opts.probe) {
     const v = await versions(run);
-    return { probed: false, probedAt: null, root: isRoot(), ...v, kinds: unprobed('not probed: read-only mode (probing creates a namespace)'), note: 'read-only mode: link kinds were not probed' };
+    return {
+      probed: false,
+      probedAt: null,
+      root: isRoot(),
+      ...v,
+      kinds: unprobed('not probed: read-only mode (probing creates a namespace)'),
+      note: 'read-only mode: link kinds were not probed',
+    };
   }
   const p = probeCapabilities(run);
   cached = p;

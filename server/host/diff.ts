@@ -45,7 +45,11 @@ export function compareNamespaces(a: Namespace, b: Namespace): number {
  * routes grouped by namespace in that order, each namespace's routes in the order `ip` printed them.
  * Links and routes of namespaces that are not listed are dropped.
  */
-function ordered(namespaces: Namespace[], links: Link[], routesByNs: (nsId: string) => Route[]): Pick<HostSnapshot, 'namespaces' | 'links' | 'routes'> {
+function ordered(
+  namespaces: Namespace[],
+  links: Link[],
+  routesByNs: (nsId: string) => Route[],
+): Pick<HostSnapshot, 'namespaces' | 'links' | 'routes'> {
   const ns = [...namespaces].sort(compareNamespaces);
   const pos = new Map(ns.map((n, i) => [n.id, i]));
   const kept = links.filter((l) => pos.has(l.nsId));
@@ -111,7 +115,16 @@ export interface DiffHint {
 }
 
 /** The fields resolveHost, enrichSriov and tagLinkNetworks set on a parsed link; everything else comes from the parse. */
-export const RESOLVED_LINK_FIELDS = ['kind', 'parentId', 'parentUnresolved', 'peerId', 'masterId', 'vf', 'sriov', 'network'] as const;
+export const RESOLVED_LINK_FIELDS = [
+  'kind',
+  'parentId',
+  'parentUnresolved',
+  'peerId',
+  'masterId',
+  'vf',
+  'sriov',
+  'network',
+] as const;
 
 function linkUnchanged(a: Link | undefined, b: Link, hint: DiffHint | undefined): boolean {
   if (!a) return false;
@@ -215,7 +228,11 @@ function describe(
     if (!to) continue;
     moved.add(to);
     moved.add(r);
-    add(`${r.name} moved from ns ${label(r.nsId)} to ns ${label(to.nsId)}${to.name !== r.name ? ` as ${to.name}` : ''}`, r.id, to.id);
+    add(
+      `${r.name} moved from ns ${label(r.nsId)} to ns ${label(to.nsId)}${to.name !== r.name ? ` as ${to.name}` : ''}`,
+      r.id,
+      to.id,
+    );
   }
   for (const l of added) if (!moved.has(l)) add(`${l.name} added${inNs(l.nsId)}`, l.id);
   for (const l of removed) if (!moved.has(l)) add(`${l.name} removed from ns ${label(l.nsId)}`, l.id);
@@ -236,7 +253,8 @@ function describe(
     if (a.mtu !== b.mtu) add(`mtu ${a.mtu ?? '?'}→${b.mtu ?? '?'} on ${b.name}${where}`, b.id);
     if (a.mac !== b.mac) add(`mac ${a.mac ?? 'none'}→${b.mac ?? 'none'} on ${b.name}${where}`, b.id);
     if (a.masterId !== b.masterId) {
-      const master = (id: string | null) => (id ? next.links.find((l) => l.id === id)?.name ?? prevLinks.get(id)?.name ?? id : '');
+      const master = (id: string | null) =>
+        id ? (next.links.find((l) => l.id === id)?.name ?? prevLinks.get(id)?.name ?? id) : '';
       if (b.masterId) add(`${b.name} attached to ${master(b.masterId)}${where}`, b.id, b.masterId);
       else add(`${b.name} detached from ${master(a.masterId)}${where}`, b.id);
     }
@@ -244,7 +262,8 @@ function describe(
     const bCidrs = new Set(b.addresses.map((x) => x.cidr));
     for (const c of bCidrs) if (!aCidrs.has(c)) add(`${c} added to ${b.name}${where}`, b.id);
     for (const c of aCidrs) if (!bCidrs.has(c)) add(`${c} removed from ${b.name}${where}`, b.id);
-    if (lines.length === before && !deepEqual(a.addresses, b.addresses)) add(`addresses of ${b.name} changed${where}`, b.id);
+    if (lines.length === before && !deepEqual(a.addresses, b.addresses))
+      add(`addresses of ${b.name} changed${where}`, b.id);
     if (lines.length === before) add(`${b.name} changed${where}`, b.id);
   }
 

@@ -95,7 +95,9 @@ export class SupervisedStream {
       this.handle = null;
       if (this.stopped) return;
       const again = this.opts.onExit?.({ ...r, pid: h.pid });
-      this.opts.log?.(`${this.argv.join(' ')} (pid ${h.pid}) exited with ${r.exitCode}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`);
+      this.opts.log?.(
+        `${this.argv.join(' ')} (pid ${h.pid}) exited with ${r.exitCode}${r.stderr.trim() ? `: ${r.stderr.trim()}` : ''}`,
+      );
       if (again === false) {
         this.stopped = true;
         return;

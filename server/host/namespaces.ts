@@ -30,7 +30,11 @@ function inodeOfLink(target: string): string | null {
   return m ? m[1] : null;
 }
 
-async function listBindMounts(dir: string, nsfsDev: number, hidden: string[]): Promise<{ name: string; ino: string; path: string }[]> {
+async function listBindMounts(
+  dir: string,
+  nsfsDev: number,
+  hidden: string[],
+): Promise<{ name: string; ino: string; path: string }[]> {
   let entries: string[];
   try {
     entries = await fs.readdir(dir);
@@ -82,7 +86,9 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   // Processes: readlink is cheap and needs no open(); PID 1 may refuse even root (EACCES).
   let pids: string[] = [];
   try {
-    pids = (await fs.readdir(/*turbopackIgnore: true*/ dirs.proc)).filter((d) => /^\d+$/.test(d) && !ownPids.has(Number(d)));
+    pids = (await fs.readdir(/*turbopackIgnore: true*/ dirs.proc)).filter(
+      (d) => /^\d+$/.test(d) && !ownPids.has(Number(d)),
+    );
   } catch {
     hidden.push(`${dirs.proc} is not readable: processes' namespaces are not shown`);
   }
@@ -102,7 +108,10 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
       }
     }),
   );
-  if (denied > 0) hidden.push(`${denied} process(es) whose network namespace cannot be read (permission denied); namespaces only they hold are not shown`);
+  if (denied > 0)
+    hidden.push(
+      `${denied} process(es) whose network namespace cannot be read (permission denied); namespaces only they hold are not shown`,
+    );
 
   for (const e of await listBindMounts(dirs.named, nsfsDev, hidden)) {
     // the capability probe's scratch namespace comes and goes at start: the server's doing, not the user's
@@ -153,7 +162,8 @@ export async function discoverNamespaces(dirs: NamespaceDirs = DEFAULT_DIRS): Pr
   );
   const order: Record<NamespaceSource, number> = { root: 0, named: 1, docker: 2, process: 3 };
   const namespaces = [...byId.values()].sort(
-    (a, b) => order[a.source] - order[b.source] || (a.name ?? '').localeCompare(b.name ?? '') || Number(a.id) - Number(b.id),
+    (a, b) =>
+      order[a.source] - order[b.source] || (a.name ?? '').localeCompare(b.name ?? '') || Number(a.id) - Number(b.id),
   );
   return { namespaces, hidden };
 }

@@ -15,7 +15,9 @@ import { inNamespace, ipKnowsByName } from '../ip/netns';
 
 /** The host namespace's nsids → namespace ids, by the names its `netns list-id` printed. */
 export function rootNsidMap(namespaces: Namespace[], rootParsed: ParsedNamespace): Map<number, string> {
-  const byName = new Map(namespaces.filter((n) => (n.source === 'named' || n.root) && n.name).map((n) => [n.name as string, n.id]));
+  const byName = new Map(
+    namespaces.filter((n) => (n.source === 'named' || n.root) && n.name).map((n) => [n.name as string, n.id]),
+  );
   const out = new Map<number, string>();
   for (const e of rootParsed.nsids) {
     const id = e.name ? byName.get(e.name) : undefined;
@@ -125,7 +127,8 @@ export async function askNsids(
   let stdout = '';
   if (qs.length) {
     try {
-      stdout = (await run(['ip', '-j', '-force', '-batch', '-'], { input: questionBatch(qs), timeoutMs: 10_000 })).stdout;
+      stdout = (await run(['ip', '-j', '-force', '-batch', '-'], { input: questionBatch(qs), timeoutMs: 10_000 }))
+        .stdout;
     } catch (e) {
       // -force: a namespace gone meanwhile fails its lines only; keep what the others answered
       if (e instanceof CommandError && !e.timedOut) stdout = e.stdout;
@@ -146,7 +149,12 @@ export async function askNsids(
  * ipvlan, vlan or vxlan whose lower device lives elsewhere; veth pairs are placed by what both ends agree
  * on), it lists its own nsids by name, as every namespace once did: O(N) each, but only for these.
  */
-async function listOwnNsids(run: Runner, namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, out: Map<string, Map<number, string>>): Promise<void> {
+async function listOwnNsids(
+  run: Runner,
+  namespaces: Namespace[],
+  parsed: Map<string, ParsedNamespace>,
+  out: Map<string, Map<number, string>>,
+): Promise<void> {
   const byName = new Map(namespaces.filter((n) => n.source === 'named' && n.name).map((n) => [n.name as string, n.id]));
   const stuck = namespaces.filter((n) => !n.root && onlyNsidsPlace(parsed.get(n.id), out.get(n.id)));
   for (let i = 0; i < stuck.length; i += 4) {
@@ -170,12 +178,27 @@ async function listOwnNsids(run: Runner, namespaces: Namespace[], parsed: Map<st
 
 /** Does this parse hold a non-veth link whose lower device's nsid `placed` does not place? */
 function onlyNsidsPlace(p: ParsedNamespace | undefined, placed: ReadonlyMap<number, string> | undefined): boolean {
-  return !!p && p.links.some((l) => l.link.kind !== 'veth' && l.lower.kind === 'index' && l.lower.nsid !== null && l.lower.nsid >= 0 && !placed?.has(l.lower.nsid));
+  return (
+    !!p &&
+    p.links.some(
+      (l) =>
+        l.link.kind !== 'veth' &&
+        l.lower.kind === 'index' &&
+        l.lower.nsid !== null &&
+        l.lower.nsid >= 0 &&
+        !placed?.has(l.lower.nsid),
+    )
+  );
 }
 
 /** Does this parse name an nsid that `placed` does not place? */
 function unplaced(p: ParsedNamespace | undefined, placed: ReadonlyMap<number, string> | undefined): boolean {
-  return !!p && p.links.some((l) => l.lower.kind === 'index' && l.lower.nsid !== null && l.lower.nsid >= 0 && !placed?.has(l.lower.nsid));
+  return (
+    !!p &&
+    p.links.some(
+      (l) => l.lower.kind === 'index' && l.lower.nsid !== null && l.lower.nsid >= 0 && !placed?.has(l.lower.nsid),
+    )
+  );
 }
 
 /**
@@ -188,10 +211,14 @@ export async function assignRootNsids(run: Runner, namespaces: Namespace[]): Pro
   const named = namespaces.filter((n) => !n.root && ipKnowsByName(n));
   if (named.length === 0) return false;
   try {
-    const have = new Set(parseNsids(parseJsonDoc((await run(['ip', '-j', 'netns', 'list-id'])).stdout)).map((e) => e.name));
+    const have = new Set(
+      parseNsids(parseJsonDoc((await run(['ip', '-j', 'netns', 'list-id'])).stdout)).map((e) => e.name),
+    );
     const missing = named.filter((n) => !have.has(n.name));
     if (missing.length === 0) return false;
-    await run(['ip', '-force', '-batch', '-'], { input: missing.map((n) => `netns set ${n.name} auto\n`).join('') }).catch(() => undefined);
+    await run(['ip', '-force', '-batch', '-'], {
+      input: missing.map((n) => `netns set ${n.name} auto\n`).join(''),
+    }).catch(() => undefined);
     return true;
   } catch {
     return false;

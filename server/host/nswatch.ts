@@ -11,7 +11,12 @@ export interface NamespaceDirWatch {
  * A directory that does not exist yet (Docker not installed, no `ip netns add` so far) is
  * watched from the tick on which it appears.
  */
-export function watchNamespaceDirs(dirs: string[], onChange: (dir: string) => void, onTick: () => void, rescanMs: number): NamespaceDirWatch {
+export function watchNamespaceDirs(
+  dirs: string[],
+  onChange: (dir: string) => void,
+  onTick: () => void,
+  rescanMs: number,
+): NamespaceDirWatch {
   const watchers = new Map<string, fs.FSWatcher>();
   /** `announce`: report right away (a directory that appeared may already hold entries) */
   const watchOne = (dir: string, announce: boolean) => {
@@ -71,7 +76,13 @@ export async function processFingerprint(procDir: string, ignore: { has(pid: num
     }),
   );
   return [...byNs]
-    .map(([ns, pids]) => `${ns}:${pids.sort((a, b) => a - b).slice(0, 8).join(',')}`)
+    .map(
+      ([ns, pids]) =>
+        `${ns}:${pids
+          .sort((a, b) => a - b)
+          .slice(0, 8)
+          .join(',')}`,
+    )
     .sort()
     .join(' ');
 }

@@ -36,7 +36,12 @@ export function ipArgvIn(ns: NsEntry, args: string[]): string[] {
  * The host's namespace also lists its nsids (by name): the anchor every other namespace's are asked
  * through. `listNsids`: any other lists its own too (`netns list-id`, O(N) each: for reads of a few).
  */
-export async function readNamespace(run: Runner, ns: Namespace, timeoutMs = 10_000, listNsids = false): Promise<ParsedNamespace> {
+export async function readNamespace(
+  run: Runner,
+  ns: Namespace,
+  timeoutMs = 10_000,
+  listNsids = false,
+): Promise<ParsedNamespace> {
   const input = (ns.root || listNsids ? NAMESPACE_BATCH : CONTENT_BATCH).join('\n') + '\n';
   let stdout: string;
   try {
@@ -67,7 +72,11 @@ export function isNamespaceGone(e: unknown, ns: Pick<Namespace, 'root'>): boolea
   const msg = e instanceof Error ? e.message : String(e);
   // nsenter's "reassociate … failed: Invalid argument": the path holds no namespace any more (`ip netns del`
   // unmounts it before it removes the file: a read in between opens a plain file)
-  return !ns.root && (/No such file|does not exist|cannot open/i.test(msg) || /^nsenter: reassociate to namespace '[^']*' failed: Invalid argument$/m.test(msg));
+  return (
+    !ns.root &&
+    (/No such file|does not exist|cannot open/i.test(msg) ||
+      /^nsenter: reassociate to namespace '[^']*' failed: Invalid argument$/m.test(msg))
+  );
 }
 
 export interface NamespaceReads {
@@ -95,7 +104,9 @@ export async function readNamespaces(
   const concurrency = opts.concurrency ?? Math.max(2, os.availableParallelism() * 2);
   // answers so far (a namespace the bulk read answered badly is read again alone: at most the total)
   let answered = 0;
-  const answer = opts.onProgress ? () => opts.onProgress!(Math.min(++answered, namespaces.length), namespaces.length) : undefined;
+  const answer = opts.onProgress
+    ? () => opts.onProgress!(Math.min(++answered, namespaces.length), namespaces.length)
+    : undefined;
   const readOne = async (ns: Namespace) => {
     try {
       out.parsed.set(ns.id, await readNamespace(run, ns, opts.timeoutMs, opts.listNsids));
@@ -118,7 +129,11 @@ export async function readNamespaces(
     mapLimit(alone, concurrency, readOne),
   ]);
   // whatever the bulk read did not bring back is read alone, which also says why it failed
-  await mapLimit([...bulk].filter((ns) => !out.parsed.has(ns.id)), concurrency, readOne);
+  await mapLimit(
+    [...bulk].filter((ns) => !out.parsed.has(ns.id)),
+    concurrency,
+    readOne,
+  );
   opts.onProgress?.(namespaces.length, namespaces.length);
   return out;
 }
@@ -153,7 +168,9 @@ export async function assembleHost(
   const isRoot = typeof process.getuid === 'function' ? process.getuid() === 0 : false;
   const hidden = [...discoveryHidden, ...owners.hidden];
   if (!isRoot) {
-    hidden.unshift('not running as root: other processes\' namespaces and some details (VF settings, nsids) may be missing, and editing is off');
+    hidden.unshift(
+      "not running as root: other processes' namespaces and some details (VF settings, nsids) may be missing, and editing is off",
+    );
   }
   for (const n of namespaces) if (n.error) hidden.push(`namespace ${n.label}: ${n.error}`);
   return {

@@ -27,10 +27,16 @@ export interface ResolveResult {
 /** namespace id → (nsid as that namespace sees it → namespace id), as the kernel answered (nsids.ts) */
 export type NsidMaps = ReadonlyMap<string, ReadonlyMap<number, string>>;
 
-function buildIndex(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, exact?: NsidMaps): Map<string, NsIndex> {
+function buildIndex(
+  namespaces: Namespace[],
+  parsed: Map<string, ParsedNamespace>,
+  exact?: NsidMaps,
+): Map<string, NsIndex> {
   const out = new Map<string, NsIndex>();
   // `list-id` names come from /var/run/netns, where the host's own namespace may be bind-mounted too
-  const byName = new Map(namespaces.filter((n) => (n.source === 'named' || n.root) && n.name).map((n) => [n.name as string, n.id]));
+  const byName = new Map(
+    namespaces.filter((n) => (n.source === 'named' || n.root) && n.name).map((n) => [n.name as string, n.id]),
+  );
   for (const ns of namespaces) {
     const p = parsed.get(ns.id);
     if (!p) continue;
@@ -151,7 +157,11 @@ function target(l: ParsedLink, x: NsIndex, idx: Map<string, NsIndex>): ParsedLin
   }
 }
 
-export function resolveHost(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, exact?: NsidMaps): ResolveResult {
+export function resolveHost(
+  namespaces: Namespace[],
+  parsed: Map<string, ParsedNamespace>,
+  exact?: NsidMaps,
+): ResolveResult {
   const idx = buildIndex(namespaces, parsed, exact);
   const root = namespaces.find((n) => n.root)?.id ?? null;
   inferNsids(idx, root);
@@ -212,7 +222,12 @@ export const MAX_NSID_CANDIDATES = 16;
  * that ifindex). Linear: candidates come from an index by ifindex (veths: by both ends' ifindexes).
  * `rootNsids`: the host namespace's nsid → namespace id.
  */
-export function nsidQuestions(namespaces: Namespace[], parsed: Map<string, ParsedNamespace>, rootNsids: ReadonlyMap<number, string>, known?: NsidMaps): NsidQuestion[] {
+export function nsidQuestions(
+  namespaces: Namespace[],
+  parsed: Map<string, ParsedNamespace>,
+  rootNsids: ReadonlyMap<number, string>,
+  known?: NsidMaps,
+): NsidQuestion[] {
   const idx = buildIndex(namespaces, parsed, known);
   const rootOf = new Map<string, number>();
   for (const [nsid, id] of rootNsids) rootOf.set(id, nsid);
@@ -236,7 +251,8 @@ export function nsidQuestions(namespaces: Namespace[], parsed: Map<string, Parse
     if (tx === undefined) continue;
     const refs = new Map<number, ParsedLink[]>();
     for (const l of x.parsed.links) {
-      if (l.lower.kind !== 'index' || l.lower.nsid === null || l.lower.nsid < 0 || x.nsidMap.has(l.lower.nsid)) continue;
+      if (l.lower.kind !== 'index' || l.lower.nsid === null || l.lower.nsid < 0 || x.nsidMap.has(l.lower.nsid))
+        continue;
       const list = refs.get(l.lower.nsid);
       if (list) list.push(l);
       else refs.set(l.lower.nsid, [l]);
@@ -244,7 +260,10 @@ export function nsidQuestions(namespaces: Namespace[], parsed: Map<string, Parse
     for (const [k, links] of refs) {
       const first = links[0];
       if (first.lower.kind !== 'index') continue;
-      const pool = first.link.kind === 'veth' ? byVethEnds.get(`${first.lower.index}:${first.link.ifindex}`) : byIfindex.get(first.lower.index);
+      const pool =
+        first.link.kind === 'veth'
+          ? byVethEnds.get(`${first.lower.index}:${first.link.ifindex}`)
+          : byIfindex.get(first.lower.index);
       const candidates = [...new Set(pool ?? [])].filter((y) => y !== x && links.every((l) => fits(l, x, y)));
       if (candidates.length > MAX_NSID_CANDIDATES) continue;
       for (const y of candidates) {

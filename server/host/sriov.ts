@@ -64,8 +64,19 @@ async function readDevice(dir: string): Promise<DeviceFacts> {
 
 function unreportedVf(index: number): VfInfo {
   return {
-    index, mac: null, vlans: [], maxTxRate: null, minTxRate: null, spoofchk: null, trust: null, linkState: null, queryRss: null,
-    netdevId: null, netdevName: null, device: null, driver: null,
+    index,
+    mac: null,
+    vlans: [],
+    maxTxRate: null,
+    minTxRate: null,
+    spoofchk: null,
+    trust: null,
+    linkState: null,
+    queryRss: null,
+    netdevId: null,
+    netdevName: null,
+    device: null,
+    driver: null,
   };
 }
 

@@ -213,4 +213,7 @@ export interface ReadProgress {
   total: number;
 }
 
-export type WatchEvent = { type: 'snapshot'; snapshot: HostSnapshot } | { type: 'diff'; diff: HostDiff } | { type: 'progress'; progress: ReadProgress };
+export type WatchEvent =
+  | { type: 'snapshot'; snapshot: HostSnapshot }
+  | { type: 'diff'; diff: HostDiff }
+  | { type: 'progress'; progress: ReadProgress };

@@ -10,7 +10,7 @@ export function computeWarnings(namespaces: Namespace[], links: Link[], unresolv
   const out: HostWarning[] = [];
   const nsById = new Map(namespaces.map((n) => [n.id, n]));
   const linkById = new Map(links.map((l) => [l.id, l]));
-  const where = (l: Link | undefined) => (l ? nsById.get(l.nsId)?.label ?? l.nsId : '?');
+  const where = (l: Link | undefined) => (l ? (nsById.get(l.nsId)?.label ?? l.nsId) : '?');
 
   // resolve.ts reports "ID (NAME): WHAT"
   for (const u of unresolved) {
@@ -18,7 +18,11 @@ export function computeWarnings(namespaces: Namespace[], links: Link[], unresolv
     const id = m ? m[1] : u.split(' ')[0];
     const l = linkById.get(id);
     const what = m ? m[3] : 'lower device';
-    out.push({ code: 'unresolved', message: `cannot resolve the ${what} of ${l?.name ?? id} (namespace ${where(l)}): shown as unknown`, ids: [id] });
+    out.push({
+      code: 'unresolved',
+      message: `cannot resolve the ${what} of ${l?.name ?? id} (namespace ${where(l)}): shown as unknown`,
+      ids: [id],
+    });
   }
 
   // duplicate VF MACs across PFs (and within one)
@@ -44,7 +48,10 @@ export function computeWarnings(namespaces: Namespace[], links: Link[], unresolv
   for (const pf of links) {
     for (const vf of pf.sriov?.vfs ?? []) {
       if (!vf.device || (vf.driver && PASSTHROUGH_DRIVERS.has(vf.driver))) continue;
-      const set = [vf.mac && !UNSET_MAC.test(vf.mac) ? `MAC ${vf.mac}` : null, vf.vlans.length ? `VLAN ${vf.vlans.map((v) => v.vlan).join(',')}` : null].filter(Boolean);
+      const set = [
+        vf.mac && !UNSET_MAC.test(vf.mac) ? `MAC ${vf.mac}` : null,
+        vf.vlans.length ? `VLAN ${vf.vlans.map((v) => v.vlan).join(',')}` : null,
+      ].filter(Boolean);
       if (!set.length) continue;
       const netdev = vf.netdevId ? linkById.get(vf.netdevId) : undefined;
       if (netdev && netdev.up) continue;

@@ -10,7 +10,14 @@ import { parseJsonDoc, parseNsids } from '../ip/parse';
 import { computeDiff, deepEqual, isEmptyDiff } from './diff';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream, type Streamer } from './monitor';
 import { discoverNamespaces, DEFAULT_DIRS, labelOf, type NamespaceDirs } from './namespaces';
-import { applyOwners, DEFAULT_OWNER_OPTIONS, NO_OWNERS, readOwners, type OwnerFacts, type OwnerOptions } from './owners';
+import {
+  applyOwners,
+  DEFAULT_OWNER_OPTIONS,
+  NO_OWNERS,
+  readOwners,
+  type OwnerFacts,
+  type OwnerOptions,
+} from './owners';
 import { dockerSocket, watchDockerEvents, type DockerEventWatch } from './owners/docker';
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
 import { helperPids, ownPids } from './ownprocs';
@@ -155,7 +162,16 @@ export class HostWatcher {
   /** counts every event that asked for a re-read (currentSettled: has anything new been heard?) */
   private kicks = 0;
 
-  readonly stats: WatchStats = { flushes: 0, namespaceReads: 0, events: 0, monitorLines: 0, rediscoveries: 0, resyncs: 0, flushCpuMicros: 0, lastFlushMs: 0 };
+  readonly stats: WatchStats = {
+    flushes: 0,
+    namespaceReads: 0,
+    events: 0,
+    monitorLines: 0,
+    rediscoveries: 0,
+    resyncs: 0,
+    flushCpuMicros: 0,
+    lastFlushMs: 0,
+  };
 
   constructor(opts: WatchOptions) {
     this.o = {
@@ -196,7 +212,10 @@ export class HostWatcher {
    * the diffs it missed), then every diff. A subscriber that falls `queueSize` events behind gets a fresh
    * snapshot instead of the backlog. Ends when `signal` aborts or the consumer returns.
    */
-  async *subscribe(lastEventId: string | null = null, signal?: AbortSignal): AsyncGenerator<WatchItem, void, undefined> {
+  async *subscribe(
+    lastEventId: string | null = null,
+    signal?: AbortSignal,
+  ): AsyncGenerator<WatchItem, void, undefined> {
     const sub = new Subscriber();
     this.subs.add(sub);
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
@@ -248,7 +267,11 @@ export class HostWatcher {
   }
 
   private snapshotItem(): WatchItem {
-    return { id: this.idOf(this.seq), seq: this.seq, event: { type: 'snapshot', snapshot: this.snapshot as HostSnapshot } };
+    return {
+      id: this.idOf(this.seq),
+      seq: this.seq,
+      event: { type: 'snapshot', snapshot: this.snapshot as HostSnapshot },
+    };
   }
 
   private idOf(seq: number): string {
@@ -328,13 +351,26 @@ export class HostWatcher {
       onExit: () => this.trackPid(this.rootMonitor as SupervisedStream, undefined),
     });
     this.rootMonitor.start();
-    const sock = this.o.owners === false ? null : this.o.owners.docker === undefined ? dockerSocket() : this.o.owners.docker;
+    const sock =
+      this.o.owners === false ? null : this.o.owners.docker === undefined ? dockerSocket() : this.o.owners.docker;
     // a container that starts or stops: discover again now, not at the next /proc re-scan
-    if (sock && !sock.unusable) this.dockerEvents = watchDockerEvents(sock.path, () => this.requestRediscover(), this.o.log);
+    if (sock && !sock.unusable)
+      this.dockerEvents = watchDockerEvents(sock.path, () => this.requestRediscover(), this.o.log);
     // and the directories that name pods: libcni's cache is written after the namespace appears (the
     // runtime's ADD), kubelet's log links when a container starts — each a change of who owns what
-    const ownerDirs = this.o.owners === false ? [] : [this.o.owners.cniDir ?? DEFAULT_OWNER_OPTIONS.cniDir, this.o.owners.kubeletLogs ?? DEFAULT_OWNER_OPTIONS.kubeletLogs];
-    this.dirWatch = watchNamespaceDirs([this.o.dirs.named, this.o.dirs.docker, ...ownerDirs], () => this.requestRediscover(), () => this.onTick(), this.o.rescanMs);
+    const ownerDirs =
+      this.o.owners === false
+        ? []
+        : [
+            this.o.owners.cniDir ?? DEFAULT_OWNER_OPTIONS.cniDir,
+            this.o.owners.kubeletLogs ?? DEFAULT_OWNER_OPTIONS.kubeletLogs,
+          ];
+    this.dirWatch = watchNamespaceDirs(
+      [this.o.dirs.named, this.o.dirs.docker, ...ownerDirs],
+      () => this.requestRediscover(),
+      () => this.onTick(),
+      this.o.rescanMs,
+    );
     // taken before the first discovery: whatever changes after it shows on the first tick
     this.lastFingerprint = await processFingerprint(this.o.dirs.proc, ownPids);
     this.ticksSinceFull = 0;
@@ -390,7 +426,11 @@ export class HostWatcher {
   }
 
   /** For tests: the pids of the monitors, so a test can kill one. */
-  monitorPids(): { root: number | undefined; rootBackoffMs: number | null; namespaces: Record<string, number | undefined> } {
+  monitorPids(): {
+    root: number | undefined;
+    rootBackoffMs: number | null;
+    namespaces: Record<string, number | undefined>;
+  } {
     return {
       root: this.rootMonitor?.pid,
       rootBackoffMs: this.rootMonitor?.lastBackoffMs ?? null,
@@ -520,7 +560,8 @@ export class HostWatcher {
   reread(refs: Iterable<string> | null): void {
     if (refs === null) return this.fullReread();
     const want = new Set(refs);
-    for (const n of this.namespaces) if (n.root || want.has(n.id) || (n.name !== null && want.has(n.name))) this.mark(n.id);
+    for (const n of this.namespaces)
+      if (n.root || want.has(n.id) || (n.name !== null && want.has(n.name))) this.mark(n.id);
   }
 
   private fullReread(): void {
@@ -557,7 +598,9 @@ export class HostWatcher {
 
   private enqueueFlush(gen: number): Promise<void> {
     this.pendingFlushes++;
-    const p = this.chain.then(() => this.flush(gen)).catch((e) => this.o.log(`update failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+    const p = this.chain
+      .then(() => this.flush(gen))
+      .catch((e) => this.o.log(`update failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     this.chain = p.finally(() => {
       this.pendingFlushes--;
       if (this.pendingFlushes === 0 && !this.debounceTimer) for (const w of this.idleWaiters.splice(0)) w();
@@ -647,11 +690,22 @@ export class HostWatcher {
   private async publishNext(gen: number, reread: ReadonlySet<string>): Promise<void> {
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
     // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
-    const sameParse = new Set(present.filter((n) => !reread.has(n.id) && this.parsed.has(n.id) && this.parsedFor.get(n.id) === this.parsed.get(n.id)).map((n) => n.id));
+    const sameParse = new Set(
+      present
+        .filter((n) => !reread.has(n.id) && this.parsed.has(n.id) && this.parsedFor.get(n.id) === this.parsed.get(n.id))
+        .map((n) => n.id),
+    );
     const exact = await askNsids(this.o.run, present, this.parsed, this.exactNsids, this.snapshot ? reread : undefined);
     if (gen !== this.generation) return;
     this.exactNsids = exact;
-    const { snapshot, nsidMaps } = await assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot, this.ownerFacts, exact);
+    const { snapshot, nsidMaps } = await assembleHost(
+      present,
+      this.parsed,
+      this.discoveryHidden,
+      this.o.sysRoot,
+      this.ownerFacts,
+      exact,
+    );
     if (gen !== this.generation) return;
     this.rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
     const prev = this.snapshot;
@@ -671,7 +725,10 @@ export class HostWatcher {
     const d = await discoverNamespaces(this.o.dirs);
     const owners = this.o.owners === false ? NO_OWNERS : await readOwners(d.namespaces, this.o.owners);
     applyOwners(d.namespaces, owners, labelOf);
-    const ownersChanged = !deepEqual(this.ownerFacts.docker, owners.docker) || !deepEqual(this.ownerFacts.cni, owners.cni) || !deepEqual(this.ownerFacts.hidden, owners.hidden);
+    const ownersChanged =
+      !deepEqual(this.ownerFacts.docker, owners.docker) ||
+      !deepEqual(this.ownerFacts.cni, owners.cni) ||
+      !deepEqual(this.ownerFacts.hidden, owners.hidden);
     this.ownerFacts = owners;
     const root = d.namespaces.find((n) => n.root);
     if (root) this.rootId = root.id;
@@ -679,15 +736,18 @@ export class HostWatcher {
     const before = new Set(this.namespaces.map((n) => n.id));
     const now = new Set(d.namespaces.map((n) => n.id));
     // new ones, and ones never read; ones whose read failed wait for their retry (a hanging `ip` costs its timeout)
-    for (const n of d.namespaces) if (!before.has(n.id) || (!this.parsed.has(n.id) && !this.errors.has(n.id))) dirty.add(n.id);
+    for (const n of d.namespaces)
+      if (!before.has(n.id) || (!this.parsed.has(n.id) && !this.errors.has(n.id))) dirty.add(n.id);
     for (const id of before) {
       if (now.has(id)) continue;
       this.parsed.delete(id);
       this.errors.delete(id);
       this.retryDelay.delete(id);
     }
-    for (const name of [...this.nsidChecked]) if (!d.namespaces.some((n) => n.name === name && n.source === 'named')) this.nsidChecked.delete(name);
-    const changed = ownersChanged || !deepEqual(this.namespaces, d.namespaces) || !deepEqual(this.discoveryHidden, d.hidden);
+    for (const name of [...this.nsidChecked])
+      if (!d.namespaces.some((n) => n.name === name && n.source === 'named')) this.nsidChecked.delete(name);
+    const changed =
+      ownersChanged || !deepEqual(this.namespaces, d.namespaces) || !deepEqual(this.discoveryHidden, d.hidden);
     this.namespaces = d.namespaces;
     this.discoveryHidden = d.hidden;
     // `ip netns add` creates the file a moment before it mounts the namespace on it: look again shortly
@@ -709,7 +769,11 @@ export class HostWatcher {
     let have: Set<string>;
     try {
       const out = (await this.o.run(['ip', '-j', 'netns', 'list-id'])).stdout;
-      have = new Set(parseNsids(parseJsonDoc(out)).map((e) => e.name).filter((x): x is string => !!x));
+      have = new Set(
+        parseNsids(parseJsonDoc(out))
+          .map((e) => e.name)
+          .filter((x): x is string => !!x),
+      );
     } catch (e) {
       this.o.log(`ip netns list-id: ${e instanceof Error ? e.message : String(e)}`);
       return false;
@@ -720,12 +784,19 @@ export class HostWatcher {
     if (missing.length === 0) return false;
     // one process for all of them (200 namespaces must not cost 200 spawns)
     try {
-      await this.o.run(['ip', '-force', '-batch', '-'], { input: missing.map((name) => `netns set ${name} auto\n`).join('') });
+      await this.o.run(['ip', '-force', '-batch', '-'], {
+        input: missing.map((name) => `netns set ${name} auto\n`).join(''),
+      });
     } catch (e) {
       // Another watcher may have given it one first ("already has a nsid assigned"): that is fine. Others
       // stay unheard by the root monitor and get monitors of their own (updateNsMonitors).
-      const errors = (e instanceof Error ? e.message : String(e)).split('\n').filter((l) => l.startsWith('Error') && !/already has a nsid/i.test(l));
-      if (errors.length) this.o.log(`ip netns set NAME auto failed for ${errors.length} of ${missing.length} namespace(s): ${errors[0]}`);
+      const errors = (e instanceof Error ? e.message : String(e))
+        .split('\n')
+        .filter((l) => l.startsWith('Error') && !/already has a nsid/i.test(l));
+      if (errors.length)
+        this.o.log(
+          `ip netns set NAME auto failed for ${errors.length} of ${missing.length} namespace(s): ${errors[0]}`,
+        );
     }
     return true;
   }
@@ -748,27 +819,31 @@ export class HostWatcher {
     for (const ns of want) {
       if (!keep.has(ns.id) || this.nsMonitors.has(ns.id)) continue;
       const id = ns.id;
-      const m: SupervisedStream = new SupervisedStream(ipArgvIn(ns, NS_MONITOR_ARGS), (line) => {
-        if (parseMonitorLine(line)) {
-          this.stats.monitorLines++;
-          this.mark(id);
-        }
-      }, {
-        stream: this.o.stream,
-        log: this.o.log,
-        maxBackoffMs: 30_000,
-        onStart: (pid) => {
-          this.trackPid(m, pid);
-          // changes between our last read and the moment it listens: read once more when it surely does
-          this.later(250, () => this.mark(id));
+      const m: SupervisedStream = new SupervisedStream(
+        ipArgvIn(ns, NS_MONITOR_ARGS),
+        (line) => {
+          if (parseMonitorLine(line)) {
+            this.stats.monitorLines++;
+            this.mark(id);
+          }
         },
-        onExit: () => {
-          this.trackPid(m, undefined);
-          // usually: the namespace (or the path we entered it by) is gone
-          this.requestRediscover();
-          this.mark(id);
+        {
+          stream: this.o.stream,
+          log: this.o.log,
+          maxBackoffMs: 30_000,
+          onStart: (pid) => {
+            this.trackPid(m, pid);
+            // changes between our last read and the moment it listens: read once more when it surely does
+            this.later(250, () => this.mark(id));
+          },
+          onExit: () => {
+            this.trackPid(m, undefined);
+            // usually: the namespace (or the path we entered it by) is gone
+            this.requestRediscover();
+            this.mark(id);
+          },
         },
-      });
+      );
       this.nsMonitors.set(id, m);
       m.start();
     }
@@ -792,6 +867,10 @@ export function hostWatcher(run: Runner): HostWatcher {
 }
 
 /** What `host.watch` streams: the shared watcher's events for one subscriber. */
-export function watchHost(run: Runner, lastEventId: string | null, signal?: AbortSignal): AsyncGenerator<WatchItem, void, undefined> {
+export function watchHost(
+  run: Runner,
+  lastEventId: string | null,
+  signal?: AbortSignal,
+): AsyncGenerator<WatchItem, void, undefined> {
   return hostWatcher(run).subscribe(lastEventId, signal);
 }

@@ -58,7 +58,8 @@ export function inNamespace(ns: NsEntry, argv: string[]): string[] {
  * a few steps: the O(N) of entering by name (see inNamespace) does not add up there.
  */
 export function commandInNamespace(ns: NsEntry, argv: string[]): string[] {
-  if (!ns.root && (argv[0] === 'ip' || argv[0] === 'bridge') && ipKnowsByName(ns)) return [argv[0], '-n', ns.name as string, ...argv.slice(1)];
+  if (!ns.root && (argv[0] === 'ip' || argv[0] === 'bridge') && ipKnowsByName(ns))
+    return [argv[0], '-n', ns.name as string, ...argv.slice(1)];
   return inNamespace(ns, argv);
 }
 

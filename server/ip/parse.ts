@@ -14,7 +14,9 @@ const RawLinkInfo = z.looseObject({
 const RawVf = z.looseObject({
   vf: z.number(),
   address: z.string().optional(),
-  vlan_list: z.array(z.looseObject({ vlan: z.number().optional(), qos: z.number().optional(), protocol: z.string().optional() })).optional(),
+  vlan_list: z
+    .array(z.looseObject({ vlan: z.number().optional(), qos: z.number().optional(), protocol: z.string().optional() }))
+    .optional(),
   rate: z.looseObject({ max_tx: z.number().optional(), min_tx: z.number().optional() }).optional(),
   tx_rate: z.number().optional(),
   spoofchk: z.boolean().optional(),
@@ -56,7 +58,11 @@ const RawAddrInfo = z.looseObject({
   scope: z.string().optional(),
   label: z.string().optional(),
 });
-const RawAddrLink = z.looseObject({ ifindex: z.number(), ifname: z.string().optional(), addr_info: z.array(RawAddrInfo).default([]) });
+const RawAddrLink = z.looseObject({
+  ifindex: z.number(),
+  ifname: z.string().optional(),
+  addr_info: z.array(RawAddrInfo).default([]),
+});
 
 const RawNexthop = z.looseObject({
   gateway: z.string().optional(),
@@ -188,7 +194,12 @@ export function parseLink(nsId: string, input: unknown): ParsedLink {
     slaveKind: raw.linkinfo?.info_slave_kind ?? null,
     addresses: [],
     sriov: raw.vfinfo_list
-      ? { totalVfs: null, numVfs: raw.num_vf ?? raw.vfinfo_list.length, vfs: raw.vfinfo_list.map(parseVf), device: null }
+      ? {
+          totalVfs: null,
+          numVfs: raw.num_vf ?? raw.vfinfo_list.length,
+          vfs: raw.vfinfo_list.map(parseVf),
+          device: null,
+        }
       : null,
     vf: null,
     promiscuity: raw.promiscuity ?? null,
@@ -196,7 +207,7 @@ export function parseLink(nsId: string, input: unknown): ParsedLink {
     parentDev: raw.parentdev ?? null,
     altnames: raw.altnames ?? [],
     info: info,
-    slaveInfo: (raw.linkinfo?.info_slave_data) ?? null,
+    slaveInfo: raw.linkinfo?.info_slave_data ?? null,
     network: null,
   };
   const underlay = kind === 'vxlan' && info && typeof info.link === 'string' ? info.link : null;
@@ -250,7 +261,7 @@ export function parseRoutes(nsId: string, input: unknown[], devIds: Map<string, 
     const nexthops: Nexthop[] = (r.nexthops ?? []).map((n) => ({
       gateway: n.gateway ?? n.via?.host ?? null,
       dev: n.dev ?? null,
-      devId: n.dev ? devIds.get(n.dev) ?? null : null,
+      devId: n.dev ? (devIds.get(n.dev) ?? null) : null,
       weight: n.weight ?? null,
       flags: n.flags ?? [],
     }));
@@ -262,7 +273,7 @@ export function parseRoutes(nsId: string, input: unknown[], devIds: Map<string, 
       dst: r.dst,
       gateway: gw,
       dev: r.dev ?? null,
-      devId: r.dev ? devIds.get(r.dev) ?? null : null,
+      devId: r.dev ? (devIds.get(r.dev) ?? null) : null,
       protocol: r.protocol ?? null,
       scope: r.scope ?? null,
       metric: r.metric ?? null,

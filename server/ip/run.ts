@@ -29,7 +29,8 @@ export class CommandError extends Error {
   readonly exitCode: number | null;
   readonly timedOut: boolean;
   constructor(argv: string[], stderr: string, stdout: string, exitCode: number | null, timedOut: boolean) {
-    const msg = stderr.trim() || (timedOut ? `timed out: ${argv.join(' ')}` : `exit code ${exitCode}: ${argv.join(' ')}`);
+    const msg =
+      stderr.trim() || (timedOut ? `timed out: ${argv.join(' ')}` : `exit code ${exitCode}: ${argv.join(' ')}`);
     super(msg);
     this.name = 'CommandError';
     this.argv = argv;
@@ -55,8 +56,15 @@ function checkArgv(argv: string[]): void {
   // xargs only as the bulk reader runs it, and what it runs only from the list (never nsenter or xargs again)
   if (bin === 'xargs') {
     const inner = argv[XARGS_PREFIX.length];
-    if (!XARGS_PREFIX.every((a, i) => argv[i] === a) || !inner || inner === 'nsenter' || !(ALLOWED_BINARIES as readonly string[]).includes(inner)) {
-      throw new Error(`xargs may only run: ${XARGS_PREFIX.join(' ')} ${ALLOWED_BINARIES.filter((b) => b !== 'nsenter').join('|')} …`);
+    if (
+      !XARGS_PREFIX.every((a, i) => argv[i] === a) ||
+      !inner ||
+      inner === 'nsenter' ||
+      !(ALLOWED_BINARIES as readonly string[]).includes(inner)
+    ) {
+      throw new Error(
+        `xargs may only run: ${XARGS_PREFIX.join(' ')} ${ALLOWED_BINARIES.filter((b) => b !== 'nsenter').join('|')} …`,
+      );
     }
   } else if (!(ALLOWED_BINARIES as readonly string[]).includes(bin)) throw new Error(`binary not allowed: ${bin}`);
   for (const a of argv) {
@@ -115,7 +123,13 @@ export const run: Runner = async (argv, opts = {}) => {
   const stdout = String(r.stdout ?? '');
   const stderr = String(r.stderr ?? '');
   if (r.timedOut || r.exitCode !== 0 || r.failed) {
-    throw new CommandError(argv, stderr || (r.failed && !r.exitCode ? String(r.shortMessage ?? '') : ''), stdout, r.exitCode ?? null, !!r.timedOut);
+    throw new CommandError(
+      argv,
+      stderr || (r.failed && !r.exitCode ? String(r.shortMessage ?? '') : ''),
+      stdout,
+      r.exitCode ?? null,
+      !!r.timedOut,
+    );
   }
   return { argv, stdout, stderr, exitCode: 0 };
 };
@@ -126,7 +140,13 @@ export const run: Runner = async (argv, opts = {}) => {
  */
 export function runSync(argv: string[], timeoutMs = 5000): boolean {
   checkArgv(argv);
-  const r = execaSync(argv[0], argv.slice(1), { stdin: 'ignore', timeout: timeoutMs, reject: false, env: { LC_ALL: 'C' }, extendEnv: true });
+  const r = execaSync(argv[0], argv.slice(1), {
+    stdin: 'ignore',
+    timeout: timeoutMs,
+    reject: false,
+    env: { LC_ALL: 'C' },
+    extendEnv: true,
+  });
   return !r.failed && r.exitCode === 0;
 }
 

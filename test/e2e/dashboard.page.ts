@@ -28,10 +28,14 @@ export class DashboardPage {
 
   /** wait until everything the graph has to draw is drawn (after more than `afterSyncs` updates, if given) */
   async waitForGraph(afterSyncs = -1) {
-    await this.page.waitForFunction((n) => {
-      const p = window.__linkscape;
-      return p?.ready() === true && p.syncCount() > n;
-    }, afterSyncs, { timeout: 30_000 });
+    await this.page.waitForFunction(
+      (n) => {
+        const p = window.__linkscape;
+        return p?.ready() === true && p.syncCount() > n;
+      },
+      afterSyncs,
+      { timeout: 30_000 },
+    );
   }
 
   nodeIds(): Promise<string[]> {
@@ -40,12 +44,19 @@ export class DashboardPage {
 
   /** wait until the graph has (or, with present=false, no longer has) this node */
   async waitForNode(id: string, present = true) {
-    await this.page.waitForFunction(([nodeId, want]) => window.__linkscape?.nodeIds().includes(nodeId) === want, [id, present] as const, { timeout: 60_000 });
+    await this.page.waitForFunction(
+      ([nodeId, want]) => window.__linkscape?.nodeIds().includes(nodeId) === want,
+      [id, present] as const,
+      { timeout: 60_000 },
+    );
   }
 
   /** graph coordinates of these nodes (null when not drawn) */
   positions(ids: string[]): Promise<Record<string, { x: number; y: number } | null>> {
-    return this.page.evaluate((list) => Object.fromEntries(list.map((id) => [id, window.__linkscape!.position(id)])), ids);
+    return this.page.evaluate(
+      (list) => Object.fromEntries(list.map((id) => [id, window.__linkscape!.position(id)])),
+      ids,
+    );
   }
 
   edgeIds(): Promise<string[]> {

@@ -42,7 +42,12 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
   let server: Served;
   let browser: Browser;
   let ui: EditPage;
-  const links = async (ns: string) => new Map((await lab.ipJson<{ ifname: string; ifindex: number; flags: string[]; master?: string }[]>(ns, 'link', 'show')).map((l) => [l.ifname, l]));
+  const links = async (ns: string) =>
+    new Map(
+      (
+        await lab.ipJson<{ ifname: string; ifindex: number; flags: string[]; master?: string }[]>(ns, 'link', 'show')
+      ).map((l) => [l.ifname, l]),
+    );
 
   beforeAll(async () => {
     await ensureBuild();
@@ -54,7 +59,10 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
       await lab.ip(nsM1, 'link', 'set', `v${n}a`, 'up');
       await lab.ip(nsM2, 'link', 'set', `v${n}b`, 'up');
     }
-    for (const [ns, names] of [[nsM1, ['v1a', 'v2a']], [nsM2, ['v1b', 'v2b']]] as const) {
+    for (const [ns, names] of [
+      [nsM1, ['v1a', 'v2a']],
+      [nsM2, ['v1b', 'v2b']],
+    ] as const) {
       const id = await inodeOf(`/run/netns/${ns}`);
       const ls = await links(ns);
       for (const n of names) mNode[n] = `link:${id}/${ls.get(n)!.ifindex}`;
@@ -100,9 +108,15 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     await expect.poll(() => items().count()).toBe(3);
     // planned with no click: the commands are there
     await draft().getByTestId('plan-step').first().waitFor({ state: 'attached', timeout: 30_000 });
-    await expect(draft().getByTestId('plan').textContent()).resolves.toContain(`ip -n ${nsA} link add name ${bridge} type bridge`);
+    await expect(draft().getByTestId('plan').textContent()).resolves.toContain(
+      `ip -n ${nsA} link add name ${bridge} type bridge`,
+    );
     // drawn: the bridge and the pods' eth0 as ghosts (the pods' namespaces are ghosts too)
-    await ui.page.waitForFunction((b) => window.__linkscape!.nodeIds().some((id) => id.startsWith('draft-link:') && id.endsWith(`/${b}`)), bridge, { timeout: 15_000 });
+    await ui.page.waitForFunction(
+      (b) => window.__linkscape!.nodeIds().some((id) => id.startsWith('draft-link:') && id.endsWith(`/${b}`)),
+      bridge,
+      { timeout: 15_000 },
+    );
     const ghosts = (await ui.nodeIds()).filter((id) => id.startsWith('draft-'));
     expect(ghosts).toEqual(expect.arrayContaining([`draft-ns:${pods[0]}`, `draft-ns:${pods[1]}`]));
     await ui.page.screenshot({ path: path.join(os.tmpdir(), 'linkscape-draft.png') });
@@ -126,7 +140,9 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     expect(await netnsList()).toContain(pods[0]);
     expect(await netnsList()).not.toContain(pods[1]);
     if (pingAvailable) {
-      const r = await execa('ip', ['netns', 'exec', pods[0], 'ping', '-c', '1', '-W', '5', '172.30.0.1'], { reject: false });
+      const r = await execa('ip', ['netns', 'exec', pods[0], 'ping', '-c', '1', '-W', '5', '172.30.0.1'], {
+        reject: false,
+      });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     }
   });
@@ -155,9 +171,19 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     expect((await links(nsA)).has(`${P}d`)).toBe(false);
 
     await dialog.getByTestId('undo-again').click();
-    await expect.poll(async () => (await dialog.getByTestId('undo-plan').textContent().catch(() => '')) ?? '').toContain(`ip netns del ${pods[0]}`);
+    await expect
+      .poll(
+        async () =>
+          (await dialog
+            .getByTestId('undo-plan')
+            .textContent()
+            .catch(() => '')) ?? '',
+      )
+      .toContain(`ip netns del ${pods[0]}`);
     await dialog.getByTestId('undo-apply').click();
-    await expect.poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 30_000 }).toBe('true');
+    await expect
+      .poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 30_000 })
+      .toBe('true');
     expect((await links(nsA)).has(bridge)).toBe(false);
     expect(await netnsList()).not.toContain(pods[0]);
     await dialog.getByTestId('undo-close').click();
@@ -170,7 +196,9 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     await redo.click();
     await dialog.getByTestId('undo-plan').waitFor();
     await dialog.getByTestId('undo-apply').click();
-    await expect.poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 30_000 }).toBe('true');
+    await expect
+      .poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 30_000 })
+      .toBe('true');
     expect((await links(nsA)).get(bridge)?.flags).toContain('UP');
     expect(await netnsList()).toContain(pods[0]);
     await dialog.getByTestId('undo-close').click();
@@ -186,13 +214,19 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
       await ui.page.keyboard.up('Shift');
     }
     const panel = ui.page.getByTestId('multi-actions');
-    await expect.poll(async () => (await panel.locator('h3').textContent()) ?? '').toContain(`${names.length} links selected`);
+    await expect
+      .poll(async () => (await panel.locator('h3').textContent()) ?? '')
+      .toContain(`${names.length} links selected`);
     return panel;
   };
   /** the draft's current plan, each step's argv */
   const draftArgv = async (): Promise<string[][]> => {
-    await expect.poll(async () => (await draft().getByTestId('draft-summary').textContent()) ?? '', { timeout: 30_000 }).toMatch(/\d+ commands?$/);
-    const raw = await draft().getByTestId('plan-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-argv') ?? '[]'));
+    await expect
+      .poll(async () => (await draft().getByTestId('draft-summary').textContent()) ?? '', { timeout: 30_000 })
+      .toMatch(/\d+ commands?$/);
+    const raw = await draft()
+      .getByTestId('plan-step')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-argv') ?? '[]'));
     return raw.map((r) => JSON.parse(r) as string[]);
   };
   const applyDraft = async () => {
@@ -237,19 +271,32 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     ]);
 
     // export: a JSON file of the draft's items and edits
-    const [exported] = await Promise.all([ui.page.waitForEvent('download'), draft().getByTestId('draft-export').click()]);
+    const [exported] = await Promise.all([
+      ui.page.waitForEvent('download'),
+      draft().getByTestId('draft-export').click(),
+    ]);
     expect(exported.suggestedFilename()).toBe('linkscape-draft.json');
     const file = path.join(auditDir, 'draft.json');
     await exported.saveAs(file);
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { linkscapeDraft: number; items: { title: string; edits: { op: string; dev: string; up: boolean }[] }[] };
+    const json = JSON.parse(readFileSync(file, 'utf8')) as {
+      linkscapeDraft: number;
+      items: { title: string; edits: { op: string; dev: string; up: boolean }[] }[];
+    };
     expect(json.linkscapeDraft).toBe(1);
     expect(json.items.map((i) => i.title)).toEqual([title]);
-    expect(json.items[0].edits.map((e) => [e.op, e.dev, e.up])).toEqual([['link.set', 'v1a', true], ['link.set', 'v2a', true], ['link.set', 'v2b', true]]);
+    expect(json.items[0].edits.map((e) => [e.op, e.dev, e.up])).toEqual([
+      ['link.set', 'v1a', true],
+      ['link.set', 'v2a', true],
+      ['link.set', 'v2b', true],
+    ]);
 
     // the plan as a script: its commands are exactly the argv shown, in order
     const shown = await draft().getByTestId('plan-argv').allTextContents();
     expect(shown).toEqual(argv.map(argvToShell));
-    const [script] = await Promise.all([ui.page.waitForEvent('download'), draft().getByTestId('download-script').click()]);
+    const [script] = await Promise.all([
+      ui.page.waitForEvent('download'),
+      draft().getByTestId('download-script').click(),
+    ]);
     expect(script.suggestedFilename()).toBe('linkscape-plan.sh');
     const scriptFile = path.join(auditDir, 'plan.sh');
     await script.saveAs(scriptFile);
@@ -266,7 +313,9 @@ describe.skipIf(!browserTier.ok)('drafts, recipes and undo history in the page (
     await ui.page.getByTestId('draft-import-open').click();
     await expect(items().count()).resolves.toBe(0);
     await draft().locator('input[type=file]').setInputFiles(file);
-    await expect.poll(async () => (await draft().getByTestId('draft-import-text').inputValue()).includes('"linkscapeDraft"')).toBe(true);
+    await expect
+      .poll(async () => (await draft().getByTestId('draft-import-text').inputValue()).includes('"linkscapeDraft"'))
+      .toBe(true);
     await draft().getByTestId('draft-import-apply').click();
     await expect.poll(() => items().count()).toBe(1);
     await expect(items().first().getAttribute('data-title')).resolves.toBe(title);

@@ -45,7 +45,8 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
   let ui: EditPage;
 
   /** `ip -j -d link show` in a namespace: the kernel's own view, by name */
-  const kernelLinks = async (ns: string): Promise<Map<string, IpLink>> => new Map((await lab.ipJson<IpLink[]>(ns, '-d', 'link', 'show')).map((l) => [l.ifname, l]));
+  const kernelLinks = async (ns: string): Promise<Map<string, IpLink>> =>
+    new Map((await lab.ipJson<IpLink[]>(ns, '-d', 'link', 'show')).map((l) => [l.ifname, l]));
 
   beforeAll(async () => {
     await ensureBuild();
@@ -100,11 +101,16 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       ['ip', '-n', nsA, 'link', 'add', 'link', 'va', 'name', name, 'type', 'macvlan', 'mode', 'bridge'],
       ['ip', '-n', nsA, 'link', 'set', 'dev', name, 'up'],
     ]);
-    await expect(ui.dialog().getByTestId('plan-script').textContent()).resolves.toContain(`ip -n ${nsA} link add link va name ${name} type macvlan mode bridge`);
+    await expect(ui.dialog().getByTestId('plan-script').textContent()).resolves.toContain(
+      `ip -n ${nsA} link add link va name ${name} type macvlan mode bridge`,
+    );
     // showing the plan changes nothing
     expect((await kernelLinks(nsA)).has(name)).toBe(false);
 
-    const file = path.resolve(ROOT, process.env.LINKSCAPE_EDIT_SCREENSHOT ?? path.join(os.tmpdir(), 'linkscape-edit.png'));
+    const file = path.resolve(
+      ROOT,
+      process.env.LINKSCAPE_EDIT_SCREENSHOT ?? path.join(os.tmpdir(), 'linkscape-edit.png'),
+    );
     await ui.page.screenshot({ path: file });
     expect(statSync(file).size).toBeGreaterThan(20_000);
 
@@ -152,16 +158,30 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill('bad name');
     // the server's zod error, beside the field it names, as the field is filled in; no plan, Apply disabled
-    await expect.poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 }).toEqual(['interface name may not contain whitespace']);
+    await expect
+      .poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 })
+      .toEqual(['interface name may not contain whitespace']);
     await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
     await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
     // corrected, the plan appears and Apply is offered; made bad again, it goes and Apply is disabled again
     await ui.input('0.name').fill(`${P}ok`);
-    expect((await ui.planArgv())[0].slice(0, 9)).toEqual(['ip', '-n', nsA, 'link', 'add', 'link', 'va', 'name', `${P}ok`]);
+    expect((await ui.planArgv())[0].slice(0, 9)).toEqual([
+      'ip',
+      '-n',
+      nsA,
+      'link',
+      'add',
+      'link',
+      'va',
+      'name',
+      `${P}ok`,
+    ]);
     await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(false);
     await expect(ui.fieldErrors('0.name').count()).resolves.toBe(0);
     await ui.input('0.name').fill('bad name');
-    await expect.poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 }).toEqual(['interface name may not contain whitespace']);
+    await expect
+      .poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 })
+      .toEqual(['interface name may not contain whitespace']);
     await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
     await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
     expect([...(await kernelLinks(nsA)).keys()].sort()).toEqual(before);
@@ -182,7 +202,9 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       await ui.dialog().getByTestId('apply').click();
       await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
       // planned again, the edit is refused now, naming the field; nothing to apply
-      await expect.poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 }).toEqual([expect.stringContaining(name)]);
+      await expect
+        .poll(() => ui.fieldErrors('0.name').allTextContents(), { timeout: 30_000 })
+        .toEqual([expect.stringContaining(name)]);
       await expect(ui.dialog().getByTestId('plan').count()).resolves.toBe(0);
       await expect(ui.dialog().getByTestId('outcome').count()).resolves.toBe(0);
       await expect(ui.dialog().getByTestId('apply').isDisabled()).resolves.toBe(true);
@@ -193,7 +215,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     }
   });
 
-  it('a kernel failure mid-plan shows the failed command, the kernel\'s words verbatim, and the rollback; the host is as it was', async () => {
+  it("a kernel failure mid-plan shows the failed command, the kernel's words verbatim, and the rollback; the host is as it was", async () => {
     // IPv6 off for new links in this lab namespace: the address step will fail after the create step ran
     await execa('ip', ['netns', 'exec', nsA, 'sysctl', '-q', '-w', 'net.ipv6.conf.default.disable_ipv6=1']);
     const name = `${P}r`;
@@ -202,12 +224,22 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.panelAction('child-macvlan');
     await ui.input('0.name').fill(name);
     await ui.input('0.addresses').fill('fd00:231::5/64');
-    expect((await ui.planArgv()).map((a) => a.slice(3, 5))).toEqual([['link', 'add'], ['addr', 'add'], ['link', 'set']]);
+    expect((await ui.planArgv()).map((a) => a.slice(3, 5))).toEqual([
+      ['link', 'add'],
+      ['addr', 'add'],
+      ['link', 'set'],
+    ]);
     const outcome = await ui.apply();
     expect(outcome.ok).toBe(false);
-    await expect(ui.dialog().getByTestId('failed-argv').textContent()).resolves.toBe(`ip -n ${nsA} addr add fd00:231::5/64 dev ${name}`);
-    await expect(ui.dialog().getByTestId('kernel-error').textContent()).resolves.toBe('Error: ipv6: IPv6 is disabled on this device.');
-    await expect(ui.dialog().getByTestId('rolled-back').textContent()).resolves.toContain(`ip -n ${nsA} link del dev ${name}`);
+    await expect(ui.dialog().getByTestId('failed-argv').textContent()).resolves.toBe(
+      `ip -n ${nsA} addr add fd00:231::5/64 dev ${name}`,
+    );
+    await expect(ui.dialog().getByTestId('kernel-error').textContent()).resolves.toBe(
+      'Error: ipv6: IPv6 is disabled on this device.',
+    );
+    await expect(ui.dialog().getByTestId('rolled-back').textContent()).resolves.toContain(
+      `ip -n ${nsA} link del dev ${name}`,
+    );
     expect([...(await kernelLinks(nsA)).keys()].sort()).toEqual(before);
     await ui.closeDialog();
   });
@@ -217,12 +249,14 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     const entries = ui.page.getByTestId('audit-entry');
     await entries.first().waitFor();
     const text = (await ui.page.getByTestId('audit-list').textContent()) ?? '';
-    expect(text).toMatch(/failed at step 2 \(rolled back 1 of 1 step\): Error: ipv6: IPv6 is disabled on this device\./);
+    expect(text).toMatch(
+      /failed at step 2 \(rolled back 1 of 1 step\): Error: ipv6: IPv6 is disabled on this device\./,
+    );
     expect(await entries.count()).toBe(3); // create, delete, failed create (plans shown are dry runs: not listed)
     await ui.page.getByTestId('audit-dialog').locator('button.close').click();
   });
 
-  it('the lock-out guard: a 412 answer asks to type the link\'s name, then the edit goes again with force', async () => {
+  it("the lock-out guard: a 412 answer asks to type the link's name, then the edit goes again with force", async () => {
     // A real guard needs a physical NIC or the host's default-route link, which tests must not touch; so
     // the server's refusal is injected once, in its exact shape, for a lab link, and the forced resend
     // goes through to the real server.
@@ -233,11 +267,23 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       bodies.push(body);
       if (!body.dryRun && !body.force && !refused) {
         refused = true;
-        const message = 'taking down va, a physical NIC, can cut this host off — to go ahead, confirm with force (type "va")';
+        const message =
+          'taking down va, a physical NIC, can cut this host off — to go ahead, confirm with force (type "va")';
         await route.fulfill({
           status: 412,
           contentType: 'application/json',
-          body: JSON.stringify({ error: { message: `refused without force: ${message}`, code: -32012, data: { code: 'PRECONDITION_FAILED', httpStatus: 412, path: 'edit.applyEdits', issues: [{ path: 'force', message }] } } }),
+          body: JSON.stringify({
+            error: {
+              message: `refused without force: ${message}`,
+              code: -32012,
+              data: {
+                code: 'PRECONDITION_FAILED',
+                httpStatus: 412,
+                path: 'edit.applyEdits',
+                issues: [{ path: 'force', message }],
+              },
+            },
+          }),
         });
       } else await route.continue();
     });
@@ -278,7 +324,9 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
     await ui.closeDialog();
     expect((await kernelLinks(nsA)).has(name)).toBe(true);
     const undo = ui.page.getByTestId('undo-last');
-    await ui.page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="undo-last"]')?.disabled);
+    await ui.page.waitForFunction(
+      () => !document.querySelector<HTMLButtonElement>('[data-testid="undo-last"]')?.disabled,
+    );
     await undo.click();
     const dialog = ui.page.getByTestId('undo-dialog');
     await dialog.getByTestId('undo-step').first().waitFor();
@@ -301,7 +349,11 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       await expect(ui.currentPlan().textContent()).resolves.toContain('(was 1500)');
       // behind the page's back the MTU changes: the plan shown (its undo: back to 1500) is no longer the plan
       await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1450');
-      await ui.page.waitForFunction(() => document.querySelector('[data-testid="link-details"]')?.textContent?.includes('1450') ?? false, null, { timeout: 20_000 });
+      await ui.page.waitForFunction(
+        () => document.querySelector('[data-testid="link-details"]')?.textContent?.includes('1450') ?? false,
+        null,
+        { timeout: 20_000 },
+      );
       await ui.dialog().getByTestId('apply').click();
       await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
       await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '').toContain('(was 1450)');
@@ -317,7 +369,7 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       await lab.ip(nsA, 'link', 'set', 'va', 'mtu', '1500');
     }
   });
-  it('the host changes in the instant between Apply\'s last look and the apply: the server refuses (expectPlan), nothing runs', async () => {
+  it("the host changes in the instant between Apply's last look and the apply: the server refuses (expectPlan), nothing runs", async () => {
     const mtu = async () => (await lab.ipJson<{ mtu: number }[]>(nsA, 'link', 'show', 'dev', 'va'))[0].mtu;
     expect(await mtu()).toBe(1500);
     // the MTU changes exactly when the real apply leaves the page: after the page's own re-plan said "same plan"
@@ -335,10 +387,14 @@ describe.skipIf(!browserTier.ok)('editing in the page (browser tier)', () => {
       await ui.clickNode(`link:${vaId}`);
       await ui.panelAction('mtu');
       await ui.input('0.mtu').fill('1400');
-      await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '', { timeout: 30_000 }).toContain('(was 1500)');
+      await expect
+        .poll(async () => (await ui.currentPlan().textContent()) ?? '', { timeout: 30_000 })
+        .toContain('(was 1500)');
       await ui.dialog().getByTestId('apply').click();
       await ui.dialog().getByTestId('plan-stale').waitFor({ timeout: 30_000 });
-      await expect.poll(async () => (await ui.currentPlan().textContent()) ?? '', { timeout: 30_000 }).toContain('(was 1450)');
+      await expect
+        .poll(async () => (await ui.currentPlan().textContent()) ?? '', { timeout: 30_000 })
+        .toContain('(was 1450)');
       expect(changed).toBe(true);
       expect(await mtu()).toBe(1450); // the server ran nothing
       await ui.closeDialog();
@@ -382,7 +438,9 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
     const ui = new EditPage(await browser.context.newPage());
     await ui.open(server.url); // ?token=TOKEN: traded for an HttpOnly cookie, the address bar left without it
     expect(new URL(ui.page.url()).searchParams.has('token')).toBe(false);
-    await expect(browser.context.cookies(server.base).then((cs) => cs.find((c) => c.name === `linkscape-${server.port}`)?.value)).resolves.toBe(TOKEN);
+    await expect(
+      browser.context.cookies(server.base).then((cs) => cs.find((c) => c.name === `linkscape-${server.port}`)?.value),
+    ).resolves.toBe(TOKEN);
     await expect(ui.page.getByTestId('header').textContent()).resolves.toContain('read-only');
     await expect(ui.page.getByTestId('new-menu').count()).resolves.toBe(0);
     await expect(ui.page.getByTestId('undo-last').count()).resolves.toBe(0);
@@ -393,7 +451,9 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
     await ui.rightClickNode(`ns:${idA}`);
     const menu = ui.page.getByTestId('node-menu');
     await expect(menu.getAttribute('data-node')).resolves.toBe(`ns:${idA}`);
-    await expect(menu.locator('button').evaluateAll((b) => b.map((x) => x.getAttribute('data-testid')))).resolves.toEqual(['action-ping']);
+    await expect(
+      menu.locator('button').evaluateAll((b) => b.map((x) => x.getAttribute('data-testid'))),
+    ).resolves.toEqual(['action-ping']);
     if (!pingAvailable) return;
     await menu.getByTestId('action-ping').click();
     const panel = ui.page.getByTestId('ping-panel');
@@ -407,7 +467,9 @@ describe.skipIf(!browserTier.ok)('read-only mode with a token (browser tier)', (
 
   it('without the token, the server refuses the stream (ping over SSE) and the page itself', async () => {
     const input = encodeURIComponent(JSON.stringify({ nsId: idA, target: '10.232.0.2', count: 1 }));
-    const sse = await fetch(`${server.base}api/trpc/diag.ping?input=${input}`, { headers: { accept: 'text/event-stream' } });
+    const sse = await fetch(`${server.base}api/trpc/diag.ping?input=${input}`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect(sse.status).toBe(401);
     expect(((await sse.json()) as { error: { message: string } }).error.message).toContain('a valid token is required');
     await browser.context.clearCookies();

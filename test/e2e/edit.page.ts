@@ -50,10 +50,14 @@ export class EditPage extends DashboardPage {
   /** wait for the plan of the fields as they stand and for Apply to offer it */
   async planned() {
     await this.currentPlan().waitFor({ timeout: 30_000 });
-    await this.page.waitForFunction(() => {
-      const b = document.querySelector('[data-testid="edit-dialog"] [data-testid="apply"]');
-      return b !== null && !(b.textContent ?? '').includes('planning');
-    }, null, { timeout: 30_000 });
+    await this.page.waitForFunction(
+      () => {
+        const b = document.querySelector('[data-testid="edit-dialog"] [data-testid="apply"]');
+        return b !== null && !(b.textContent ?? '').includes('planning');
+      },
+      null,
+      { timeout: 30_000 },
+    );
   }
 
   /** the current plan's steps, each the exact argv the server will run */

@@ -28,7 +28,12 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
       sims.push(await startSimAgent({ snapshot: s, fdb: nodeFdb(s, i, 2), token: TOKEN }));
     }
     writeFileSync(path.join(tokenDir, 'agent-token'), TOKEN + '\n', { mode: 0o600 });
-    server = await startServer(['--agents', sims.map((s, i) => `node-${i}=${s.url}`).join(','), '--agent-token-file', path.join(tokenDir, 'agent-token')]);
+    server = await startServer([
+      '--agents',
+      sims.map((s, i) => `node-${i}=${s.url}`).join(','),
+      '--agent-token-file',
+      path.join(tokenDir, 'agent-token'),
+    ]);
     browser = await launchBrowser();
     page = await browser.context.newPage();
     await page.goto(server.url); // / redirects to /fleet on a hub
@@ -54,22 +59,54 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
   });
 
   it('the overview draws a tunnel and a route line between the two nodes, and lists them', async () => {
-    await expect.poll(() => page.locator('[data-testid="fleet-line"][data-kind="tunnel"][data-a="node-0"][data-b="node-1"]').count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(
+        () => page.locator('[data-testid="fleet-line"][data-kind="tunnel"][data-a="node-0"][data-b="node-1"]').count(),
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     expect(await page.locator('[data-testid="fleet-line"][data-kind="route"]').count()).toBe(1);
     expect(await page.locator('[data-testid="fleet-route"][data-node="node-0"][data-to="node-1"]').count()).toBe(1);
     expect(await page.locator('[data-testid="fleet-tunnel"][data-from="node-1"][data-to="node-0"]').count()).toBe(1);
   });
 
-  it('a node\'s graph: Undo and Audit are that node\'s (its agent asked through the hub)', async () => {
+  it("a node's graph: Undo and Audit are that node's (its agent asked through the hub)", async () => {
     // node-1's edit state, as its agent would tell it (the hub has none of its own)
     const runs = [{ argv: ['ip', 'netns', 'del', 'lsF-e2e'], description: 'delete namespace lsF-e2e' }];
-    sims[1].answers.history = () => ({ undo: [{ id: 7, at: new Date().toISOString(), title: 'add namespace lsF-e2e', steps: 1, undoable: 1, description: ['add namespace lsF-e2e'], runs }], redo: [] });
+    sims[1].answers.history = () => ({
+      undo: [
+        {
+          id: 7,
+          at: new Date().toISOString(),
+          title: 'add namespace lsF-e2e',
+          steps: 1,
+          undoable: 1,
+          description: ['add namespace lsF-e2e'],
+          runs,
+        },
+      ],
+      redo: [],
+    });
     sims[1].answers.undo = () => ({
-      dryRun: false, ok: true, shell: 'ip netns del lsF-e2e', undoAvailable: true,
+      dryRun: false,
+      ok: true,
+      shell: 'ip netns del lsF-e2e',
+      undoAvailable: true,
       plan: { steps: [{ ...runs[0], undo: null }], warnings: [], guards: [], createsHostLinks: [] },
       applied: [{ step: 1, argv: runs[0].argv, ok: true, error: null }],
     });
-    sims[1].answers.audit = () => [{ when: new Date().toISOString(), remote: '203.0.113.9', action: 'apply', dryRun: false, force: false, edits: [], plan: [{ ...runs[0], undo: null }], outcome: { ok: true } }];
+    sims[1].answers.audit = () => [
+      {
+        when: new Date().toISOString(),
+        remote: '203.0.113.9',
+        action: 'apply',
+        dryRun: false,
+        force: false,
+        edits: [],
+        plan: [{ ...runs[0], undo: null }],
+        outcome: { ok: true },
+      },
+    ];
     sims[1].answers.checkpoint = () => ({ pending: null, reverted: null });
     sims[1].answers.recovery = () => null;
     const view = page.locator('[data-testid="fleet-node-view"][data-node="node-1"]');
@@ -81,16 +118,20 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     await expect.poll(() => page.getByTestId('undo-plan').getAttribute('data-id'), { timeout: 30_000 }).toBe('7');
     expect(await page.getByTestId('undo-step').textContent()).toContain('ip netns del lsF-e2e');
     await page.getByTestId('undo-apply').click();
-    await expect.poll(() => sims[1].calls.filter((c) => c.proc === 'undo').map((c) => c.input), { timeout: 30_000 }).toEqual([{ id: 7 }]);
+    await expect
+      .poll(() => sims[1].calls.filter((c) => c.proc === 'undo').map((c) => c.input), { timeout: 30_000 })
+      .toEqual([{ id: 7 }]);
     await page.getByTestId('undo-close').click();
     await view.getByTestId('audit-open').click();
-    await expect.poll(() => page.getByTestId('audit-entry').first().textContent(), { timeout: 30_000 }).toContain('from 203.0.113.9');
+    await expect
+      .poll(() => page.getByTestId('audit-entry').first().textContent(), { timeout: 30_000 })
+      .toContain('from 203.0.113.9');
     expect(sims[0].calls).toEqual([]);
     await page.keyboard.press('Escape');
     await page.getByTestId('audit-list').waitFor({ state: 'detached' });
   });
 
-  it('search finds a pod on its node; choosing it opens that node\'s live graph', async () => {
+  it("search finds a pod on its node; choosing it opens that node's live graph", async () => {
     await page.getByTestId('fleet-search').fill('web-1');
     const hit = page.locator('[data-testid="fleet-hit"][data-node="node-1"][data-kind="pod"]');
     await hit.waitFor({ timeout: 30_000 });
@@ -98,11 +139,13 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     const view = page.locator('[data-testid="fleet-node-view"][data-node="node-1"]');
     await view.waitFor();
     await expect.poll(() => view.getByTestId('hostname').textContent(), { timeout: 30_000 }).toBe('node-1');
-    await expect.poll(() => view.locator('[data-testid="live"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('live');
+    await expect
+      .poll(() => view.locator('[data-testid="live"]').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('live');
     await page.getByTestId('fleet-search').fill('');
   });
 
-  it('the agents\' token stays in the hub\'s memory: the `ip` processes it runs do not inherit it', async () => {
+  it("the agents' token stays in the hub's memory: the `ip` processes it runs do not inherit it", async () => {
     const comm = (pid: number) => {
       try {
         return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
@@ -112,7 +155,13 @@ describe.skipIf(!browserTier.ok)('the hub page (browser tier)', () => {
     };
     const ipChild = () =>
       readdirSync(`/proc/${server.pid}/task`)
-        .flatMap((t) => readFileSync(`/proc/${server.pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
+        .flatMap((t) =>
+          readFileSync(`/proc/${server.pid}/task/${t}/children`, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .filter(Boolean)
+            .map(Number),
+        )
         .find((c) => comm(c) === 'ip');
     // the hub watches its own host too while someone subscribes: that runs `ip monitor` children
     const ac = new AbortController();

@@ -15,7 +15,8 @@ describe.skipIf(!browserTier.ok)('the open page follows the host live (browser t
   let browser: Browser;
   let ui: DashboardPage;
 
-  const ifindexOf = async (dev: string) => (await lab.ipJson<{ ifindex: number }[]>(ns, 'link', 'show', dev))[0].ifindex;
+  const ifindexOf = async (dev: string) =>
+    (await lab.ipJson<{ ifindex: number }[]>(ns, 'link', 'show', dev))[0].ifindex;
 
   beforeAll(async () => {
     await ensureBuild();

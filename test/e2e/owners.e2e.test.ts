@@ -12,9 +12,11 @@ import { DashboardPage } from './dashboard.page';
 
 const SANDBOX = 'lsO3';
 const SOCK = `/run/${SANDBOX}-docker/docker.sock`;
-const docker = (...args: string[]) => execa('docker', args, { env: { DOCKER_HOST: `unix://${SOCK}` } }).then((r) => r.stdout.trim());
+const docker = (...args: string[]) =>
+  execa('docker', args, { env: { DOCKER_HOST: `unix://${SOCK}` } }).then((r) => r.stdout.trim());
 const ready = browserTier.ok && dockerTier.ok && cniTier.ok;
-if (!ready) console.warn(`!! SKIPPED browser owners test: ${[browserTier, dockerTier, cniTier].find((t) => !t.ok)?.why}`);
+if (!ready)
+  console.warn(`!! SKIPPED browser owners test: ${[browserTier, dockerTier, cniTier].find((t) => !t.ok)?.why}`);
 
 describe.skipIf(!ready)('the page names containers and pods (browser, docker and cni tiers)', () => {
   let server: Served;
@@ -28,13 +30,41 @@ describe.skipIf(!ready)('the page names containers and pods (browser, docker and
     await execa(path.join(DOCKER_SANDBOX, 'down'), [SANDBOX], { reject: false });
     await execa(path.join(DOCKER_SANDBOX, 'up'), [SANDBOX]);
     await docker('run', '-d', '--name', 'web-1', 'busybox:local', 'sleep', '1d');
-    await docker('network', 'create', '-d', 'macvlan', '--subnet', '192.168.163.0/24', '-o', 'parent=eth0', '-o', 'macvlan_mode=bridge', 'macnet');
-    await docker('run', '-d', '--name', 'legacy-app', '--net', 'macnet', '--ip', '192.168.163.10', 'busybox:local', 'sleep', '1d');
+    await docker(
+      'network',
+      'create',
+      '-d',
+      'macvlan',
+      '--subnet',
+      '192.168.163.0/24',
+      '-o',
+      'parent=eth0',
+      '-o',
+      'macvlan_mode=bridge',
+      'macnet',
+    );
+    await docker(
+      'run',
+      '-d',
+      '--name',
+      'legacy-app',
+      '--net',
+      'macnet',
+      '--ip',
+      '192.168.163.10',
+      'busybox:local',
+      'sleep',
+      '1d',
+    );
     for (const c of ['web-1', 'legacy-app']) {
       const pid = await docker('inspect', '-f', '{{.State.Pid}}', c);
       nsId[c] = (await execa('stat', ['-L', '-c', '%i', `/proc/${pid}/ns/net`])).stdout.trim();
     }
-    pod = await makePod(`lsO${process.pid % 100000}e`, { namespace: 'shop', name: 'cart-7d9f8-x2x', subnet: '10.244.213.0/24' });
+    pod = await makePod(`lsO${process.pid % 100000}e`, {
+      namespace: 'shop',
+      name: 'cart-7d9f8-x2x',
+      subnet: '10.244.213.0/24',
+    });
     server = await startServer(['--docker-socket', SOCK]);
     browser = await launchBrowser();
     const page = await browser.context.newPage();
@@ -63,15 +93,21 @@ describe.skipIf(!ready)('the page names containers and pods (browser, docker and
 
   it('finds the pod by its name and shows who owns it', async () => {
     await ui.search('cart-7d9f8');
-    await ui.page.waitForFunction((id) => window.__linkscape!.classes(id).includes('match'), `ns:${pod.podNs}`, { timeout: 15_000 });
-    await expect(ui.page.evaluate((id) => window.__linkscape!.classes(id).includes('match'), `ns:${nsId['web-1']}`)).resolves.toBe(false);
+    await ui.page.waitForFunction((id) => window.__linkscape!.classes(id).includes('match'), `ns:${pod.podNs}`, {
+      timeout: 15_000,
+    });
+    await expect(
+      ui.page.evaluate((id) => window.__linkscape!.classes(id).includes('match'), `ns:${nsId['web-1']}`),
+    ).resolves.toBe(false);
     // the table lists what the search matched; its namespace row opens the details
     await ui.mode('links');
     await ui.nsRow(pod.podNs).click();
     const owner = ui.page.getByTestId('ns-owner');
     await expect(owner.locator('[data-attr="pod"] dd').textContent()).resolves.toBe('cart-7d9f8-x2x');
     await expect(owner.locator('[data-attr="k8s namespace"] dd').textContent()).resolves.toBe('shop');
-    await expect(owner.getByTestId('owner-networks').textContent()).resolves.toMatch(/cbr0 \(bridge\) 10\.244\.213\.\d+\/24/);
+    await expect(owner.getByTestId('owner-networks').textContent()).resolves.toMatch(
+      /cbr0 \(bridge\) 10\.244\.213\.\d+\/24/,
+    );
   });
 
   it('lists the runtime networks with their members and devices', async () => {
@@ -84,7 +120,9 @@ describe.skipIf(!ready)('the page names containers and pods (browser, docker and
     await expect(row('macnet').textContent()).resolves.toContain('192.168.163.0/24');
     await expect(row('bridge').getByTestId('network-members').textContent()).resolves.toContain('web-1 · docker');
     await expect(row('bridge').getByTestId('network-devices').textContent()).resolves.toContain('docker0');
-    await expect(row('cbr0').getByTestId('network-members').textContent()).resolves.toContain('shop/cart-7d9f8-x2x · pod');
+    await expect(row('cbr0').getByTestId('network-members').textContent()).resolves.toContain(
+      'shop/cart-7d9f8-x2x · pod',
+    );
     await expect(row('cbr0').getByTestId('network-devices').textContent()).resolves.toContain('cni0');
   });
 
@@ -99,7 +137,11 @@ describe.skipIf(!ready)('the page names containers and pods (browser, docker and
     const filter = ui.page.getByTestId('ns-filter');
     await filter.locator('summary').click();
     await filter.locator('input[type=search]').fill('shop cart-7d9f8');
-    await expect.poll(() => filter.locator('input[type=checkbox]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ns')))).toEqual([pod.podNs]);
+    await expect
+      .poll(() =>
+        filter.locator('input[type=checkbox]').evaluateAll((els) => els.map((e) => e.getAttribute('data-ns'))),
+      )
+      .toEqual([pod.podNs]);
     await filter.getByRole('button', { name: 'only shown' }).click();
     await ui.waitForNode(`ns:${pod.podNs}`);
     await ui.waitForNode(`ns:${nsId['legacy-app']}`, false);
@@ -114,6 +156,8 @@ describe.skipIf(!ready)('the page names containers and pods (browser, docker and
     const pid = await docker('inspect', '-f', '{{.State.Pid}}', 'live-2');
     const id = (await execa('stat', ['-L', '-c', '%i', `/proc/${pid}/ns/net`])).stdout.trim();
     await ui.waitForNode(`ns:${id}`);
-    await ui.page.waitForFunction((n) => window.__linkscape!.label(n)?.startsWith('live-2 · docker'), `ns:${id}`, { timeout: 15_000 });
+    await ui.page.waitForFunction((n) => window.__linkscape!.label(n)?.startsWith('live-2 · docker'), `ns:${id}`, {
+      timeout: 15_000,
+    });
   });
 });

@@ -26,16 +26,42 @@ async function makeLab(lab: Lab): Promise<LabIds> {
   await lab.ip(a, 'addr', 'add', '10.77.0.1/24', 'dev', 'br0');
   await lab.ip(b, 'addr', 'add', '10.77.0.2/24', 'dev', 'vb');
   await lab.ip(c, 'addr', 'add', '10.77.0.3/24', 'dev', 'mv0');
-  for (const [ns, dev] of [[a, 'va'], [a, 'br0'], [b, 'vb'], [c, 'mv0']]) await lab.ip(ns, 'link', 'set', dev, 'up');
+  for (const [ns, dev] of [
+    [a, 'va'],
+    [a, 'br0'],
+    [b, 'vb'],
+    [c, 'mv0'],
+  ])
+    await lab.ip(ns, 'link', 'set', dev, 'up');
   await lab.ip(c, 'route', 'add', 'default', 'via', '10.77.0.1', 'dev', 'mv0');
   // more of what a host has, for the picture: a vxlan on the bridge, a tap, a namespace only a process holds
-  await lab.ip(a, 'link', 'add', 'vx9', 'type', 'vxlan', 'id', '9', 'dev', 'br0', 'local', '10.77.0.1', 'dstport', '4789');
+  await lab.ip(
+    a,
+    'link',
+    'add',
+    'vx9',
+    'type',
+    'vxlan',
+    'id',
+    '9',
+    'dev',
+    'br0',
+    'local',
+    '10.77.0.1',
+    'dstport',
+    '4789',
+  );
   await lab.ip(b, 'tuntap', 'add', 'tap0', 'mode', 'tap');
   const pid = await lab.unnamed();
   await lab.ip(c, 'link', 'add', 'vu0', 'type', 'veth', 'peer', 'name', 'vu1', 'netns', String(pid));
   await lab.ip(c, 'addr', 'add', '10.78.0.1/30', 'dev', 'vu0');
-  const ids = { a: await inodeOf(`/run/netns/${a}`), b: await inodeOf(`/run/netns/${b}`), c: await inodeOf(`/run/netns/${c}`) };
-  const ifindex = async (ns: string, dev: string) => (await lab.ipJson<{ ifindex: number }[]>(ns, 'link', 'show', dev))[0].ifindex;
+  const ids = {
+    a: await inodeOf(`/run/netns/${a}`),
+    b: await inodeOf(`/run/netns/${b}`),
+    c: await inodeOf(`/run/netns/${c}`),
+  };
+  const ifindex = async (ns: string, dev: string) =>
+    (await lab.ipJson<{ ifindex: number }[]>(ns, 'link', 'show', dev))[0].ifindex;
   return {
     ns: { a: { name: a, id: ids.a }, b: { name: b, id: ids.b }, c: { name: c, id: ids.c } },
     link: {
@@ -81,9 +107,15 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     await expect(ui.linkRow(ids.link.mv0).getAttribute('data-kind')).resolves.toBe('macvlan');
     await expect(ui.linkRow(ids.link.mv0).textContent()).resolves.toContain('10.77.0.3/24');
     // relations name the other end by id, across namespaces
-    await expect(ui.linkRow(ids.link.mv0).locator(`[data-testid="link-ref"][data-id="${ids.link.vb}"]`).count()).resolves.toBe(1);
-    await expect(ui.linkRow(ids.link.va).locator(`[data-testid="link-ref"][data-id="${ids.link.vb}"]`).count()).resolves.toBe(1);
-    await expect(ui.linkRow(ids.link.va).locator(`[data-testid="link-ref"][data-id="${ids.link.br0}"]`).count()).resolves.toBe(1);
+    await expect(
+      ui.linkRow(ids.link.mv0).locator(`[data-testid="link-ref"][data-id="${ids.link.vb}"]`).count(),
+    ).resolves.toBe(1);
+    await expect(
+      ui.linkRow(ids.link.va).locator(`[data-testid="link-ref"][data-id="${ids.link.vb}"]`).count(),
+    ).resolves.toBe(1);
+    await expect(
+      ui.linkRow(ids.link.va).locator(`[data-testid="link-ref"][data-id="${ids.link.br0}"]`).count(),
+    ).resolves.toBe(1);
     await expect(ui.nsRow(ids.ns.c.id).textContent()).resolves.toContain('default via 10.77.0.1 dev mv0');
   });
 
@@ -108,7 +140,9 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     const attrs = ui.page.getByTestId('link-attrs');
     await expect(attrs.locator('[data-attr="kind"] dd').textContent()).resolves.toBe('macvlan');
     await expect(attrs.locator('[data-attr="mode"] dd').textContent()).resolves.toBe('bridge');
-    await expect(attrs.locator('[data-attr="operstate"] dd').textContent()).resolves.toMatch(/UP|UNKNOWN|LOWERLAYERDOWN/);
+    await expect(attrs.locator('[data-attr="operstate"] dd').textContent()).resolves.toMatch(
+      /UP|UNKNOWN|LOWERLAYERDOWN/,
+    );
     await expect(ui.page.getByTestId('address-table').textContent()).resolves.toContain('10.77.0.3/24');
     await expect(ui.page.getByTestId('routes-table').textContent()).resolves.toContain('10.77.0.1');
     await expect(ui.page.getByTestId('raw-json').first().textContent()).resolves.toContain('"mode": "bridge"');
@@ -158,7 +192,9 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
     await ui.waitForGraph(syncs);
     await ui.clickNode(`link:${ids.link.mv0}`);
     await expect(ui.page.getByTestId('link-details').getAttribute('data-id')).resolves.toBe(ids.link.mv0);
-    await expect.poll(() => ui.page.evaluate(() => window.__linkscape!.selectedIds())).toEqual([`link:${ids.link.mv0}`]);
+    await expect
+      .poll(() => ui.page.evaluate(() => window.__linkscape!.selectedIds()))
+      .toEqual([`link:${ids.link.mv0}`]);
     const file = path.resolve(ROOT, process.env.LINKSCAPE_SCREENSHOT ?? path.join(os.tmpdir(), 'linkscape-read.png'));
     await ui.page.screenshot({ path: file });
     expect(statSync(file).size).toBeGreaterThan(20_000);
@@ -189,7 +225,10 @@ describe.skipIf(!browserTier.ok)('the page on a kernel lab (browser tier)', () =
       await big.open(fresh.url);
       await big.waitForGraph();
       const seen = await page.evaluate(() => (window as unknown as { __progressSeen: string[] }).__progressSeen);
-      const reads = seen.filter((t) => t.startsWith('read-progress')).map((t) => /(\d+) of (\d+) namespaces/.exec(t)).filter((m) => m !== null);
+      const reads = seen
+        .filter((t) => t.startsWith('read-progress'))
+        .map((t) => /(\d+) of (\d+) namespaces/.exec(t))
+        .filter((m) => m !== null);
       expect(reads.length, seen.join('\n')).toBeGreaterThan(0);
       for (const m of reads) expect(Number(m[1])).toBeLessThanOrEqual(Number(m[2]));
       expect(Number(reads[0][2])).toBeGreaterThanOrEqual(63);

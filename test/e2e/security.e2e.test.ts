@@ -18,7 +18,11 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
   let browser: Browser;
 
   const api = async <T = unknown>(proc: string, body: unknown) => {
-    const r = await fetch(`${server.base}api/trpc/${proc}`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${server.base}api/trpc/${proc}`, {
+      method: 'POST',
+      headers: { ...server.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await r.json()) as { result?: { data: T }; error?: { message: string } };
   };
   const links = async () => (await lab.ipJson<{ ifname: string }[]>(ns, 'link', 'show')).map((l) => l.ifname);
@@ -55,17 +59,23 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     await ui.page.waitForURL(server.base);
     await ui.page.getByTestId('header').waitFor();
     const cookies = await browser.context.cookies(server.base);
-    expect(cookies.find((c) => c.name === `linkscape-${server.port}`)).toMatchObject({ value: server.token, httpOnly: true, sameSite: 'Strict' });
+    expect(cookies.find((c) => c.name === `linkscape-${server.port}`)).toMatchObject({
+      value: server.token,
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
     await expect(ui.page.evaluate(() => document.cookie)).resolves.not.toContain(server.token!); // not readable by scripts
     await expect(ui.page.evaluate(() => fetch('/api/trpc/host.info').then((r) => r.status))).resolves.toBe(200);
     await ui.page.close();
   });
 
-  it('a foreign Host (the attacker\'s name rebound to 127.0.0.1) is refused before any page, naming --allow-host', async () => {
+  it("a foreign Host (the attacker's name rebound to 127.0.0.1) is refused before any page, naming --allow-host", async () => {
     const page = await browser.context.newPage();
     const res = await page.goto(`http://attacker.example:${server.port}/`);
     expect(res?.status()).toBe(403);
-    await expect(page.getByTestId('host-refused').textContent()).resolves.toMatch(/attacker\.example.*--allow-host attacker\.example/);
+    await expect(page.getByTestId('host-refused').textContent()).resolves.toMatch(
+      /attacker\.example.*--allow-host attacker\.example/,
+    );
     await page.close();
   });
 
@@ -73,7 +83,10 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     const ui = new DashboardPage(await browser.context.newPage());
     await ui.page.goto(server.url);
     await ui.page.waitForURL(server.base);
-    const r = await api<{ checkpoint: { seconds: number } }>('edit.applyEdits', { edits: [{ op: 'link.add', kind: 'veth', ns, name: 'keep0', peer: { name: 'keep1' } }], checkpoint: { seconds: 60 } });
+    const r = await api<{ checkpoint: { seconds: number } }>('edit.applyEdits', {
+      edits: [{ op: 'link.add', kind: 'veth', ns, name: 'keep0', peer: { name: 'keep1' } }],
+      checkpoint: { seconds: 60 },
+    });
     expect(r.result?.data.checkpoint.seconds).toBe(60);
     await ui.page.reload(); // the page asks the server what waits for confirmation
     const bar = ui.page.getByTestId('checkpoint');
@@ -81,27 +94,45 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     await expect(bar.textContent()).resolves.toMatch(/Keep these changes\?/);
     const first = await bar.getByTestId('checkpoint-countdown').textContent();
     expect(first).toMatch(/^reverting in \d+ s$/);
-    await ui.page.waitForFunction((t) => document.querySelector('[data-testid="checkpoint-countdown"]')?.textContent !== t, first);
+    await ui.page.waitForFunction(
+      (t) => document.querySelector('[data-testid="checkpoint-countdown"]')?.textContent !== t,
+      first,
+    );
     await bar.getByTestId('checkpoint-keep').click();
     await bar.waitFor({ state: 'detached' });
     expect(await links()).toContain('keep0');
 
-    await api('edit.applyEdits', { edits: [{ op: 'link.add', kind: 'veth', ns, name: 'gone0', peer: { name: 'gone1' } }], checkpoint: { seconds: 5 } });
+    await api('edit.applyEdits', {
+      edits: [{ op: 'link.add', kind: 'veth', ns, name: 'gone0', peer: { name: 'gone1' } }],
+      checkpoint: { seconds: 5 },
+    });
     await ui.page.reload();
     await bar.waitFor();
     await ui.page.getByTestId('checkpoint-reverted').waitFor({ timeout: 30_000 });
-    await expect(ui.page.getByTestId('checkpoint-reverted').textContent()).resolves.toMatch(/reverted \(not confirmed within 5 s\)/);
+    await expect(ui.page.getByTestId('checkpoint-reverted').textContent()).resolves.toMatch(
+      /reverted \(not confirmed within 5 s\)/,
+    );
     expect(await links()).not.toContain('gone0');
     await ui.page.close();
   });
 
   it('after a crash mid-plan the page shows, once, what the start-up rolled back', async () => {
     const before = await links();
-    const edits = Array.from({ length: 150 }, (_, i) => ({ op: 'link.add', kind: 'veth', ns, name: `c${i}a`, peer: { name: `c${i}b` } }));
+    const edits = Array.from({ length: 150 }, (_, i) => ({
+      op: 'link.add',
+      kind: 'veth',
+      ns,
+      name: `c${i}a`,
+      peer: { name: `c${i}b` },
+    }));
     const applying = api('edit.applyEdits', { edits }).catch(() => null);
     const journal = path.join(server.dir, 'journal.jsonl');
     for (;;) {
-      const oks = existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter((l) => l.startsWith('{"t":"ok"')).length : 0;
+      const oks = existsSync(journal)
+        ? readFileSync(journal, 'utf8')
+            .split('\n')
+            .filter((l) => l.startsWith('{"t":"ok"')).length
+        : 0;
       if (oks >= 3) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -114,7 +145,9 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     await page.goto(server.base); // the cookie from before: same token
     const banner = page.getByTestId('recovery');
     await banner.waitFor({ timeout: 60_000 });
-    await expect(banner.textContent()).resolves.toMatch(/stopped in the middle of a plan.*150 steps.*rolled back \d+ step\(s\).*nothing of that plan is left/s);
+    await expect(banner.textContent()).resolves.toMatch(
+      /stopped in the middle of a plan.*150 steps.*rolled back \d+ step\(s\).*nothing of that plan is left/s,
+    );
     await banner.getByTestId('recovery-dismiss').click();
     await banner.waitFor({ state: 'detached' });
     const asked = page.waitForResponse((r) => r.url().includes('/api/trpc/edit.recovery'));

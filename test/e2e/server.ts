@@ -12,7 +12,15 @@ import { execa } from 'execa';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** what the production build is made from */
-const BUILD_INPUTS = ['app', 'components', 'server', 'instrumentation.ts', 'next.config.js', 'package.json', 'tsconfig.json'];
+const BUILD_INPUTS = [
+  'app',
+  'components',
+  'server',
+  'instrumentation.ts',
+  'next.config.js',
+  'package.json',
+  'tsconfig.json',
+];
 
 /** the newest modification time (ms) of a file or of any file under a directory */
 function newestMtime(p: string): number {
@@ -74,12 +82,20 @@ export interface ServerOptions {
   netns?: string;
 }
 
-export async function startServer(extraArgs: string[] = [], fixedPort?: number, opts: ServerOptions = {}): Promise<Served> {
+export async function startServer(
+  extraArgs: string[] = [],
+  fixedPort?: number,
+  opts: ServerOptions = {},
+): Promise<Served> {
   const port = fixedPort ?? (await freePort());
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'linkscape-served-'));
   const noAuth = extraArgs.includes('--no-auth');
   const tokenArg = extraArgs.indexOf('--token');
-  const token = noAuth ? null : tokenArg >= 0 ? extraArgs[tokenArg + 1] : (opts.token ?? randomBytes(18).toString('base64url'));
+  const token = noAuth
+    ? null
+    : tokenArg >= 0
+      ? extraArgs[tokenArg + 1]
+      : (opts.token ?? randomBytes(18).toString('base64url'));
   const argv = [process.execPath, 'scripts/serve.mjs', '--port', String(port), ...extraArgs];
   // nsenter execs the server (no fork): the child's pid is the server's
   const [cmd, ...args] = opts.netns ? ['nsenter', `--net=/run/netns/${opts.netns}`, '--', ...argv] : argv;
@@ -141,7 +157,10 @@ export async function startServer(extraArgs: string[] = [], fixedPort?: number, 
 }
 
 /** Open the token URL once in this browser: it keeps the server's cookie, so plain addresses load after. */
-export async function logIn(browser: { context: import('playwright-core').BrowserContext }, served: Served): Promise<void> {
+export async function logIn(
+  browser: { context: import('playwright-core').BrowserContext },
+  served: Served,
+): Promise<void> {
   const page = await browser.context.newPage();
   try {
     await page.goto(served.url);

@@ -13,7 +13,10 @@ const hex = (n: number) => n.toString(16).padStart(2, '0');
 export function nodeSnapshot(i: number, n: number): HostSnapshot {
   let text = JSON.stringify(labSnapshot());
   // the capture's own addresses → this node's (the remote first, so the two do not collide)
-  text = text.replace(/"10\.0\.3\.2"/g, '"@REMOTE@"').replace(/10\.0\.3\.1(?![0-9])/g, nodeIp(i)).replace(/"@REMOTE@"/g, `"${nodeIp((i + 1) % n)}"`);
+  text = text
+    .replace(/"10\.0\.3\.2"/g, '"@REMOTE@"')
+    .replace(/10\.0\.3\.1(?![0-9])/g, nodeIp(i))
+    .replace(/"@REMOTE@"/g, `"${nodeIp((i + 1) % n)}"`);
   text = text.replace(/52:54:00:12:34:57/g, `52:54:00:aa:${hex(i >> 8)}:${hex(i & 255)}`);
   const s = JSON.parse(text) as HostSnapshot;
   s.hostname = nodeName(i);
@@ -24,8 +27,20 @@ export function nodeSnapshot(i: number, n: number): HostSnapshot {
   for (let j = 0; j < n; j++) {
     if (j === i) continue;
     extra.push({
-      nsId: root.id, table: 'main', type: 'unicast', family: 'inet', dst: podSubnet(j), gateway: nodeIp(j), devId: null, dev: 'eth1',
-      protocol: 'boot', scope: 'global', metric: null, prefsrc: null, flags: [], nexthops: [],
+      nsId: root.id,
+      table: 'main',
+      type: 'unicast',
+      family: 'inet',
+      dst: podSubnet(j),
+      gateway: nodeIp(j),
+      devId: null,
+      dev: 'eth1',
+      protocol: 'boot',
+      scope: 'global',
+      metric: null,
+      prefsrc: null,
+      flags: [],
+      nexthops: [],
     });
   }
   s.routes = [...s.routes, ...extra];
@@ -37,5 +52,11 @@ export function nodeFdb(s: HostSnapshot, i: number, n: number): FdbEntry[] {
   const vx = s.links.find((l) => l.kind === 'vxlan')!;
   return Array.from({ length: n }, (_, j) => j)
     .filter((j) => j !== i)
-    .map((j) => ({ linkId: vx.id, dev: vx.name, mac: `0a:58:0a:f4:${hex(j >> 8)}:${hex(j & 255)}`, dst: nodeIp(j), vni: null }));
+    .map((j) => ({
+      linkId: vx.id,
+      dev: vx.name,
+      mac: `0a:58:0a:f4:${hex(j >> 8)}:${hex(j & 255)}`,
+      dst: nodeIp(j),
+      vni: null,
+    }));
 }

@@ -31,19 +31,32 @@ export interface SimAgent {
   reopen(): Promise<void>;
 }
 
-export type SimEditProc = 'undo' | 'redo' | 'confirm' | 'revert' | 'history' | 'last' | 'audit' | 'checkpoint' | 'recovery' | 'dismissRecovery';
+export type SimEditProc =
+  'undo' | 'redo' | 'confirm' | 'revert' | 'history' | 'last' | 'audit' | 'checkpoint' | 'recovery' | 'dismissRecovery';
 
-export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[]; token: string; port?: number }): Promise<SimAgent> {
+export async function startSimAgent(o: {
+  snapshot: HostSnapshot;
+  fdb?: FdbEntry[];
+  token: string;
+  port?: number;
+}): Promise<SimAgent> {
   const t = initTRPC.context<{ auth: string | null }>().create({
     sse: { ping: { enabled: true, intervalMs: 1000 } },
     // as server/api/trpc.ts: zod issues reach the client as { path, message }
     errorFormatter({ shape, error }) {
       const cause = error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined;
-      return { ...shape, data: { ...shape.data, issues: cause?.issues?.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) ?? null } };
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          issues: cause?.issues?.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) ?? null,
+        },
+      };
     },
   });
   const authed = t.procedure.use(({ ctx, next }) => {
-    if (ctx.auth !== `Bearer ${o.token}`) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
+    if (ctx.auth !== `Bearer ${o.token}`)
+      throw new TRPCError({ code: 'UNAUTHORIZED', message: 'a valid token is required (Authorization: Bearer TOKEN)' });
     return next();
   });
   const subs = new Set<(d: HostDiff) => void>();
@@ -62,17 +75,21 @@ export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[
     close: async () => undefined,
     reopen: async () => undefined,
   };
-  const answer = (proc: SimEditProc) => ({ input }: { input: unknown }) => {
-    sim.calls.push({ proc, input });
-    const fn = sim.answers[proc];
-    if (!fn) throw new TRPCError({ code: 'NOT_IMPLEMENTED', message: `sim agent: no answer for edit.${proc}` });
-    return fn(input);
-  };
+  const answer =
+    (proc: SimEditProc) =>
+    ({ input }: { input: unknown }) => {
+      sim.calls.push({ proc, input });
+      const fn = sim.answers[proc];
+      if (!fn) throw new TRPCError({ code: 'NOT_IMPLEMENTED', message: `sim agent: no answer for edit.${proc}` });
+      return fn(input);
+    };
   const NoInput = z.undefined();
   const router = t.router({
     host: t.router({
       snapshot: authed.query(() => sim.snapshot),
-      watch: authed.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ signal }) {
+      watch: authed.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({
+        signal,
+      }) {
         const queue: HostDiff[] = [];
         let wake: (() => void) | null = null;
         const fn = (d: HostDiff) => {
@@ -94,10 +111,30 @@ export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[
     }),
     fleet: t.router({ fdb: authed.query(() => ({ entries: sim.fdb, errors: [] })) }),
     edit: t.router({
-      applyEdits: authed.input(z.object({ edits: z.array(z.unknown()).min(1), dryRun: z.boolean().optional(), force: z.boolean().optional() }).strict()).mutation(({ input }) => {
-        sim.edits.push(input);
-        return { dryRun: true as const, ok: true, plan: { steps: [{ argv: ['ip', 'netns', 'add', 'x'], undo: null, description: 'sim' }], warnings: [], guards: [], createsHostLinks: [] }, shell: '' };
-      }),
+      applyEdits: authed
+        .input(
+          z
+            .object({
+              edits: z.array(z.unknown()).min(1),
+              dryRun: z.boolean().optional(),
+              force: z.boolean().optional(),
+            })
+            .strict(),
+        )
+        .mutation(({ input }) => {
+          sim.edits.push(input);
+          return {
+            dryRun: true as const,
+            ok: true,
+            plan: {
+              steps: [{ argv: ['ip', 'netns', 'add', 'x'], undo: null, description: 'sim' }],
+              warnings: [],
+              guards: [],
+              createsHostLinks: [],
+            },
+            shell: '',
+          };
+        }),
       undo: authed.input(HistoryStepInput).mutation(answer('undo')),
       redo: authed.input(HistoryStepInput).mutation(answer('redo')),
       confirm: authed.input(CheckpointInput).mutation(answer('confirm')),
@@ -110,7 +147,11 @@ export async function startSimAgent(o: { snapshot: HostSnapshot; fdb?: FdbEntry[
       audit: authed.input(AuditInput).query(answer('audit')),
     }),
   });
-  const handler = createHTTPHandler({ router, basePath: '/api/trpc/', createContext: ({ req }) => ({ auth: req.headers.authorization ?? null }) });
+  const handler = createHTTPHandler({
+    router,
+    basePath: '/api/trpc/',
+    createContext: ({ req }) => ({ auth: req.headers.authorization ?? null }),
+  });
   let server = http.createServer(handler);
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {

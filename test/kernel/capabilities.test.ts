@@ -40,7 +40,7 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
     for (const n of made) await execa('ip', ['netns', 'del', n], { reject: false });
   });
 
-  it('a probe removes what a dead server left, and leaves a live one\'s namespace alone', async () => {
+  it("a probe removes what a dead server left, and leaves a live one's namespace alone", async () => {
     const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
     const dead = `linkscape-probe-${pidMax + 1}-a1b2c3`;
     const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
@@ -59,7 +59,7 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
     expect(listProbes(process.pid)).toEqual([]);
   });
 
-  it('the host as read leaves out this server\'s own probe namespace, and only its own', async () => {
+  it("the host as read leaves out this server's own probe namespace, and only its own", async () => {
     const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
     children.push(sleeper);
     const own = `linkscape-probe-${process.pid}-0f0f0f`;
@@ -86,7 +86,10 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
       };
       await probeCapabilities(slow);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     children.push(child);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -94,7 +97,8 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
     const pid = child.pid!;
     const deadline = Date.now() + 20_000;
     while (!listProbes(pid).length) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the child never made its probe namespace: ${stderr}`);
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`the child never made its probe namespace: ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     made.push(...listProbes(pid));

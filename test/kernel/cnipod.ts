@@ -36,7 +36,10 @@ export interface Pod {
 
 const KUBELET_LOGS = '/var/log/containers';
 
-export async function makePod(tag: string, o: { namespace: string; name: string; subnet: string; app?: string }): Promise<Pod> {
+export async function makePod(
+  tag: string,
+  o: { namespace: string; name: string; subnet: string; app?: string },
+): Promise<Pod> {
   const node = `${tag}-node`;
   const netns = `cni-${randomUUID()}`;
   const uid = randomUUID();
@@ -44,10 +47,38 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
   const cacheDir = '/var/lib/cni/results';
   const cache = path.join(cacheDir, `cbr0-${cid}-eth0`);
   const ipam = `/tmp/${tag}-ipam`;
-  const conf = { cniVersion: '0.4.0', name: 'cbr0', type: 'bridge', bridge: 'cni0', isGateway: true, ipMasq: false, ipam: { type: 'host-local', subnet: o.subnet, dataDir: ipam } };
-  const args: [string, string][] = [['IgnoreUnknown', '1'], ['K8S_POD_NAMESPACE', o.namespace], ['K8S_POD_NAME', o.name], ['K8S_POD_INFRA_CONTAINER_ID', cid], ['K8S_POD_UID', uid]];
+  const conf = {
+    cniVersion: '0.4.0',
+    name: 'cbr0',
+    type: 'bridge',
+    bridge: 'cni0',
+    isGateway: true,
+    ipMasq: false,
+    ipam: { type: 'host-local', subnet: o.subnet, dataDir: ipam },
+  };
+  const args: [string, string][] = [
+    ['IgnoreUnknown', '1'],
+    ['K8S_POD_NAMESPACE', o.namespace],
+    ['K8S_POD_NAME', o.name],
+    ['K8S_POD_INFRA_CONTAINER_ID', cid],
+    ['K8S_POD_UID', uid],
+  ];
   const plugin = (command: 'ADD' | 'DEL') =>
-    execa('nsenter', [`--net=/run/netns/${node}`, 'env', `CNI_COMMAND=${command}`, `CNI_CONTAINERID=${cid}`, `CNI_NETNS=/var/run/netns/${netns}`, 'CNI_IFNAME=eth0', `CNI_PATH=${CNI_BIN}`, `CNI_ARGS=${args.map(([k, v]) => `${k}=${v}`).join(';')}`, path.join(CNI_BIN, 'bridge')], { input: JSON.stringify(conf) });
+    execa(
+      'nsenter',
+      [
+        `--net=/run/netns/${node}`,
+        'env',
+        `CNI_COMMAND=${command}`,
+        `CNI_CONTAINERID=${cid}`,
+        `CNI_NETNS=/var/run/netns/${netns}`,
+        'CNI_IFNAME=eth0',
+        `CNI_PATH=${CNI_BIN}`,
+        `CNI_ARGS=${args.map(([k, v]) => `${k}=${v}`).join(';')}`,
+        path.join(CNI_BIN, 'bridge'),
+      ],
+      { input: JSON.stringify(conf) },
+    );
   let pause: ChildProcess | null = null;
   let appProc: ChildProcess | null = null;
   const appId = o.app ? randomBytes(32).toString('hex') : null;
@@ -78,7 +109,8 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
     pause = spawn('unshare', ['-n', 'sleep', '600'], { stdio: 'ignore' });
     const pid = pause.pid as number;
     const self = await fs.readlink('/proc/self/ns/net');
-    for (let i = 0; i < 200 && (await fs.readlink(`/proc/${pid}/ns/net`).catch(() => self)) === self; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await fs.readlink(`/proc/${pid}/ns/net`).catch(() => self)) === self; i++)
+      await new Promise((r) => setTimeout(r, 10));
     // kubelet's cgroupfs layout: v1 under a controller (pids), v2 in the unified tree
     const v2 = (await execa('stat', ['-fc', '%T', '/sys/fs/cgroup'])).stdout.trim() === 'cgroup2fs';
     let dir = v2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/pids';
@@ -97,7 +129,8 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
       madeDirs.push(appDir);
       appProc = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, 'sleep', '600'], { stdio: 'ignore' });
       const apid = appProc.pid as number;
-      for (let i = 0; i < 200 && (await fs.readlink(`/proc/${apid}/ns/net`).catch(() => self)) === self; i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 200 && (await fs.readlink(`/proc/${apid}/ns/net`).catch(() => self)) === self; i++)
+        await new Promise((r) => setTimeout(r, 10));
       await fs.writeFile(path.join(appDir, 'cgroup.procs'), String(apid));
       if (!existsSync(KUBELET_LOGS)) {
         await fs.mkdir(KUBELET_LOGS, { recursive: true });
@@ -110,12 +143,33 @@ export async function makePod(tag: string, o: { namespace: string; name: string;
     const result = JSON.parse((await plugin('ADD')).stdout) as unknown;
     added = true;
     await fs.mkdir(cacheDir, { recursive: true });
-    await fs.writeFile(cache, JSON.stringify({
-      kind: 'cniCacheV1', containerId: cid, config: Buffer.from(JSON.stringify(conf)).toString('base64'), ifName: 'eth0',
-      networkName: 'cbr0', netns: `/var/run/netns/${netns}`, cniArgs: args, result,
-    }));
+    await fs.writeFile(
+      cache,
+      JSON.stringify({
+        kind: 'cniCacheV1',
+        containerId: cid,
+        config: Buffer.from(JSON.stringify(conf)).toString('base64'),
+        ifName: 'eth0',
+        networkName: 'cbr0',
+        netns: `/var/run/netns/${netns}`,
+        cniArgs: args,
+        result,
+      }),
+    );
     const podNs = (await execa('stat', ['-L', '-c', '%i', `/run/netns/${netns}`])).stdout.trim();
-    return { namespace: o.namespace, name: o.name, uid, containerId: cid, appId, netns, node, podNs, nodeNs, subnet: o.subnet, cleanup };
+    return {
+      namespace: o.namespace,
+      name: o.name,
+      uid,
+      containerId: cid,
+      appId,
+      netns,
+      node,
+      podNs,
+      nodeNs,
+      subnet: o.subnet,
+      cleanup,
+    };
   } catch (e) {
     await cleanup();
     throw e;

@@ -25,7 +25,16 @@ let dir = '';
 function caller(over: Partial<Context['config']> = {}, run: Runner = realRun) {
   return appRouter.createCaller({
     run,
-    config: { host: '127.0.0.1', port: 0, readOnly: false, auth: 'token', trustProxy: false, auditLog: path.join(dir, 'audit.jsonl'), journal: path.join(dir, 'journal.jsonl'), ...over },
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      readOnly: false,
+      auth: 'token',
+      trustProxy: false,
+      auditLog: path.join(dir, 'audit.jsonl'),
+      journal: path.join(dir, 'journal.jsonl'),
+      ...over,
+    },
     headers: new Headers(),
     remote: 'kernel-test',
   });
@@ -38,10 +47,15 @@ async function ipj(ns: string | null, ...args: string[]): Promise<unknown> {
 }
 async function ourNamespaces(): Promise<string[]> {
   const list = ((await ipj(null, 'netns', 'list')) as { name: string }[]) ?? [];
-  return list.map((n) => n.name).filter((n) => n.startsWith(`${P}-`)).sort();
+  return list
+    .map((n) => n.name)
+    .filter((n) => n.startsWith(`${P}-`))
+    .sort();
 }
 async function ourHostLinks(): Promise<string[]> {
-  return ((await ipj(null, 'link', 'show')) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith(P));
+  return ((await ipj(null, 'link', 'show')) as { ifname: string }[])
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith(P));
 }
 
 describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
@@ -63,13 +77,37 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
           { op: 'netns.add', name: NS.b },
           { op: 'netns.add', name: NS.p },
           { op: 'link.add', kind: 'veth', ns: NS.p, name: 'vp0', up: true, peer: { name: 'vp1', up: true } },
-          { op: 'link.add', kind: 'macvlan', ns: NS.p, parent: 'vp0', name: 'mv1', mode: 'bridge', netns: NS.a, addresses: ['10.213.0.1/24'], up: true },
-          { op: 'link.add', kind: 'macvlan', ns: NS.p, parent: 'vp0', name: 'mv2', mode: 'bridge', netns: NS.b, addresses: ['10.213.0.2/24'], up: true },
+          {
+            op: 'link.add',
+            kind: 'macvlan',
+            ns: NS.p,
+            parent: 'vp0',
+            name: 'mv1',
+            mode: 'bridge',
+            netns: NS.a,
+            addresses: ['10.213.0.1/24'],
+            up: true,
+          },
+          {
+            op: 'link.add',
+            kind: 'macvlan',
+            ns: NS.p,
+            parent: 'vp0',
+            name: 'mv2',
+            mode: 'bridge',
+            netns: NS.b,
+            addresses: ['10.213.0.2/24'],
+            up: true,
+          },
         ],
       });
       expect(r.ok, JSON.stringify(r)).toBe(true);
       expect(await ourNamespaces()).toEqual([NS.a, NS.b, NS.p].sort());
-      const [mv1] = (await ipj(NS.a, '-d', 'addr', 'show', 'dev', 'mv1')) as { flags: string[]; linkinfo: { info_kind: string; info_data: { mode: string } }; addr_info: { local: string }[] }[];
+      const [mv1] = (await ipj(NS.a, '-d', 'addr', 'show', 'dev', 'mv1')) as {
+        flags: string[];
+        linkinfo: { info_kind: string; info_data: { mode: string } };
+        addr_info: { local: string }[];
+      }[];
       expect(mv1.linkinfo.info_kind).toBe('macvlan');
       expect(mv1.linkinfo.info_data.mode).toBe('bridge');
       expect(mv1.flags).toContain('UP');
@@ -90,7 +128,10 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
     });
 
     it('what the planner reads shows the macvlans with their parent across namespaces', async () => {
-      const s = await readForEdits(realRun, [NS.a, NS.b, NS.p].map((ns) => Edit.parse({ op: 'link.del', ns, dev: 'x' })));
+      const s = await readForEdits(
+        realRun,
+        [NS.a, NS.b, NS.p].map((ns) => Edit.parse({ op: 'link.del', ns, dev: 'x' })),
+      );
       const byName = (ns: string, name: string) => {
         const n = s.namespaces.find((x) => x.name === ns)!;
         return s.links.find((l) => l.nsId === n.id && l.name === name)!;
@@ -107,7 +148,7 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
     });
   });
 
-  it('rollback: a middle step fails with the kernel\'s message and the host is as it was', async () => {
+  it("rollback: a middle step fails with the kernel's message and the host is as it was", async () => {
     const L = NS.l;
     await execa('ip', ['netns', 'add', L]);
     await execa('ip', ['-n', L, 'link', 'add', 'name', 'l0', 'type', 'veth', 'peer', 'name', 'l1']);
@@ -134,25 +175,61 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
     expect(r.ok).toBe(false);
     if (r.ok || r.dryRun) return;
     expect(r.failedStep).toBe(6); // netns add, lo up, mtu, addr, veth, vxlan
-    expect(r.failed.argv).toEqual(['ip', '-n', L, 'link', 'add', 'name', 'vx2', 'type', 'vxlan', 'id', '77', 'dstport', '4789']);
+    expect(r.failed.argv).toEqual([
+      'ip',
+      '-n',
+      L,
+      'link',
+      'add',
+      'name',
+      'vx2',
+      'type',
+      'vxlan',
+      'id',
+      '77',
+      'dstport',
+      '4789',
+    ]);
     expect(r.error).toBe('Error: A VXLAN device with the specified VNI already exists.');
-    expect(r.rolledBack.map((x) => [x.step, x.ok])).toEqual([[5, true], [4, true], [3, true], [2, true], [1, true]]);
+    expect(r.rolledBack.map((x) => [x.step, x.ok])).toEqual([
+      [5, true],
+      [4, true],
+      [3, true],
+      [2, true],
+      [1, true],
+    ]);
     expect(await capture()).toEqual(before);
     const audit = await readAudit(path.join(dir, 'audit.jsonl'));
-    expect(audit.at(-1)?.outcome).toMatchObject({ ok: false, failedStep: 6, error: 'Error: A VXLAN device with the specified VNI already exists.' });
+    expect(audit.at(-1)?.outcome).toMatchObject({
+      ok: false,
+      failedStep: 6,
+      error: 'Error: A VXLAN device with the specified VNI already exists.',
+    });
   });
 
   it('works for unnamed namespaces: a veth end into one held by a process, by its id, and back by undo', async () => {
     const pid = await lab.unnamed();
     const id = await inodeOf(`/proc/${pid}/ns/net`);
     await execa('ip', ['netns', 'add', NS.x]).catch(() => undefined);
-    const r = await caller().edit.applyEdits({ edits: [{ op: 'link.add', kind: 'veth', ns: NS.x, name: 'u0', peer: { name: 'u1', netns: id, addresses: ['10.215.0.2/24'], up: true } }] });
+    const r = await caller().edit.applyEdits({
+      edits: [
+        {
+          op: 'link.add',
+          kind: 'veth',
+          ns: NS.x,
+          name: 'u0',
+          peer: { name: 'u1', netns: id, addresses: ['10.215.0.2/24'], up: true },
+        },
+      ],
+    });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     const inside = await execa('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', '-j', 'addr', 'show', 'dev', 'u1']);
     expect(JSON.parse(inside.stdout)[0].addr_info.map((a: { local: string }) => a.local)).toContain('10.215.0.2');
     const u = await caller().edit.undo();
     expect(u.ok, JSON.stringify(u)).toBe(true);
-    const gone = await execa('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', 'link', 'show', 'dev', 'u1'], { reject: false });
+    const gone = await execa('nsenter', [`--net=/proc/${pid}/ns/net`, '--', 'ip', 'link', 'show', 'dev', 'u1'], {
+      reject: false,
+    });
     expect(gone.stderr).toMatch(/does not exist/);
     await execa('ip', ['netns', 'del', NS.x], { reject: false });
   });
@@ -182,13 +259,20 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
     const notOurs = hostLinks.find((l) => l.kind !== 'physical' && l.kind !== 'loopback' && !l.name.startsWith('ls'));
     const hasDefault = s.routes.some((r) => r.nsId === root.id && r.dst === 'default' && r.family === 'inet');
     const cases: unknown[] = [];
-    if (nic) cases.push({ op: 'link.set', dev: nic.name, up: false }, { op: 'link.del', dev: nic.name }, { op: 'link.set', dev: nic.name, netns: NS.a });
+    if (nic)
+      cases.push(
+        { op: 'link.set', dev: nic.name, up: false },
+        { op: 'link.del', dev: nic.name },
+        { op: 'link.set', dev: nic.name, netns: NS.a },
+      );
     if (hasDefault) cases.push({ op: 'route.del', dst: 'default' });
     if (notOurs) cases.push({ op: 'link.del', dev: notOurs.name });
     expect(cases.length).toBeGreaterThan(0);
     await execa('ip', ['netns', 'add', NS.a]).catch(() => undefined);
     for (const edit of cases) {
-      const err = await caller({}, readsOnly).edit.applyEdits({ edits: [edit] as never }).catch((e) => e);
+      const err = await caller({}, readsOnly)
+        .edit.applyEdits({ edits: [edit] as never })
+        .catch((e) => e);
       expect(err?.code, JSON.stringify(edit)).toBe('PRECONDITION_FAILED');
       expect(err.message).toMatch(/refused without force/);
     }
@@ -208,17 +292,29 @@ describe.skipIf(!kernelTier.ok)('kernel: edits on real namespaces', () => {
     // the truth, asked independently in a namespace of ours
     const probeNs = await lab.netns('cap');
     await execa('ip', ['-n', probeNs, 'link', 'add', 'name', 'p0', 'type', 'veth', 'peer', 'name', 'p1']);
-    const truth = await execa('ip', ['-n', probeNs, 'link', 'add', 'link', 'p0', 'name', 'iv', 'type', 'ipvlan', 'mode', 'l3'], { reject: false });
+    const truth = await execa(
+      'ip',
+      ['-n', probeNs, 'link', 'add', 'link', 'p0', 'name', 'iv', 'type', 'ipvlan', 'mode', 'l3'],
+      { reject: false },
+    );
     expect(caps.kinds.ipvlan.supported).toBe(truth.exitCode === 0);
     expect(caps.kinds.veth.supported).toBe(true);
     expect(caps.kinds.macvlan.supported).toBe(true);
-    const left = ((await ipj(null, 'netns', 'list')) as { name: string }[]).filter((n) => n.name.startsWith(`linkscape-probe-${process.pid}-`));
+    const left = ((await ipj(null, 'netns', 'list')) as { name: string }[]).filter((n) =>
+      n.name.startsWith(`linkscape-probe-${process.pid}-`),
+    );
     expect(left).toEqual([]); // the probe's scratch namespace is gone
     if (truth.exitCode !== 0) {
       expect(caps.kinds.ipvlan.reason).toBe(truth.stderr.trim());
-      const err = await caller().edit.applyEdits({ edits: [{ op: 'link.add', kind: 'ipvlan', ns: probeNs, parent: 'p0', name: 'iv1', mode: 'l3' }] }).catch((e) => e);
+      const err = await caller()
+        .edit.applyEdits({
+          edits: [{ op: 'link.add', kind: 'ipvlan', ns: probeNs, parent: 'p0', name: 'iv1', mode: 'l3' }],
+        })
+        .catch((e) => e);
       expect(err?.code).toBe('BAD_REQUEST');
-      expect(err.message).toBe(`edits.0.kind: ipvlan is not supported by this kernel (${caps.kernel}): ${truth.stderr.trim()}`);
+      expect(err.message).toBe(
+        `edits.0.kind: ipvlan is not supported by this kernel (${caps.kernel}): ${truth.stderr.trim()}`,
+      );
       expect(((await ipj(probeNs, 'link', 'show')) as { ifname: string }[]).map((l) => l.ifname)).not.toContain('iv1');
     }
   });

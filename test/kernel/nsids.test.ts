@@ -18,8 +18,40 @@ describe.skipIf(!kernelTier.ok)('kernel tier: nsids without list-id in every nam
     try {
       for (const s of ['a', 'b', 'c', 'd']) names[s] = await lab.netns(s);
       // a:50 <-> b:60 and d:50 <-> c:60: from a, both b and c have a veth at 60 whose peer is at 50
-      await lab.ip(names.a, 'link', 'add', 'va', 'index', '50', 'type', 'veth', 'peer', 'name', 'vb', 'index', '60', 'netns', names.b);
-      await lab.ip(names.d, 'link', 'add', 'vd', 'index', '50', 'type', 'veth', 'peer', 'name', 'vc', 'index', '60', 'netns', names.c);
+      await lab.ip(
+        names.a,
+        'link',
+        'add',
+        'va',
+        'index',
+        '50',
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'vb',
+        'index',
+        '60',
+        'netns',
+        names.b,
+      );
+      await lab.ip(
+        names.d,
+        'link',
+        'add',
+        'vd',
+        'index',
+        '50',
+        'type',
+        'veth',
+        'peer',
+        'name',
+        'vc',
+        'index',
+        '60',
+        'netns',
+        names.c,
+      );
       for (const s of ['a', 'b', 'c', 'd']) ino[s] = await inodeOf(`/var/run/netns/${names[s]}`);
       snap = await readHost(run);
     } catch (e) {
@@ -40,11 +72,17 @@ describe.skipIf(!kernelTier.ok)('kernel tier: nsids without list-id in every nam
     expect(link('b', 'vb').peerId).toBe(`${ino.a}/50`);
     expect(link('d', 'vd').peerId).toBe(`${ino.c}/60`);
     expect(link('c', 'vc').peerId).toBe(`${ino.d}/50`);
-    expect(snap.warnings.filter((w) => w.ids?.some((id) => Object.values(ino).some((i) => id.startsWith(`${i}/`))))).toEqual([]);
+    expect(
+      snap.warnings.filter((w) => w.ids?.some((id) => Object.values(ino).some((i) => id.startsWith(`${i}/`)))),
+    ).toEqual([]);
   });
 
   it('each namespace is read without netns list-id, and every named one has an nsid in the host namespace', async () => {
     const rootIds = await lab.ipJson<{ nsid: number; name?: string }[]>(null, 'netns', 'list-id');
-    for (const s of ['a', 'b', 'c', 'd']) expect(rootIds.some((e) => e.name === names[s]), s).toBe(true);
+    for (const s of ['a', 'b', 'c', 'd'])
+      expect(
+        rootIds.some((e) => e.name === names[s]),
+        s,
+      ).toBe(true);
   });
 });

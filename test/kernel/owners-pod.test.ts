@@ -18,7 +18,12 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
   let snap: HostSnapshot;
 
   beforeAll(async () => {
-    pod = await makePod(`lsO${process.pid % 100000}`, { namespace: 'shop', name: 'cart-7d9f8-x2x', subnet: '10.244.211.0/24', app: 'web' });
+    pod = await makePod(`lsO${process.pid % 100000}`, {
+      namespace: 'shop',
+      name: 'cart-7d9f8-x2x',
+      subnet: '10.244.211.0/24',
+      app: 'web',
+    });
     snap = await readHost(run, { owners: { docker: null } });
   }, 60_000);
 
@@ -29,7 +34,14 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
   it('labels the namespace with the pod, from its cgroup and the CNI cache', () => {
     const ns = snap.namespaces.find((n) => n.id === pod.podNs);
     expect(ns?.label).toBe('shop/cart-7d9f8-x2x · pod');
-    expect(ns?.owner).toMatchObject({ runtime: 'kubernetes', kind: 'pod', id: pod.uid, name: 'cart-7d9f8-x2x', namespace: 'shop', state: 'besteffort' });
+    expect(ns?.owner).toMatchObject({
+      runtime: 'kubernetes',
+      kind: 'pod',
+      id: pod.uid,
+      name: 'cart-7d9f8-x2x',
+      namespace: 'shop',
+      state: 'besteffort',
+    });
     // the sandbox by its id (libcni's cache names it), the app container by the name kubelet's log link gives
     expect(ns?.owner?.containers).toEqual([
       { id: pod.containerId, name: pod.containerId.slice(0, 12), state: 'sandbox' },
@@ -39,14 +51,25 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
 
   it('gives the pod the network and the address the plugin gave it', async () => {
     const ns = snap.namespaces.find((n) => n.id === pod.podNs);
-    const ip = JSON.parse((await execa('ip', ['-n', pod.netns, '-j', 'addr', 'show', 'eth0'])).stdout)[0].addr_info.find((a: { family: string }) => a.family === 'inet');
+    const ip = JSON.parse(
+      (await execa('ip', ['-n', pod.netns, '-j', 'addr', 'show', 'eth0'])).stdout,
+    )[0].addr_info.find((a: { family: string }) => a.family === 'inet');
     expect(ns?.owner?.networks).toEqual([{ name: 'cbr0', driver: 'bridge', ips: [`${ip.local}/${ip.prefixlen}`] }]);
-    expect(snap.links.find((l) => l.nsId === pod.podNs && l.name === 'eth0')?.network).toMatchObject({ runtime: 'kubernetes', name: 'cbr0' });
+    expect(snap.links.find((l) => l.nsId === pod.podNs && l.name === 'eth0')?.network).toMatchObject({
+      runtime: 'kubernetes',
+      name: 'cbr0',
+    });
   });
 
   it("ties the node's cni0 and the pod's host-side veth to the network cbr0", () => {
     const cni0 = snap.links.find((l) => l.nsId === pod.nodeNs && l.name === 'cni0');
-    expect(cni0?.network).toEqual({ runtime: 'kubernetes', name: 'cbr0', driver: 'bridge', subnets: ['10.244.211.0/24'], gateway: ['10.244.211.1'] });
+    expect(cni0?.network).toEqual({
+      runtime: 'kubernetes',
+      name: 'cbr0',
+      driver: 'bridge',
+      subnets: ['10.244.211.0/24'],
+      gateway: ['10.244.211.1'],
+    });
     const podEth0 = snap.links.find((l) => l.nsId === pod.podNs && l.name === 'eth0');
     const hostEnd = snap.links.find((l) => l.id === podEth0?.peerId);
     expect(hostEnd?.masterId).toBe(cni0?.id);
@@ -54,12 +77,21 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
   });
 
   it('the cleanup leaves no cgroup directory, cache file or namespace behind', async () => {
-    const p = await makePod(`lsO${process.pid % 100000}x`, { namespace: 'shop', name: 'tmp-1', subnet: '10.244.212.0/24', app: 'tmp' });
+    const p = await makePod(`lsO${process.pid % 100000}x`, {
+      namespace: 'shop',
+      name: 'tmp-1',
+      subnet: '10.244.212.0/24',
+      app: 'tmp',
+    });
     await p.cleanup();
     const s = await readHost(run, { owners: { docker: null } });
     expect(s.namespaces.some((n) => n.id === p.podNs || n.id === p.nodeNs)).toBe(false);
-    await expect(execa('ls', ['/var/lib/cni/results'])).resolves.toMatchObject({ stdout: expect.not.stringContaining(p.containerId) });
-    await expect(execa('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', `pod${p.uid}`])).resolves.toMatchObject({ stdout: '' });
+    await expect(execa('ls', ['/var/lib/cni/results'])).resolves.toMatchObject({
+      stdout: expect.not.stringContaining(p.containerId),
+    });
+    await expect(execa('find', ['/sys/fs/cgroup', '-maxdepth', '4', '-name', `pod${p.uid}`])).resolves.toMatchObject({
+      stdout: '',
+    });
     expect(existsSync(`/var/log/containers/tmp-1_shop_tmp-${p.appId}.log`)).toBe(false);
   });
 });

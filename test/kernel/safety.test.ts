@@ -14,15 +14,35 @@ import { ensureBuild, startServer, type Served } from '../e2e/server';
 const lab = new Lab('S');
 
 /** a tRPC answer over HTTP, as these tests read it (T: the data the procedure returns) */
-interface TrpcReply<T> { result: { data: T }; error: { message: string } }
-interface Answer { status: number; body: string; json: <T = unknown>() => TrpcReply<T> }
+interface TrpcReply<T> {
+  result: { data: T };
+  error: { message: string };
+}
+interface Answer {
+  status: number;
+  body: string;
+  json: <T = unknown>() => TrpcReply<T>;
+}
 
 /** http.request, so Host and Origin can be whatever an attacker's browser would send */
-function request(port: number, o: { method?: string; path: string; headers?: Record<string, string>; body?: unknown }): Promise<Answer> {
+function request(
+  port: number,
+  o: { method?: string; path: string; headers?: Record<string, string>; body?: unknown },
+): Promise<Answer> {
   const data = o.body === undefined ? undefined : JSON.stringify(o.body);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: o.method ?? (data ? 'POST' : 'GET'), path: o.path, headers: { host: `127.0.0.1:${port}`, ...(data ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) } : {}), ...o.headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: o.method ?? (data ? 'POST' : 'GET'),
+        path: o.path,
+        headers: {
+          host: `127.0.0.1:${port}`,
+          ...(data ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) } : {}),
+          ...o.headers,
+        },
+      },
       (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
@@ -44,24 +64,44 @@ async function until<T>(what: string, f: () => Promise<T | null | undefined | fa
   }
 }
 
-const links = async (ns: string) => (await lab.ipJson<{ ifname: string }[]>(ns, 'link', 'show')).map((l) => l.ifname).sort();
-const audit = (dir: string) => (existsSync(path.join(dir, 'audit.jsonl')) ? readFileSync(path.join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const links = async (ns: string) =>
+  (await lab.ipJson<{ ifname: string }[]>(ns, 'link', 'show')).map((l) => l.ifname).sort();
+const audit = (dir: string) =>
+  existsSync(path.join(dir, 'audit.jsonl'))
+    ? readFileSync(path.join(dir, 'audit.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 const journalOks = (dir: string) => {
   try {
-    return readFileSync(path.join(dir, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.startsWith('{"t":"ok"')).length;
+    return readFileSync(path.join(dir, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{"t":"ok"')).length;
   } catch {
     return -1;
   }
 };
-const veths = (ns: string, n: number, tag = 'k') => Array.from({ length: n }, (_, i) => ({ op: 'link.add', kind: 'veth', ns, name: `${tag}${i}a`, peer: { name: `${tag}${i}b` } }));
+const veths = (ns: string, n: number, tag = 'k') =>
+  Array.from({ length: n }, (_, i) => ({
+    op: 'link.add',
+    kind: 'veth',
+    ns,
+    name: `${tag}${i}a`,
+    peer: { name: `${tag}${i}b` },
+  }));
 
 describe.skipIf(!kernelTier.ok)('a server that is safe to leave running (kernel tier, real server)', () => {
   let dir = '';
   let ns = '';
   let server: Served;
-  const start = (port?: number) => startServer([], port, { dir, env: { LINKSCAPE_AUDIT_LOG: path.join(dir, 'audit.jsonl') } });
+  const start = (port?: number) =>
+    startServer([], port, { dir, env: { LINKSCAPE_AUDIT_LOG: path.join(dir, 'audit.jsonl') } });
   const api = (proc: string, body?: unknown, headers: Record<string, string> = server.headers) =>
-    body === undefined ? request(server.port, { path: `/api/trpc/${proc}`, headers }) : request(server.port, { path: `/api/trpc/${proc}`, body, headers });
+    body === undefined
+      ? request(server.port, { path: `/api/trpc/${proc}`, headers })
+      : request(server.port, { path: `/api/trpc/${proc}`, body, headers });
 
   beforeAll(async () => {
     await ensureBuild();
@@ -77,27 +117,48 @@ describe.skipIf(!kernelTier.ok)('a server that is safe to leave running (kernel 
   });
 
   it('DNS rebinding: a foreign Host gets 403 naming it and --allow-host, even with the token; a foreign Origin too', async () => {
-    const r = await request(server.port, { path: '/api/trpc/host.snapshot', headers: { ...server.headers, host: `attacker.example:${server.port}`, origin: `http://attacker.example:${server.port}` } });
+    const r = await request(server.port, {
+      path: '/api/trpc/host.snapshot',
+      headers: {
+        ...server.headers,
+        host: `attacker.example:${server.port}`,
+        origin: `http://attacker.example:${server.port}`,
+      },
+    });
     expect(r.status).toBe(403);
     expect(r.body).toMatch(/attacker\.example.*--allow-host attacker\.example/);
     const edits = { edits: veths(ns, 1, 'o'), dryRun: false };
-    const o = await request(server.port, { path: '/api/trpc/edit.applyEdits', body: edits, headers: { ...server.headers, origin: `http://attacker.example:${server.port}` } });
+    const o = await request(server.port, {
+      path: '/api/trpc/edit.applyEdits',
+      body: edits,
+      headers: { ...server.headers, origin: `http://attacker.example:${server.port}` },
+    });
     expect(o.status).toBe(403);
     expect(await links(ns)).toEqual(['lo']);
   });
 
-  it('every procedure needs the token, reads and live streams included; a refused change is audited with the socket\'s peer, never X-Forwarded-For', async () => {
+  it("every procedure needs the token, reads and live streams included; a refused change is audited with the socket's peer, never X-Forwarded-For", async () => {
     expect((await api('host.info', undefined, {})).status).toBe(401);
     expect((await api('host.watch', undefined, {})).status).toBe(401);
     const page = await request(server.port, { path: '/' });
     expect(page.status).toBe(401);
     expect(page.body).toContain(path.join(server.dir, 'token'));
     expect((await api('host.info')).json().result.data).toMatchObject({ tokenRequired: true });
-    const r = await api('edit.applyEdits', { edits: veths(ns, 1, 'f') }, { 'x-forwarded-for': '6.6.6.6', authorization: 'Bearer wrong-token-0123456789' });
+    const r = await api(
+      'edit.applyEdits',
+      { edits: veths(ns, 1, 'f') },
+      { 'x-forwarded-for': '6.6.6.6', authorization: 'Bearer wrong-token-0123456789' },
+    );
     expect(r.status).toBe(401);
-    const bad = await api('edit.applyEdits', { edits: [{ op: 'netns.add', name: 'bad name' }] }, { ...server.headers, 'x-forwarded-for': '6.6.6.6', 'x-linkscape-peer': '6.6.6.6' });
+    const bad = await api(
+      'edit.applyEdits',
+      { edits: [{ op: 'netns.add', name: 'bad name' }] },
+      { ...server.headers, 'x-forwarded-for': '6.6.6.6', 'x-linkscape-peer': '6.6.6.6' },
+    );
     expect(bad.status).toBe(400);
-    const log = await until('the refusals in the audit log', async () => (audit(dir).filter((e) => e.action === 'refused').length >= 2 ? audit(dir) : null));
+    const log = await until('the refusals in the audit log', async () =>
+      audit(dir).filter((e) => e.action === 'refused').length >= 2 ? audit(dir) : null,
+    );
     const refused = log.filter((e) => e.action === 'refused');
     expect(refused.map((e) => e.outcome.refused)).toEqual(expect.arrayContaining(['auth', 'BAD_REQUEST']));
     for (const e of refused) {
@@ -142,13 +203,21 @@ describe.skipIf(!kernelTier.ok)('a server that is safe to leave running (kernel 
     const goneId = gone.json<{ checkpoint: { id: string } }>().result.data.checkpoint.id;
     expect(await links(ns)).toContain('gone0a');
     // the second one's time runs out (by then the confirmed one's would have, too)
-    await until('the unconfirmed change to revert', async () => (await api('edit.checkpoint')).json<{ reverted: { id: string } | null }>().result.data.reverted?.id === goneId);
+    await until(
+      'the unconfirmed change to revert',
+      async () =>
+        (await api('edit.checkpoint')).json<{ reverted: { id: string } | null }>().result.data.reverted?.id === goneId,
+    );
     const now = await links(ns);
     expect(now).not.toContain('gone0a');
     expect(now).toContain('keep0a');
     const log = audit(dir);
     expect(log.find((e) => e.action === 'confirm')?.outcome.checkpoint).toBe(keptId);
-    expect(log.find((e) => e.action === 'revert')?.outcome).toMatchObject({ ok: true, checkpoint: goneId, why: 'not confirmed within 5 s' });
+    expect(log.find((e) => e.action === 'revert')?.outcome).toMatchObject({
+      ok: true,
+      checkpoint: goneId,
+      why: 'not confirmed within 5 s',
+    });
     await lab.ip(ns, 'link', 'del', 'keep0a');
   }, 240_000);
 
@@ -162,7 +231,9 @@ describe.skipIf(!kernelTier.ok)('a server that is safe to leave running (kernel 
     await apply;
     expect(server.output()).toMatch(/SIGTERM: a plan is in progress/);
     expect(existsSync(path.join(dir, 'journal.jsonl'))).toBe(false);
-    const last = audit(dir).filter((e) => e.action === 'apply').at(-1);
+    const last = audit(dir)
+      .filter((e) => e.action === 'apply')
+      .at(-1);
     const after = await links(nsT);
     if (last.outcome.ok) expect(after.length).toBe(before.length + 200);
     else expect(after).toEqual(before);

@@ -47,7 +47,10 @@ describe.skipIf(!kernelTier.ok)('kernel: host.snapshot from the live state', () 
       // wait until the root monitor heard something (the watcher gave the namespace a root nsid)
       while (w.stats.monitorLines === heard) await sleep(1);
       const s = await w.currentSettled();
-      expect(s!.links.some((l) => l.nsId === nsId && l.name === `d${i}`), `d${i}`).toBe(true);
+      expect(
+        s!.links.some((l) => l.nsId === nsId && l.name === `d${i}`),
+        `d${i}`,
+      ).toBe(true);
     }
   });
 

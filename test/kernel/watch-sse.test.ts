@@ -22,8 +22,16 @@ const GATE = 'watch-sse-test-gate';
 /** Open host.watch as an SSE client would; frames arrive in `frames`. */
 async function open(query: string, headers: Record<string, string> = {}) {
   const ac = new AbortController();
-  const req = new Request(`http://127.0.0.1/api/trpc/host.watch${query}`, { headers: { ...headers, 'x-linkscape-gate': GATE, 'x-linkscape-peer': '127.0.0.1' }, signal: ac.signal });
-  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContext(req) });
+  const req = new Request(`http://127.0.0.1/api/trpc/host.watch${query}`, {
+    headers: { ...headers, 'x-linkscape-gate': GATE, 'x-linkscape-peer': '127.0.0.1' },
+    signal: ac.signal,
+  });
+  const res = await fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext: () => createContext(req),
+  });
   const frames: Frame[] = [];
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const dec = new TextDecoder();
@@ -56,7 +64,10 @@ async function open(query: string, headers: Record<string, string> = {}) {
   const until = async (pred: (fs: Frame[]) => boolean, ms = 60_000) => {
     const t = Date.now();
     while (!pred(frames)) {
-      if (Date.now() - t > ms) throw new Error(`timed out; frames: ${JSON.stringify(frames.map((f) => [f.event, f.id, (f.data as WatchEvent | null)?.type]))}`);
+      if (Date.now() - t > ms)
+        throw new Error(
+          `timed out; frames: ${JSON.stringify(frames.map((f) => [f.event, f.id, (f.data as WatchEvent | null)?.type]))}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -65,7 +76,8 @@ async function open(query: string, headers: Record<string, string> = {}) {
     frames,
     until,
     /** the event sequence: snapshot and diffs (progress frames are not part of it) */
-    events: () => frames.filter((f) => f.id && f.id !== PROGRESS_ID).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
+    events: () =>
+      frames.filter((f) => f.id && f.id !== PROGRESS_ID).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
     /** every frame with an id, in order, progress included */
     tracked: () => frames.filter((f) => f.id).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
     close: async () => {
@@ -102,7 +114,9 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
     expect(before.length).toBeGreaterThan(0);
     expect(before.every((e) => e.id === PROGRESS_ID && e.ev.type === 'progress')).toBe(true);
     const last = before.at(-1)!.ev;
-    expect(last.type === 'progress' && last.progress.done === last.progress.total && last.progress.total > 0).toBe(true);
+    expect(last.type === 'progress' && last.progress.done === last.progress.total && last.progress.total > 0).toBe(
+      true,
+    );
     expect(tracked.slice(at).some((e) => e.ev.type === 'progress')).toBe(false);
     expect(first.id).toMatch(/^[a-z0-9]+-0$|^[a-z0-9]+-\d+$/);
     const ns = await lab.netns('x');
@@ -116,12 +130,23 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
 
   it('a reconnect with Last-Event-ID (or input.lastEventId) gets exactly the missed diffs, no snapshot', async () => {
     const firstId = a.events()[0].id;
-    const missed = a.events().slice(1).map((e) => e.id);
+    const missed = a
+      .events()
+      .slice(1)
+      .map((e) => e.id);
     expect(missed.length).toBeGreaterThan(0);
     for (const how of ['header', 'input'] as const) {
-      const b = how === 'header' ? await open('', { 'last-event-id': firstId }) : await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: firstId }))}`);
+      const b =
+        how === 'header'
+          ? await open('', { 'last-event-id': firstId })
+          : await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: firstId }))}`);
       await b.until(() => b.events().length >= missed.length);
-      expect(b.events().map((e) => e.id).slice(0, missed.length)).toEqual(missed);
+      expect(
+        b
+          .events()
+          .map((e) => e.id)
+          .slice(0, missed.length),
+      ).toEqual(missed);
       expect(b.events().every((e) => e.ev.type === 'diff')).toBe(true);
       await b.close();
     }
@@ -134,7 +159,10 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
     await c.close();
     const d = await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: 5 }))}`);
     await d.until((fs) => fs.some((f) => f.event === 'serialized-error'));
-    const err = d.frames.find((f) => f.event === 'serialized-error')?.data as { message: string; data: { code: string } };
+    const err = d.frames.find((f) => f.event === 'serialized-error')?.data as {
+      message: string;
+      data: { code: string };
+    };
     expect(err.data.code).toBe('BAD_REQUEST');
     expect(err.message).toContain('lastEventId');
     await d.close();

@@ -69,7 +69,8 @@ class Subscriber {
   }
 }
 
-const linkIn = (s: HostSnapshot, nsId: string, name: string): Link | undefined => s.links.find((l) => l.nsId === nsId && l.name === name);
+const linkIn = (s: HostSnapshot, nsId: string, name: string): Link | undefined =>
+  s.links.find((l) => l.nsId === nsId && l.name === name);
 const hasAddr = (l: Link | undefined, cidr: string) => !!l?.addresses.some((a) => a.cidr === cidr);
 const hasRoute = (s: HostSnapshot, nsId: string, dst: string) => s.routes.some((r) => r.nsId === nsId && r.dst === dst);
 
@@ -117,7 +118,9 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     if (latencies.length) {
       const sorted = [...latencies].sort((a, b) => a - b);
       const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(0);
-      console.log(`watch latency (ip returned → subscriber state), n=${sorted.length}: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms`);
+      console.log(
+        `watch latency (ip returned → subscriber state), n=${sorted.length}: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms`,
+      );
     }
   });
 
@@ -149,13 +152,25 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
         await ip(...cmd);
         latencies.push(await sub.waitFor(`${what} in ${where}`, pred));
       };
-      await step('veth pair added', ['link', 'add', 'wv0', 'type', 'veth', 'peer', 'name', 'wv1'], (s) => !!linkIn(s, ns, 'wv0') && linkIn(s, ns, 'wv0')?.peerId === linkIn(s, ns, 'wv1')?.id);
+      await step(
+        'veth pair added',
+        ['link', 'add', 'wv0', 'type', 'veth', 'peer', 'name', 'wv1'],
+        (s) => !!linkIn(s, ns, 'wv0') && linkIn(s, ns, 'wv0')?.peerId === linkIn(s, ns, 'wv1')?.id,
+      );
       await step('mtu changed', ['link', 'set', 'wv0', 'mtu', '9000'], (s) => linkIn(s, ns, 'wv0')?.mtu === 9000);
       await step('link up', ['link', 'set', 'wv0', 'up'], (s) => linkIn(s, ns, 'wv0')?.up === true);
-      await step('address added', ['addr', 'add', '10.201.0.1/24', 'dev', 'wv0'], (s) => hasAddr(linkIn(s, ns, 'wv0'), '10.201.0.1/24'));
-      await step('route added', ['route', 'add', '10.202.0.0/16', 'via', '10.201.0.2'], (s) => hasRoute(s, ns, '10.202.0.0/16'));
+      await step('address added', ['addr', 'add', '10.201.0.1/24', 'dev', 'wv0'], (s) =>
+        hasAddr(linkIn(s, ns, 'wv0'), '10.201.0.1/24'),
+      );
+      await step('route added', ['route', 'add', '10.202.0.0/16', 'via', '10.201.0.2'], (s) =>
+        hasRoute(s, ns, '10.202.0.0/16'),
+      );
       await step('route removed', ['route', 'del', '10.202.0.0/16'], (s) => !hasRoute(s, ns, '10.202.0.0/16'));
-      await step('address removed', ['addr', 'del', '10.201.0.1/24', 'dev', 'wv0'], (s) => !hasAddr(linkIn(s, ns, 'wv0'), '10.201.0.1/24'));
+      await step(
+        'address removed',
+        ['addr', 'del', '10.201.0.1/24', 'dev', 'wv0'],
+        (s) => !hasAddr(linkIn(s, ns, 'wv0'), '10.201.0.1/24'),
+      );
       await step('pair deleted', ['link', 'del', 'wv0'], (s) => !linkIn(s, ns, 'wv0') && !linkIn(s, ns, 'wv1'));
       const label = sub.state?.namespaces.find((n) => n.id === ns)?.label;
       expect(sub.activity).toContain(`wv0 added in ns ${label}`);
@@ -181,19 +196,44 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
   it('sees namespaces come and go: named (inotify) and unnamed (process)', async () => {
     const b = await lab.netns('b');
     const bId = await inodeOf(`/var/run/netns/${b}`);
-    latencies.push(await sub.waitFor('named namespace added', (s) => s.namespaces.some((n) => n.id === bId && n.name === b) && !!linkIn(s, bId, 'lo')));
+    latencies.push(
+      await sub.waitFor(
+        'named namespace added',
+        (s) => s.namespaces.some((n) => n.id === bId && n.name === b) && !!linkIn(s, bId, 'lo'),
+      ),
+    );
     await lab.ip(b, 'link', 'add', 'nb0', 'type', 'veth', 'peer', 'name', 'nb1');
     await sub.waitFor('a link in it', (s) => !!linkIn(s, bId, 'nb0'));
     await execa('ip', ['netns', 'del', b]);
-    latencies.push(await sub.waitFor('named namespace deleted', (s) => !s.namespaces.some((n) => n.id === bId) && !s.links.some((l) => l.nsId === bId)));
+    latencies.push(
+      await sub.waitFor(
+        'named namespace deleted',
+        (s) => !s.namespaces.some((n) => n.id === bId) && !s.links.some((l) => l.nsId === bId),
+      ),
+    );
     expect(sub.activity).toContain(`namespace ${b} deleted`);
 
     const pid = await lab.unnamed();
     const id = await inodeOf(`/proc/${pid}/ns/net`);
     // no directory announces it and it has no nsid: the /proc re-scan (rescanMs) finds it
-    await sub.waitFor('unnamed namespace added', (s) => s.namespaces.some((n) => n.id === id && n.pids.includes(pid)), 20_000);
+    await sub.waitFor(
+      'unnamed namespace added',
+      (s) => s.namespaces.some((n) => n.id === id && n.pids.includes(pid)),
+      20_000,
+    );
     await sub.waitFor('its own monitor', () => !!w.monitorPids().namespaces[id], 20_000);
-    await execa('nsenter', [`--net=/proc/${pid}/ns/net`, 'ip', 'link', 'add', 'u0', 'type', 'veth', 'peer', 'name', 'u1']);
+    await execa('nsenter', [
+      `--net=/proc/${pid}/ns/net`,
+      'ip',
+      'link',
+      'add',
+      'u0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'u1',
+    ]);
     latencies.push(await sub.waitFor('a link in it', (s) => !!linkIn(s, id, 'u0')));
     process.kill(pid, 'SIGKILL');
     // our monitor must not keep it alive: it is gone for the user, and the monitor goes with it
@@ -212,7 +252,11 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     expect(cmds).toHaveLength(200);
     const readsBefore = w.stats.namespaceReads;
     await execa('ip', ['-n', named, '-batch', '-'], { input: cmds.join('\n') + '\n' });
-    await sub.waitFor('the burst applied', (s) => !linkIn(s, namedId, 'b0') && linkIn(s, namedId, 'c39')?.mtu === 1439 && hasRoute(s, namedId, '10.99.39.0/24'));
+    await sub.waitFor(
+      'the burst applied',
+      (s) =>
+        !linkIn(s, namedId, 'b0') && linkIn(s, namedId, 'c39')?.mtu === 1439 && hasRoute(s, namedId, '10.99.39.0/24'),
+    );
     await w.idle();
     // coalesced: far fewer re-reads than events
     expect(w.stats.namespaceReads - readsBefore).toBeLessThan(40);
@@ -247,7 +291,8 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
         compared = true;
       }
     }
-    if (!compared) console.log(`whole-host comparison skipped: the host kept changing under other people's work (busy=${busy})`);
+    if (!compared)
+      console.log(`whole-host comparison skipped: the host kept changing under other people's work (busy=${busy})`);
   }, 300_000);
 
   it('survives the root monitor being killed, and converges', async () => {
@@ -265,7 +310,11 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
   it('survives a per-namespace monitor being killed', async () => {
     const before = w.monitorPids().namespaces[unnamedId] as number;
     process.kill(before, 'SIGKILL');
-    await sub.waitFor('a new monitor for it', () => !!w.monitorPids().namespaces[unnamedId] && w.monitorPids().namespaces[unnamedId] !== before, 20_000);
+    await sub.waitFor(
+      'a new monitor for it',
+      () => !!w.monitorPids().namespaces[unnamedId] && w.monitorPids().namespaces[unnamedId] !== before,
+      20_000,
+    );
     await inUnnamed('link', 'add', 'k2', 'type', 'veth', 'peer', 'name', 'k3');
     latencies.push(await sub.waitFor('k2 seen', (s) => !!linkIn(s, unnamedId, 'k2')));
   });

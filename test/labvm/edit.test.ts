@@ -26,16 +26,21 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
 
   beforeAll(async () => {
     // TCG is slow (about 3 minutes here): one boot for the whole walkthrough
-    const out = await execa(path.join(LABVM_DIR, 'run'), ['--', 'node', '--import', 'tsx', 'test/labvm/inside-edit.ts'], {
-      cwd: REPO,
-      reject: false,
-      timeout: 12 * 60_000,
-      all: true,
-    });
+    const out = await execa(
+      path.join(LABVM_DIR, 'run'),
+      ['--', 'node', '--import', 'tsx', 'test/labvm/inside-edit.ts'],
+      {
+        cwd: REPO,
+        reject: false,
+        timeout: 12 * 60_000,
+        all: true,
+      },
+    );
     const s = out.stdout ?? '';
     const a = s.indexOf(BEGIN);
     const b = s.indexOf(END);
-    if (out.exitCode !== 0 || a < 0 || b < 0) throw new Error(`lab VM run failed (exit ${out.exitCode}):\n${out.all?.slice(-4000)}`);
+    if (out.exitCode !== 0 || a < 0 || b < 0)
+      throw new Error(`lab VM run failed (exit ${out.exitCode}):\n${out.all?.slice(-4000)}`);
     r = JSON.parse(s.slice(a + BEGIN.length, b));
   }, 13 * 60_000);
 
@@ -49,7 +54,21 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
   it('the walkthrough applied as planned: ipvlan l3 children created straight into ns1 and ns2', () => {
     expect(r.walkthrough.error).toBeNull();
     expect(r.walkthrough.ok).toBe(true);
-    expect(r.walkthrough.argv).toContainEqual(['ip', 'link', 'add', 'link', 'eth1', 'name', 'ipv1', 'netns', 'ns1', 'type', 'ipvlan', 'mode', 'l3']);
+    expect(r.walkthrough.argv).toContainEqual([
+      'ip',
+      'link',
+      'add',
+      'link',
+      'eth1',
+      'name',
+      'ipv1',
+      'netns',
+      'ns1',
+      'type',
+      'ipvlan',
+      'mode',
+      'l3',
+    ]);
     expect(r.walkthrough.argv).toContainEqual(['ip', '-n', 'ns2', 'route', 'add', 'default', 'dev', 'ipv2']);
     const checks: [unknown, string, string][] = [
       [r.ns1Link, 'ipv1', '192.168.10.10'],
@@ -61,7 +80,9 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
       expect(l.linkinfo?.info_kind).toBe('ipvlan');
       expect(l.linkinfo?.info_data?.mode).toBe('l3');
       expect(l.flags).toContain('UP');
-      expect(l.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`)).toEqual([`${addr}/24`]);
+      expect(l.addr_info.filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`)).toEqual([
+        `${addr}/24`,
+      ]);
     }
   });
 
@@ -71,7 +92,18 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
   });
 
   it('diag.ping from ns1 reaches ns2 across the subnets', () => {
-    expect(r.ping.argv).toEqual(['nsenter', '--net=/var/run/netns/ns1', '--', 'ping', '-n', '-c', '3', '-W', '1', '192.168.20.10']);
+    expect(r.ping.argv).toEqual([
+      'nsenter',
+      '--net=/var/run/netns/ns1',
+      '--',
+      'ping',
+      '-n',
+      '-c',
+      '3',
+      '-W',
+      '1',
+      '192.168.20.10',
+    ]);
     expect(r.ping.exitCode, r.ping.lines.join('\n')).toBe(0);
     expect(r.ping.lines.join('\n')).toMatch(/3 packets transmitted, 3 received, 0% packet loss/);
   });

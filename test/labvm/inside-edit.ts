@@ -38,7 +38,15 @@ async function main(): Promise<void> {
   }
   const caller = appRouter.createCaller({
     run,
-    config: { host: '127.0.0.1', port: 0, readOnly: false, auth: 'token', trustProxy: false, auditLog: '/tmp/linkscape-audit.jsonl', journal: '/tmp/linkscape-journal.jsonl' },
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      readOnly: false,
+      auth: 'token',
+      trustProxy: false,
+      auditLog: '/tmp/linkscape-audit.jsonl',
+      journal: '/tmp/linkscape-journal.jsonl',
+    },
     headers: new Headers(),
     remote: 'labvm',
   });
@@ -50,18 +58,44 @@ async function main(): Promise<void> {
       { op: 'link.set', dev: 'eth1', up: true },
       { op: 'netns.add', name: 'ns1' },
       { op: 'netns.add', name: 'ns2' },
-      { op: 'link.add', kind: 'ipvlan', parent: 'eth1', name: 'ipv1', mode: 'l3', netns: 'ns1', addresses: ['192.168.10.10/24'], up: true },
-      { op: 'link.add', kind: 'ipvlan', parent: 'eth1', name: 'ipv2', mode: 'l3', netns: 'ns2', addresses: ['192.168.20.10/24'], up: true },
+      {
+        op: 'link.add',
+        kind: 'ipvlan',
+        parent: 'eth1',
+        name: 'ipv1',
+        mode: 'l3',
+        netns: 'ns1',
+        addresses: ['192.168.10.10/24'],
+        up: true,
+      },
+      {
+        op: 'link.add',
+        kind: 'ipvlan',
+        parent: 'eth1',
+        name: 'ipv2',
+        mode: 'l3',
+        netns: 'ns2',
+        addresses: ['192.168.20.10/24'],
+        up: true,
+      },
       { op: 'route.add', ns: 'ns1', dst: 'default', dev: 'ipv1' },
       { op: 'route.add', ns: 'ns2', dst: 'default', dev: 'ipv2' },
     ],
   });
-  const walkthrough = { ok: walk.ok, error: walk.ok ? null : walk.dryRun ? null : walk.error, argv: walk.plan.steps.map((s) => s.argv) };
+  const walkthrough = {
+    ok: walk.ok,
+    error: walk.ok ? null : walk.dryRun ? null : walk.error,
+    argv: walk.plan.steps.map((s) => s.argv),
+  };
 
   const lines: string[] = [];
   let exitCode: number | null = null;
   let argv: string[] = [];
-  for await (const ev of (await caller.diag.ping({ nsId: 'ns1', target: '192.168.20.10', count: 3 })) as AsyncIterable<PingEvent>) {
+  for await (const ev of (await caller.diag.ping({
+    nsId: 'ns1',
+    target: '192.168.20.10',
+    count: 3,
+  })) as AsyncIterable<PingEvent>) {
     if (ev.type === 'start') argv = ev.argv;
     if (ev.type === 'line') lines.push(ev.line);
     if (ev.type === 'exit') exitCode = ev.exitCode;
@@ -69,7 +103,15 @@ async function main(): Promise<void> {
 
   const vd = await caller.edit.applyEdits({
     edits: [
-      { op: 'link.add', kind: 'vlan', parent: 'eth1', name: 'eth1.10', id: 10, addresses: ['192.168.30.1/24'], up: true },
+      {
+        op: 'link.add',
+        kind: 'vlan',
+        parent: 'eth1',
+        name: 'eth1.10',
+        id: 10,
+        addresses: ['192.168.30.1/24'],
+        up: true,
+      },
       { op: 'link.add', kind: 'vlan', parent: 'eth1', name: 'qinq20', id: 20, protocol: '802.1ad' },
       { op: 'link.add', kind: 'dummy', name: 'dm0', addresses: ['10.99.99.1/32'], up: true },
     ],

@@ -95,7 +95,13 @@ async function main(): Promise<LabvmReport> {
       ipPf[p] = ipJson('-d', 'link', 'show', p)[0];
       sysfsNumVfs[p] = Number(readFileSync(numvfsPath(p), 'utf8').trim());
     }
-    steps.push({ step, snapshot: { namespaces: s.namespaces, links: s.links, warnings: s.warnings, hidden: s.hidden }, ipPf, sysfsNumVfs, readMs });
+    steps.push({
+      step,
+      snapshot: { namespaces: s.namespaces, links: s.links, warnings: s.warnings, hidden: s.hidden },
+      ipPf,
+      sysfsNumVfs,
+      readMs,
+    });
   };
 
   await read('built');

@@ -79,14 +79,22 @@ async function netdevsim(id: number): Promise<string> {
 
 function ipVfs(pf: string): IpVf[] {
   const out = execFileSync('ip', ['-j', '-d', 'link', 'show', 'dev', pf], { encoding: 'utf8' });
-  return ((JSON.parse(out) as { vfinfo_list?: IpVf[] }[])[0].vfinfo_list ?? []);
+  return (JSON.parse(out) as { vfinfo_list?: IpVf[] }[])[0].vfinfo_list ?? [];
 }
 const numvfsOf = (pf: string) => Number(readFileSync(`/sys/class/net/${pf}/device/sriov_numvfs`, 'utf8').trim());
 
 async function main(): Promise<SriovReport> {
   const caller = appRouter.createCaller({
     run,
-    config: { host: '127.0.0.1', port: 0, readOnly: false, auth: 'token', trustProxy: false, auditLog: '/tmp/linkscape-audit.jsonl', journal: '/tmp/linkscape-journal.jsonl' },
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      readOnly: false,
+      auth: 'token',
+      trustProxy: false,
+      auditLog: '/tmp/linkscape-audit.jsonl',
+      journal: '/tmp/linkscape-journal.jsonl',
+    },
     headers: new Headers(),
     remote: 'labvm',
   });
@@ -103,7 +111,20 @@ async function main(): Promise<SriovReport> {
       numvfs[p] = numvfsOf(p);
     }
     steps.push({
-      step, refused: null, ok: null, dryRun: false, argv: [], undo: [], warnings: [], shell: '', failedStep: null, error: null, rolledBack: [], ...r, ip, numvfs,
+      step,
+      refused: null,
+      ok: null,
+      dryRun: false,
+      argv: [],
+      undo: [],
+      warnings: [],
+      shell: '',
+      failedStep: null,
+      error: null,
+      rolledBack: [],
+      ...r,
+      ip,
+      numvfs,
     });
   };
 
@@ -127,12 +148,21 @@ async function main(): Promise<SriovReport> {
     }
   };
   const undo = async (step: string) => record(step, fromResult(await caller.edit.undo()));
-  const vf = (n: number, change: Omit<Extract<Edit, { op: 'sriov.vf' }>, 'op' | 'dev' | 'vf'>, dev = pf): Edit => ({ op: 'sriov.vf', dev, vf: n, ...change });
+  const vf = (n: number, change: Omit<Extract<Edit, { op: 'sriov.vf' }>, 'op' | 'dev' | 'vf'>, dev = pf): Edit => ({
+    op: 'sriov.vf',
+    dev,
+    vf: n,
+    ...change,
+  });
 
   record('start', {});
   await apply('numvfs 4 preview', [{ op: 'sriov.numvfs', dev: pf, numVfs: 4 }], { dryRun: true });
   await apply('numvfs 4', [{ op: 'sriov.numvfs', dev: pf, numVfs: 4 }]);
-  await apply('settings on 4', [vf(0, { mac: '02:00:00:00:00:10' }), vf(1, { vlan: { id: 101, qos: 2 } }), vf(3, { trust: true })]);
+  await apply('settings on 4', [
+    vf(0, { mac: '02:00:00:00:00:10' }),
+    vf(1, { vlan: { id: 101, qos: 2 } }),
+    vf(3, { trust: true }),
+  ]);
   await apply('numvfs 2', [{ op: 'sriov.numvfs', dev: pf, numVfs: 2 }]);
   await apply('mac', [vf(0, { mac: '02:00:00:00:0a:01' })]);
   await apply('vlan 802.1ad', [vf(0, { vlan: { id: 42, qos: 3, proto: '802.1ad' } })]);
@@ -142,12 +172,26 @@ async function main(): Promise<SriovReport> {
   await apply('spoofchk', [vf(1, { spoofchk: true })]);
   await apply('state', [vf(0, { state: 'disable' })]);
   await apply('query_rss', [vf(1, { queryRss: true })]);
-  await apply('combo', [vf(1, { mac: '02:00:00:00:0b:01', vlan: { id: 0 }, maxTxRate: 800, minTxRate: 200, spoofchk: false, trust: false, state: 'enable', queryRss: false })]);
+  await apply('combo', [
+    vf(1, {
+      mac: '02:00:00:00:0b:01',
+      vlan: { id: 0 },
+      maxTxRate: 800,
+      minTxRate: 200,
+      spoofchk: false,
+      trust: false,
+      state: 'enable',
+      queryRss: false,
+    }),
+  ]);
   await undo('combo undone');
   await apply('numvfs 1', [{ op: 'sriov.numvfs', dev: pf, numVfs: 1 }]);
   await undo('numvfs 1 undone');
   await apply('numvfs 5 fails', [{ op: 'sriov.numvfs', dev: pf, numVfs: 5 }]);
-  await apply('vf then bad route', [vf(0, { mac: '02:00:00:00:0e:01', trust: true }), { op: 'route.add', dst: '10.77.0.0/16', via: '10.66.0.1' }]);
+  await apply('vf then bad route', [
+    vf(0, { mac: '02:00:00:00:0e:01', trust: true }),
+    { op: 'route.add', dst: '10.77.0.0/16', via: '10.66.0.1' },
+  ]);
   await apply('rate refused before running', [vf(1, { minTxRate: 5000 })]);
   await apply('no sr-iov', [{ op: 'sriov.numvfs', dev: 'eth0', numVfs: 2 }]);
   await apply('no such vf', [vf(7, { trust: true })]);
@@ -158,7 +202,8 @@ async function main(): Promise<SriovReport> {
 
   const snap = await caller.host.snapshot();
   const pfIds: Record<string, string> = {};
-  for (const p of pfs) pfIds[p] = snap.links.find((l) => l.name === p && snap.namespaces.find((n) => n.id === l.nsId)?.root)!.id;
+  for (const p of pfs)
+    pfIds[p] = snap.links.find((l) => l.name === p && snap.namespaces.find((n) => n.id === l.nsId)?.root)!.id;
   return {
     kernel: readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim(),
     pf,

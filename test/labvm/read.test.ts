@@ -38,12 +38,16 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
   beforeAll(async () => {
     // TCG is slow: one boot for everything (about 2 minutes here)
     const r = await execa(path.join(LABVM_DIR, 'run'), ['--', 'node', '--import', 'tsx', 'test/labvm/inside-read.ts'], {
-      cwd: REPO, reject: false, timeout: 9 * 60_000, all: true,
+      cwd: REPO,
+      reject: false,
+      timeout: 9 * 60_000,
+      all: true,
     });
     const out = r.stdout ?? '';
     const a = out.indexOf(BEGIN);
     const b = out.indexOf(END);
-    if (r.exitCode !== 0 || a < 0 || b < 0) throw new Error(`lab VM run failed (exit ${r.exitCode}):\n${r.all?.slice(-4000)}`);
+    if (r.exitCode !== 0 || a < 0 || b < 0)
+      throw new Error(`lab VM run failed (exit ${r.exitCode}):\n${r.all?.slice(-4000)}`);
     report = JSON.parse(out.slice(a + BEGIN.length, b));
   }, 10 * 60_000);
 
@@ -52,7 +56,8 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
     if (!s) throw new Error(`no step ${name}`);
     return s;
   };
-  const nsOf = (s: Step, label: string) => s.snapshot.namespaces.find((n) => n.label === label || (label === 'host' && n.root))!;
+  const nsOf = (s: Step, label: string) =>
+    s.snapshot.namespaces.find((n) => n.label === label || (label === 'host' && n.root))!;
   const linkOf = (s: Step, label: string, name: string): Link => {
     const ns = nsOf(s, label);
     const l = s.snapshot.links.find((x) => x.nsId === ns.id && x.name === name);
@@ -63,7 +68,16 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
   it('ran on the lab kernel', () => {
     expect(report.kernel).toMatch(/^6\.1\./);
     expect(report.steps.map((s) => s.step)).toEqual([
-      'built', 'numvfs 0', 'numvfs 2', 'vf 0 mac', 'vf 0 vlan', 'vf 1 rate', 'vf 1 trust', 'vf 1 spoofchk', 'vf 0 state', 'duplicate mac',
+      'built',
+      'numvfs 0',
+      'numvfs 2',
+      'vf 0 mac',
+      'vf 0 vlan',
+      'vf 1 rate',
+      'vf 1 trust',
+      'vf 1 spoofchk',
+      'vf 0 state',
+      'duplicate mac',
     ]);
   });
 
@@ -90,7 +104,7 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
       expect(l.parentUnresolved).toBe(false);
       expect(l.parentId).toBe(parent ? linkOf(s, parent.split('/')[0], parent.split('/')[1]).id : null);
     });
-    it('vlan ids and protocols, and the ipvlan children carry their parent\'s MAC', () => {
+    it("vlan ids and protocols, and the ipvlan children carry their parent's MAC", () => {
       const s = step('built');
       expect(linkOf(s, 'host', 'vl100').info).toMatchObject({ id: 100, protocol: '802.1Q' });
       expect(linkOf(s, 'host', 'vl200ad').info).toMatchObject({ id: 200, protocol: '802.1ad' });
@@ -102,7 +116,10 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
       for (const [label, list] of Object.entries(report.ipLinks)) {
         const ns = nsOf(s, label === 'root' ? 'host' : label);
         const mine = s.snapshot.links.filter((l) => l.nsId === ns.id);
-        expect(mine.map((l) => l.ifindex).sort((a, b) => a - b), label).toEqual((list as IpLink[]).map((l) => l.ifindex).sort((a, b) => a - b));
+        expect(
+          mine.map((l) => l.ifindex).sort((a, b) => a - b),
+          label,
+        ).toEqual((list as IpLink[]).map((l) => l.ifindex).sort((a, b) => a - b));
         for (const want of list as IpLink[]) {
           const got = mine.find((l) => l.ifindex === want.ifindex)!;
           const where = `${label}/${want.ifname}`;
@@ -128,14 +145,16 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
     const fromIp = (v: IpVf): Omit<VfInfo, 'queryRss' | 'netdevId' | 'netdevName' | 'device' | 'driver'> => ({
       index: v.vf,
       mac: v.address,
-      vlans: (v.vlan_list ?? []).filter((x) => x.vlan).map((x) => ({ vlan: x.vlan!, qos: x.qos ?? 0, protocol: x.protocol ?? null })),
+      vlans: (v.vlan_list ?? [])
+        .filter((x) => x.vlan)
+        .map((x) => ({ vlan: x.vlan!, qos: x.qos ?? 0, protocol: x.protocol ?? null })),
       maxTxRate: v.rate?.max_tx ?? null,
       minTxRate: v.rate?.min_tx ?? null,
       spoofchk: v.spoofchk ?? null,
       trust: v.trust ?? null,
       linkState: v.link_state ?? null,
     });
-    it('each step: the PF\'s VFs match ip, numVfs matches sysfs, and netdevsim\'s gaps stay unknown', () => {
+    it("each step: the PF's VFs match ip, numVfs matches sysfs, and netdevsim's gaps stay unknown", () => {
       for (const s of report.steps) {
         for (const [pfName, ipPf] of Object.entries(s.ipPf)) {
           const pf = linkOf(s, 'host', pfName);
@@ -145,14 +164,22 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
           expect(pf.sriov!.numVfs, s.step).toBe(s.sysfsNumVfs[pfName]);
           expect(pf.sriov!.totalVfs, s.step).toBeNull(); // netdevsim has no sriov_totalvfs
           const want = ((ipPf as IpLink).vfinfo_list ?? []).map(fromIp);
-          expect(pf.sriov!.vfs.map(({ queryRss: _q, netdevId, netdevName, device, driver, ...rest }) => {
-            expect([netdevId, netdevName, device, driver]).toEqual([null, null, null, null]); // no virtfn, no VF netdevs
-            return rest;
-          }), `${s.step}: ${pfName}`).toEqual(want);
+          expect(
+            pf.sriov!.vfs.map(({ queryRss: _q, netdevId, netdevName, device, driver, ...rest }) => {
+              expect([netdevId, netdevName, device, driver]).toEqual([null, null, null, null]); // no virtfn, no VF netdevs
+              return rest;
+            }),
+            `${s.step}: ${pfName}`,
+          ).toEqual(want);
         }
         // no link anywhere pretends to be a VF or a PF except the netdevsim ports
         expect(s.snapshot.links.filter((l) => l.kind === 'vf' || l.vf)).toEqual([]);
-        expect(s.snapshot.links.filter((l) => l.sriov).map((l) => l.name).sort()).toEqual(Object.keys(s.ipPf).sort());
+        expect(
+          s.snapshot.links
+            .filter((l) => l.sriov)
+            .map((l) => l.name)
+            .sort(),
+        ).toEqual(Object.keys(s.ipPf).sort());
       }
     });
     const vfs = (s: string) => linkOf(step(s), 'host', report.pf).sriov!.vfs;
@@ -191,7 +218,11 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
       const pf1 = linkOf(s, 'host', report.pf);
       const pf2 = linkOf(s, 'host', report.pf2);
       expect(s.snapshot.warnings).toEqual([
-        { code: 'vf-duplicate-mac', message: `VF MAC 02:00:00:00:0a:01 is set on 2 VFs: ${report.pf} vf 0, ${report.pf2} vf 1`, ids: [pf1.id, pf2.id] },
+        {
+          code: 'vf-duplicate-mac',
+          message: `VF MAC 02:00:00:00:0a:01 is set on 2 VFs: ${report.pf} vf 0, ${report.pf2} vf 1`,
+          ids: [pf1.id, pf2.id],
+        },
       ]);
       // before the second PF existed there was none
       expect(step('vf 0 state').snapshot.warnings).toEqual([]);

@@ -19,10 +19,15 @@ const VIEWPORT = { width: 1400, height: 1000 };
 // two "hosts" for the vxlan recipe: namespaces joined by a veth pair as their underlay
 const SETUP = [
   'ip link set eth1 up',
-  'ip netns add ha', 'ip netns add hb',
+  'ip netns add ha',
+  'ip netns add hb',
   'ip -n ha link add va type veth peer name vb netns hb',
-  'ip -n ha addr add 192.168.50.1/24 dev va', 'ip -n hb addr add 192.168.50.2/24 dev vb',
-  'ip -n ha link set va up', 'ip -n hb link set vb up', 'ip -n ha link set lo up', 'ip -n hb link set lo up',
+  'ip -n ha addr add 192.168.50.1/24 dev va',
+  'ip -n hb addr add 192.168.50.2/24 dev vb',
+  'ip -n ha link set va up',
+  'ip -n hb link set vb up',
+  'ip -n ha link set lo up',
+  'ip -n hb link set lo up',
 ].join(' && ');
 
 describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the lab VM (lab VM + browser tier)', () => {
@@ -33,11 +38,24 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
 
   beforeAll(async () => {
     await ensureBuild();
-    vm = spawn(path.join(LABVM_DIR, 'run'), ['--mem', '1536', '--fwd', `${PORT}:8080`, '--', 'sh', '-c', `${SETUP} && exec node scripts/serve.mjs --host 0.0.0.0 --port 8080 --token ${TOKEN} --allow-host 127.0.0.1:${PORT}`], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    vm = spawn(
+      path.join(LABVM_DIR, 'run'),
+      [
+        '--mem',
+        '1536',
+        '--fwd',
+        `${PORT}:8080`,
+        '--',
+        'sh',
+        '-c',
+        `${SETUP} && exec node scripts/serve.mjs --host 0.0.0.0 --port 8080 --token ${TOKEN} --allow-host 127.0.0.1:${PORT}`,
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
     vm.stdout?.on('data', (d) => (out += d));
     vm.stderr?.on('data', (d) => (out += d));
     const deadline = Date.now() + 10 * 60_000;
@@ -72,17 +90,21 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     }
   });
 
-  it('the page has no banner here, and the graph fills the window', async () => {
-    const m = await ui.page.evaluate(() => ({
-      banners: document.querySelectorAll('.app > .banner').length,
-      graph: document.querySelector('[data-testid="graph"]')!.getBoundingClientRect().height,
-      stageBottom: document.querySelector('[data-testid="stage"]')!.getBoundingClientRect().bottom,
-    }));
-    expect(m.banners).toBe(0);
-    expect(m.stageBottom).toBeCloseTo(VIEWPORT.height, 0);
-    expect(m.graph).toBeGreaterThan(VIEWPORT.height * 0.7);
-    await ui.page.screenshot({ path: path.join(os.tmpdir(), 'linkscape-labvm-nobanner.png') });
-  }, 15 * 60_000);
+  it(
+    'the page has no banner here, and the graph fills the window',
+    async () => {
+      const m = await ui.page.evaluate(() => ({
+        banners: document.querySelectorAll('.app > .banner').length,
+        graph: document.querySelector('[data-testid="graph"]')!.getBoundingClientRect().height,
+        stageBottom: document.querySelector('[data-testid="stage"]')!.getBoundingClientRect().bottom,
+      }));
+      expect(m.banners).toBe(0);
+      expect(m.stageBottom).toBeCloseTo(VIEWPORT.height, 0);
+      expect(m.graph).toBeGreaterThan(VIEWPORT.height * 0.7);
+      await ui.page.screenshot({ path: path.join(os.tmpdir(), 'linkscape-labvm-nobanner.png') });
+    },
+    15 * 60_000,
+  );
 
   /** Recipes… → this recipe → set fields → Add to draft → Apply all; the outcome must be ok */
   async function applyRecipe(id: string, fields: Record<string, string>) {
@@ -134,49 +156,89 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
     await dialog.getByTestId('undo-step').first().waitFor();
     await expect(dialog.getByTestId('undo-plan').textContent()).resolves.toContain(expectInPlan);
     await dialog.getByTestId('undo-apply').click();
-    await expect.poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 120_000 }).toBe('true');
+    await expect
+      .poll(async () => (await dialog.getByTestId('outcome').getAttribute('data-ok')) ?? '', { timeout: 120_000 })
+      .toBe('true');
     await dialog.getByTestId('undo-close').click();
   }
 
   const nsGone = async (label: string) => {
     await ui.mode('links');
-    await expect.poll(() => ui.page.locator('[data-testid="ns-row"]', { hasText: label }).count(), { timeout: 60_000 }).toBe(0);
+    await expect
+      .poll(() => ui.page.locator('[data-testid="ns-row"]', { hasText: label }).count(), { timeout: 60_000 })
+      .toBe(0);
     await ui.mode('graph');
   };
 
-  it('ipvlan L3 between two namespaces (routes included): ping across subnets, then undone', async () => {
-    await applyRecipe('ipvlan-l3', { parent: 'eth1', ns1: 'l3a', ns2: 'l3b' });
-    await pingFrom('l3a', '10.10.2.10');
-    await undoLast('ip netns del l3a');
-    await nsGone('l3a');
-  }, 15 * 60_000);
+  it(
+    'ipvlan L3 between two namespaces (routes included): ping across subnets, then undone',
+    async () => {
+      await applyRecipe('ipvlan-l3', { parent: 'eth1', ns1: 'l3a', ns2: 'l3b' });
+      await pingFrom('l3a', '10.10.2.10');
+      await undoLast('ip netns del l3a');
+      await nsGone('l3a');
+    },
+    15 * 60_000,
+  );
 
-  it('ipvlan L2: ping in one subnet, then undone', async () => {
-    await applyRecipe('ipvlan-l2', { parent: 'eth1', ns1: 'l2a', ns2: 'l2b' });
-    await pingFrom('l2a', '10.10.3.11');
-    await undoLast('ip netns del l2a');
-    await nsGone('l2a');
-  }, 15 * 60_000);
+  it(
+    'ipvlan L2: ping in one subnet, then undone',
+    async () => {
+      await applyRecipe('ipvlan-l2', { parent: 'eth1', ns1: 'l2a', ns2: 'l2b' });
+      await pingFrom('l2a', '10.10.3.11');
+      await undoLast('ip netns del l2a');
+      await nsGone('l2a');
+    },
+    15 * 60_000,
+  );
 
-  it('macvlan bridge: ping between the two children, then undone', async () => {
-    await applyRecipe('macvlan-bridge', { parent: 'eth1', ns1: 'mva', ns2: 'mvb' });
-    await pingFrom('mva', '10.10.4.11');
-    await undoLast('ip netns del mva');
-    await nsGone('mva');
-  }, 15 * 60_000);
+  it(
+    'macvlan bridge: ping between the two children, then undone',
+    async () => {
+      await applyRecipe('macvlan-bridge', { parent: 'eth1', ns1: 'mva', ns2: 'mvb' });
+      await pingFrom('mva', '10.10.4.11');
+      await undoLast('ip netns del mva');
+      await nsGone('mva');
+    },
+    15 * 60_000,
+  );
 
-  it('veth + bridge pods: pod to pod across the bridge, then undone', async () => {
-    await applyRecipe('veth-bridge', {});
-    await pingFrom('pod1', '172.30.0.3');
-    await undoLast('ip netns del pod1');
-    await nsGone('pod1');
-  }, 15 * 60_000);
+  it(
+    'veth + bridge pods: pod to pod across the bridge, then undone',
+    async () => {
+      await applyRecipe('veth-bridge', {});
+      await pingFrom('pod1', '172.30.0.3');
+      await undoLast('ip netns del pod1');
+      await nsGone('pod1');
+    },
+    15 * 60_000,
+  );
 
-  it('vxlan between two hosts (flannel-style), one recipe per host: ping over the overlay, then both undone', async () => {
-    await applyRecipe('vxlan', { ns: 'ha', dev: 'va', local: '192.168.50.1', remote: '192.168.50.2', overlay: '10.244.0.1/24', remoteOverlay: '10.244.0.2', remoteSubnet: '' });
-    await applyRecipe('vxlan', { ns: 'hb', dev: 'vb', local: '192.168.50.2', remote: '192.168.50.1', overlay: '10.244.0.2/24', remoteOverlay: '10.244.0.1', remoteSubnet: '' });
-    await pingFrom('ha', '10.244.0.2');
-    await undoLast('ip -n hb link del dev flannel.1');
-    await undoLast('ip -n ha link del dev flannel.1');
-  }, 15 * 60_000);
+  it(
+    'vxlan between two hosts (flannel-style), one recipe per host: ping over the overlay, then both undone',
+    async () => {
+      await applyRecipe('vxlan', {
+        ns: 'ha',
+        dev: 'va',
+        local: '192.168.50.1',
+        remote: '192.168.50.2',
+        overlay: '10.244.0.1/24',
+        remoteOverlay: '10.244.0.2',
+        remoteSubnet: '',
+      });
+      await applyRecipe('vxlan', {
+        ns: 'hb',
+        dev: 'vb',
+        local: '192.168.50.2',
+        remote: '192.168.50.1',
+        overlay: '10.244.0.2/24',
+        remoteOverlay: '10.244.0.1',
+        remoteSubnet: '',
+      });
+      await pingFrom('ha', '10.244.0.2');
+      await undoLast('ip -n hb link del dev flannel.1');
+      await undoLast('ip -n ha link del dev flannel.1');
+    },
+    15 * 60_000,
+  );
 });

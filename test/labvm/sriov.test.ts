@@ -17,13 +17,21 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
 
   beforeAll(async () => {
     // TCG is slow (about 5 minutes here): one boot for every step
-    const out = await execa(path.join(LABVM_DIR, 'run'), ['--', 'node', '--import', 'tsx', 'test/labvm/inside-sriov.ts'], {
-      cwd: REPO, reject: false, timeout: 14 * 60_000, all: true,
-    });
+    const out = await execa(
+      path.join(LABVM_DIR, 'run'),
+      ['--', 'node', '--import', 'tsx', 'test/labvm/inside-sriov.ts'],
+      {
+        cwd: REPO,
+        reject: false,
+        timeout: 14 * 60_000,
+        all: true,
+      },
+    );
     const s = out.stdout ?? '';
     const a = s.indexOf(BEGIN);
     const b = s.indexOf(END);
-    if (out.exitCode !== 0 || a < 0 || b < 0) throw new Error(`lab VM run failed (exit ${out.exitCode}):\n${out.all?.slice(-4000)}`);
+    if (out.exitCode !== 0 || a < 0 || b < 0)
+      throw new Error(`lab VM run failed (exit ${out.exitCode}):\n${out.all?.slice(-4000)}`);
     r = JSON.parse(s.slice(a + BEGIN.length, b));
   }, 15 * 60_000);
 
@@ -47,11 +55,33 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
   it('ran every step on the lab kernel; sysfs and ip agree on the number of VFs after each', () => {
     expect(r.kernel).toMatch(/^6\.1\./);
     expect(r.steps.map((s) => s.step)).toEqual([
-      'start', 'numvfs 4 preview', 'numvfs 4', 'settings on 4', 'numvfs 2', 'mac', 'vlan 802.1ad', 'vlan 802.1Q', 'rates', 'trust', 'spoofchk', 'state',
-      'query_rss', 'combo', 'combo undone', 'numvfs 1', 'numvfs 1 undone', 'numvfs 5 fails', 'vf then bad route', 'rate refused before running',
-      'no sr-iov', 'no such vf', 'pf2 numvfs 2', 'duplicate mac',
+      'start',
+      'numvfs 4 preview',
+      'numvfs 4',
+      'settings on 4',
+      'numvfs 2',
+      'mac',
+      'vlan 802.1ad',
+      'vlan 802.1Q',
+      'rates',
+      'trust',
+      'spoofchk',
+      'state',
+      'query_rss',
+      'combo',
+      'combo undone',
+      'numvfs 1',
+      'numvfs 1 undone',
+      'numvfs 5 fails',
+      'vf then bad route',
+      'rate refused before running',
+      'no sr-iov',
+      'no such vf',
+      'pf2 numvfs 2',
+      'duplicate mac',
     ]);
-    for (const s of r.steps) for (const pf of [r.pf, r.pf2]) expect(s.ip[pf].length, `${s.step} ${pf}`).toBe(s.numvfs[pf]);
+    for (const s of r.steps)
+      for (const pf of [r.pf, r.pf2]) expect(s.ip[pf].length, `${s.step} ${pf}`).toBe(s.numvfs[pf]);
   });
 
   it('a preview writes nothing and shows the sysfs write as echo N > sriov_numvfs', () => {
@@ -59,7 +89,9 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
     expect(s.dryRun).toBe(true);
     expect(s.argv).toEqual([[W, r.numvfsPath, '4']]);
     expect(s.shell).toContain(`\necho 4 > ${r.numvfsPath}\n`);
-    expect(s.warnings).toEqual([`edit 1: ${r.pf}'s device does not report sriov_totalvfs: the kernel decides whether 4 VFs are possible`]);
+    expect(s.warnings).toEqual([
+      `edit 1: ${r.pf}'s device does not report sriov_totalvfs: the kernel decides whether 4 VFs are possible`,
+    ]);
     expect(s.numvfs[r.pf]).toBe(0);
   });
 
@@ -70,16 +102,29 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
     expect(s.undo).toEqual([[W, r.numvfsPath, '0']]);
     expect(s.numvfs[r.pf]).toBe(4);
     expect(step('settings on 4').ip[r.pf].map((v) => [v.address, v.vlan_list, v.trust])).toEqual([
-      ['02:00:00:00:00:10', [{}], false], ['00:00:00:00:00:00', [{ vlan: 101, qos: 2 }], false], ['00:00:00:00:00:00', [{}], false], ['00:00:00:00:00:00', [{}], true],
+      ['02:00:00:00:00:10', [{}], false],
+      ['00:00:00:00:00:00', [{ vlan: 101, qos: 2 }], false],
+      ['00:00:00:00:00:00', [{}], false],
+      ['00:00:00:00:00:00', [{}], true],
     ]);
   });
 
   it('numvfs 4 → 2 goes through 0, with the warning naming what was set on the VFs it removes', () => {
     const s = step('numvfs 2');
     ok(s);
-    expect(s.argv).toEqual([[W, r.numvfsPath, '0'], [W, r.numvfsPath, '2']]);
-    expect(s.undo).toEqual([[W, r.numvfsPath, '4'], [W, r.numvfsPath, '0']]);
-    expect(s.warnings[0]).toMatch(new RegExp(`only through 0 \\(EBUSY otherwise\\), so ${r.pf} goes 4 → 0 → 2: this removes the existing 4 VFs of ${r.pf} \\(vfs 0–3\\) and everything set on them`));
+    expect(s.argv).toEqual([
+      [W, r.numvfsPath, '0'],
+      [W, r.numvfsPath, '2'],
+    ]);
+    expect(s.undo).toEqual([
+      [W, r.numvfsPath, '4'],
+      [W, r.numvfsPath, '0'],
+    ]);
+    expect(s.warnings[0]).toMatch(
+      new RegExp(
+        `only through 0 \\(EBUSY otherwise\\), so ${r.pf} goes 4 → 0 → 2: this removes the existing 4 VFs of ${r.pf} \\(vfs 0–3\\) and everything set on them`,
+      ),
+    );
     expect(s.warnings[0]).toContain('vf 0: MAC 02:00:00:00:00:10; vf 1: VLAN 101 qos 2; vf 3: trust on');
     expect(s.numvfs[r.pf]).toBe(2);
     expect(s.ip[r.pf].map((v) => v.vf)).toEqual([0, 1]);
@@ -87,28 +132,44 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
 
   it.each([
     ['mac', 0, { address: '02:00:00:00:0a:01' }, ['mac', '02:00:00:00:0a:01']],
-    ['vlan 802.1ad', 0, { vlan_list: [{ vlan: 42, qos: 3, protocol: '802.1ad' }] }, ['vlan', '42', 'qos', '3', 'proto', '802.1ad']],
+    [
+      'vlan 802.1ad',
+      0,
+      { vlan_list: [{ vlan: 42, qos: 3, protocol: '802.1ad' }] },
+      ['vlan', '42', 'qos', '3', 'proto', '802.1ad'],
+    ],
     ['vlan 802.1Q', 1, { vlan_list: [{ vlan: 7, qos: 5 }] }, ['vlan', '7', 'qos', '5']],
     ['rates', 1, { rate: { max_tx: 500, min_tx: 50 } }, ['max_tx_rate', '500', 'min_tx_rate', '50']],
     ['trust', 1, { trust: true }, ['trust', 'on']],
     ['spoofchk', 1, { spoofchk: true }, ['spoofchk', 'on']],
     ['state', 0, { link_state: 'disable' }, ['state', 'disable']],
     ['query_rss', 1, { query_rss_en: true }, ['query_rss', 'on']],
-  ] as [string, number, Partial<IpVf>, string[]][])('%s: ip link set dev PF vf %i … — and the kernel shows it, and did not before', (name, n, want, words) => {
-    const s = step(name);
-    ok(s);
-    expect(s.argv).toEqual([['ip', 'link', 'set', 'dev', r.pf, 'vf', String(n), ...words]]);
-    expect(vfOf(s, n)).toMatchObject(want);
-    expect(vfOf(before(name), n)).not.toMatchObject(want);
-    // nothing else changed
-    expect(s.ip[r.pf].filter((v) => v.vf !== n)).toEqual(before(name).ip[r.pf].filter((v) => v.vf !== n));
-  });
+  ] as [string, number, Partial<IpVf>, string[]][])(
+    '%s: ip link set dev PF vf %i … — and the kernel shows it, and did not before',
+    (name, n, want, words) => {
+      const s = step(name);
+      ok(s);
+      expect(s.argv).toEqual([['ip', 'link', 'set', 'dev', r.pf, 'vf', String(n), ...words]]);
+      expect(vfOf(s, n)).toMatchObject(want);
+      expect(vfOf(before(name), n)).not.toMatchObject(want);
+      // nothing else changed
+      expect(s.ip[r.pf].filter((v) => v.vf !== n)).toEqual(before(name).ip[r.pf].filter((v) => v.vf !== n));
+    },
+  );
 
   it('several settings at once, then undo: the VF is exactly as before', () => {
     const s = step('combo');
     ok(s);
     expect(s.argv).toHaveLength(7);
-    expect(vfOf(s, 1)).toMatchObject({ address: '02:00:00:00:0b:01', vlan_list: [{}], rate: { max_tx: 800, min_tx: 200 }, spoofchk: false, trust: false, link_state: 'enable', query_rss_en: false });
+    expect(vfOf(s, 1)).toMatchObject({
+      address: '02:00:00:00:0b:01',
+      vlan_list: [{}],
+      rate: { max_tx: 800, min_tx: 200 },
+      spoofchk: false,
+      trust: false,
+      link_state: 'enable',
+      query_rss_en: false,
+    });
     const u = step('combo undone');
     ok(u);
     expect(u.argv[0]).toEqual(['ip', 'link', 'set', 'dev', r.pf, 'vf', '1', 'query_rss', 'on']);
@@ -119,11 +180,14 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
     expect(step('numvfs 1').numvfs[r.pf]).toBe(1);
     const u = step('numvfs 1 undone');
     ok(u);
-    expect(u.argv).toEqual([[W, r.numvfsPath, '0'], [W, r.numvfsPath, '2']]);
+    expect(u.argv).toEqual([
+      [W, r.numvfsPath, '0'],
+      [W, r.numvfsPath, '2'],
+    ]);
     expect(u.numvfs[r.pf]).toBe(2);
   });
 
-  it('more VFs than netdevsim allows: the kernel\'s errno verbatim, and the write of 0 is rolled back', () => {
+  it("more VFs than netdevsim allows: the kernel's errno verbatim, and the write of 0 is rolled back", () => {
     const s = step('numvfs 5 fails');
     expect(s.refused).toBeNull();
     expect(s.ok).toBe(false);
@@ -134,17 +198,24 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
     expect(s.ip[r.pf]).toEqual(before('numvfs 5 fails').ip[r.pf]);
   });
 
-  it('a later step the kernel refuses rolls the VF changes back, with the kernel\'s message verbatim', () => {
+  it("a later step the kernel refuses rolls the VF changes back, with the kernel's message verbatim", () => {
     const s = step('vf then bad route');
     expect(s.ok).toBe(false);
     expect(s.failedStep).toBe(3);
     expect(s.error).toBe('Error: Nexthop has invalid gateway.');
-    expect(s.rolledBack.map((x) => [x.step, x.ok, x.argv.slice(-2)])).toEqual([[2, true, ['trust', 'off']], [1, true, ['mac', '02:00:00:00:0a:01']]]);
+    expect(s.rolledBack.map((x) => [x.step, x.ok, x.argv.slice(-2)])).toEqual([
+      [2, true, ['trust', 'off']],
+      [1, true, ['mac', '02:00:00:00:0a:01']],
+    ]);
     expect(s.ip[r.pf]).toEqual(before('vf then bad route').ip[r.pf]);
   });
 
   it.each([
-    ['rate refused before running', 'edits.0.minTxRate', /min_tx_rate 5000 would exceed max_tx_rate 500 \(its current maximum\)/],
+    [
+      'rate refused before running',
+      'edits.0.minTxRate',
+      /min_tx_rate 5000 would exceed max_tx_rate 500 \(its current maximum\)/,
+    ],
     ['no sr-iov', 'edits.0.dev', /^no SR-IOV on this device: eth0 \(namespace host\)/],
     ['no such vf', 'edits.0.vf', /has no vf 7: its VFs are vfs 0–1/],
   ])('%s: refused naming %s, and nothing changed', (name, path, message) => {
@@ -160,17 +231,46 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
     ok(s);
     expect(vfOf(s, 1, r.pf2).address).toBe(vfOf(s, 0).address);
     expect(r.warnings).toEqual([
-      { code: 'vf-duplicate-mac', message: `VF MAC ${vfOf(s, 0).address} is set on 2 VFs: ${r.pf} vf 0, ${r.pf2} vf 1`, ids: [r.pfIds[r.pf], r.pfIds[r.pf2]] },
+      {
+        code: 'vf-duplicate-mac',
+        message: `VF MAC ${vfOf(s, 0).address} is set on 2 VFs: ${r.pf} vf 0, ${r.pf2} vf 1`,
+        ids: [r.pfIds[r.pf], r.pfIds[r.pf2]],
+      },
     ]);
   });
 
-  it('at the end host.snapshot shows the PF\'s VFs as ip does', () => {
+  it("at the end host.snapshot shows the PF's VFs as ip does", () => {
     const last = r.steps.at(-1)!;
-    const snap = r.snapshotVfs as { numVfs: number; totalVfs: number | null; vfs: { index: number; mac: string; vlans: unknown[]; maxTxRate: number; minTxRate: number; spoofchk: boolean; trust: boolean; linkState: string; queryRss: boolean }[] };
+    const snap = r.snapshotVfs as {
+      numVfs: number;
+      totalVfs: number | null;
+      vfs: {
+        index: number;
+        mac: string;
+        vlans: unknown[];
+        maxTxRate: number;
+        minTxRate: number;
+        spoofchk: boolean;
+        trust: boolean;
+        linkState: string;
+        queryRss: boolean;
+      }[];
+    };
     expect(snap.numVfs).toBe(last.numvfs[r.pf]);
     expect(snap.totalVfs).toBeNull();
-    expect(snap.vfs.map((v) => [v.index, v.mac, v.maxTxRate, v.minTxRate, v.spoofchk, v.trust, v.linkState, v.queryRss])).toEqual(
-      last.ip[r.pf].map((v) => [v.vf, v.address, v.rate?.max_tx, v.rate?.min_tx, v.spoofchk, v.trust, v.link_state, v.query_rss_en]),
+    expect(
+      snap.vfs.map((v) => [v.index, v.mac, v.maxTxRate, v.minTxRate, v.spoofchk, v.trust, v.linkState, v.queryRss]),
+    ).toEqual(
+      last.ip[r.pf].map((v) => [
+        v.vf,
+        v.address,
+        v.rate?.max_tx,
+        v.rate?.min_tx,
+        v.spoofchk,
+        v.trust,
+        v.link_state,
+        v.query_rss_en,
+      ]),
     );
   });
 });

@@ -19,7 +19,10 @@ describe.skipIf(!packTier.ok)('the packed tarball in an empty folder (pack tier)
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-pack-'));
-    const packed = await execa('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, timeout: 15 * 60_000 });
+    const packed = await execa('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: ROOT,
+      timeout: 15 * 60_000,
+    });
     // prepack's build output goes before the JSON on stdout
     const json = packed.stdout.slice(packed.stdout.lastIndexOf('\n[') + 1);
     tarball = path.join(dir, (JSON.parse(json) as { filename: string }[])[0].filename);
@@ -44,8 +47,12 @@ describe.skipIf(!packTier.ok)('the packed tarball in an empty folder (pack tier)
   });
 
   it('npx linkscape --version and --help', async () => {
-    expect((await execa('npx', ['--no', '--', 'linkscape', '--version'], { cwd: dir })).stdout.trim()).toBe(pkg.version);
-    expect((await execa('npx', ['--no', '--', 'linkscape', '--help'], { cwd: dir })).stdout).toMatch(/linkscape snapshot/);
+    expect((await execa('npx', ['--no', '--', 'linkscape', '--version'], { cwd: dir })).stdout.trim()).toBe(
+      pkg.version,
+    );
+    expect((await execa('npx', ['--no', '--', 'linkscape', '--help'], { cwd: dir })).stdout).toMatch(
+      /linkscape snapshot/,
+    );
     const bad = await execa('npx', ['--no', '--', 'linkscape', 'frobnicate'], { cwd: dir, reject: false });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/unknown command "frobnicate"/);
@@ -54,7 +61,10 @@ describe.skipIf(!packTier.ok)('the packed tarball in an empty folder (pack tier)
   it('npx linkscape snapshot prints the host as one line of JSON, as the server reads it', async () => {
     const r = await execa('npx', ['--no', '--', 'linkscape', 'snapshot'], { cwd: dir, timeout: 240_000 });
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
-    const snap = JSON.parse(r.stdout) as { namespaces: { id: string; root: boolean }[]; links: { nsId: string; name: string }[] };
+    const snap = JSON.parse(r.stdout) as {
+      namespaces: { id: string; root: boolean }[];
+      links: { nsId: string; name: string }[];
+    };
     const own = snap.namespaces.find((n) => n.root);
     expect(own).toBeDefined();
     expect(snap.links.some((l) => l.nsId === own!.id && l.name === 'lo')).toBe(true);

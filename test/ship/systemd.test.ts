@@ -17,7 +17,10 @@ const dropIn = readFileSync(path.join(UNIT_DIR, 'read-only.conf'), 'utf8');
 
 /** the values of KEY= in a unit file, in order */
 const values = (text: string, key: string) =>
-  text.split('\n').filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+  text
+    .split('\n')
+    .filter((l) => l.startsWith(`${key}=`))
+    .map((l) => l.slice(key.length + 1));
 
 describe.skipIf(!systemdTier.ok)('the systemd unit (systemd tier)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'linkscape-unit-'));
@@ -30,7 +33,10 @@ describe.skipIf(!systemdTier.ok)('the systemd unit (systemd tier)', () => {
     mkdirSync(path.join(d, 'linkscape.service.d'));
     for (const [name, text] of Object.entries(dropIns))
       writeFileSync(path.join(d, 'linkscape.service.d', name), text.replaceAll(INSTALLED, BIN));
-    const r = await execa('systemd-analyze', ['verify', '--man=no', path.join(d, 'linkscape.service')], { reject: false, all: true });
+    const r = await execa('systemd-analyze', ['verify', '--man=no', path.join(d, 'linkscape.service')], {
+      reject: false,
+      all: true,
+    });
     return { code: r.exitCode, messages: r.all.split('\n').filter((l) => l.includes('linkscape')) };
   };
 
@@ -43,7 +49,9 @@ describe.skipIf(!systemdTier.ok)('the systemd unit (systemd tier)', () => {
   });
 
   it('the check can fail: a misspelt setting and a bad value are reported', async () => {
-    const bad = await verify(unit.replace('NoNewPrivileges=yes', 'NoNewPrivilege=yes').replace('ProtectClock=yes', 'ProtectClock=maybe'));
+    const bad = await verify(
+      unit.replace('NoNewPrivileges=yes', 'NoNewPrivilege=yes').replace('ProtectClock=yes', 'ProtectClock=maybe'),
+    );
     expect(bad.messages.join('\n')).toMatch(/Unknown key 'NoNewPrivilege'/);
     expect(bad.messages.join('\n')).toMatch(/Failed to parse.*maybe/);
   });
@@ -59,7 +67,14 @@ describe.skipIf(!systemdTier.ok)('the systemd unit (systemd tier)', () => {
     expect(values(unit, 'Environment').join(' ')).toMatch(/NO_COLOR=1/);
     expect(values(unit, 'NoNewPrivileges')).toEqual(['yes']);
     // the full service edits: nothing that gives it a mount namespace of its own (see the unit's comment)
-    for (const key of ['ProtectSystem', 'ProtectHome', 'PrivateTmp', 'ReadWritePaths', 'ProtectKernelTunables', 'PrivateDevices'])
+    for (const key of [
+      'ProtectSystem',
+      'ProtectHome',
+      'PrivateTmp',
+      'ReadWritePaths',
+      'ProtectKernelTunables',
+      'PrivateDevices',
+    ])
       expect(values(unit, key), key).toEqual([]);
     expect(values(dropIn, 'ExecStart')[1]).toMatch(/ serve --read-only /);
     expect(values(dropIn, 'ProtectSystem')).toEqual(['strict']);
@@ -77,10 +92,14 @@ describe.skipIf(!systemdTier.ok)('the systemd unit (systemd tier)', () => {
 
 // The unit's CapabilityBoundingSet is enough, and CAP_SYS_PTRACE in it is needed: run with only those (setpriv,
 // as systemd would, with no-new-privs) against a namespace held only by a process of another user.
-describe.skipIf(!systemdTier.ok || !kernelTier.ok)('the unit\'s capabilities (systemd tier, root)', () => {
-  const caps = values(unit, 'CapabilityBoundingSet')[0].split(/\s+/).map((c) => c.replace(/^CAP_/, '').toLowerCase());
+describe.skipIf(!systemdTier.ok || !kernelTier.ok)("the unit's capabilities (systemd tier, root)", () => {
+  const caps = values(unit, 'CapabilityBoundingSet')[0]
+    .split(/\s+/)
+    .map((c) => c.replace(/^CAP_/, '').toLowerCase());
   const bounded = (set: string[], argv: string[]) =>
-    execa('setpriv', [`--bounding-set=-all,${set.map((c) => `+${c}`).join(',')}`, '--no-new-privs', '--', ...argv], { timeout: 240_000 });
+    execa('setpriv', [`--bounding-set=-all,${set.map((c) => `+${c}`).join(',')}`, '--no-new-privs', '--', ...argv], {
+      timeout: 240_000,
+    });
   const name = `lsP${process.pid}-cap`;
   let holder: ReturnType<typeof execa> | null = null;
   afterAll(async () => {
@@ -89,8 +108,17 @@ describe.skipIf(!systemdTier.ok || !kernelTier.ok)('the unit\'s capabilities (sy
     await execa('ip', ['netns', 'del', name], { reject: false });
   });
 
-  it('reads a namespace held only by another user\'s process, which it cannot without CAP_SYS_PTRACE', async () => {
-    holder = execa('unshare', ['--net', '--', 'setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'sleep', '300']);
+  it("reads a namespace held only by another user's process, which it cannot without CAP_SYS_PTRACE", async () => {
+    holder = execa('unshare', [
+      '--net',
+      '--',
+      'setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      'sleep',
+      '300',
+    ]);
     const pid = holder.pid!;
     // the holder's namespace, once it has left ours
     let ino = '';
@@ -104,7 +132,9 @@ describe.skipIf(!systemdTier.ok || !kernelTier.ok)('the unit\'s capabilities (sy
     }
     expect(ino).not.toBe('');
     const read = async (set: string[]) =>
-      (JSON.parse((await bounded(set, [process.execPath, BIN, 'snapshot'])).stdout) as { namespaces: { id: string }[] }).namespaces.map((n) => n.id);
+      (
+        JSON.parse((await bounded(set, [process.execPath, BIN, 'snapshot'])).stdout) as { namespaces: { id: string }[] }
+      ).namespaces.map((n) => n.id);
     expect(await read(caps)).toContain(ino);
     expect(await read(caps.filter((c) => c !== 'sys_ptrace'))).not.toContain(ino);
   }, 600_000);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyDiff, canonicalize, computeDiff, deepEqual, isEmptyDiff, RESOLVED_LINK_FIELDS } from '../../server/host/diff';
+import {
+  applyDiff,
+  canonicalize,
+  computeDiff,
+  deepEqual,
+  isEmptyDiff,
+  RESOLVED_LINK_FIELDS,
+} from '../../server/host/diff';
 import type { Address, HostSnapshot, Link, Namespace, Route } from '../../server/host/types';
 
 const ns = (id: string, over: Partial<Namespace> = {}): Namespace => ({
@@ -50,7 +57,12 @@ const link = (nsId: string, ifindex: number, name: string, over: Partial<Link> =
   ...over,
 });
 
-const addr = (cidr: string): Address => ({ family: cidr.includes(':') ? 'inet6' : 'inet', cidr, scope: 'global', flags: [] });
+const addr = (cidr: string): Address => ({
+  family: cidr.includes(':') ? 'inet6' : 'inet',
+  cidr,
+  scope: 'global',
+  flags: [],
+});
 
 const route = (nsId: string, dst: string, over: Partial<Route> = {}): Route => ({
   nsId,
@@ -70,21 +82,49 @@ const route = (nsId: string, dst: string, over: Partial<Route> = {}): Route => (
   ...over,
 });
 
-const snap = (namespaces: Namespace[], links: Link[], routes: Route[] = [], over: Partial<HostSnapshot> = {}): HostSnapshot =>
-  canonicalize({ takenAt: '2025-01-01T00:00:00.000Z', hostname: 'h', root: true, hidden: [], namespaces, links, routes, warnings: [], ...over });
+const snap = (
+  namespaces: Namespace[],
+  links: Link[],
+  routes: Route[] = [],
+  over: Partial<HostSnapshot> = {},
+): HostSnapshot =>
+  canonicalize({
+    takenAt: '2025-01-01T00:00:00.000Z',
+    hostname: 'h',
+    root: true,
+    hidden: [],
+    namespaces,
+    links,
+    routes,
+    warnings: [],
+    ...over,
+  });
 
 const ROOT = ns('100', { root: true, source: 'root' });
 const RED = ns('201', { name: 'red', label: 'red' });
 const BLUE = ns('202', { name: 'blue', label: 'blue' });
-const base = snap([ROOT, RED, BLUE], [link('100', 1, 'lo', { kind: 'loopback' }), link('201', 3, 'eth1', { addresses: [addr('10.1.0.2/24')] })], [route('201', '10.1.0.0/24', { dev: 'eth1', devId: '201/3' })]);
+const base = snap(
+  [ROOT, RED, BLUE],
+  [link('100', 1, 'lo', { kind: 'loopback' }), link('201', 3, 'eth1', { addresses: [addr('10.1.0.2/24')] })],
+  [route('201', '10.1.0.0/24', { dev: 'eth1', devId: '201/3' })],
+);
 const at = (s: HostSnapshot) => ({ ...s, takenAt: '2025-01-01T00:00:01.000Z' });
 
 describe('computeDiff: what changed, and the activity line an operator reads', () => {
-  const cases: { name: string; next: HostSnapshot; lines: string[]; upserts?: number; removes?: number; routeNs?: string[] }[] = [
+  const cases: {
+    name: string;
+    next: HostSnapshot;
+    lines: string[];
+    upserts?: number;
+    removes?: number;
+    routeNs?: string[];
+  }[] = [
     { name: 'nothing', next: at(base), lines: [], upserts: 0, removes: 0, routeNs: [] },
     {
       name: 'macvlan added in a named namespace',
-      next: at(snap(base.namespaces, [...base.links, link('202', 5, 'mv0', { kind: 'macvlan', mode: 'bridge' })], base.routes)),
+      next: at(
+        snap(base.namespaces, [...base.links, link('202', 5, 'mv0', { kind: 'macvlan', mode: 'bridge' })], base.routes),
+      ),
       lines: ['mv0 added in ns blue'],
       upserts: 1,
     },
@@ -96,7 +136,13 @@ describe('computeDiff: what changed, and the activity line an operator reads', (
     },
     {
       name: 'address added',
-      next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], addresses: [addr('10.1.0.2/24'), addr('fd00::2/64')] }], base.routes)),
+      next: at(
+        snap(
+          base.namespaces,
+          [base.links[0], { ...base.links[1], addresses: [addr('10.1.0.2/24'), addr('fd00::2/64')] }],
+          base.routes,
+        ),
+      ),
       lines: ['fd00::2/64 added to eth1 in ns red'],
     },
     {
@@ -108,15 +154,39 @@ describe('computeDiff: what changed, and the activity line an operator reads', (
     },
     {
       name: 'namespace added',
-      next: at(snap([...base.namespaces, ns('203', { name: 'green', label: 'green' })], [...base.links, link('203', 1, 'lo', { kind: 'loopback' })], base.routes)),
+      next: at(
+        snap(
+          [...base.namespaces, ns('203', { name: 'green', label: 'green' })],
+          [...base.links, link('203', 1, 'lo', { kind: 'loopback' })],
+          base.routes,
+        ),
+      ),
       lines: ['namespace green added'],
     },
-    { name: 'admin up', next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], up: true, operstate: 'UP' }], base.routes)), lines: ['eth1 up in ns red'] },
-    { name: 'mtu', next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], mtu: 9000 }], base.routes)), lines: ['mtu 1500→9000 on eth1 in ns red'] },
-    { name: 'rename', next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], name: 'wan' }], base.routes)), lines: ['eth1 renamed to wan in ns red'] },
+    {
+      name: 'admin up',
+      next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], up: true, operstate: 'UP' }], base.routes)),
+      lines: ['eth1 up in ns red'],
+    },
+    {
+      name: 'mtu',
+      next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], mtu: 9000 }], base.routes)),
+      lines: ['mtu 1500→9000 on eth1 in ns red'],
+    },
+    {
+      name: 'rename',
+      next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], name: 'wan' }], base.routes)),
+      lines: ['eth1 renamed to wan in ns red'],
+    },
     {
       name: 'moved between namespaces',
-      next: at(snap(base.namespaces, [base.links[0], { ...base.links[1], id: '202/7', nsId: '202', ifindex: 7, addresses: [] }], [])),
+      next: at(
+        snap(
+          base.namespaces,
+          [base.links[0], { ...base.links[1], id: '202/7', nsId: '202', ifindex: 7, addresses: [] }],
+          [],
+        ),
+      ),
       lines: ['eth1 moved from ns red to ns blue', 'route 10.1.0.0/24 dev eth1 removed in ns red'],
       upserts: 1,
       removes: 1,
@@ -124,7 +194,13 @@ describe('computeDiff: what changed, and the activity line an operator reads', (
     },
     {
       name: 'default route added (local-table routes stay out of the list)',
-      next: at(snap(base.namespaces, base.links, [...base.routes, route('201', 'default', { gateway: '10.1.0.1', dev: 'eth1', scope: null, protocol: 'boot' }), route('201', '10.1.0.2', { table: 'local', type: 'local' })])),
+      next: at(
+        snap(base.namespaces, base.links, [
+          ...base.routes,
+          route('201', 'default', { gateway: '10.1.0.1', dev: 'eth1', scope: null, protocol: 'boot' }),
+          route('201', '10.1.0.2', { table: 'local', type: 'local' }),
+        ]),
+      ),
       lines: ['route default via 10.1.0.1 dev eth1 added in ns red'],
       routeNs: ['201'],
     },
@@ -138,7 +214,8 @@ describe('computeDiff: what changed, and the activity line an operator reads', (
     const d = computeDiff(base, next);
     expect(d.activity.map((a) => a.text)).toEqual(lines);
     if (upserts !== undefined) expect(d.links.upsert.length + d.namespaces.upsert.length).toBe(upserts);
-    if (removes !== undefined) expect(d.links.remove.length + d.namespaces.remove.length).toBeGreaterThanOrEqual(removes);
+    if (removes !== undefined)
+      expect(d.links.remove.length + d.namespaces.remove.length).toBeGreaterThanOrEqual(removes);
     if (routeNs !== undefined) expect(d.routes.nsIds).toEqual(routeNs);
     expect(applyDiff(base, d)).toEqual(next);
   });
@@ -180,33 +257,45 @@ describe('computeDiff: what changed, and the activity line an operator reads', (
 
 const NS_IDS = ['100', '201', '202', '203', '4026531840'];
 const arbNs = (id: string) =>
-  fc.record({
-    source: id === '100' ? fc.constant('root' as const) : fc.constantFrom('named' as const, 'docker' as const, 'process' as const),
-    name: fc.option(fc.constantFrom('red', 'blue', 'green'), { nil: null }),
-    pids: fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 2 }),
-    error: fc.option(fc.constantFrom('Permission denied'), { nil: null }),
-  }).map((r) => ns(id, { ...r, root: id === '100', label: r.name ?? `pid ${r.pids[0] ?? '?'}` }));
+  fc
+    .record({
+      source:
+        id === '100'
+          ? fc.constant('root' as const)
+          : fc.constantFrom('named' as const, 'docker' as const, 'process' as const),
+      name: fc.option(fc.constantFrom('red', 'blue', 'green'), { nil: null }),
+      pids: fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 2 }),
+      error: fc.option(fc.constantFrom('Permission denied'), { nil: null }),
+    })
+    .map((r) => ns(id, { ...r, root: id === '100', label: r.name ?? `pid ${r.pids[0] ?? '?'}` }));
 
 const arbLink = (nsIds: string[]) =>
-  fc.record({
-    nsId: fc.constantFrom(...nsIds),
-    ifindex: fc.integer({ min: 1, max: 12 }),
-    name: fc.constantFrom('lo', 'eth0', 'eth1', 've-a', 'mv0', 'br0'),
-    up: fc.boolean(),
-    mtu: fc.constantFrom(1500, 9000, null),
-    addresses: fc.array(fc.constantFrom('10.1.0.2/24', '10.1.0.3/24', 'fd00::1/64').map(addr), { maxLength: 2 }),
-    peerId: fc.option(fc.constantFrom('100/1', '201/2'), { nil: null }),
-    info: fc.option(fc.dictionary(fc.constantFrom('mode', 'id'), fc.oneof(fc.string({ maxLength: 3 }), fc.integer())), { nil: null }),
-  }).map(({ nsId, ifindex, name, ...rest }) => link(nsId, ifindex, name, rest));
+  fc
+    .record({
+      nsId: fc.constantFrom(...nsIds),
+      ifindex: fc.integer({ min: 1, max: 12 }),
+      name: fc.constantFrom('lo', 'eth0', 'eth1', 've-a', 'mv0', 'br0'),
+      up: fc.boolean(),
+      mtu: fc.constantFrom(1500, 9000, null),
+      addresses: fc.array(fc.constantFrom('10.1.0.2/24', '10.1.0.3/24', 'fd00::1/64').map(addr), { maxLength: 2 }),
+      peerId: fc.option(fc.constantFrom('100/1', '201/2'), { nil: null }),
+      info: fc.option(
+        fc.dictionary(fc.constantFrom('mode', 'id'), fc.oneof(fc.string({ maxLength: 3 }), fc.integer())),
+        { nil: null },
+      ),
+    })
+    .map(({ nsId, ifindex, name, ...rest }) => link(nsId, ifindex, name, rest));
 
 const arbRoute = (nsIds: string[]) =>
-  fc.record({
-    nsId: fc.constantFrom(...nsIds),
-    dst: fc.constantFrom('default', '10.1.0.0/24', '10.2.0.0/16', 'fd00::/64'),
-    table: fc.constantFrom('main', 'local', '100'),
-    gateway: fc.option(fc.constantFrom('10.1.0.1', '10.1.0.254'), { nil: null }),
-    metric: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
-  }).map(({ nsId, dst, ...rest }) => route(nsId, dst, rest));
+  fc
+    .record({
+      nsId: fc.constantFrom(...nsIds),
+      dst: fc.constantFrom('default', '10.1.0.0/24', '10.2.0.0/16', 'fd00::/64'),
+      table: fc.constantFrom('main', 'local', '100'),
+      gateway: fc.option(fc.constantFrom('10.1.0.1', '10.1.0.254'), { nil: null }),
+      metric: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+    })
+    .map(({ nsId, dst, ...rest }) => route(nsId, dst, rest));
 
 const arbSnapshot = fc
   .subarray(NS_IDS.slice(1))
@@ -216,7 +305,14 @@ const arbSnapshot = fc
       namespaces: fc.tuple(...ids.map(arbNs)),
       links: fc.uniqueArray(arbLink(ids), { selector: (l) => l.id, maxLength: 12 }),
       routes: fc.array(arbRoute(ids), { maxLength: 10 }),
-      warnings: fc.array(fc.record({ code: fc.constantFrom('unresolved', 'vf-stranded'), message: fc.string({ maxLength: 5 }), ids: fc.constant([] as string[]) }), { maxLength: 2 }),
+      warnings: fc.array(
+        fc.record({
+          code: fc.constantFrom('unresolved', 'vf-stranded'),
+          message: fc.string({ maxLength: 5 }),
+          ids: fc.constant([] as string[]),
+        }),
+        { maxLength: 2 },
+      ),
       hidden: fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }),
       takenAt: fc.constantFrom('2025-01-01T00:00:00.000Z', '2025-01-01T00:00:05.000Z'),
     });
@@ -248,7 +344,10 @@ describe('applyDiff(a, computeDiff(a, b)) = b', () => {
   });
 
   it('a diff against itself is empty', () => {
-    fc.assert(fc.property(arbSnapshot, (a) => isEmptyDiff(computeDiff(a, a), a)), { numRuns: 100 });
+    fc.assert(
+      fc.property(arbSnapshot, (a) => isEmptyDiff(computeDiff(a, a), a)),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -277,12 +376,14 @@ describe('the sameParse hint (what the watcher knows)', () => {
         for (const e of edits) {
           if (!links.length) break;
           const l = links[e.i % links.length];
-          if (reread.includes(l.nsId) && e.full) l.mtu = e.mtu; // a parse change: only where re-read
+          if (reread.includes(l.nsId) && e.full)
+            l.mtu = e.mtu; // a parse change: only where re-read
           else if (e.field === 'kind') l.kind = l.kind === 'vf' ? 'physical' : 'vf';
           else if (e.field === 'parentUnresolved') l.parentUnresolved = !l.parentUnresolved;
           else if (e.field === 'vf') l.vf = l.vf ? null : { pfId: '100/2', pfName: 'eth0', index: 1 };
           else if (e.field === 'sriov') l.sriov = l.sriov ? null : { totalVfs: 4, numVfs: 1, vfs: [], device: null };
-          else if (e.field === 'network') l.network = l.network ? null : { runtime: 'docker', name: 'macnet', driver: 'macvlan' };
+          else if (e.field === 'network')
+            l.network = l.network ? null : { runtime: 'docker', name: 'macnet', driver: 'macvlan' };
           else l[e.field] = l[e.field] ? null : '100/9';
         }
         const b = { ...a, takenAt: '2025-01-01T00:00:09.000Z', links };

@@ -1,6 +1,14 @@
 // Drafts: items in order, removed and moved; export/import checked by the server's schema; drawn on the graph.
 import { describe, expect, it } from 'vitest';
-import { draftEdits, draftItem, exportDraft, importDraft, itemOfEdit, moveItem, removeItem } from '../../components/edit/draft';
+import {
+  draftEdits,
+  draftItem,
+  exportDraft,
+  importDraft,
+  itemOfEdit,
+  moveItem,
+  removeItem,
+} from '../../components/edit/draft';
 import { overlayDraft, draftLinkNodeId, draftNsNodeId } from '../../components/graph/draft';
 import { buildGraph, linkNodeId, nsNodeId } from '../../components/graph/model';
 import type { Edit } from '../../server/edits/schema';
@@ -8,7 +16,16 @@ import { inodes, labSnapshot, linkIn } from './graph-fixture';
 
 const a = draftItem('namespace net1', [{ op: 'netns.add', name: 'net1' }]);
 const b = draftItem('ipvlan ipv1', [
-  { op: 'link.add', kind: 'ipvlan', name: 'ipv1', parent: 'eth1', mode: 'l3', netns: 'net1', addresses: ['10.10.1.10/24'], up: true },
+  {
+    op: 'link.add',
+    kind: 'ipvlan',
+    name: 'ipv1',
+    parent: 'eth1',
+    mode: 'l3',
+    netns: 'net1',
+    addresses: ['10.10.1.10/24'],
+    up: true,
+  },
   { op: 'route.add', ns: 'net1', dst: 'default', dev: 'ipv1' },
 ]);
 const c = draftItem('delete d0', [{ op: 'link.del', dev: 'd0' }]);
@@ -32,14 +49,30 @@ describe('draft', () => {
 
   it('exports and imports as JSON, keeping titles and edits', () => {
     const back = importDraft(exportDraft([a, b]));
-    expect(back.map((i) => [i.title, i.edits])).toEqual([[a.title, a.edits], [b.title, b.edits]]);
+    expect(back.map((i) => [i.title, i.edits])).toEqual([
+      [a.title, a.edits],
+      [b.title, b.edits],
+    ]);
   });
 
   it.each([
     ['not JSON', '{', /not JSON/],
     ['not a draft', '{"items": []}', /linkscapeDraft/],
-    ['a bad edit names item and field', JSON.stringify({ linkscapeDraft: 1, items: [{ title: 'x', edits: [{ op: 'link.add', kind: 'macvlan', name: 'way-too-long-name', parent: 'eth0' }] }] }), /items\.0\.edits\.0\.name: interface name/],
-    ['an unknown op', JSON.stringify({ linkscapeDraft: 1, items: [{ title: 'x', edits: [{ op: 'shell', cmd: 'rm -rf /' }] }] }), /items\.0\.edits\.0/],
+    [
+      'a bad edit names item and field',
+      JSON.stringify({
+        linkscapeDraft: 1,
+        items: [
+          { title: 'x', edits: [{ op: 'link.add', kind: 'macvlan', name: 'way-too-long-name', parent: 'eth0' }] },
+        ],
+      }),
+      /items\.0\.edits\.0\.name: interface name/,
+    ],
+    [
+      'an unknown op',
+      JSON.stringify({ linkscapeDraft: 1, items: [{ title: 'x', edits: [{ op: 'shell', cmd: 'rm -rf /' }] }] }),
+      /items\.0\.edits\.0/,
+    ],
   ])('refuses %s', (_, text, err) => {
     expect(() => importDraft(text)).toThrow(err);
   });
@@ -58,7 +91,11 @@ describe('a draft drawn on the graph', () => {
     expect(g?.classes).toContain('draft-new');
     expect(g?.label).toContain('10.10.1.10/24');
     const eth1 = linkNodeId(linkIn(snap, 'root', 'eth1').id);
-    expect(m.edges.find((e) => e.source === g?.id && e.target === eth1)?.classes).toEqual(['edge', 'e-parent', 'draft-new']);
+    expect(m.edges.find((e) => e.source === g?.id && e.target === eth1)?.classes).toEqual([
+      'edge',
+      'e-parent',
+      'draft-new',
+    ]);
     // the route marks its namespace (a new one: nothing to mark), the host is untouched
     expect(base.nodes.some((n) => n.classes.includes('draft-new'))).toBe(false);
   });

@@ -9,7 +9,18 @@ import { PlanError } from '../../server/edits/plan';
 import { GuardError } from '../../server/edits/apply';
 import type { Runner } from '../../server/ip/run';
 import { PLANNERS } from '../../server/edits/ops';
-import { describeOps, Edit, nsRefsOf, OPS, OP_INFO, canonicalDst, formatIp, parseIp, macProblem, routeDstProblem } from '../../server/edits/schema';
+import {
+  describeOps,
+  Edit,
+  nsRefsOf,
+  OPS,
+  OP_INFO,
+  canonicalDst,
+  formatIp,
+  parseIp,
+  macProblem,
+  routeDstProblem,
+} from '../../server/edits/schema';
 
 const calls: string[][] = [];
 const run: Runner = async (argv) => {
@@ -20,21 +31,46 @@ const run: Runner = async (argv) => {
 function ctx(req: Request, over: Partial<Context['config']> = {}): Context {
   return {
     run,
-    config: { host: '127.0.0.1', port: 3000, readOnly: false, auth: 'token', trustProxy: false, auditLog: '/nonexistent/audit.jsonl', journal: '/nonexistent/journal.jsonl', ...over },
+    config: {
+      host: '127.0.0.1',
+      port: 3000,
+      readOnly: false,
+      auth: 'token',
+      trustProxy: false,
+      auditLog: '/nonexistent/audit.jsonl',
+      journal: '/nonexistent/journal.jsonl',
+      ...over,
+    },
     headers: req.headers,
     remote: 'test',
     gateProblem: null,
   };
 }
 
-async function call(r: typeof appRouter | ReturnType<typeof router>, proc: string, input: unknown, opts: { headers?: Record<string, string>; config?: Partial<Context['config']> } = {}) {
+async function call(
+  r: typeof appRouter | ReturnType<typeof router>,
+  proc: string,
+  input: unknown,
+  opts: { headers?: Record<string, string>; config?: Partial<Context['config']> } = {},
+) {
   const req = new Request(`http://127.0.0.1:3000/api/trpc/${proc}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', host: '127.0.0.1:3000', ...opts.headers },
     body: JSON.stringify(input),
   });
-  const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: r, createContext: () => ctx(req, opts.config) });
-  return { status: res.status, body: (await res.json()) as { result?: { data: unknown }; error?: { message: string; data: { code: string; issues: { path: string; message: string }[] | null } } } };
+  const res = await fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: r,
+    createContext: () => ctx(req, opts.config),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      result?: { data: unknown };
+      error?: { message: string; data: { code: string; issues: { path: string; message: string }[] | null } };
+    },
+  };
 }
 
 describe('edit.applyEdits over HTTP', () => {
@@ -59,7 +95,12 @@ describe('edit.applyEdits over HTTP', () => {
   });
 
   it('read-only refuses a real apply (before reading the host)', async () => {
-    const { status, body } = await call(appRouter, 'edit.applyEdits', { edits: [{ op: 'netns.add', name: 'x' }] }, { config: { readOnly: true } });
+    const { status, body } = await call(
+      appRouter,
+      'edit.applyEdits',
+      { edits: [{ op: 'netns.add', name: 'x' }] },
+      { config: { readOnly: true } },
+    );
     expect(status).toBe(403);
     expect(body.error?.message).toMatch(/read-only/);
     expect(calls).toEqual([]);
@@ -72,25 +113,47 @@ describe('edit.applyEdits over HTTP', () => {
 
   it('a request that did not pass the gate (no x-linkscape-gate secret) is refused, reads included', async () => {
     const edits = { edits: [{ op: 'netns.add', name: 'x' }], dryRun: true };
-    const req = new Request('http://127.0.0.1:3000/api/trpc/edit.applyEdits', { method: 'POST', headers: { 'content-type': 'application/json', 'x-linkscape-gate': 'forged', 'x-linkscape-peer': '10.9.9.9' }, body: JSON.stringify(edits) });
-    const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => createContext(req) });
+    const req = new Request('http://127.0.0.1:3000/api/trpc/edit.applyEdits', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-linkscape-gate': 'forged', 'x-linkscape-peer': '10.9.9.9' },
+      body: JSON.stringify(edits),
+    });
+    const res = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req,
+      router: appRouter,
+      createContext: () => createContext(req),
+    });
     expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/did not come through linkscape's gate/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /did not come through linkscape's gate/,
+    );
     const get = new Request('http://127.0.0.1:3000/api/trpc/host.info', { headers: { host: '127.0.0.1:3000' } });
-    const r2 = await fetchRequestHandler({ endpoint: '/api/trpc', req: get, router: appRouter, createContext: () => createContext(get) });
+    const r2 = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req: get,
+      router: appRouter,
+      createContext: () => createContext(get),
+    });
     expect(r2.status).toBe(401);
     expect(calls).toEqual([]);
   });
 
-  it('the gate\'s headers are believed only with this process\'s secret; the peer comes from them, X-Forwarded-For only with trust-proxy', () => {
+  it("the gate's headers are believed only with this process's secret; the peer comes from them, X-Forwarded-For only with trust-proxy", () => {
     (globalThis as Record<symbol, unknown>)[GATE_SECRET_KEY] = 'the-secret';
     try {
-      const h = { 'x-linkscape-gate': 'the-secret', 'x-linkscape-peer': '192.0.2.7', 'x-linkscape-forwarded-for': '6.6.6.6' };
+      const h = {
+        'x-linkscape-gate': 'the-secret',
+        'x-linkscape-peer': '192.0.2.7',
+        'x-linkscape-forwarded-for': '6.6.6.6',
+      };
       const c = createContext(new Request('http://127.0.0.1:3000/api/trpc/host.info', { headers: h }));
       expect(c).toMatchObject({ gateProblem: null, remote: '192.0.2.7', forwardedFor: null });
       process.env.LINKSCAPE_TRUST_PROXY = '1';
       expect(createContext(new Request('http://127.0.0.1:3000/', { headers: h })).forwardedFor).toBe('6.6.6.6');
-      expect(createContext(new Request('http://127.0.0.1:3000/', { headers: { ...h, 'x-linkscape-gate': 'guess' } }))).toMatchObject({ remote: 'unknown', gateProblem: expect.stringMatching(/gate/) });
+      expect(
+        createContext(new Request('http://127.0.0.1:3000/', { headers: { ...h, 'x-linkscape-gate': 'guess' } })),
+      ).toMatchObject({ remote: 'unknown', gateProblem: expect.stringMatching(/gate/) });
     } finally {
       delete process.env.LINKSCAPE_TRUST_PROXY;
       delete (globalThis as Record<symbol, unknown>)[GATE_SECRET_KEY];
@@ -100,15 +163,23 @@ describe('edit.applyEdits over HTTP', () => {
   it('plan errors and guard refusals carry issues too (same formatter)', async () => {
     const t = router({
       plan: publicProcedure.mutation(() => {
-        throw toTrpcError(new PlanError([{ path: ['edits', 2, 'parent'], message: 'no interface eth9 in namespace host' }]));
+        throw toTrpcError(
+          new PlanError([{ path: ['edits', 2, 'parent'], message: 'no interface eth9 in namespace host' }]),
+        );
       }),
       guard: publicProcedure.mutation(() => {
-        throw toTrpcError(new GuardError([{ edit: 0, link: 'eth0', ns: 'host', reason: 'taking down eth0, a physical NIC, can cut this host off' }]));
+        throw toTrpcError(
+          new GuardError([
+            { edit: 0, link: 'eth0', ns: 'host', reason: 'taking down eth0, a physical NIC, can cut this host off' },
+          ]),
+        );
       }),
     });
     const p = await call(t, 'plan', undefined);
     expect(p.status).toBe(400);
-    expect(p.body.error?.data.issues).toEqual([{ path: 'edits.2.parent', message: 'no interface eth9 in namespace host' }]);
+    expect(p.body.error?.data.issues).toEqual([
+      { path: 'edits.2.parent', message: 'no interface eth9 in namespace host' },
+    ]);
     const g = await call(t, 'guard', undefined);
     expect(g.status).toBe(412);
     expect(g.body.error?.data.issues?.[0]).toMatchObject({ path: 'force' });
@@ -116,8 +187,17 @@ describe('edit.applyEdits over HTTP', () => {
   });
 
   it('diag.ping validates the target as an IP address', async () => {
-    const req = new Request('http://127.0.0.1:3000/api/trpc/diag.ping?input=' + encodeURIComponent(JSON.stringify({ target: 'example.com; reboot' })), { headers: { host: '127.0.0.1:3000' } });
-    const res = await fetchRequestHandler({ endpoint: '/api/trpc', req, router: appRouter, createContext: () => ctx(req) });
+    const req = new Request(
+      'http://127.0.0.1:3000/api/trpc/diag.ping?input=' +
+        encodeURIComponent(JSON.stringify({ target: 'example.com; reboot' })),
+      { headers: { host: '127.0.0.1:3000' } },
+    );
+    const res = await fetchRequestHandler({
+      endpoint: '/api/trpc',
+      req,
+      router: appRouter,
+      createContext: () => ctx(req),
+    });
     const text = await res.text();
     expect(text).toMatch(/must be an IPv4 or IPv6 address/);
     expect(calls).toEqual([]);
@@ -132,8 +212,16 @@ describe('schema helpers the UI uses', () => {
   });
   it('the op table: every op has a planner and its text, the union accepts each op, and an edit names its namespaces', () => {
     expect(Object.keys(PLANNERS).sort()).toEqual(Object.keys(OPS).sort());
-    for (const i of Object.values(OP_INFO)) expect(i.title.length * i.description.length * i.undo.length).toBeGreaterThan(0);
-    const veth = Edit.parse({ op: 'link.add', kind: 'veth', ns: 'blue', name: 'v0', netns: 'red', peer: { name: 'v1', netns: '4026532284' } });
+    for (const i of Object.values(OP_INFO))
+      expect(i.title.length * i.description.length * i.undo.length).toBeGreaterThan(0);
+    const veth = Edit.parse({
+      op: 'link.add',
+      kind: 'veth',
+      ns: 'blue',
+      name: 'v0',
+      netns: 'red',
+      peer: { name: 'v1', netns: '4026532284' },
+    });
     expect(nsRefsOf(veth)).toEqual(['blue', 'red', '4026532284']);
     expect(nsRefsOf(Edit.parse({ op: 'netns.add', name: 'green' }))).toEqual([]);
     expect(nsRefsOf(Edit.parse({ op: 'route.add', dst: 'default', dev: 'eth0' }))).toEqual([]);
@@ -147,7 +235,18 @@ describe('schema helpers the UI uses', () => {
     ['2001:DB8:0:0:1:0:0:1/64', '2001:db8::1:0:0:1/64'],
   ])('canonicalDst(%s) = %s', (a, b) => expect(canonicalDst(a)).toBe(b));
   it('IPs: strict parsing', () => {
-    for (const bad of ['1.2.3', '1.2.3.4.5', '256.1.1.1', '01.2.3.4', '1::2::3', 'fe80::1%eth0', '::g', '1.2.3.4/33', ' 1.2.3.4']) expect(parseIp(bad), bad).toBeNull();
+    for (const bad of [
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.1.1.1',
+      '01.2.3.4',
+      '1::2::3',
+      'fe80::1%eth0',
+      '::g',
+      '1.2.3.4/33',
+      ' 1.2.3.4',
+    ])
+      expect(parseIp(bad), bad).toBeNull();
     expect(formatIp(parseIp('::ffff:192.0.2.1')!)).toBe('::ffff:192.0.2.1');
     expect(formatIp(parseIp('0:0:0:0:0:0:0:1')!)).toBe('::1');
   });

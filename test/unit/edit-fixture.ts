@@ -9,7 +9,19 @@ export const DOCKER = '4026532003';
 export const SELF_PID = 777;
 
 function ns(id: string, over: Partial<Namespace>): Namespace {
-  return { id, name: null, root: false, source: 'named', pids: [], comms: [], label: over.name ?? id, path: null, error: null, owner: null, ...over };
+  return {
+    id,
+    name: null,
+    root: false,
+    source: 'named',
+    pids: [],
+    comms: [],
+    label: over.name ?? id,
+    path: null,
+    error: null,
+    owner: null,
+    ...over,
+  };
 }
 
 export function link(nsId: string, ifindex: number, name: string, over: Partial<Link> = {}): Link {
@@ -102,14 +114,32 @@ export function fixtureSnapshot(): HostSnapshot {
     namespaces: [
       ns(ROOT, { root: true, source: 'root', label: 'host', pids: [1, 2] }),
       ns(BLUE, { name: 'blue', path: '/var/run/netns/blue' }),
-      ns(UNNAMED, { source: 'process', pids: [4242], comms: ['sleep'], label: 'pid 4242 (sleep)', path: '/proc/4242/ns/net' }),
+      ns(UNNAMED, {
+        source: 'process',
+        pids: [4242],
+        comms: ['sleep'],
+        label: 'pid 4242 (sleep)',
+        path: '/proc/4242/ns/net',
+      }),
       ns(DOCKER, { source: 'docker', name: 'abc123', label: 'docker abc123', path: '/var/run/docker/netns/abc123' }),
     ],
     links,
     routes: [
       route(ROOT, 'default', { gateway: '192.0.2.1', devId: `${ROOT}/2`, dev: 'eth0', protocol: 'boot' }),
-      route(ROOT, '192.0.2.0/24', { devId: `${ROOT}/2`, dev: 'eth0', protocol: 'kernel', scope: 'link', prefsrc: '192.0.2.10' }),
-      route(BLUE, '10.1.0.0/24', { devId: `${BLUE}/2`, dev: 'vblue', protocol: 'kernel', scope: 'link', prefsrc: '10.1.0.2' }),
+      route(ROOT, '192.0.2.0/24', {
+        devId: `${ROOT}/2`,
+        dev: 'eth0',
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: '192.0.2.10',
+      }),
+      route(BLUE, '10.1.0.0/24', {
+        devId: `${BLUE}/2`,
+        dev: 'vblue',
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: '10.1.0.2',
+      }),
       route(BLUE, '10.9.0.0/16', { gateway: '10.1.0.1', devId: `${BLUE}/2`, dev: 'vblue', table: '100', metric: 20 }),
       route(BLUE, 'fd00::/64', { family: 'inet6', devId: `${BLUE}/2`, dev: 'vblue', metric: 1024 }),
     ],

@@ -18,7 +18,12 @@ function hostView(caps: HostView['caps'] = null): HostView {
   return { snapshot, ix: indexHost(snapshot), caps };
 }
 const host = hostView();
-const plan = (edits: unknown[]) => planEdits(edits.map((e) => Edit.parse(e)), host.snapshot, { selfPid: SELF_PID });
+const plan = (edits: unknown[]) =>
+  planEdits(
+    edits.map((e) => Edit.parse(e)),
+    host.snapshot,
+    { selfPid: SELF_PID },
+  );
 const linkAdd = (v: Partial<LinkAddValues>) => linkAddEdit(initialLinkAdd({ ns: ROOT, ...v }), host);
 /** zod's issues as the server's errorFormatter sends them: dotted paths from the request root */
 const serverIssues = (edit: unknown) => {
@@ -42,8 +47,25 @@ describe('form text → edit fields', () => {
 
 describe('create-link form → plan', () => {
   it('macvlan bridge child of a NIC straight into a namespace, with addresses and up', () => {
-    const e = linkAdd({ kind: 'macvlan', parent: 'eth1', name: 'mv0', netns: BLUE, macvlanMode: 'bridge', addresses: '10.2.0.1/24', up: true });
-    expect(e).toEqual({ op: 'link.add', kind: 'macvlan', name: 'mv0', parent: 'eth1', mode: 'bridge', netns: BLUE, addresses: ['10.2.0.1/24'], up: true });
+    const e = linkAdd({
+      kind: 'macvlan',
+      parent: 'eth1',
+      name: 'mv0',
+      netns: BLUE,
+      macvlanMode: 'bridge',
+      addresses: '10.2.0.1/24',
+      up: true,
+    });
+    expect(e).toEqual({
+      op: 'link.add',
+      kind: 'macvlan',
+      name: 'mv0',
+      parent: 'eth1',
+      mode: 'bridge',
+      netns: BLUE,
+      addresses: ['10.2.0.1/24'],
+      up: true,
+    });
     expect(plan([e]).steps.map((s) => s.argv)).toEqual([
       ['ip', 'link', 'add', 'link', 'eth1', 'name', 'mv0', 'netns', 'blue', 'type', 'macvlan', 'mode', 'bridge'],
       ['ip', '-n', 'blue', 'addr', 'add', '10.2.0.1/24', 'dev', 'mv0'],
@@ -54,17 +76,97 @@ describe('create-link form → plan', () => {
   it('a child made in a namespace and sent to the host names the host by id (omitting it would mean "stay")', () => {
     const e = linkAdd({ kind: 'vlan', ns: BLUE, parent: 'vblue', name: 'vl7', vlanId: '7', netns: ROOT, up: false });
     expect(e).toMatchObject({ ns: BLUE, netns: ROOT, id: 7, protocol: '802.1Q' });
-    expect(plan([e]).steps[0].argv).toEqual(['ip', '-n', 'blue', 'link', 'add', 'link', 'vblue', 'name', 'vl7', 'netns', `/proc/${SELF_PID}/ns/net`, 'type', 'vlan', 'protocol', '802.1Q', 'id', '7']);
+    expect(plan([e]).steps[0].argv).toEqual([
+      'ip',
+      '-n',
+      'blue',
+      'link',
+      'add',
+      'link',
+      'vblue',
+      'name',
+      'vl7',
+      'netns',
+      `/proc/${SELF_PID}/ns/net`,
+      'type',
+      'vlan',
+      'protocol',
+      '802.1Q',
+      'id',
+      '7',
+    ]);
   });
 
   it('veth pair with the peer in an unnamed namespace, ipvlan l3s private, vxlan with underlay, mode fields only for their kinds', () => {
-    const veth = linkAdd({ kind: 'veth', name: 'v0', peerName: 'v1', peerNetns: UNNAMED, peerAddresses: '10.5.0.2/30', up: false, peerUp: true });
-    expect(veth).toEqual({ op: 'link.add', kind: 'veth', name: 'v0', peer: { name: 'v1', netns: UNNAMED, addresses: ['10.5.0.2/30'], up: true } });
-    expect(plan([veth]).steps[0].argv).toEqual(['ip', 'link', 'add', 'name', 'v0', 'type', 'veth', 'peer', 'name', 'v1', 'netns', '/proc/4242/ns/net']);
-    const ipv = linkAdd({ kind: 'ipvlan', parent: 'eth1', name: 'iv0', ipvlanMode: 'l3s', flag: 'private', up: false, macvlanMode: 'source', macaddrs: '02:00:00:00:00:01' });
+    const veth = linkAdd({
+      kind: 'veth',
+      name: 'v0',
+      peerName: 'v1',
+      peerNetns: UNNAMED,
+      peerAddresses: '10.5.0.2/30',
+      up: false,
+      peerUp: true,
+    });
+    expect(veth).toEqual({
+      op: 'link.add',
+      kind: 'veth',
+      name: 'v0',
+      peer: { name: 'v1', netns: UNNAMED, addresses: ['10.5.0.2/30'], up: true },
+    });
+    expect(plan([veth]).steps[0].argv).toEqual([
+      'ip',
+      'link',
+      'add',
+      'name',
+      'v0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'v1',
+      'netns',
+      '/proc/4242/ns/net',
+    ]);
+    const ipv = linkAdd({
+      kind: 'ipvlan',
+      parent: 'eth1',
+      name: 'iv0',
+      ipvlanMode: 'l3s',
+      flag: 'private',
+      up: false,
+      macvlanMode: 'source',
+      macaddrs: '02:00:00:00:00:01',
+    });
     expect(ipv).toEqual({ op: 'link.add', kind: 'ipvlan', name: 'iv0', parent: 'eth1', mode: 'l3s', flag: 'private' });
-    const vx = linkAdd({ kind: 'vxlan', name: 'vx0', vni: '42', remote: '192.0.2.20', dev: 'eth0', dstport: '4789', up: false, netns: BLUE });
-    expect(plan([vx]).steps[0].argv).toEqual(['ip', 'link', 'add', 'name', 'vx0', 'netns', 'blue', 'type', 'vxlan', 'id', '42', 'remote', '192.0.2.20', 'dev', 'eth0', 'dstport', '4789']);
+    const vx = linkAdd({
+      kind: 'vxlan',
+      name: 'vx0',
+      vni: '42',
+      remote: '192.0.2.20',
+      dev: 'eth0',
+      dstport: '4789',
+      up: false,
+      netns: BLUE,
+    });
+    expect(plan([vx]).steps[0].argv).toEqual([
+      'ip',
+      'link',
+      'add',
+      'name',
+      'vx0',
+      'netns',
+      'blue',
+      'type',
+      'vxlan',
+      'id',
+      '42',
+      'remote',
+      '192.0.2.20',
+      'dev',
+      'eth0',
+      'dstport',
+      '4789',
+    ]);
   });
 
   it('bad values come back as issues at the paths the form fields claim', () => {
@@ -74,7 +176,11 @@ describe('create-link form → plan', () => {
     expect(issuesFor(issues, '0.mtu').length).toBe(1);
     expect(issuesFor(issues, '0.addresses')[0]).toMatch(/prefix length/);
     expect(unclaimed(issues, ['0.name', '0.mtu', '0.addresses'])).toEqual([]);
-    expect(unclaimed(issues, ['0.name']).map((i) => fieldKey(i.path)).sort()).toEqual(['0.addresses.0', '0.mtu']);
+    expect(
+      unclaimed(issues, ['0.name'])
+        .map((i) => fieldKey(i.path))
+        .sort(),
+    ).toEqual(['0.addresses.0', '0.mtu']);
     const veth = serverIssues(linkAdd({ kind: 'veth', name: 'v0', peerName: 'a/b' }));
     expect(issuesFor(veth, '0.peer.name')).toEqual(["interface name may not contain '/'"]);
   });
@@ -88,7 +194,11 @@ describe('create-link form → plan', () => {
 
   it('reads the link names the lock-out guard wants typed from a PRECONDITION_FAILED answer', () => {
     const issues = [
-      { path: 'force', message: 'taking down eth0, a physical NIC, can cut this host off — to go ahead, confirm with force (type "eth0")' },
+      {
+        path: 'force',
+        message:
+          'taking down eth0, a physical NIC, can cut this host off — to go ahead, confirm with force (type "eth0")',
+      },
       { path: 'force', message: 'moving eth0 … (type "eth0")' },
       { path: 'edits.0.name', message: 'type "x" here' },
     ];
@@ -122,15 +232,21 @@ describe('actions for a link or a namespace', () => {
     expect(lo.find((a) => a.key === 'child-macvlan')?.disabled).toMatch(/loopback/);
     const blue = linkActions(link(`${BLUE}/2`), host);
     expect(blue.find((a) => a.key === 'addr-del')?.disabled).toBeFalsy();
-    expect(linkActions(link(`${ROOT}/3`), host).find((a) => a.key === 'addr-del')?.disabled).toBe('it has no addresses');
+    expect(linkActions(link(`${ROOT}/3`), host).find((a) => a.key === 'addr-del')?.disabled).toBe(
+      'it has no addresses',
+    );
     expect(namespaceActions(ns(ROOT), host).find((a) => a.key === 'delete')?.disabled).toMatch(/host namespace/);
-    expect(namespaceActions(ns(UNNAMED), host).find((a) => a.key === 'delete')?.disabled).toMatch(/held by pid 4242 sleep/);
+    expect(namespaceActions(ns(UNNAMED), host).find((a) => a.key === 'delete')?.disabled).toMatch(
+      /held by pid 4242 sleep/,
+    );
     expect(namespaceActions(ns(DOCKER), host).find((a) => a.key === 'delete')?.disabled).toMatch(/Docker/);
     expect(namespaceActions(ns(BLUE), host).find((a) => a.key === 'delete')?.disabled).toBeFalsy();
   });
 
-  it('kinds the kernel lacks are disabled with the kernel\'s reason', () => {
-    const caps = { kinds: { ipvlan: { supported: false, reason: 'Error: Unknown device type.' } } } as unknown as HostView['caps'];
+  it("kinds the kernel lacks are disabled with the kernel's reason", () => {
+    const caps = {
+      kinds: { ipvlan: { supported: false, reason: 'Error: Unknown device type.' } },
+    } as unknown as HostView['caps'];
     const h = hostView(caps);
     const a = linkActions(h.ix.linkById.get(`${ROOT}/5`)!, h).find((x) => x.key === 'child-ipvlan')!;
     expect(a.disabled).toBe('not supported by this kernel: Error: Unknown device type.');
@@ -138,13 +254,39 @@ describe('actions for a link or a namespace', () => {
 
   it('read-only keeps only what changes nothing (ping)', () => {
     expect(visibleActions(namespaceActions(ns(BLUE), host), false).map((a) => a.key)).toEqual(['ping']);
-    expect(visibleActions(linkActions(link(`${BLUE}/2`), host), false).map((a) => [a.key, a.ping])).toEqual([['ping', BLUE]]);
+    expect(visibleActions(linkActions(link(`${BLUE}/2`), host), false).map((a) => [a.key, a.ping])).toEqual([
+      ['ping', BLUE],
+    ]);
   });
 
   it('a route picked from the table is removed exactly, table and metric included', () => {
     const r = host.snapshot.routes.find((x) => x.dst === '10.9.0.0/16')!;
     const e = routeDelEdit(host, BLUE, r);
-    expect(e).toEqual({ op: 'route.del', ns: BLUE, dst: '10.9.0.0/16', via: '10.1.0.1', dev: 'vblue', table: 100, metric: 20, family: 'inet' });
-    expect(plan([e]).steps[0].argv).toEqual(['ip', '-n', 'blue', 'route', 'del', '10.9.0.0/16', 'via', '10.1.0.1', 'dev', 'vblue', 'table', '100', 'metric', '20']);
+    expect(e).toEqual({
+      op: 'route.del',
+      ns: BLUE,
+      dst: '10.9.0.0/16',
+      via: '10.1.0.1',
+      dev: 'vblue',
+      table: 100,
+      metric: 20,
+      family: 'inet',
+    });
+    expect(plan([e]).steps[0].argv).toEqual([
+      'ip',
+      '-n',
+      'blue',
+      'route',
+      'del',
+      '10.9.0.0/16',
+      'via',
+      '10.1.0.1',
+      'dev',
+      'vblue',
+      'table',
+      '100',
+      'metric',
+      '20',
+    ]);
   });
 });

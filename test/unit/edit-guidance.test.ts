@@ -23,11 +23,27 @@ const warnings = (edits: Edit[]) => plan(edits).warnings.join('\n');
 
 describe('guidance before Apply', () => {
   it.each<[string, Edit, RegExp | null]>([
-    ['macvlan on a NIC with ipvlan children', { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'eth1', mode: 'bridge' }, /eth1 already has ipvlan children: .*Device or resource busy/],
-    ['macvlan on an ipvlan', { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'ipv0' }, /ipv0 is an ipvlan: the kernel refuses a macvlan on it \(Device or resource busy\)/],
-    ['macvlan on sit0', { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'sit0' }, /sit0 is not an Ethernet device \(link\/sit\)/],
+    [
+      'macvlan on a NIC with ipvlan children',
+      { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'eth1', mode: 'bridge' },
+      /eth1 already has ipvlan children: .*Device or resource busy/,
+    ],
+    [
+      'macvlan on an ipvlan',
+      { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'ipv0' },
+      /ipv0 is an ipvlan: the kernel refuses a macvlan on it \(Device or resource busy\)/,
+    ],
+    [
+      'macvlan on sit0',
+      { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'sit0' },
+      /sit0 is not an Ethernet device \(link\/sit\)/,
+    ],
     ['ipvlan on loopback', { op: 'link.add', kind: 'ipvlan', name: 'iv1', parent: 'lo' }, /lo is a loopback device/],
-    ['ipvlan on an ipvlan (made on its parent: fine)', { op: 'link.add', kind: 'ipvlan', name: 'iv1', parent: 'ipv0', mode: 'l2' }, null],
+    [
+      'ipvlan on an ipvlan (made on its parent: fine)',
+      { op: 'link.add', kind: 'ipvlan', name: 'iv1', parent: 'ipv0', mode: 'l2' },
+      null,
+    ],
     ['macvlan on a plain NIC', { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'eth0', mode: 'bridge' }, null],
   ])('%s', (_, edit, want) => {
     const w = warnings([edit]);
@@ -36,18 +52,31 @@ describe('guidance before Apply', () => {
   });
 
   it('a macvlan added earlier in the same plan counts for an ipvlan on that parent', () => {
-    expect(warnings([
-      { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'eth0', mode: 'bridge' },
-      { op: 'link.add', kind: 'ipvlan', name: 'iv1', parent: 'eth0', mode: 'l2' },
-    ])).toMatch(/edit 2: .*eth0 already has macvlan children/);
+    expect(
+      warnings([
+        { op: 'link.add', kind: 'macvlan', name: 'mv1', parent: 'eth0', mode: 'bridge' },
+        { op: 'link.add', kind: 'ipvlan', name: 'iv1', parent: 'eth0', mode: 'l2' },
+      ]),
+    ).toMatch(/edit 2: .*eth0 already has macvlan children/);
   });
 
   it('an L3 ipvlan with an address and no route says the namespace needs one; a route later in the plan silences it', () => {
     const l3: Edit[] = [
       { op: 'netns.add', name: 'net1' },
-      { op: 'link.add', kind: 'ipvlan', name: 'ipv1', parent: 'eth0', mode: 'l3', netns: 'net1', addresses: ['10.0.1.10/24'], up: true },
+      {
+        op: 'link.add',
+        kind: 'ipvlan',
+        name: 'ipv1',
+        parent: 'eth0',
+        mode: 'l3',
+        netns: 'net1',
+        addresses: ['10.0.1.10/24'],
+        up: true,
+      },
     ];
-    expect(warnings(l3)).toMatch(/ipv1 is an ipvlan in l3 mode: net1 reaches only 10\.0\.1\.10\/24's subnet .*default dev ipv1.*Network is unreachable/);
+    expect(warnings(l3)).toMatch(
+      /ipv1 is an ipvlan in l3 mode: net1 reaches only 10\.0\.1\.10\/24's subnet .*default dev ipv1.*Network is unreachable/,
+    );
     expect(warnings([...l3, { op: 'route.add', ns: 'net1', dst: 'default', dev: 'ipv1' }])).not.toMatch(/l3 mode/);
     // the kernel's default mode is l3
     const { mode: _m, ...noMode } = l3[1] as Extract<Edit, { kind: 'ipvlan' }>;
@@ -58,9 +87,15 @@ describe('guidance before Apply', () => {
 
   it('parentRefusal and l3RouteHint, as the forms use them', () => {
     expect(parentRefusal('vlan', { name: 'sit0', kind: 'sit', linkType: 'sit', childKinds: [] })).toBeNull();
-    expect(parentRefusal('ipvtap', { name: 'e', kind: 'physical', linkType: 'ether', childKinds: ['macvtap'] })).toMatch(/macvtap children/);
-    expect(parentRefusal('macvlan', { name: 'e', kind: 'physical', linkType: 'ether', childKinds: ['macvlan', 'vlan'] })).toBeNull();
-    expect(l3RouteHint({ name: 'x', mode: 'l3s', nsLabel: 'n', addresses: ['10.0.0.1/24'], routed: false })).toMatch(/l3s mode/);
+    expect(
+      parentRefusal('ipvtap', { name: 'e', kind: 'physical', linkType: 'ether', childKinds: ['macvtap'] }),
+    ).toMatch(/macvtap children/);
+    expect(
+      parentRefusal('macvlan', { name: 'e', kind: 'physical', linkType: 'ether', childKinds: ['macvlan', 'vlan'] }),
+    ).toBeNull();
+    expect(l3RouteHint({ name: 'x', mode: 'l3s', nsLabel: 'n', addresses: ['10.0.0.1/24'], routed: false })).toMatch(
+      /l3s mode/,
+    );
     expect(l3RouteHint({ name: 'x', mode: 'l3', nsLabel: 'n', addresses: [], routed: false })).toBeNull();
   });
 });
@@ -68,7 +103,8 @@ describe('guidance before Apply', () => {
 describe('forms offer only parents the kernel accepts', () => {
   const snapshot = host();
   const view = { snapshot, ix: indexHost(snapshot), caps: null };
-  const offered = (kind: string) => Object.fromEntries(parentChoices(view, ROOT, kind).map((c) => [c.value, c.disabled ?? 'ok']));
+  const offered = (kind: string) =>
+    Object.fromEntries(parentChoices(view, ROOT, kind).map((c) => [c.value, c.disabled ?? 'ok']));
 
   it('macvlan: no loopback, no sit0; eth1 (ipvlan children) and the ipvlan itself shown disabled with why', () => {
     const o = offered('macvlan');

@@ -13,8 +13,18 @@ import { fixtureSnapshot, SELF_PID } from './edit-fixture';
 
 const plan = (name: string, undoable = true): Plan => ({
   steps: [
-    { argv: ['ip', 'link', 'add', name, 'type', 'dummy'], undo: undoable ? ['ip', 'link', 'del', name] : null, description: `create ${name}`, edit: 0 },
-    { argv: ['ip', 'link', 'set', name, 'up'], undo: ['ip', 'link', 'set', name, 'down'], description: `bring ${name} up`, edit: 0 },
+    {
+      argv: ['ip', 'link', 'add', name, 'type', 'dummy'],
+      undo: undoable ? ['ip', 'link', 'del', name] : null,
+      description: `create ${name}`,
+      edit: 0,
+    },
+    {
+      argv: ['ip', 'link', 'set', name, 'up'],
+      undo: ['ip', 'link', 'set', name, 'down'],
+      description: `bring ${name} up`,
+      edit: 0,
+    },
   ],
   warnings: [],
   guards: [],
@@ -96,34 +106,68 @@ function fakeRunner(fail: (argv: string[]) => string | null = () => null) {
   };
   return { run, calls };
 }
-const caps: Capabilities = { probed: true, probedAt: 'x', root: true, iproute2: '6.1.0', kernel: '6.18.0-test', kinds: Object.fromEntries(['macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'veth', 'bridge', 'vlan', 'vxlan', 'dummy'].map((k) => [k, { supported: true, reason: null }])) as Capabilities['kinds'], note: null };
+const caps: Capabilities = {
+  probed: true,
+  probedAt: 'x',
+  root: true,
+  iproute2: '6.1.0',
+  kernel: '6.18.0-test',
+  kinds: Object.fromEntries(
+    ['macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'veth', 'bridge', 'vlan', 'vxlan', 'dummy'].map((k) => [
+      k,
+      { supported: true, reason: null },
+    ]),
+  ) as Capabilities['kinds'],
+  note: null,
+};
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ls-history-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-const session = () => new EditSession({ readSnapshot: async () => fixtureSnapshot(), capabilities: async () => caps, selfPid: SELF_PID });
-const ctxOf = (run: Runner): CallContext => ({ run, auditLog: path.join(dir, 'audit.jsonl'), remote: 'local', readOnly: false });
+const session = () =>
+  new EditSession({ readSnapshot: async () => fixtureSnapshot(), capabilities: async () => caps, selfPid: SELF_PID });
+const ctxOf = (run: Runner): CallContext => ({
+  run,
+  auditLog: path.join(dir, 'audit.jsonl'),
+  remote: 'local',
+  readOnly: false,
+});
 
 describe('EditSession: undo history', () => {
-  const mv = (name: string) => ({ op: 'link.add', kind: 'macvlan', name, parent: 'eth1', mode: 'bridge', netns: 'blue' });
+  const mv = (name: string) => ({
+    op: 'link.add',
+    kind: 'macvlan',
+    name,
+    parent: 'eth1',
+    mode: 'bridge',
+    netns: 'blue',
+  });
 
   it('undoes two changes newest first, redoes them oldest first, then has nothing to do', async () => {
     const { run, calls } = fakeRunner();
     const s = session();
     await s.apply(ctxOf(run), { edits: [mv('mv1')] });
     await s.apply(ctxOf(run), { edits: [mv('mv2')] });
-    expect(s.historyView().undo.map((i) => i.title)).toEqual([expect.stringContaining('mv2'), expect.stringContaining('mv1')]);
+    expect(s.historyView().undo.map((i) => i.title)).toEqual([
+      expect.stringContaining('mv2'),
+      expect.stringContaining('mv1'),
+    ]);
     calls.length = 0;
     await s.undo(ctxOf(run));
     await s.undo(ctxOf(run));
-    expect(calls).toEqual([['ip', '-n', 'blue', 'link', 'del', 'dev', 'mv2'], ['ip', '-n', 'blue', 'link', 'del', 'dev', 'mv1']]);
+    expect(calls).toEqual([
+      ['ip', '-n', 'blue', 'link', 'del', 'dev', 'mv2'],
+      ['ip', '-n', 'blue', 'link', 'del', 'dev', 'mv1'],
+    ]);
     await expect(s.undo(ctxOf(run))).rejects.toBeInstanceOf(NothingToUndoError);
     expect(s.historyView().redo).toHaveLength(2);
     calls.length = 0;
     const redo = s.historyView().redo[0];
     await s.redo(ctxOf(run), redo.id);
-    expect(calls).toEqual([['ip', 'link', 'add', 'link', 'eth1', 'name', 'mv1', 'netns', 'blue', 'type', 'macvlan', 'mode', 'bridge']]);
+    expect(calls).toEqual([
+      ['ip', 'link', 'add', 'link', 'eth1', 'name', 'mv1', 'netns', 'blue', 'type', 'macvlan', 'mode', 'bridge'],
+    ]);
     expect(s.historyView()).toMatchObject({ undo: [{ id: redo.id }], redo: [{}] });
     const audit = await readAudit(path.join(dir, 'audit.jsonl'));
     expect(audit.map((a) => a.action)).toEqual(['apply', 'apply', 'undo', 'undo', 'redo']);

@@ -4,7 +4,10 @@ import { installFastEncoderStream, Utf8EncoderStream } from '../../server/api/en
 
 const NativeEncoderStream = globalThis.TextEncoderStream;
 
-async function encodeChunks(stream: TransformStream<string, Uint8Array>, chunks: unknown[]): Promise<{ bytes: number[]; chunkCount: number }> {
+async function encodeChunks(
+  stream: TransformStream<string, Uint8Array>,
+  chunks: unknown[],
+): Promise<{ bytes: number[]; chunkCount: number }> {
   const writer = stream.writable.getWriter();
   const reading = (async () => {
     const out: Uint8Array[] = [];
@@ -26,7 +29,12 @@ async function encodeChunks(stream: TransformStream<string, Uint8Array>, chunks:
 
 /** UTF-16 code units of any value, surrogates included (paired, lone, reversed), cut into chunks */
 const chunked = fc
-  .tuple(fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd7f0, max: 0xe010 })), { maxLength: 60 }), fc.array(fc.nat(60), { maxLength: 8 }))
+  .tuple(
+    fc.array(fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0xd7f0, max: 0xe010 })), {
+      maxLength: 60,
+    }),
+    fc.array(fc.nat(60), { maxLength: 8 }),
+  )
   .map(([units, cuts]) => {
     const text = String.fromCharCode(...units);
     const at = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b);

@@ -26,7 +26,17 @@ beforeAll(async () => {
     const body = answers[u.pathname];
     if (!body || req.method !== 'GET') {
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `${u.pathname} not found`, reason: 'NotFound', code: 404 }));
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `${u.pathname} not found`,
+          reason: 'NotFound',
+          code: 404,
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -35,7 +45,9 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'rec', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    clusters: [
+      { name: 'rec', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true },
+    ],
     users: [{ name: 'hub', token: 'sa-token' }],
     contexts: [{ name: 'rec', cluster: 'rec', user: 'hub' }],
     currentContext: 'rec',
@@ -59,7 +71,11 @@ describe('Kubernetes discovery', () => {
   });
 
   it('an API error reaches the fleet as its discovery error, verbatim', async () => {
-    const fleet = new Fleet({ agents: null, token: 't', kubernetes: { namespace: 'elsewhere', labelSelector: DEFAULT_SELECTOR, port: 3000, api, intervalMs: 60_000 } });
+    const fleet = new Fleet({
+      agents: null,
+      token: 't',
+      kubernetes: { namespace: 'elsewhere', labelSelector: DEFAULT_SELECTOR, port: 3000, api, intervalMs: 60_000 },
+    });
     try {
       await expect.poll(() => fleet.discoveryError).toMatch(/Kubernetes discovery: .*404|NotFound|not found/);
       expect(fleet.nodes()).toEqual([]);
@@ -69,7 +85,11 @@ describe('Kubernetes discovery', () => {
   });
 
   it('the fleet starts an agent client per discovered node, named by the node', async () => {
-    const fleet = new Fleet({ agents: null, token: 't', kubernetes: { namespace: 'linkscape', labelSelector: DEFAULT_SELECTOR, port: 3000, api, intervalMs: 60_000 } });
+    const fleet = new Fleet({
+      agents: null,
+      token: 't',
+      kubernetes: { namespace: 'linkscape', labelSelector: DEFAULT_SELECTOR, port: 3000, api, intervalMs: 60_000 },
+    });
     try {
       await expect.poll(() => fleet.nodes().map((n) => n.name)).toEqual(['kind-control-plane', 'kind-worker']);
       expect(fleet.nodes()[0]).toMatchObject({ url: 'http://172.18.0.3:3000', addresses: ['172.18.0.3'] });

@@ -31,7 +31,9 @@ interface Obj {
 }
 
 async function load(): Promise<{ kustomization: { resources: string[] }; objects: Obj[] }> {
-  const kustomization = parseAllDocuments(await fs.readFile(path.join(DIR, 'kustomization.yaml'), 'utf8'))[0].toJS() as { resources: string[] };
+  const kustomization = parseAllDocuments(
+    await fs.readFile(path.join(DIR, 'kustomization.yaml'), 'utf8'),
+  )[0].toJS() as { resources: string[] };
   const objects: Obj[] = [];
   for (const f of kustomization.resources) {
     for (const d of parseAllDocuments(await fs.readFile(path.join(DIR, f), 'utf8'))) {
@@ -63,7 +65,9 @@ describe('deploy/kubernetes', () => {
 
   it('the schema check would catch a broken manifest', async () => {
     const { objects } = await load();
-    const ds = structuredClone(byKind(objects, 'DaemonSet')[0]) as Obj & { spec: { template: { spec: { hostNetwork: unknown } } } };
+    const ds = structuredClone(byKind(objects, 'DaemonSet')[0]) as Obj & {
+      spec: { template: { spec: { hostNetwork: unknown } } };
+    };
     ds.spec.template.spec.hostNetwork = 'yes';
     expect(() => new DaemonSet(ds as never).validate()).toThrow(/hostNetwork/);
   });
@@ -80,9 +84,20 @@ describe('deploy/kubernetes', () => {
     expect(c.securityContext?.privileged).toBe(false);
     expect(c.securityContext?.allowPrivilegeEscalation).toBe(false);
     expect(c.securityContext?.capabilities?.drop).toEqual(['ALL']);
-    expect([...(c.securityContext?.capabilities?.add ?? [])].sort()).toEqual(['DAC_READ_SEARCH', 'NET_ADMIN', 'SYS_ADMIN', 'SYS_PTRACE']);
+    expect([...(c.securityContext?.capabilities?.add ?? [])].sort()).toEqual([
+      'DAC_READ_SEARCH',
+      'NET_ADMIN',
+      'SYS_ADMIN',
+      'SYS_PTRACE',
+    ]);
     const hostPaths = new Map((pod.volumes ?? []).filter((v) => v.hostPath).map((v) => [v.name, v.hostPath!.path]));
-    for (const p of ['/var/run/netns', '/var/run/docker/netns', '/var/lib/cni', '/run/containerd/containerd.sock', '/run/docker.sock']) {
+    for (const p of [
+      '/var/run/netns',
+      '/var/run/docker/netns',
+      '/var/lib/cni',
+      '/run/containerd/containerd.sock',
+      '/run/docker.sock',
+    ]) {
       expect([...hostPaths.values()]).toContain(p);
     }
     for (const m of c.volumeMounts ?? []) {
@@ -98,7 +113,7 @@ describe('deploy/kubernetes', () => {
     expect(c.args).toEqual(expect.arrayContaining(['--allow-host', '$(NODE_IP)']));
   });
 
-  it('the hub: discovers by the agents\' labels, reads the same Secret, runs as non-root with nothing added', async () => {
+  it("the hub: discovers by the agents' labels, reads the same Secret, runs as non-root with nothing added", async () => {
     const { objects } = await load();
     const dep = new Deployment(byKind(objects, 'Deployment')[0]);
     const ds = new DaemonSet(byKind(objects, 'DaemonSet')[0]);
@@ -124,8 +139,13 @@ describe('deploy/kubernetes', () => {
     expect(role.rules).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['list'] }]);
     expect(cr.rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['list'] }]);
     const hubSa = byKind(objects, 'Deployment')[0] as unknown as Deployment;
-    for (const b of [...byKind(objects, 'RoleBinding'), ...byKind(objects, 'ClusterRoleBinding')] as unknown as RoleBinding[]) {
-      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: hubSa.spec!.template.spec!.serviceAccountName, namespace: 'linkscape' }]);
+    for (const b of [
+      ...byKind(objects, 'RoleBinding'),
+      ...byKind(objects, 'ClusterRoleBinding'),
+    ] as unknown as RoleBinding[]) {
+      expect(b.subjects).toEqual([
+        { kind: 'ServiceAccount', name: hubSa.spec!.template.spec!.serviceAccountName, namespace: 'linkscape' },
+      ]);
     }
   });
 });

@@ -13,7 +13,11 @@ describe('fleet overview layout', () => {
       return { name: nodeName(i), up: i !== 2, snapshot: s, fdb: nodeFdb(s, i, n), extraAddresses: [] };
     });
     const { boxes, lines, dangling } = layoutOverview(computeOverlay(views), 520);
-    expect(boxes.map((b) => [b.name, b.up])).toEqual([['node-0', true], ['node-1', true], ['node-2', false]]);
+    expect(boxes.map((b) => [b.name, b.up])).toEqual([
+      ['node-0', true],
+      ['node-1', true],
+      ['node-2', false],
+    ]);
     const dist = boxes.map((b) => Math.hypot(b.x - 260, b.y - 260));
     for (const d of dist) expect(d).toBeCloseTo(dist[0], 6);
     expect(lines).toHaveLength(6);

@@ -61,11 +61,13 @@ describe('overlay', () => {
     expect(computeOverlay(v).tunnels[0]).toMatchObject({ from: 'node-0', to: null, remote: nodeIp(1) });
   });
 
-  it('the Kubernetes node address counts as the node\'s own', () => {
+  it("the Kubernetes node address counts as the node's own", () => {
     const v = views(2);
     v[1].extraAddresses = ['172.18.0.9'];
     v[0].snapshot!.routes.push({ ...v[0].snapshot!.routes.at(-1)!, dst: '10.245.0.0/16', gateway: '172.18.0.9' });
-    expect(computeOverlay(v).routes).toContainEqual(expect.objectContaining({ node: 'node-0', dst: '10.245.0.0/16', toNode: 'node-1' }));
+    expect(computeOverlay(v).routes).toContainEqual(
+      expect.objectContaining({ node: 'node-0', dst: '10.245.0.0/16', toNode: 'node-1' }),
+    );
   });
 });
 
@@ -82,12 +84,16 @@ describe('search', () => {
   });
   it('a namespace or link name matches on every node, exact matches first, case-insensitive', () => {
     const hits = searchFleet(nodes, 'VX42');
-    expect(hits.map((h) => [h.node, h.kind])).toEqual([['node-0', 'link'], ['node-1', 'link'], ['node-2', 'link']]);
+    expect(hits.map((h) => [h.node, h.kind])).toEqual([
+      ['node-0', 'link'],
+      ['node-1', 'link'],
+      ['node-2', 'link'],
+    ]);
     const blue = searchFleet(nodes, 'blue');
     expect(blue.filter((h) => h.kind === 'namespace').map((h) => h.node)).toEqual(['node-0', 'node-1', 'node-2']);
     expect(searchFleet(nodes, 've-')[0].kind).toBe('link');
   });
-  it('a link hit names the namespace it is in, with an id that is that node\'s link id', () => {
+  it("a link hit names the namespace it is in, with an id that is that node's link id", () => {
     const [hit] = searchFleet(nodes, '10.1.0.2');
     const link = nodes[0].snapshot!.links.find((l) => l.id === hit.id);
     expect(link?.name).toBe('ve-g');
@@ -112,10 +118,26 @@ describe('fdb', () => {
     ]);
     expect(parseFdb('1/5', 'x', '')).toEqual([]);
   });
-  it('enters the vxlan\'s namespace as the reader does', () => {
-    expect(bridgeArgvIn({ root: true, path: null, source: 'root', name: null }, ['-j', 'fdb'])).toEqual(['bridge', '-j', 'fdb']);
-    expect(bridgeArgvIn({ root: false, path: '/var/run/netns/a', source: 'named', name: 'a' }, ['-j'])).toEqual(['nsenter', '--net=/var/run/netns/a', '--', 'bridge', '-j']);
-    expect(bridgeArgvIn({ root: false, path: '/proc/9/ns/net', source: 'process', name: null }, ['-j'])).toEqual(['nsenter', '--net=/proc/9/ns/net', '--', 'bridge', '-j']);
+  it("enters the vxlan's namespace as the reader does", () => {
+    expect(bridgeArgvIn({ root: true, path: null, source: 'root', name: null }, ['-j', 'fdb'])).toEqual([
+      'bridge',
+      '-j',
+      'fdb',
+    ]);
+    expect(bridgeArgvIn({ root: false, path: '/var/run/netns/a', source: 'named', name: 'a' }, ['-j'])).toEqual([
+      'nsenter',
+      '--net=/var/run/netns/a',
+      '--',
+      'bridge',
+      '-j',
+    ]);
+    expect(bridgeArgvIn({ root: false, path: '/proc/9/ns/net', source: 'process', name: null }, ['-j'])).toEqual([
+      'nsenter',
+      '--net=/proc/9/ns/net',
+      '--',
+      'bridge',
+      '-j',
+    ]);
   });
 });
 
@@ -154,21 +176,35 @@ describe('agent client (simulated agents over HTTP)', () => {
     return c;
   };
 
-  it('keeps the node\'s live state: snapshot, diffs patched in, FDB read, counts, lastSeen', async () => {
+  it("keeps the node's live state: snapshot, diffs patched in, FDB read, counts, lastSeen", async () => {
     const a = await sim(0, 2);
     const c = client(a.url);
     await expect.poll(() => c.up).toBe(true);
     expect(c.snapshot?.hostname).toBe('node-0');
     await expect.poll(() => c.fdb.length).toBe(1);
-    expect(c.info()).toMatchObject({ name: 'n', url: a.url, up: true, error: null, counts: { namespaces: 5, links: a.snapshot.links.length } });
+    expect(c.info()).toMatchObject({
+      name: 'n',
+      url: a.url,
+      up: true,
+      error: null,
+      counts: { namespaces: 5, links: a.snapshot.links.length },
+    });
     expect(Date.parse(c.info().lastSeen!)).toBeGreaterThan(0);
     const lo = a.snapshot.links.find((l) => l.name === 'd0')!;
-    const diff: HostDiff = { takenAt: new Date().toISOString(), namespaces: { upsert: [], remove: [] }, links: { upsert: [], remove: [lo.id] }, routes: { nsIds: [], upsert: [] }, warnings: [], hidden: [], activity: [] };
+    const diff: HostDiff = {
+      takenAt: new Date().toISOString(),
+      namespaces: { upsert: [], remove: [] },
+      links: { upsert: [], remove: [lo.id] },
+      routes: { nsIds: [], upsert: [] },
+      warnings: [],
+      hidden: [],
+      activity: [],
+    };
     a.push(diff);
     await expect.poll(() => c.snapshot?.links.some((l) => l.id === lo.id)).toBe(false);
   });
 
-  it('a wrong token: down, with the agent\'s words', async () => {
+  it("a wrong token: down, with the agent's words", async () => {
     const a = await sim(0, 1);
     const c = client(a.url, 'wrong');
     await expect.poll(() => c.error).toMatch(/valid token is required/);
@@ -193,14 +229,28 @@ describe('agent client (simulated agents over HTTP)', () => {
   it('fleet.search and overlay over live agents; an edit is forwarded with the node stripped and audited on the hub', async () => {
     const a = await sim(0, 2);
     const b = await sim(1, 2);
-    const fleet = new Fleet({ agents: parseAgents(`node-0=${a.url},node-1=${b.url}`), kubernetes: null, token: 'agent-secret' });
+    const fleet = new Fleet({
+      agents: parseAgents(`node-0=${a.url},node-1=${b.url}`),
+      kubernetes: null,
+      token: 'agent-secret',
+    });
     clients.push(fleet);
     await expect.poll(() => fleet.nodes().every((n) => n.up && n.counts)).toBe(true);
     expect(fleet.search('web-1')).toEqual([expect.objectContaining({ node: 'node-1', kind: 'pod' })]);
     await expect.poll(() => fleet.list().every((x) => x.fdb.length === 1)).toBe(true);
     // with two nodes each FDB entry names the vxlan's own remote: one tunnel each way
-    expect(fleet.overlay().tunnels.map((t) => `${t.from}>${t.to}`).sort()).toEqual(['node-0>node-1', 'node-1>node-0']);
-    expect(fleet.overlay().routes.map((r) => `${r.node}>${r.toNode}`).sort()).toEqual(['node-0>node-1', 'node-1>node-0']);
+    expect(
+      fleet
+        .overlay()
+        .tunnels.map((t) => `${t.from}>${t.to}`)
+        .sort(),
+    ).toEqual(['node-0>node-1', 'node-1>node-0']);
+    expect(
+      fleet
+        .overlay()
+        .routes.map((r) => `${r.node}>${r.toNode}`)
+        .sort(),
+    ).toEqual(['node-0>node-1', 'node-1>node-0']);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'lsF-audit-'));
     try {
       const log = path.join(dir, 'audit.jsonl');
@@ -210,12 +260,20 @@ describe('agent client (simulated agents over HTTP)', () => {
       expect(b.edits).toEqual([{ edits, dryRun: true }]);
       expect(a.edits).toEqual([]);
       const line = JSON.parse(readFileSync(log, 'utf8').trim());
-      expect(line).toMatchObject({ remote: 'tester', action: 'apply', dryRun: true, edits, outcome: { ok: true, node: 'node-1', agent: b.url } });
+      expect(line).toMatchObject({
+        remote: 'tester',
+        action: 'apply',
+        dryRun: true,
+        edits,
+        outcome: { ok: true, node: 'node-1', agent: b.url },
+      });
       // the agent's refusal comes back as the agent's words, and is audited too
       const bad = await startSimAgent({ snapshot: nodeSnapshot(0, 1), token: 'other' });
       sims.push(bad);
       const c = new AgentClient({ name: 'bad', url: bad.url, token: 'agent-secret' });
-      await expect(forwardEdits({ auditLog: log, remote: 'tester' }, c, { edits })).rejects.toThrow(/valid token is required/);
+      await expect(forwardEdits({ auditLog: log, remote: 'tester' }, c, { edits })).rejects.toThrow(
+        /valid token is required/,
+      );
       expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -5,11 +5,24 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync }
 import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
-import { allowedHosts, createGate, hostnameOf, hostProblem, originProblem, readCookie, tokenMatches } from '../../scripts/gate.mjs';
+import {
+  allowedHosts,
+  createGate,
+  hostnameOf,
+  hostProblem,
+  originProblem,
+  readCookie,
+  tokenMatches,
+} from '../../scripts/gate.mjs';
 import { parseServeArgs, settleToken } from '../../scripts/options.mjs';
 
 const loop = allowedHosts({ bind: '127.0.0.1', port: 3000 });
-const wide = allowedHosts({ bind: '0.0.0.0', port: 8080, extra: ['net.example.org', 'proxy.example:8443'], machine: { hostname: 'box', fqdn: 'box.lan.example', addresses: ['192.0.2.10', 'fe80::1'] } });
+const wide = allowedHosts({
+  bind: '0.0.0.0',
+  port: 8080,
+  extra: ['net.example.org', 'proxy.example:8443'],
+  machine: { hostname: 'box', fqdn: 'box.lan.example', addresses: ['192.0.2.10', 'fe80::1'] },
+});
 
 describe('Host allow-list', () => {
   it.each([
@@ -28,13 +41,28 @@ describe('Host allow-list', () => {
     else expect(p).toMatch(new RegExp(`--allow-host ${refusedName.replace(/\./g, '\\.')}`));
   });
 
-  it('bound wide: the machine\'s names and addresses, loopback, and each --allow-host', () => {
-    for (const h of ['box:8080', 'box.lan.example', '192.0.2.10:8080', '[fe80::1]:8080', 'localhost:8080', 'net.example.org', 'proxy.example:443']) expect(hostProblem(h, wide), h).toBeNull();
-    expect(hostProblem('evil.example:8080', wide)).toMatch(/refuses requests for Host "evil\.example:8080".*box.*--allow-host evil\.example/);
+  it("bound wide: the machine's names and addresses, loopback, and each --allow-host", () => {
+    for (const h of [
+      'box:8080',
+      'box.lan.example',
+      '192.0.2.10:8080',
+      '[fe80::1]:8080',
+      'localhost:8080',
+      'net.example.org',
+      'proxy.example:443',
+    ])
+      expect(hostProblem(h, wide), h).toBeNull();
+    expect(hostProblem('evil.example:8080', wide)).toMatch(
+      /refuses requests for Host "evil\.example:8080".*box.*--allow-host evil\.example/,
+    );
   });
 
-  it('bound to one address: that address (and the machine\'s names), not loopback', () => {
-    const one = allowedHosts({ bind: '192.0.2.10', port: 3000, machine: { hostname: 'box', fqdn: null, addresses: ['192.0.2.10', '10.0.0.1'] } });
+  it("bound to one address: that address (and the machine's names), not loopback", () => {
+    const one = allowedHosts({
+      bind: '192.0.2.10',
+      port: 3000,
+      machine: { hostname: 'box', fqdn: null, addresses: ['192.0.2.10', '10.0.0.1'] },
+    });
     expect(hostProblem('192.0.2.10:3000', one)).toBeNull();
     expect(hostProblem('box:3000', one)).toBeNull();
     expect(hostProblem('10.0.0.1:3000', one)).not.toBeNull();
@@ -50,10 +78,12 @@ describe('Host allow-list', () => {
 });
 
 describe('Origin', () => {
-  it('the server\'s own origin passes; the rebinding attacker, another port on localhost and null do not', () => {
+  it("the server's own origin passes; the rebinding attacker, another port on localhost and null do not", () => {
     expect(originProblem('http://127.0.0.1:3000', loop)).toBeNull();
     expect(originProblem('http://localhost:3000', loop)).toBeNull();
-    expect(originProblem('http://attacker.example:3000', loop)).toMatch(/refuses Origin "http:\/\/attacker\.example:3000"/);
+    expect(originProblem('http://attacker.example:3000', loop)).toMatch(
+      /refuses Origin "http:\/\/attacker\.example:3000"/,
+    );
     expect(originProblem('http://localhost:8080', loop)).not.toBeNull(); // another local web app: same site, not same origin
     expect(originProblem('null', loop)).not.toBeNull();
     expect(originProblem('file://', loop)).not.toBeNull();
@@ -102,8 +132,28 @@ describe('token', () => {
 
 describe('flags', () => {
   it('parse as a future `linkscape serve` passes them (repeatable, comma-separated, --flag=value)', () => {
-    const o = parseServeArgs(['--host', '0.0.0.0', '--port=8080', '--allow-host', 'a.example,b.example:443', '--allow-host=c', '--trust-proxy', '--read-only'], {});
-    expect(o).toMatchObject({ host: '0.0.0.0', port: 8080, allowHosts: ['a.example', 'b.example:443', 'c'], trustProxy: true, readOnly: true, noAuth: false, tokenFile: '/run/linkscape/token' });
+    const o = parseServeArgs(
+      [
+        '--host',
+        '0.0.0.0',
+        '--port=8080',
+        '--allow-host',
+        'a.example,b.example:443',
+        '--allow-host=c',
+        '--trust-proxy',
+        '--read-only',
+      ],
+      {},
+    );
+    expect(o).toMatchObject({
+      host: '0.0.0.0',
+      port: 8080,
+      allowHosts: ['a.example', 'b.example:443', 'c'],
+      trustProxy: true,
+      readOnly: true,
+      noAuth: false,
+      tokenFile: '/run/linkscape/token',
+    });
   });
   it.each([
     [['--alow-host', 'x'], /unknown option "--alow-host"/],
@@ -123,18 +173,41 @@ function fakeReq(o: { method?: string; url?: string; headers?: Record<string, st
     status: 0,
     head,
     body: '',
-    setHeader(k: string, v: string) { this.head[k] = v; },
-    writeHead(s: number, h: Record<string, string>) { this.status = s; Object.assign(this.head, h); },
-    end(b?: string) { this.body += b ?? ''; },
+    setHeader(k: string, v: string) {
+      this.head[k] = v;
+    },
+    writeHead(s: number, h: Record<string, string>) {
+      this.status = s;
+      Object.assign(this.head, h);
+    },
+    end(b?: string) {
+      this.body += b ?? '';
+    },
   });
-  const req = { method: o.method ?? 'GET', url: o.url ?? '/', headers, rawHeaders: Object.entries(headers).flat(), socket: { remoteAddress: o.peer ?? '::ffff:127.0.0.1' } };
+  const req = {
+    method: o.method ?? 'GET',
+    url: o.url ?? '/',
+    headers,
+    rawHeaders: Object.entries(headers).flat(),
+    socket: { remoteAddress: o.peer ?? '::ffff:127.0.0.1' },
+  };
   return { req, res };
 }
 
 describe('createGate', () => {
   const TOKEN = 'gate-test-token-0123456789';
   const refused: unknown[] = [];
-  const gate = createGate({ port: 3000, allowed: loop, token: TOKEN, tokenFile: '/run/linkscape/token', trustProxy: false, maxBody: 1000, maxOpen: 2, secret: 's', onRefused: (r: unknown) => refused.push(r) });
+  const gate = createGate({
+    port: 3000,
+    allowed: loop,
+    token: TOKEN,
+    tokenFile: '/run/linkscape/token',
+    trustProxy: false,
+    maxBody: 1000,
+    maxOpen: 2,
+    secret: 's',
+    onRefused: (r: unknown) => refused.push(r),
+  });
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   it('a foreign Host is refused before anything, naming the host and --allow-host', () => {
@@ -169,7 +242,15 @@ describe('createGate', () => {
   });
 
   it('with the cookie or the Bearer header the request goes on, with the peer from the socket and forged x-linkscape-* gone', () => {
-    const { req, res } = fakeReq({ url: '/api/trpc/host.info', headers: { cookie: `linkscape-3000=${TOKEN}`, 'x-linkscape-peer': '6.6.6.6', 'x-linkscape-gate': 'forged', 'x-forwarded-for': '6.6.6.6' } });
+    const { req, res } = fakeReq({
+      url: '/api/trpc/host.info',
+      headers: {
+        cookie: `linkscape-3000=${TOKEN}`,
+        'x-linkscape-peer': '6.6.6.6',
+        'x-linkscape-gate': 'forged',
+        'x-forwarded-for': '6.6.6.6',
+      },
+    });
     expect(gate(req, res)).toBe(false);
     expect(req.headers['x-linkscape-peer']).toBe('127.0.0.1');
     expect(req.headers['x-linkscape-gate']).toBe('s');
@@ -180,14 +261,31 @@ describe('createGate', () => {
   });
 
   it('with --trust-proxy X-Forwarded-For is passed on beside the peer', () => {
-    const g = createGate({ port: 3000, allowed: loop, token: TOKEN, tokenFile: null, trustProxy: true, maxBody: 1000, maxOpen: 2, secret: 's' });
-    const { req, res } = fakeReq({ url: '/api/trpc/host.info', headers: { ...auth, 'x-forwarded-for': '198.51.100.4' }, peer: '10.0.0.2' });
+    const g = createGate({
+      port: 3000,
+      allowed: loop,
+      token: TOKEN,
+      tokenFile: null,
+      trustProxy: true,
+      maxBody: 1000,
+      maxOpen: 2,
+      secret: 's',
+    });
+    const { req, res } = fakeReq({
+      url: '/api/trpc/host.info',
+      headers: { ...auth, 'x-forwarded-for': '198.51.100.4' },
+      peer: '10.0.0.2',
+    });
     expect(g(req, res)).toBe(false);
     expect(req.headers).toMatchObject({ 'x-linkscape-peer': '10.0.0.2', 'x-linkscape-forwarded-for': '198.51.100.4' });
   });
 
   it('a foreign Origin on the API is refused even with the token (DNS rebinding carries the cookie)', () => {
-    const { req, res } = fakeReq({ method: 'POST', url: '/api/trpc/edit.applyEdits', headers: { ...auth, origin: 'http://attacker.example:3000', 'content-length': '2' } });
+    const { req, res } = fakeReq({
+      method: 'POST',
+      url: '/api/trpc/edit.applyEdits',
+      headers: { ...auth, origin: 'http://attacker.example:3000', 'content-length': '2' },
+    });
     expect(gate(req, res)).toBe(true);
     expect(res.status).toBe(403);
     expect(refused.at(-1)).toMatchObject({ refused: 'origin' });
@@ -196,11 +294,19 @@ describe('createGate', () => {
   });
 
   it('bodies: over the limit 413, chunked 411', () => {
-    const big = fakeReq({ method: 'POST', url: '/api/trpc/edit.applyEdits', headers: { ...auth, 'content-length': '1001' } });
+    const big = fakeReq({
+      method: 'POST',
+      url: '/api/trpc/edit.applyEdits',
+      headers: { ...auth, 'content-length': '1001' },
+    });
     gate(big.req, big.res);
     expect(big.res.status).toBe(413);
     expect(big.res.body).toMatch(/limit of 1000 \(--max-body\)/);
-    const chunked = fakeReq({ method: 'POST', url: '/api/trpc/edit.applyEdits', headers: { ...auth, 'transfer-encoding': 'chunked' } });
+    const chunked = fakeReq({
+      method: 'POST',
+      url: '/api/trpc/edit.applyEdits',
+      headers: { ...auth, 'transfer-encoding': 'chunked' },
+    });
     gate(chunked.req, chunked.res);
     expect(chunked.res.status).toBe(411);
   });

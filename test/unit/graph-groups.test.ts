@@ -8,13 +8,34 @@ import { bigHost } from './graph-fixture';
 const base = bigHost(0);
 const root = base.namespaces[0];
 const link = (nsId: string, ifindex: number, name: string, kind: string, extra: Partial<Link> = {}): Link => ({
-  ...base.links[1], id: `${nsId}/${ifindex}`, nsId, ifindex, name, kind, ...extra,
+  ...base.links[1],
+  id: `${nsId}/${ifindex}`,
+  nsId,
+  ifindex,
+  name,
+  kind,
+  ...extra,
 });
 const nsOf = (id: string, name: string | null, owner: NamespaceOwner | null = null): Namespace => ({
-  ...root, id, root: false, source: name ? 'named' : 'process', name, label: name ?? id, pids: [], comms: name ? [] : ['sleep'], path: null, owner,
+  ...root,
+  id,
+  root: false,
+  source: name ? 'named' : 'process',
+  name,
+  label: name ?? id,
+  pids: [],
+  comms: name ? [] : ['sleep'],
+  path: null,
+  owner,
 });
 const pod = (ns: string): NamespaceOwner => ({ runtime: 'kubernetes', kind: 'pod', id: 'p', name: 'p', namespace: ns });
-const container = (net: string): NamespaceOwner => ({ runtime: 'docker', kind: 'container', id: 'c', name: 'c', networks: [{ name: net, driver: 'bridge', ips: [] }] });
+const container = (net: string): NamespaceOwner => ({
+  runtime: 'docker',
+  kind: 'container',
+  id: 'c',
+  name: 'c',
+  networks: [{ name: net, driver: 'bridge', ips: [] }],
+});
 
 /** pods in `default` whose veths end on cni0 in the root (every fourth one down), containers on `web`, a plain lab */
 function host(): HostSnapshot {

@@ -23,7 +23,8 @@ describe('layout', () => {
     }
     expect(spots.size).toBe(m.nodes.filter((x) => x.type === 'link').length);
     const boxes = [...a.boxes.values()];
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i], boxes[j])).toBe(false);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i], boxes[j])).toBe(false);
     expect(a.boxes.get(nsNodeId(inodes.root))).toMatchObject({ x: 0, y: 0 });
   });
 
@@ -58,7 +59,9 @@ describe('placing what appears in a graph on screen', () => {
   it('on first render uses the full layout', () => {
     const m = buildGraph(snap);
     const fresh = layoutGraph(m);
-    expect(placeNew(m, new Map(), fresh)).toEqual(new Map([...fresh.positions].filter(([id]) => m.nodes.find((n) => n.id === id)!.type !== 'namespace')));
+    expect(placeNew(m, new Map(), fresh)).toEqual(
+      new Map([...fresh.positions].filter(([id]) => m.nodes.find((n) => n.id === id)!.type !== 'namespace')),
+    );
   });
 
   it('returns nothing for nodes already on screen', () => {
@@ -68,7 +71,17 @@ describe('placing what appears in a graph on screen', () => {
   it('puts a new child below its parent, on a free spot, and leaves the others alone', () => {
     const s = labSnapshot();
     const eth1 = linkIn(s, 'root', 'eth1');
-    s.links.push({ ...eth1, id: `${eth1.nsId}/99`, ifindex: 99, name: 'mv-new', kind: 'macvlan', mode: 'bridge', parentId: eth1.id, sriov: null, addresses: [] });
+    s.links.push({
+      ...eth1,
+      id: `${eth1.nsId}/99`,
+      ifindex: 99,
+      name: 'mv-new',
+      kind: 'macvlan',
+      mode: 'bridge',
+      parentId: eth1.id,
+      sriov: null,
+      addresses: [],
+    });
     const m = buildGraph(s);
     const placed = placeNew(m, known, layoutGraph(m));
     expect([...placed.keys()]).toEqual([linkNodeId(`${eth1.nsId}/99`)]);
@@ -80,7 +93,10 @@ describe('placing what appears in a graph on screen', () => {
   it('puts a new namespace below everything, in its own shape', () => {
     const s = labSnapshot();
     s.namespaces.push({ ...s.namespaces[1], id: '77', name: 'new', label: 'new' });
-    s.links.push({ ...linkIn(s, 'red', 've-r'), id: '77/5', nsId: '77', ifindex: 5, name: 'x0', peerId: null }, { ...linkIn(s, 'red', 've-r'), id: '77/6', nsId: '77', ifindex: 6, name: 'x1', peerId: null });
+    s.links.push(
+      { ...linkIn(s, 'red', 've-r'), id: '77/5', nsId: '77', ifindex: 5, name: 'x0', peerId: null },
+      { ...linkIn(s, 'red', 've-r'), id: '77/6', nsId: '77', ifindex: 6, name: 'x1', peerId: null },
+    );
     const m = buildGraph(s);
     const placed = placeNew(m, known, layoutGraph(m));
     expect([...placed.keys()].sort()).toEqual([linkNodeId('77/5'), linkNodeId('77/6')]);

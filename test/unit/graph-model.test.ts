@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { addressLine, buildGraph, DEFAULT_VIEW, LABEL_CHARS, linkNodeId, nsNodeId, refOfNodeId, type GraphModel, type ViewOptions } from '../../components/graph/model';
+import {
+  addressLine,
+  buildGraph,
+  DEFAULT_VIEW,
+  LABEL_CHARS,
+  linkNodeId,
+  nsNodeId,
+  refOfNodeId,
+  type GraphModel,
+  type ViewOptions,
+} from '../../components/graph/model';
 import { revealIn } from '../../components/graph/reveal';
 import { indexHost } from '../../components/host/lookup';
 import { routeRows, tableRows } from '../../components/table/rows';
@@ -13,17 +23,30 @@ const node = (m: GraphModel, id: string) => m.nodes.find((n) => n.id === id);
 const edgeIds = (m: GraphModel, type?: string) => m.edges.filter((e) => !type || e.type === type).map((e) => e.id);
 const nameOf = (id: string) => {
   const ref = refOfNodeId(id)!;
-  return ref.type === 'link' ? snap.links.find((l) => l.id === ref.id)!.name : snap.namespaces.find((n) => n.id === ref.id)!.label;
+  return ref.type === 'link'
+    ? snap.links.find((l) => l.id === ref.id)!.name
+    : snap.namespaces.find((n) => n.id === ref.id)!.label;
 };
 
 describe('graph model of the captured lab VM', () => {
   const base = buildGraph(snap);
 
   it.each([
-    ['root', 'eth0', 'physical'], ['root', 'eth2', 'pf'], ['root', 'br0', 'bridge'], ['root', 've-a', 'veth'],
-    ['root', 'bond0', 'bond'], ['root', 'd0', 'dummy'], ['root', 'tap0', 'tun'], ['root', 'vx42', 'vxlan'],
-    ['root', 'vl10', 'vlan'], ['root', 'mvt0', 'macvtap'], ['root', 'mv-vepa', 'macvlan'], ['root', 'ipv-l2', 'ipvlan'],
-    ['root', 'vrf-blue', 'other'], ['red', 'ipv-l3', 'ipvlan'], ['unnamed', 've-p', 'veth'],
+    ['root', 'eth0', 'physical'],
+    ['root', 'eth2', 'pf'],
+    ['root', 'br0', 'bridge'],
+    ['root', 've-a', 'veth'],
+    ['root', 'bond0', 'bond'],
+    ['root', 'd0', 'dummy'],
+    ['root', 'tap0', 'tun'],
+    ['root', 'vx42', 'vxlan'],
+    ['root', 'vl10', 'vlan'],
+    ['root', 'mvt0', 'macvtap'],
+    ['root', 'mv-vepa', 'macvlan'],
+    ['root', 'ipv-l2', 'ipvlan'],
+    ['root', 'vrf-blue', 'other'],
+    ['red', 'ipv-l3', 'ipvlan'],
+    ['unnamed', 've-p', 'veth'],
   ])('%s/%s is drawn as kind %s inside its namespace', (ns, name, kc) => {
     const n = node(base, L(ns, name));
     expect(n?.kindClass).toBe(kc);
@@ -33,7 +56,9 @@ describe('graph model of the captured lab VM', () => {
   });
 
   it.each([
-    ['root', 'eth0', 'admin-up', 'op-up'], ['root', 'd0', 'admin-down', 'op-down'], ['red', 'ipv-l3', 'admin-up', 'op-unknown'],
+    ['root', 'eth0', 'admin-up', 'op-up'],
+    ['root', 'd0', 'admin-down', 'op-down'],
+    ['red', 'ipv-l3', 'admin-up', 'op-unknown'],
   ])('%s/%s shows admin and oper state (%s, %s)', (ns, name, admin, oper) => {
     expect(node(base, L(ns, name))?.classes).toEqual(expect.arrayContaining([admin, oper]));
   });
@@ -52,7 +77,12 @@ describe('graph model of the captured lab VM', () => {
     expect(new Set(ns)).toEqual(new Set(['root', 'red', 'blue', 'green', 'unnamed'].map(N)));
     expect(base.nodes.some((n) => n.kindClass === 'loopback')).toBe(false);
     const withLo = buildGraph(snap, view({ showLoopback: true }));
-    expect(withLo.nodes.filter((n) => n.kindClass === 'loopback').map((n) => n.parent).sort()).toEqual(ns.slice().sort());
+    expect(
+      withLo.nodes
+        .filter((n) => n.kindClass === 'loopback')
+        .map((n) => n.parent)
+        .sort(),
+    ).toEqual(ns.slice().sort());
   });
 
   it.each([
@@ -76,7 +106,9 @@ describe('graph model of the captured lab VM', () => {
   });
 
   it.each([
-    ['root', 've-a', 'green', 've-b'], ['red', 've-r', 'green', 've-g'], ['green', 've-u', 'unnamed', 've-p'],
+    ['root', 've-a', 'green', 've-b'],
+    ['red', 've-r', 'green', 've-g'],
+    ['green', 've-u', 'unnamed', 've-p'],
   ])('one peer edge joins veth %s/%s and %s/%s', (a, an, b, bn) => {
     const ends = [L(a, an), L(b, bn)].sort();
     const found = base.edges.filter((e) => e.type === 'peer' && [e.source, e.target].sort().join() === ends.join());
@@ -104,7 +136,12 @@ describe('graph model of the captured lab VM', () => {
   it.each<[string, Partial<ViewOptions>, string[], string[]]>([
     // collapsed namespace ids, node ids expected to be present, absent
     ['green collapsed', { collapsed: [inodes.green] }, [N('green')], [L('green', 've-b'), L('green', 've-g')]],
-    ['root collapsed', { collapsed: [inodes.root] }, [N('root'), L('red', 'ipv-l3')], [L('root', 'eth0'), L('root', 'br0')]],
+    [
+      'root collapsed',
+      { collapsed: [inodes.root] },
+      [N('root'), L('red', 'ipv-l3')],
+      [L('root', 'eth0'), L('root', 'br0')],
+    ],
   ])('%s: the namespace is one node and its links are gone', (_, o, present, absent) => {
     const m = buildGraph(snap, view(o));
     for (const id of present) expect(node(m, id)).toBeDefined();
@@ -144,7 +181,11 @@ describe('graph model of the captured lab VM', () => {
   it.each<[string, Partial<ViewOptions>, (id: string) => boolean]>([
     ['only veths', { kinds: ['veth'] }, (id) => nameOf(id).startsWith('ve-')],
     ['only ipvlan and physical', { kinds: ['ipvlan', 'physical'] }, (id) => /^(ipv-|eth[01]$)/.test(nameOf(id))],
-    ['loopback shown but kinds limited to loopback', { showLoopback: true, kinds: ['loopback'] }, (id) => nameOf(id) === 'lo'],
+    [
+      'loopback shown but kinds limited to loopback',
+      { showLoopback: true, kinds: ['loopback'] },
+      (id) => nameOf(id) === 'lo',
+    ],
   ])('kind filter: %s', (_, o, ok) => {
     const m = buildGraph(snap, view(o));
     const links = m.nodes.filter((n) => n.type === 'link');
@@ -203,19 +244,51 @@ describe('graph model of the captured lab VM', () => {
 
 describe('reveal and table rows', () => {
   it.each<[string, Partial<ViewOptions>, 'link' | 'namespace', () => string, Partial<ViewOptions>]>([
-    ['expands the collapsed namespace of a link', { collapsed: [inodes.green, inodes.red] }, 'link', () => linkIn(snap, 'green', 've-b').id, { collapsed: [inodes.red] }],
-    ['adds its namespace to a namespace filter', { namespaces: [inodes.red] }, 'link', () => linkIn(snap, 'green', 've-g').id, { namespaces: [inodes.red, inodes.green] }],
+    [
+      'expands the collapsed namespace of a link',
+      { collapsed: [inodes.green, inodes.red] },
+      'link',
+      () => linkIn(snap, 'green', 've-b').id,
+      { collapsed: [inodes.red] },
+    ],
+    [
+      'adds its namespace to a namespace filter',
+      { namespaces: [inodes.red] },
+      'link',
+      () => linkIn(snap, 'green', 've-g').id,
+      { namespaces: [inodes.red, inodes.green] },
+    ],
     ['shows loopback when jumping to lo', {}, 'link', () => linkIn(snap, 'red', 'lo').id, { showLoopback: true }],
-    ['adds the kind to a kind filter', { kinds: ['veth'] }, 'link', () => linkIn(snap, 'root', 'eth0').id, { kinds: ['veth', 'physical'] }],
-    ['leaves a collapsed namespace collapsed when jumping to the namespace', { collapsed: [inodes.green] }, 'namespace', () => inodes.green, { collapsed: [inodes.green] }],
+    [
+      'adds the kind to a kind filter',
+      { kinds: ['veth'] },
+      'link',
+      () => linkIn(snap, 'root', 'eth0').id,
+      { kinds: ['veth', 'physical'] },
+    ],
+    [
+      'leaves a collapsed namespace collapsed when jumping to the namespace',
+      { collapsed: [inodes.green] },
+      'namespace',
+      () => inodes.green,
+      { collapsed: [inodes.green] },
+    ],
   ])('revealIn %s', (_, from, type, id, expected) => {
     expect(revealIn(view(from), snap, { type, id: id() })).toEqual(view({ ...from, ...expected }));
   });
 
   it.each<[string, Partial<ViewOptions>, Record<string, string[]>]>([
     ['search by address narrows to matching links', { search: '10.1.0.0/24' }, { red: ['ve-r'], green: ['ve-g'] }],
-    ['a matching namespace keeps all its (visible) links; a link matches by name', { search: 'blue' }, { root: ['vrf-blue'], blue: ['mv-bridge'] }], // blue's sit0 is a fallback device, hidden with loopback,
-    ['namespace and kind filters apply', { namespaces: [inodes.green], kinds: ['veth'] }, { green: ['ve-b', 've-g', 've-u'] }],
+    [
+      'a matching namespace keeps all its (visible) links; a link matches by name',
+      { search: 'blue' },
+      { root: ['vrf-blue'], blue: ['mv-bridge'] },
+    ], // blue's sit0 is a fallback device, hidden with loopback,
+    [
+      'namespace and kind filters apply',
+      { namespaces: [inodes.green], kinds: ['veth'] },
+      { green: ['ve-b', 've-g', 've-u'] },
+    ],
   ])('tableRows: %s', (_, o, expected) => {
     const rows = tableRows(snap, indexHost(snap), view(o));
     const got = Object.fromEntries(rows.map((r) => [r.ns.label, r.links.map((l) => l.name).sort()]));

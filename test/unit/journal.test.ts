@@ -25,8 +25,20 @@ function recorder(fail: (argv: string[]) => string | null = () => null) {
   return { run, calls, exec: (argv: string[]) => execStep(run, argv, {}) };
 }
 
-const steps = (n: number) => Array.from({ length: n }, (_, i) => ({ argv: ['ip', 'link', 'add', `v${i + 1}`], undo: ['ip', 'link', 'del', `v${i + 1}`] as string[] | null, description: `add v${i + 1}` }));
-const begin = (s: ReturnType<typeof steps>) => ({ id: 'p1', when: '2026-12-01T00:00:00Z', remote: '127.0.0.1', action: 'apply', steps: s, checkpoint: null });
+const steps = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    argv: ['ip', 'link', 'add', `v${i + 1}`],
+    undo: ['ip', 'link', 'del', `v${i + 1}`] as string[] | null,
+    description: `add v${i + 1}`,
+  }));
+const begin = (s: ReturnType<typeof steps>) => ({
+  id: 'p1',
+  when: '2026-12-01T00:00:00Z',
+  remote: '127.0.0.1',
+  action: 'apply',
+  steps: s,
+  checkpoint: null,
+});
 
 let dir: string;
 let file: string;
@@ -50,7 +62,12 @@ describe('journal replay', () => {
     expect(readJournal(file)!.map((r) => r.t)).toEqual(['begin', 'run', 'ok', 'run', 'ok', 'run', 'ok', 'run']);
     const rec = recorder((a) => (a[3] === 'v4' ? 'Cannot find device "v4"' : null));
     const report = await recoverJournal(file, rec.exec);
-    expect(rec.calls).toEqual([['ip', 'link', 'del', 'v4'], ['ip', 'link', 'del', 'v3'], ['ip', 'link', 'del', 'v2'], ['ip', 'link', 'del', 'v1']]);
+    expect(rec.calls).toEqual([
+      ['ip', 'link', 'del', 'v4'],
+      ['ip', 'link', 'del', 'v3'],
+      ['ip', 'link', 'del', 'v2'],
+      ['ip', 'link', 'del', 'v1'],
+    ]);
     // step 4 may never have run: its undo failing is expected, not something left behind
     expect(report).toMatchObject({ id: 'p1', ok: true, left: [] });
     expect(report!.undone[0]).toMatchObject({ step: 4, ok: false, uncertain: true });
@@ -70,12 +87,17 @@ describe('journal replay', () => {
     const report = (await recoverJournal(file, rec.exec))!;
     expect(report.ok).toBe(false);
     expect(report.left).toEqual([
-      { step: 2, description: 'add v2', argv: ['ip', 'link', 'add', 'v2'], reason: 'its undo failed: RTNETLINK answers: Operation not permitted' },
+      {
+        step: 2,
+        description: 'add v2',
+        argv: ['ip', 'link', 'add', 'v2'],
+        reason: 'its undo failed: RTNETLINK answers: Operation not permitted',
+      },
       { step: 1, description: 'add v1', argv: ['ip', 'link', 'add', 'v1'], reason: 'has no undo' },
     ]);
   });
 
-  it('a crash during a failed plan\'s own rollback resumes it: what was undone is not undone again', async () => {
+  it("a crash during a failed plan's own rollback resumes it: what was undone is not undone again", async () => {
     const j = PlanJournal.begin(file, begin(steps(4)));
     const { run } = recorder((a) => (a[2] === 'add' && a[3] === 'v4' ? 'RTNETLINK answers: File exists' : null));
     await runPlan(run, steps(4).slice(0, 3), { journal: j }); // all three fine
@@ -86,17 +108,33 @@ describe('journal replay', () => {
     j.undo(2); // killed here
     const rec = recorder();
     await recoverJournal(file, rec.exec);
-    expect(rec.calls).toEqual([['ip', 'link', 'del', 'v2'], ['ip', 'link', 'del', 'v1']]);
+    expect(rec.calls).toEqual([
+      ['ip', 'link', 'del', 'v2'],
+      ['ip', 'link', 'del', 'v1'],
+    ]);
   });
 
   it('a journal that fails after a step ran (disk full) rolls that step back too; nothing is left unrecorded-and-in-place', async () => {
     const { run, calls } = recorder();
     let writes = 0;
-    const flaky = { run() {}, ok() { if (++writes === 2) throw new Error('ENOSPC: no space left on device'); }, fail() {}, undo() {}, undone() {} };
+    const flaky = {
+      run() {},
+      ok() {
+        if (++writes === 2) throw new Error('ENOSPC: no space left on device');
+      },
+      fail() {},
+      undo() {},
+      undone() {},
+    };
     const r = await runPlan(run, steps(3), { journal: flaky });
     expect(r.ok).toBe(false);
     expect(r.ok === false && r.error).toMatch(/ENOSPC/);
-    expect(calls).toEqual([['ip', 'link', 'add', 'v1'], ['ip', 'link', 'add', 'v2'], ['ip', 'link', 'del', 'v2'], ['ip', 'link', 'del', 'v1']]);
+    expect(calls).toEqual([
+      ['ip', 'link', 'add', 'v1'],
+      ['ip', 'link', 'add', 'v2'],
+      ['ip', 'link', 'del', 'v2'],
+      ['ip', 'link', 'del', 'v1'],
+    ]);
   });
 
   it('a torn last line (killed mid-write) is dropped and its step treated as uncertain', async () => {
@@ -108,51 +146,78 @@ describe('journal replay', () => {
     appendFileSync(file, '{"t":"ok","st');
     const rec = recorder();
     await recoverJournal(file, rec.exec);
-    expect(rec.calls).toEqual([['ip', 'link', 'del', 'v2'], ['ip', 'link', 'del', 'v1']]);
+    expect(rec.calls).toEqual([
+      ['ip', 'link', 'del', 'v2'],
+      ['ip', 'link', 'del', 'v1'],
+    ]);
   });
 
   it('property: wherever a journaled run is cut off, recovery undoes exactly the steps that ran, newest first', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.nat(), fc.option(fc.integer({ min: 1, max: 8 })), async (n, cutRaw, failAt) => {
-        const records: JournalRecord[] = [];
-        const mem = PlanJournal.memory(begin(steps(n)));
-        const ran: number[] = [];
-        const run: Runner = async (argv) => {
-          if (argv[2] === 'add') {
-            const k = Number(argv[3].slice(1));
-            if (k === failAt) throw new CommandError(argv, 'Error: boom\n', '', 2, false);
-            ran.push(k);
-          } else ran.splice(ran.indexOf(Number(argv[3].slice(1))), 1);
-          return { argv, stdout: '', stderr: '', exitCode: 0 };
-        };
-        await runPlan(run, steps(n), { journal: mem });
-        records.push(...mem.records);
-        const cut = cutRaw % (records.length + 1);
-        // replay the first `cut` records' effects: the host has what those records say ran and was not undone
-        const undo = pendingUndos(records.slice(0, Math.max(1, cut)));
-        const certain = undo.filter((u) => !u.uncertain).map((u) => u.step);
-        expect([...certain].sort((a, b) => b - a)).toEqual(certain); // newest first
-        for (const s of certain) expect(records.slice(0, cut).some((r) => r.t === 'ok' && r.step === s)).toBe(true);
-        // run to its end: a failed plan rolled itself back (nothing left); a plan that ran but was never ended
-        // (crash before `end`, or waiting for confirmation) is undone whole
-        const failed = failAt !== null && failAt <= n;
-        if (cut === records.length) expect(undo.map((u) => u.step)).toEqual(failed ? [] : Array.from({ length: n }, (_, i) => n - i));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 8 }),
+        fc.nat(),
+        fc.option(fc.integer({ min: 1, max: 8 })),
+        async (n, cutRaw, failAt) => {
+          const records: JournalRecord[] = [];
+          const mem = PlanJournal.memory(begin(steps(n)));
+          const ran: number[] = [];
+          const run: Runner = async (argv) => {
+            if (argv[2] === 'add') {
+              const k = Number(argv[3].slice(1));
+              if (k === failAt) throw new CommandError(argv, 'Error: boom\n', '', 2, false);
+              ran.push(k);
+            } else ran.splice(ran.indexOf(Number(argv[3].slice(1))), 1);
+            return { argv, stdout: '', stderr: '', exitCode: 0 };
+          };
+          await runPlan(run, steps(n), { journal: mem });
+          records.push(...mem.records);
+          const cut = cutRaw % (records.length + 1);
+          // replay the first `cut` records' effects: the host has what those records say ran and was not undone
+          const undo = pendingUndos(records.slice(0, Math.max(1, cut)));
+          const certain = undo.filter((u) => !u.uncertain).map((u) => u.step);
+          expect([...certain].sort((a, b) => b - a)).toEqual(certain); // newest first
+          for (const s of certain) expect(records.slice(0, cut).some((r) => r.t === 'ok' && r.step === s)).toBe(true);
+          // run to its end: a failed plan rolled itself back (nothing left); a plan that ran but was never ended
+          // (crash before `end`, or waiting for confirmation) is undone whole
+          const failed = failAt !== null && failAt <= n;
+          if (cut === records.length)
+            expect(undo.map((u) => u.step)).toEqual(failed ? [] : Array.from({ length: n }, (_, i) => n - i));
+        },
+      ),
       { numRuns: 200 },
     );
   });
 });
 
-const caps = { probed: true, probedAt: 'x', root: true, iproute2: '6.1.0', kernel: '6.18', kinds: { veth: { supported: true, reason: null } }, note: null } as unknown as Capabilities;
+const caps = {
+  probed: true,
+  probedAt: 'x',
+  root: true,
+  iproute2: '6.1.0',
+  kernel: '6.18',
+  kinds: { veth: { supported: true, reason: null } },
+  note: null,
+} as unknown as Capabilities;
 
 describe('confirm or revert', () => {
-  const ctxOf = (run: Runner): CallContext => ({ run, auditLog: path.join(dir, 'audit.jsonl'), journal: file, remote: '192.0.2.1', readOnly: false });
+  const ctxOf = (run: Runner): CallContext => ({
+    run,
+    auditLog: path.join(dir, 'audit.jsonl'),
+    journal: file,
+    remote: '192.0.2.1',
+    readOnly: false,
+  });
   const edits = [{ op: 'link.add', kind: 'veth', name: 'ck0', peer: { name: 'ck1' } }];
 
   it('unconfirmed, the plan reverts by itself when its seconds run out, and the audit log says so', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     try {
-      const s = new EditSession({ readSnapshot: async () => fixtureSnapshot(), capabilities: async () => caps, selfPid: SELF_PID });
+      const s = new EditSession({
+        readSnapshot: async () => fixtureSnapshot(),
+        capabilities: async () => caps,
+        selfPid: SELF_PID,
+      });
       const rec = recorder();
       const r = await s.apply(ctxOf(rec.run), { edits, checkpoint: { seconds: 30 } });
       expect(r.dryRun === false && r.checkpoint).toMatchObject({ seconds: 30 });
@@ -173,7 +238,11 @@ describe('confirm or revert', () => {
   });
 
   it('confirmed, it stays; confirming again names the id', async () => {
-    const s = new EditSession({ readSnapshot: async () => fixtureSnapshot(), capabilities: async () => caps, selfPid: SELF_PID });
+    const s = new EditSession({
+      readSnapshot: async () => fixtureSnapshot(),
+      capabilities: async () => caps,
+      selfPid: SELF_PID,
+    });
     const rec = recorder();
     const r = await s.apply(ctxOf(rec.run), { edits, checkpoint: { seconds: 30 } });
     const id = r.dryRun === false ? r.checkpoint!.id : '';
@@ -185,7 +254,11 @@ describe('confirm or revert', () => {
   });
 
   it('drain (SIGTERM) reverts a change still waiting for confirmation, and refuses new plans', async () => {
-    const s = new EditSession({ readSnapshot: async () => fixtureSnapshot(), capabilities: async () => caps, selfPid: SELF_PID });
+    const s = new EditSession({
+      readSnapshot: async () => fixtureSnapshot(),
+      capabilities: async () => caps,
+      selfPid: SELF_PID,
+    });
     const rec = recorder();
     await s.apply(ctxOf(rec.run), { edits, checkpoint: { seconds: 600 } });
     await s.drain('SIGTERM');
@@ -194,7 +267,11 @@ describe('confirm or revert', () => {
   });
 
   it('a second plan waits for the first, then runs (one at a time)', async () => {
-    const s = new EditSession({ readSnapshot: async () => fixtureSnapshot(), capabilities: async () => caps, selfPid: SELF_PID });
+    const s = new EditSession({
+      readSnapshot: async () => fixtureSnapshot(),
+      capabilities: async () => caps,
+      selfPid: SELF_PID,
+    });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const order: string[] = [];
@@ -212,10 +289,21 @@ describe('confirm or revert', () => {
     expect(order.findIndex((o) => o.includes('ck2'))).toBeGreaterThan(order.findIndex((o) => o.includes('ck0')));
   });
 
-  it('what can cut access: the host\'s addresses, routes, links down/moved/deleted; not other namespaces', () => {
+  it("what can cut access: the host's addresses, routes, links down/moved/deleted; not other namespaces", () => {
     expect(accessRisks([{ op: 'addr.del', dev: 'eth0', cidr: '10.0.0.2/24' }], '1')).toHaveLength(1);
-    expect(accessRisks([{ op: 'link.set', ns: '1', dev: 'eth0', up: false }], '1')).toEqual(["edit 1 takes the host's eth0 down"]);
+    expect(accessRisks([{ op: 'link.set', ns: '1', dev: 'eth0', up: false }], '1')).toEqual([
+      "edit 1 takes the host's eth0 down",
+    ]);
     expect(accessRisks([{ op: 'route.add', dst: 'default', via: '10.0.0.1' }], '1')).toHaveLength(1);
-    expect(accessRisks([{ op: 'link.set', ns: 'blue', dev: 'eth0', up: false }, { op: 'netns.add', name: 'x' }, { op: 'link.set', dev: 'v0', up: true }], '1')).toEqual([]);
+    expect(
+      accessRisks(
+        [
+          { op: 'link.set', ns: 'blue', dev: 'eth0', up: false },
+          { op: 'netns.add', name: 'x' },
+          { op: 'link.set', dev: 'v0', up: true },
+        ],
+        '1',
+      ),
+    ).toEqual([]);
   });
 });

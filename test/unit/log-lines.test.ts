@@ -24,7 +24,13 @@ describe('oneLine', () => {
 describe('plainConsole', () => {
   it('formats like console does, then prints one line', () => {
     const lines: unknown[][] = [];
-    const c = { log: (...a: unknown[]) => lines.push(a), info: () => {}, warn: () => {}, error: (...a: unknown[]) => lines.push(a), debug: () => {} };
+    const c = {
+      log: (...a: unknown[]) => lines.push(a),
+      info: () => {},
+      warn: () => {},
+      error: (...a: unknown[]) => lines.push(a),
+      debug: () => {},
+    };
     plainConsole(c);
     c.log('n=%d', 3, { a: [1, 2] });
     c.error(new Error('kernel said no'));

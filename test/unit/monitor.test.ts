@@ -21,7 +21,10 @@ describe('parseMonitorLine', () => {
     ['[nsid current]nsid 0 (iproute2 netns name: lsw5145-a)', { where: 'current', nsidEvent: true }],
     ['[nsid 0]Deleted nsid 0 ', { where: 'nsid', nsid: 0, nsidEvent: true }],
     ['[nsid current]Deleted nsid 4 ', { where: 'current', nsidEvent: true }],
-    ['local 10.9.0.1 dev ifb1 table local proto kernel scope host src 10.9.0.1', { where: 'current', nsidEvent: false }],
+    [
+      'local 10.9.0.1 dev ifb1 table local proto kernel scope host src 10.9.0.1',
+      { where: 'current', nsidEvent: false },
+    ],
     ['nsid 2 (iproute2 netns name: x)', { where: 'current', nsidEvent: true }],
     ['    link/ether 42:76:53:63:6c:6b brd ff:ff:ff:ff:ff:ff', null],
     ['       valid_lft forever preferred_lft forever', null],
@@ -76,9 +79,25 @@ interface NsModel {
   routes: Record<string, unknown>[];
   nsids: { nsid: number; name?: string }[];
 }
-const lo = { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN', link_type: 'loopback', address: '00:00:00:00:00:00' };
+const lo = {
+  ifindex: 1,
+  ifname: 'lo',
+  flags: ['LOOPBACK', 'UP', 'LOWER_UP'],
+  mtu: 65536,
+  operstate: 'UNKNOWN',
+  link_type: 'loopback',
+  address: '00:00:00:00:00:00',
+};
 const eth = (ifindex: number, ifname: string, extra: Record<string, unknown> = {}) => ({
-  ifindex, ifname, flags: ['BROADCAST', 'MULTICAST'], mtu: 1500, operstate: 'DOWN', link_type: 'ether', address: `02:00:00:00:00:${String(ifindex).padStart(2, '0')}`, linkinfo: { info_kind: 'veth' }, ...extra,
+  ifindex,
+  ifname,
+  flags: ['BROADCAST', 'MULTICAST'],
+  mtu: 1500,
+  operstate: 'DOWN',
+  link_type: 'ether',
+  address: `02:00:00:00:00:${String(ifindex).padStart(2, '0')}`,
+  linkinfo: { info_kind: 'veth' },
+  ...extra,
 });
 const emptyNs = (): NsModel => ({ links: [lo], addrs: [], routes: [], nsids: [] });
 
@@ -148,7 +167,8 @@ class FakeHost {
       await sleep(opts?.timeoutMs ?? 10_000);
       throw new CommandError(argv, '', '', null, true);
     }
-    if (argv.join(' ') === 'ip -j netns list-id') return { argv, stdout: JSON.stringify(this.models.get('root')?.nsids ?? []), stderr: '', exitCode: 0 };
+    if (argv.join(' ') === 'ip -j netns list-id')
+      return { argv, stdout: JSON.stringify(this.models.get('root')?.nsids ?? []), stderr: '', exitCode: 0 };
     if (argv.join(' ') === 'ip -force -batch -') {
       const root = this.models.get('root') as NsModel;
       for (const line of (opts?.input ?? '').split('\n').filter(Boolean)) {
@@ -163,7 +183,14 @@ class FakeHost {
       const key = this.keyOf(argv);
       this.beforeRead?.(key);
       const m = this.models.get(key);
-      if (!m) throw new CommandError(argv, `nsenter: cannot open ${argv[1].slice(6)}: No such file or directory\n`, '', 1, false);
+      if (!m)
+        throw new CommandError(
+          argv,
+          `nsenter: cannot open ${argv[1].slice(6)}: No such file or directory\n`,
+          '',
+          1,
+          false,
+        );
       const out = [m.links, m.addrs, m.routes, m.nsids].map((d) => JSON.stringify(d)).join('\n') + '\n';
       return { argv, stdout: out, stderr: '', exitCode: 0 };
     }
@@ -184,13 +211,19 @@ class Sub {
   items: WatchItem[] = [];
   private ac = new AbortController();
   done: Promise<void>;
-  constructor(w: HostWatcher, last: string | null = null, state: HostSnapshot | null = null, private slowMs = 0) {
+  constructor(
+    w: HostWatcher,
+    last: string | null = null,
+    state: HostSnapshot | null = null,
+    private slowMs = 0,
+  ) {
     this.state = state;
     this.done = (async () => {
       for await (const it of w.subscribe(last, this.ac.signal)) {
         if (it.event.type === 'progress') continue;
         this.items.push(it);
-        this.state = it.event.type === 'snapshot' ? it.event.snapshot : applyDiff(this.state as HostSnapshot, it.event.diff);
+        this.state =
+          it.event.type === 'snapshot' ? it.event.snapshot : applyDiff(this.state as HostSnapshot, it.event.diff);
         if (this.slowMs) await sleep(this.slowMs);
       }
     })();
@@ -225,7 +258,19 @@ describe('HostWatcher (fake kernel)', () => {
   let w: HostWatcher;
   let logs: string[];
   const make = (o: Partial<ConstructorParameters<typeof HostWatcher>[0]> = {}) =>
-    new HostWatcher({ run: host.run, stream: fs.streamer, dirs: host.dirs, sysRoot: host.dir, debounceMs: 5, maxWaitMs: 40, settleMs: 0, rescanMs: 60_000, lingerMs: 0, log: (m) => logs.push(m), ...o });
+    new HostWatcher({
+      run: host.run,
+      stream: fs.streamer,
+      dirs: host.dirs,
+      sysRoot: host.dir,
+      debounceMs: 5,
+      maxWaitMs: 40,
+      settleMs: 0,
+      rescanMs: 60_000,
+      lingerMs: 0,
+      log: (m) => logs.push(m),
+      ...o,
+    });
   const rootStream = () => fs.streams.filter((s) => s.argv.includes('all-nsid')).at(-1) as FakeStream;
 
   beforeEach(() => {
@@ -250,7 +295,17 @@ describe('HostWatcher (fake kernel)', () => {
     expect(host.nsidSets).toEqual(['red']);
     expect(rootStream().argv).toEqual(['ip', 'monitor', 'all-nsid', 'link', 'address', 'route', 'nsid']);
     const nsMon = fs.streams.find((x) => x.argv[0] === 'nsenter');
-    expect(nsMon?.argv).toEqual(['nsenter', `--net=${host.proc}/4242/ns/net`, '--', 'ip', 'monitor', 'link', 'address', 'route', 'nsid']);
+    expect(nsMon?.argv).toEqual([
+      'nsenter',
+      `--net=${host.proc}/4242/ns/net`,
+      '--',
+      'ip',
+      'monitor',
+      'link',
+      'address',
+      'route',
+      'nsid',
+    ]);
     expect(w.monitorPids().namespaces).toEqual({ [pId]: nsMon?.pid });
     expect(w.monitorPids().namespaces[redId]).toBeUndefined();
     // the monitor's pid is ours, not a holder of the namespace
@@ -269,7 +324,9 @@ describe('HostWatcher (fake kernel)', () => {
     await s.until((st) => st.namespaces.length === 3);
     await w.idle();
     const before = { red: host.reads('red'), blue: host.reads('blue'), root: host.reads('root') };
-    (host.models.get('red') as NsModel).links.push(eth(5, 'mv0', { linkinfo: { info_kind: 'macvlan', info_data: { mode: 'bridge' } } }));
+    (host.models.get('red') as NsModel).links.push(
+      eth(5, 'mv0', { linkinfo: { info_kind: 'macvlan', info_data: { mode: 'bridge' } } }),
+    );
     const nsid = (host.models.get('root') as NsModel).nsids.find((e) => e.name === 'red')?.nsid;
     rootStream().emit(`[nsid ${nsid}]5: mv0@if2: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN group default `);
     rootStream().emit('    link/ether 02:00:00:00:00:05 brd ff:ff:ff:ff:ff:ff');
@@ -354,7 +411,10 @@ describe('HostWatcher (fake kernel)', () => {
     expect(s.state?.links.some((l) => l.nsId === redId)).toBe(false);
     expect(s.state?.hidden.some((h) => h.startsWith('namespace red: timed out'))).toBe(true);
     host.hang.clear();
-    await s.until((st) => st.namespaces.find((n) => n.id === redId)?.error === null && st.links.some((l) => l.nsId === redId), 3000);
+    await s.until(
+      (st) => st.namespaces.find((n) => n.id === redId)?.error === null && st.links.some((l) => l.nsId === redId),
+      3000,
+    );
     await s.close();
   });
 
@@ -377,7 +437,15 @@ describe('HostWatcher (fake kernel)', () => {
     await s.until(() => mon.stopped);
     host.delNamed('green');
     await s.until((st) => !st.namespaces.some((n) => n.id === id));
-    expect(s.activity).toEqual(expect.arrayContaining(['namespace green added', 'namespace pid 5151 (unshare) added', 'u0 added in ns pid 5151 (unshare)', 'namespace pid 5151 (unshare) deleted', 'namespace green deleted']));
+    expect(s.activity).toEqual(
+      expect.arrayContaining([
+        'namespace green added',
+        'namespace pid 5151 (unshare) added',
+        'u0 added in ns pid 5151 (unshare)',
+        'namespace pid 5151 (unshare) deleted',
+        'namespace green deleted',
+      ]),
+    );
     await s.close();
   });
 
@@ -463,7 +531,12 @@ describe('SupervisedStream', () => {
   it('restarts until stopped, reporting restarts', async () => {
     const fs = fakeStreamer();
     const starts: boolean[] = [];
-    const m = new SupervisedStream(['ip', 'monitor'], () => {}, { stream: fs.streamer, minBackoffMs: 5, maxBackoffMs: 20, onStart: (_p, restart) => starts.push(restart) });
+    const m = new SupervisedStream(['ip', 'monitor'], () => {}, {
+      stream: fs.streamer,
+      minBackoffMs: 5,
+      maxBackoffMs: 20,
+      onStart: (_p, restart) => starts.push(restart),
+    });
     m.start();
     fs.streams[0].exit(1);
     await vi.advanceTimersByTimeAsync(5);
@@ -477,7 +550,12 @@ describe('SupervisedStream', () => {
 
   it('waits its backoff before each restart, doubling up to the maximum, and starts over once healthy', async () => {
     const fs = fakeStreamer();
-    const m = new SupervisedStream(['ip', 'monitor'], () => {}, { stream: fs.streamer, minBackoffMs: 100, maxBackoffMs: 300, healthyMs: 10_000 });
+    const m = new SupervisedStream(['ip', 'monitor'], () => {}, {
+      stream: fs.streamer,
+      minBackoffMs: 100,
+      maxBackoffMs: 300,
+      healthyMs: 10_000,
+    });
     m.start();
     for (const [i, wait] of [100, 200, 300, 300].entries()) {
       fs.streams[i].exit(1);
@@ -498,7 +576,11 @@ describe('SupervisedStream', () => {
 
   it('gives up when onExit says so', async () => {
     const fs = fakeStreamer();
-    const m = new SupervisedStream(['ip', 'monitor'], () => {}, { stream: fs.streamer, minBackoffMs: 1, onExit: () => false });
+    const m = new SupervisedStream(['ip', 'monitor'], () => {}, {
+      stream: fs.streamer,
+      minBackoffMs: 1,
+      onExit: () => false,
+    });
     m.start();
     fs.streams[0].exit(1);
     await vi.advanceTimersByTimeAsync(1000);

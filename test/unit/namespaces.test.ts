@@ -6,8 +6,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { discoverNamespaces, labelOf } from '../../server/host/namespaces';
 import { ipArgvIn, isNamespaceGone } from '../../server/host/read';
-import { bulkArgv, bulkSections, bulkUsablePath, commandInNamespace, inNamespace, ipUsableName as batchSafeName, netnsTarget } from '../../server/ip/netns';
-import { BatchGroups, BULK_MAX_STREAMS, BULK_MIN, BULK_RESTARTS, bulkCommand, bulkReadable, bulkStreams, dealOut, matchGroups, placeGroups, readNamedInBulk } from '../../server/host/bulk';
+import {
+  bulkArgv,
+  bulkSections,
+  bulkUsablePath,
+  commandInNamespace,
+  inNamespace,
+  ipUsableName as batchSafeName,
+  netnsTarget,
+} from '../../server/ip/netns';
+import {
+  BatchGroups,
+  BULK_MAX_STREAMS,
+  BULK_MIN,
+  BULK_RESTARTS,
+  bulkCommand,
+  bulkReadable,
+  bulkStreams,
+  dealOut,
+  matchGroups,
+  placeGroups,
+  readNamedInBulk,
+} from '../../server/host/bulk';
 import { run } from '../../server/ip/run';
 import { isLinkDoc } from '../../server/ip/parse';
 import type { Streamer } from '../../server/ip/run';
@@ -45,28 +65,58 @@ describe('discoverNamespaces', () => {
     holder(779, '4000000002', null); // ended
     const d = await discoverNamespaces({ proc, named: path.join(tmp, 'nope'), docker: path.join(tmp, 'nope2') });
     expect(d.namespaces.find((n) => n.id === '4000000001')).toBeUndefined();
-    expect(d.namespaces.find((n) => n.id === '4000000002')).toMatchObject({ source: 'process', pids: [778], comms: ['sleep'], label: 'pid 778 (sleep)', path: path.join(proc, '778', 'ns/net') });
+    expect(d.namespaces.find((n) => n.id === '4000000002')).toMatchObject({
+      source: 'process',
+      pids: [778],
+      comms: ['sleep'],
+      label: 'pid 778 (sleep)',
+      path: path.join(proc, '778', 'ns/net'),
+    });
   });
-  it('the server\'s own namespace is the root, first, labelled host, with this process among its holders', async () => {
-    const d = await discoverNamespaces({ proc: '/proc', named: path.join(tmp, 'netns'), docker: path.join(tmp, 'missing') });
+  it("the server's own namespace is the root, first, labelled host, with this process among its holders", async () => {
+    const d = await discoverNamespaces({
+      proc: '/proc',
+      named: path.join(tmp, 'netns'),
+      docker: path.join(tmp, 'missing'),
+    });
     const root = d.namespaces[0];
-    expect(root).toMatchObject({ id: selfIno(), root: true, source: 'root', name: null, label: 'host', path: null, error: null });
+    expect(root).toMatchObject({
+      id: selfIno(),
+      root: true,
+      source: 'root',
+      name: null,
+      label: 'host',
+      path: null,
+      error: null,
+    });
     expect(d.namespaces.filter((n) => n.root)).toHaveLength(1);
     expect(root.pids.length).toBeGreaterThan(0);
   });
   it('a stale entry under the named dir is not a namespace, and says so', async () => {
-    const d = await discoverNamespaces({ proc: '/proc', named: path.join(tmp, 'netns'), docker: path.join(tmp, 'missing') });
+    const d = await discoverNamespaces({
+      proc: '/proc',
+      named: path.join(tmp, 'netns'),
+      docker: path.join(tmp, 'missing'),
+    });
     expect(d.namespaces.some((n) => n.name === 'stale')).toBe(false);
     expect(d.hidden).toContain(`${path.join(tmp, 'netns', 'stale')} is not a mounted namespace (stale entry)`);
   });
   it('missing directories are simply empty', async () => {
-    const d = await discoverNamespaces({ proc: '/proc', named: path.join(tmp, 'nope'), docker: path.join(tmp, 'nope2') });
+    const d = await discoverNamespaces({
+      proc: '/proc',
+      named: path.join(tmp, 'nope'),
+      docker: path.join(tmp, 'nope2'),
+    });
     expect(d.namespaces.filter((n) => n.source === 'named' || n.source === 'docker')).toEqual([]);
     expect(d.namespaces.filter((n) => n.source === 'root')).toHaveLength(1);
     expect(d.hidden.some((h) => h.includes('nope'))).toBe(false);
   });
   it('ids are unique inodes and every process-held namespace has a way in through /proc', async () => {
-    const d = await discoverNamespaces({ proc: '/proc', named: path.join(tmp, 'nope'), docker: path.join(tmp, 'nope2') });
+    const d = await discoverNamespaces({
+      proc: '/proc',
+      named: path.join(tmp, 'nope'),
+      docker: path.join(tmp, 'nope2'),
+    });
     const ids = d.namespaces.map((n) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const n of d.namespaces.filter((x) => x.source === 'process')) {
@@ -76,12 +126,25 @@ describe('discoverNamespaces', () => {
     }
   });
   it('an unreadable /proc is said plainly', async () => {
-    await expect(discoverNamespaces({ proc: path.join(tmp, 'noproc'), named: tmp, docker: tmp })).rejects.toThrow(path.join(tmp, 'noproc', 'self/ns/net'));
+    await expect(discoverNamespaces({ proc: path.join(tmp, 'noproc'), named: tmp, docker: tmp })).rejects.toThrow(
+      path.join(tmp, 'noproc', 'self/ns/net'),
+    );
   });
 });
 
 describe('labelOf', () => {
-  const base: Namespace = { id: '4026532000', name: null, root: false, source: 'process', pids: [], comms: [], label: '', path: null, error: null, owner: null };
+  const base: Namespace = {
+    id: '4026532000',
+    name: null,
+    root: false,
+    source: 'process',
+    pids: [],
+    comms: [],
+    label: '',
+    path: null,
+    error: null,
+    owner: null,
+  };
   it.each([
     [{ root: true, source: 'root' }, 'host'],
     [{ root: true, source: 'root', name: 'default' }, 'host (default)'],
@@ -101,37 +164,96 @@ describe('entering a namespace (server/ip/netns.ts: reads, monitors, fdb and pin
     [{ root: true, source: 'root', name: null, path: null }, ['ip', ...args]],
     [{ root: true, source: 'root', name: 'host', path: null }, ['ip', ...args]],
     // named under iproute2's directory: still nsenter with the path (setns only); `ip -n` would copy every mount of the host
-    [{ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, ['nsenter', '--net=/var/run/netns/blue', '--', 'ip', ...args]],
-    [{ root: false, source: 'named', name: 'blue', path: '/run/netns/blue' }, ['nsenter', '--net=/run/netns/blue', '--', 'ip', ...args]],
+    [
+      { root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' },
+      ['nsenter', '--net=/var/run/netns/blue', '--', 'ip', ...args],
+    ],
+    [
+      { root: false, source: 'named', name: 'blue', path: '/run/netns/blue' },
+      ['nsenter', '--net=/run/netns/blue', '--', 'ip', ...args],
+    ],
     // a name ip would not read back as one word, or one like an option: by path
-    [{ root: false, source: 'named', name: 'a b', path: '/var/run/netns/a b' }, ['nsenter', '--net=/var/run/netns/a b', '--', 'ip', ...args]],
-    [{ root: false, source: 'named', name: '-x', path: '/var/run/netns/-x' }, ['nsenter', '--net=/var/run/netns/-x', '--', 'ip', ...args]],
+    [
+      { root: false, source: 'named', name: 'a b', path: '/var/run/netns/a b' },
+      ['nsenter', '--net=/var/run/netns/a b', '--', 'ip', ...args],
+    ],
+    [
+      { root: false, source: 'named', name: '-x', path: '/var/run/netns/-x' },
+      ['nsenter', '--net=/var/run/netns/-x', '--', 'ip', ...args],
+    ],
     // named elsewhere (LINKSCAPE_NETNS_DIR), docker's, a process's: nsenter with the path
-    [{ root: false, source: 'named', name: 'blue', path: '/tmp/netns/blue' }, ['nsenter', '--net=/tmp/netns/blue', '--', 'ip', ...args]],
-    [{ root: false, source: 'docker', name: 'abc', path: '/var/run/docker/netns/abc' }, ['nsenter', '--net=/var/run/docker/netns/abc', '--', 'ip', ...args]],
-    [{ root: false, source: 'process', name: null, path: '/proc/163/ns/net' }, ['nsenter', '--net=/proc/163/ns/net', '--', 'ip', ...args]],
+    [
+      { root: false, source: 'named', name: 'blue', path: '/tmp/netns/blue' },
+      ['nsenter', '--net=/tmp/netns/blue', '--', 'ip', ...args],
+    ],
+    [
+      { root: false, source: 'docker', name: 'abc', path: '/var/run/docker/netns/abc' },
+      ['nsenter', '--net=/var/run/docker/netns/abc', '--', 'ip', ...args],
+    ],
+    [
+      { root: false, source: 'process', name: null, path: '/proc/163/ns/net' },
+      ['nsenter', '--net=/proc/163/ns/net', '--', 'ip', ...args],
+    ],
   ] as [Pick<Namespace, 'root' | 'source' | 'name' | 'path'>, string[]][])('%j', (ns, argv) => {
     expect(ipArgvIn(ns, args)).toEqual(argv);
   });
   it('other programs go in by nsenter too', () => {
-    expect(inNamespace({ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, ['ping', '-c', '1', '10.0.0.1'])).toEqual(['nsenter', '--net=/var/run/netns/blue', '--', 'ping', '-c', '1', '10.0.0.1']);
+    expect(
+      inNamespace({ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, [
+        'ping',
+        '-c',
+        '1',
+        '10.0.0.1',
+      ]),
+    ).toEqual(['nsenter', '--net=/var/run/netns/blue', '--', 'ping', '-c', '1', '10.0.0.1']);
   });
   it('commands a plan shows name a namespace as users type it: ip -n / bridge -n where ip knows the name, else as the reads do', () => {
     const blue = { root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' };
     expect(commandInNamespace(blue, ['ip', ...args])).toEqual(['ip', '-n', 'blue', ...args]);
-    expect(commandInNamespace({ ...blue, path: '/run/netns/blue' }, ['bridge', 'fdb'])).toEqual(['bridge', '-n', 'blue', 'fdb']);
-    expect(commandInNamespace(blue, ['ping', '-c', '1', '10.0.0.1'])).toEqual(['nsenter', '--net=/var/run/netns/blue', '--', 'ping', '-c', '1', '10.0.0.1']);
-    expect(commandInNamespace({ ...blue, name: 'a b', path: '/var/run/netns/a b' }, ['ip', ...args])).toEqual(['nsenter', '--net=/var/run/netns/a b', '--', 'ip', ...args]);
-    expect(commandInNamespace({ ...blue, path: '/tmp/netns/blue' }, ['ip', ...args])).toEqual(['nsenter', '--net=/tmp/netns/blue', '--', 'ip', ...args]);
+    expect(commandInNamespace({ ...blue, path: '/run/netns/blue' }, ['bridge', 'fdb'])).toEqual([
+      'bridge',
+      '-n',
+      'blue',
+      'fdb',
+    ]);
+    expect(commandInNamespace(blue, ['ping', '-c', '1', '10.0.0.1'])).toEqual([
+      'nsenter',
+      '--net=/var/run/netns/blue',
+      '--',
+      'ping',
+      '-c',
+      '1',
+      '10.0.0.1',
+    ]);
+    expect(commandInNamespace({ ...blue, name: 'a b', path: '/var/run/netns/a b' }, ['ip', ...args])).toEqual([
+      'nsenter',
+      '--net=/var/run/netns/a b',
+      '--',
+      'ip',
+      ...args,
+    ]);
+    expect(commandInNamespace({ ...blue, path: '/tmp/netns/blue' }, ['ip', ...args])).toEqual([
+      'nsenter',
+      '--net=/tmp/netns/blue',
+      '--',
+      'ip',
+      ...args,
+    ]);
     expect(commandInNamespace({ root: true, name: null, path: null }, ['ip', ...args])).toEqual(['ip', ...args]);
-    expect(() => commandInNamespace({ root: false, source: 'process', name: null, path: null }, ['ip', ...args])).toThrow('has no path to enter');
+    expect(() =>
+      commandInNamespace({ root: false, source: 'process', name: null, path: null }, ['ip', ...args]),
+    ).toThrow('has no path to enter');
   });
-  it('a read that found no namespace at the path is a removal, not an error (nsenter\'s words)', () => {
+  it("a read that found no namespace at the path is a removal, not an error (nsenter's words)", () => {
     const ns = { root: false };
     expect(isNamespaceGone(new Error('nsenter: cannot open /run/netns/x: No such file or directory'), ns)).toBe(true);
     // `ip netns del` unmounts before it unlinks: in between the path is a plain file, which setns refuses
-    expect(isNamespaceGone(new Error("nsenter: reassociate to namespace 'ns/net' failed: Invalid argument"), ns)).toBe(true);
-    expect(isNamespaceGone(new Error("nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted"), ns)).toBe(false);
+    expect(isNamespaceGone(new Error("nsenter: reassociate to namespace 'ns/net' failed: Invalid argument"), ns)).toBe(
+      true,
+    );
+    expect(
+      isNamespaceGone(new Error("nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted"), ns),
+    ).toBe(false);
     expect(isNamespaceGone(new Error('Error: something the kernel said.'), ns)).toBe(false);
     expect(isNamespaceGone(new Error('nsenter: cannot open x: No such file or directory'), { root: true })).toBe(false);
   });
@@ -140,10 +262,12 @@ describe('entering a namespace (server/ip/netns.ts: reads, monitors, fdb and pin
     expect(() => ipArgvIn(ns, args)).toThrow('namespace pid 9 (gone) has no path to enter');
     expect(() => netnsTarget(ns, 1)).toThrow('has no path to enter');
   });
-  it('netnsTarget: a name ip knows, the server\'s own /proc entry for the host, else the path', () => {
+  it("netnsTarget: a name ip knows, the server's own /proc entry for the host, else the path", () => {
     expect(netnsTarget({ root: true, name: null, path: null }, 4711)).toBe('/proc/4711/ns/net');
     expect(netnsTarget({ root: false, source: 'named', name: 'blue', path: '/var/run/netns/blue' }, 1)).toBe('blue');
-    expect(netnsTarget({ root: false, source: 'docker', name: 'abc', path: '/run/docker/netns/abc' }, 1)).toBe('/run/docker/netns/abc');
+    expect(netnsTarget({ root: false, source: 'docker', name: 'abc', path: '/run/docker/netns/abc' }, 1)).toBe(
+      '/run/docker/netns/abc',
+    );
   });
 });
 
@@ -153,7 +277,16 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     return [r.links, r.addrs, r.routes, r.nsids].map((d) => JSON.stringify(d));
   };
   const named = (name: string, id: string): Namespace => ({
-    id, name, root: false, source: 'named', pids: [], comms: [], label: name, path: `/var/run/netns/${name}`, error: null, owner: null,
+    id,
+    name,
+    root: false,
+    source: 'named',
+    pids: [],
+    comms: [],
+    label: name,
+    path: `/var/run/netns/${name}`,
+    error: null,
+    owner: null,
   });
   const groupsOf = (lines: string[]) => {
     const g = new BatchGroups();
@@ -166,7 +299,10 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     const g = new BatchGroups((i, grp) => closed.push([i, grp.docs.length]));
     [...docLines('red'), '', ...docLines('blue'), ...docLines('green')].forEach((l) => g.push(l));
     // a group is handed over whole as soon as the next one begins (the last only at the end)
-    expect(closed).toEqual([[0, 4], [1, 4]]);
+    expect(closed).toEqual([
+      [0, 4],
+      [1, 4],
+    ]);
     g.groups.pop();
     expect(g.groups).toHaveLength(2);
     expect(g.groups.map((x) => x.docs.length)).toEqual([4, 4]);
@@ -201,12 +337,32 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     const placedGone = matchGroups([a, b, c], two, gone, false, FILE);
     expect(names(placedGone)).toEqual(['a', 'c']);
     expect(placedGone[1][1]).toEqual(docLines('blue').map((l) => JSON.parse(l)));
-    expect(placeGroups(3, two, gone, false, FILE)).toEqual({ placed: [[0, 0], [2, 1]], stoppedAt: null });
+    expect(placeGroups(3, two, gone, false, FILE)).toEqual({
+      placed: [
+        [0, 0],
+        [2, 1],
+      ],
+      stoppedAt: null,
+    });
     // not a namespace (setns refused it): the same
     const notNs = `${started(a.path!)}nsenter: reassociate to namespace 'ns/net' failed: Invalid argument\n${started(b.path!)}${started(c.path!)}`;
-    expect(placeGroups(3, two, notNs, false, FILE)).toEqual({ placed: [[1, 0], [2, 1]], stoppedAt: null });
+    expect(placeGroups(3, two, notNs, false, FILE)).toEqual({
+      placed: [
+        [1, 0],
+        [2, 1],
+      ],
+      stoppedAt: null,
+    });
     // but an nsenter message and then more lines: something ran, nothing after it is placed
-    expect(placeGroups(3, two, `${started(a.path!)}nsenter: x\nError: y\n${started(b.path!)}${started(c.path!)}`, false, FILE)).toEqual({ placed: [], stoppedAt: 0 });
+    expect(
+      placeGroups(
+        3,
+        two,
+        `${started(a.path!)}nsenter: x\nError: y\n${started(b.path!)}${started(c.path!)}`,
+        false,
+        FILE,
+      ),
+    ).toEqual({ placed: [], stoppedAt: 0 });
     // b's inner ip failed after printing part of its answer: that part, and c's after it, are not used
     const failed = `${started(a.path!)}${started(b.path!)}Error: something.\n${started(c.path!)}`;
     expect(names(matchGroups([a, b, c], three, failed, false, FILE))).toEqual(['a']);
@@ -214,7 +370,9 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     // two groups for three namespaces and nothing said: which one is missing is unknown, so none is taken
     expect(matchGroups([a, b, c], two, ok3, false, FILE)).toEqual([]);
     // fewer groups than the namespaces before the failed one: none
-    expect(matchGroups([a, b, c], groupsOf([]), `${started(a.path!)}${started(b.path!)}Error: x\n`, false, FILE)).toEqual([]);
+    expect(
+      matchGroups([a, b, c], groupsOf([]), `${started(a.path!)}${started(b.path!)}Error: x\n`, false, FILE),
+    ).toEqual([]);
     // xargs' own failure (before any command): nothing is placed
     expect(matchGroups([a, b, c], three, `xargs: nsenter: No such file or directory\n${ok3}`, false, FILE)).toEqual([]);
     // more groups than commands that answered: none
@@ -223,25 +381,44 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     expect(matchGroups([a, b], three, ok3, false, FILE)).toEqual([]);
     // after a timeout the last command started may be cut off: only the ones before it count
     expect(names(matchGroups([a, b, c], two, started(a.path!) + started(b.path!), true, FILE))).toEqual(['a']);
-    expect(names(matchGroups([a, b, c], groupsOf(docLines('red')), started(a.path!) + started(b.path!), true, FILE))).toEqual(['a']);
+    expect(
+      names(matchGroups([a, b, c], groupsOf(docLines('red')), started(a.path!) + started(b.path!), true, FILE)),
+    ).toEqual(['a']);
     // a group after the cut-off one's place cannot be: none
     expect(matchGroups([a, b, c], three, started(a.path!) + started(b.path!), true, FILE)).toEqual([]);
   });
   it('cuts stderr into one section per command at the lines xargs -t writes', () => {
     const inner = ['ip', '-j', '-d', '-force', '-batch', FILE];
-    expect(bulkSections(`${started('/run/netns/a')}${started('/run/netns/b')}nsenter: reassociate to namespace 'ns/net' failed: Invalid argument\n`, inner)).toEqual({
+    expect(
+      bulkSections(
+        `${started('/run/netns/a')}${started('/run/netns/b')}nsenter: reassociate to namespace 'ns/net' failed: Invalid argument\n`,
+        inner,
+      ),
+    ).toEqual({
       before: [],
       sections: [[], ["nsenter: reassociate to namespace 'ns/net' failed: Invalid argument"]],
     });
     // unquoted too; a line of another command is not a start
-    expect(bulkSections(`nsenter --net=/run/netns/a -- ${inner.join(' ')}\nnsenter --net=/x -- ip link\n`, inner)).toEqual({ before: [], sections: [['nsenter --net=/x -- ip link']] });
+    expect(
+      bulkSections(`nsenter --net=/run/netns/a -- ${inner.join(' ')}\nnsenter --net=/x -- ip link\n`, inner),
+    ).toEqual({ before: [], sections: [['nsenter --net=/x -- ip link']] });
   });
   it('the bulk command: xargs of nsenter per NUL-terminated path, the inner ip with the batch file', () => {
     expect(bulkCommand(['/run/netns/a', '/var/run/docker/netns/1f'], FILE)).toEqual({
       argv: ['xargs', '-0', '-t', '-I{}', 'nsenter', '--net={}', '--', 'ip', '-j', '-d', '-force', '-batch', FILE],
       input: '/run/netns/a\0/var/run/docker/netns/1f\0',
     });
-    expect(bulkArgv(['bridge', 'fdb'])).toEqual(['xargs', '-0', '-t', '-I{}', 'nsenter', '--net={}', '--', 'bridge', 'fdb']);
+    expect(bulkArgv(['bridge', 'fdb'])).toEqual([
+      'xargs',
+      '-0',
+      '-t',
+      '-I{}',
+      'nsenter',
+      '--net={}',
+      '--',
+      'bridge',
+      'fdb',
+    ]);
   });
   it('the process door lets xargs run only that form, and nothing but the allowed programs in it', async () => {
     for (const argv of [
@@ -261,12 +438,16 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
     expect(bulkStreams(BULK_MIN * 2, 2)).toBe(2);
     expect(bulkStreams(500, 2)).toBe(2);
     expect(bulkStreams(500, 64)).toBe(BULK_MAX_STREAMS);
-    expect(dealOut([1, 2, 3, 4, 5], 2)).toEqual([[1, 2, 3], [4, 5]]);
+    expect(dealOut([1, 2, 3, 4, 5], 2)).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     expect(dealOut([1, 2], 4)).toEqual([[1], [2]]);
   });
   it('only names ip reads back as one word are used by name (plans); a bulk read takes any namespace by a plain path', () => {
     for (const ok of ['red', 'cni-1b2c', 'ns_1.2', 'a:b@c']) expect(batchSafeName(ok), ok).toBe(true);
-    for (const bad of ['a b', '"q"', "it's", 'x#y', '-n', 'tab\tx', 'back\\slash', '']) expect(batchSafeName(bad), bad).toBe(false);
+    for (const bad of ['a b', '"q"', "it's", 'x#y', '-n', 'tab\tx', 'back\\slash', ''])
+      expect(batchSafeName(bad), bad).toBe(false);
     // the path goes through xargs and comes back in its -t line: no blanks, quotes, braces or control characters
     expect(bulkReadable(named('a b', '9'))).toBe(false);
     expect(bulkReadable({ ...named('x', '9'), path: '/run/netns/a\nb' })).toBe(false);
@@ -283,63 +464,129 @@ describe('bulk read (xargs: nsenter --net=PATH ip per namespace)', () => {
 
   /** A fake bulk xargs: runs every path in turn, as xargs does, even after a failure; a path missing from
    *  `out` cannot be entered (nsenter says so), one in `failing` has an inner ip that prints part of its answer and fails. */
-  const fakeIp = (out: Record<string, string[]>, calls: { argv: string[]; input: string }[], failing: string[] = []): Streamer => (argv, onLine, opts) => {
-    calls.push({ argv, input: opts?.input ?? '' });
-    const paths = (opts?.input ?? '').split('\0').filter(Boolean);
-    const file = argv.at(-1)!;
-    let stderr = '';
-    for (const p of paths) {
-      const n = path.basename(p);
-      stderr += `nsenter '--net=${p}' -- ip -j -d -force -batch ${file}\n`;
-      if (!out[n]) stderr += `nsenter: cannot open ${p}: No such file or directory\n`;
-      else if (failing.includes(n)) {
-        out[n].slice(0, 2).forEach(onLine);
-        stderr += `Error: something the kernel said.\n`;
-      } else out[n].forEach(onLine);
-    }
-    return { pid: 1, stop: () => {}, done: Promise.resolve({ exitCode: /nsenter:|Error/.test(stderr) ? 123 : 0, stderr, timedOut: false }) };
-  };
+  const fakeIp =
+    (out: Record<string, string[]>, calls: { argv: string[]; input: string }[], failing: string[] = []): Streamer =>
+    (argv, onLine, opts) => {
+      calls.push({ argv, input: opts?.input ?? '' });
+      const paths = (opts?.input ?? '').split('\0').filter(Boolean);
+      const file = argv.at(-1)!;
+      let stderr = '';
+      for (const p of paths) {
+        const n = path.basename(p);
+        stderr += `nsenter '--net=${p}' -- ip -j -d -force -batch ${file}\n`;
+        if (!out[n]) stderr += `nsenter: cannot open ${p}: No such file or directory\n`;
+        else if (failing.includes(n)) {
+          out[n].slice(0, 2).forEach(onLine);
+          stderr += `Error: something the kernel said.\n`;
+        } else out[n].forEach(onLine);
+      }
+      return {
+        pid: 1,
+        stop: () => {},
+        done: Promise.resolve({ exitCode: /nsenter:|Error/.test(stderr) ? 123 : 0, stderr, timedOut: false }),
+      };
+    };
   const lines = () => ({ red: docLines('red'), blue: docLines('blue'), green: docLines('green') });
-  const asked = (calls: { input: string }[]) => calls.map((c) => c.input.split('\0').filter(Boolean).map((p) => path.basename(p)));
-  it.skipIf(process.getuid?.() !== 0)('a namespace gone in the middle of a process is skipped: the answers after it are placed, no process is started again', async () => {
-    const calls: { argv: string[]; input: string }[] = [];
-    const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('gone2', '5'), named('green', '3')], 10_000, 1);
-    expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
-    expect(asked(calls)).toEqual([['red', 'gone', 'blue', 'gone2', 'green']]);
-    // parsed as their own namespace (the groups after a gap are parsed again, as the one they belong to)
-    expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
-    expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
-  });
-  it.skipIf(process.getuid?.() !== 0)('a namespace whose inner ip fails is left to be read alone (which says why); the rest still in bulk', async () => {
-    const calls: { argv: string[]; input: string }[] = [];
-    const m = await readNamedInBulk(fakeIp(lines(), calls, ['blue']), [named('red', '1'), named('blue', '2'), named('green', '3')], 10_000, 1);
-    expect([...m.keys()].sort()).toEqual(['1', '3']);
-    expect(asked(calls)).toEqual([['red', 'blue', 'green'], ['green']]);
-  });
-  it.skipIf(process.getuid?.() !== 0)('restarts are bounded: a batch where every inner ip fails ends after BULK_RESTARTS more tries', async () => {
-    const calls: { argv: string[]; input: string }[] = [];
-    const many = Array.from({ length: 20 }, (_, i) => named(`bad${i}`, String(100 + i)));
-    const out = Object.fromEntries(many.map((n) => [n.name!, docLines('red')]));
-    const m = await readNamedInBulk(fakeIp(out, calls, many.map((n) => n.name!)), many, 10_000, 1);
-    expect(m.size).toBe(0);
-    expect(calls).toHaveLength(BULK_RESTARTS + 1);
-    // and where none can be entered: one process, nothing placed
-    const calls2: { argv: string[]; input: string }[] = [];
-    expect((await readNamedInBulk(fakeIp({}, calls2), many, 10_000, 1)).size).toBe(0);
-    expect(calls2).toHaveLength(1);
-  });
+  const asked = (calls: { input: string }[]) =>
+    calls.map((c) =>
+      c.input
+        .split('\0')
+        .filter(Boolean)
+        .map((p) => path.basename(p)),
+    );
+  it.skipIf(process.getuid?.() !== 0)(
+    'a namespace gone in the middle of a process is skipped: the answers after it are placed, no process is started again',
+    async () => {
+      const calls: { argv: string[]; input: string }[] = [];
+      const m = await readNamedInBulk(
+        fakeIp(lines(), calls),
+        [named('red', '1'), named('gone', '4'), named('blue', '2'), named('gone2', '5'), named('green', '3')],
+        10_000,
+        1,
+      );
+      expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
+      expect(asked(calls)).toEqual([['red', 'gone', 'blue', 'gone2', 'green']]);
+      // parsed as their own namespace (the groups after a gap are parsed again, as the one they belong to)
+      expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
+      expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
+    },
+  );
+  it.skipIf(process.getuid?.() !== 0)(
+    'a namespace whose inner ip fails is left to be read alone (which says why); the rest still in bulk',
+    async () => {
+      const calls: { argv: string[]; input: string }[] = [];
+      const m = await readNamedInBulk(
+        fakeIp(lines(), calls, ['blue']),
+        [named('red', '1'), named('blue', '2'), named('green', '3')],
+        10_000,
+        1,
+      );
+      expect([...m.keys()].sort()).toEqual(['1', '3']);
+      expect(asked(calls)).toEqual([['red', 'blue', 'green'], ['green']]);
+    },
+  );
+  it.skipIf(process.getuid?.() !== 0)(
+    'restarts are bounded: a batch where every inner ip fails ends after BULK_RESTARTS more tries',
+    async () => {
+      const calls: { argv: string[]; input: string }[] = [];
+      const many = Array.from({ length: 20 }, (_, i) => named(`bad${i}`, String(100 + i)));
+      const out = Object.fromEntries(many.map((n) => [n.name!, docLines('red')]));
+      const m = await readNamedInBulk(
+        fakeIp(
+          out,
+          calls,
+          many.map((n) => n.name!),
+        ),
+        many,
+        10_000,
+        1,
+      );
+      expect(m.size).toBe(0);
+      expect(calls).toHaveLength(BULK_RESTARTS + 1);
+      // and where none can be entered: one process, nothing placed
+      const calls2: { argv: string[]; input: string }[] = [];
+      expect((await readNamedInBulk(fakeIp({}, calls2), many, 10_000, 1)).size).toBe(0);
+      expect(calls2).toHaveLength(1);
+    },
+  );
 
   const asRoot = process.getuid?.() === 0; // the bulk read needs root (it enters namespaces); without it, every one is read alone
-  it.skipIf(!asRoot)('runs xargs of nsenter --net=PATH ip per namespace, in parallel chunks, and parses each', async () => {
-    const calls: { argv: string[]; input: string }[] = [];
-    const m = await readNamedInBulk(fakeIp(lines(), calls), [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')], 10_000, 2);
-    for (const c of calls) expect(c.argv).toEqual(['xargs', '-0', '-t', '-I{}', 'nsenter', '--net={}', '--', 'ip', '-j', '-d', '-force', '-batch', expect.stringMatching(/content\.batch$/)]);
-    // two processes of two; "gone" (the first's last) is skipped
-    expect(asked(calls)).toEqual([['red', 'gone'], ['blue', 'green']]);
-    expect(calls[0].input).toBe('/var/run/netns/red\0/var/run/netns/gone\0');
-    expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
-    expect(m.get('1')!.links.map((l) => l.link.name)).toEqual(['lo', 'sit0', 've-r', 'ipv-l3']);
-    expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
-    expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
-  });
+  it.skipIf(!asRoot)(
+    'runs xargs of nsenter --net=PATH ip per namespace, in parallel chunks, and parses each',
+    async () => {
+      const calls: { argv: string[]; input: string }[] = [];
+      const m = await readNamedInBulk(
+        fakeIp(lines(), calls),
+        [named('red', '1'), named('gone', '4'), named('blue', '2'), named('green', '3')],
+        10_000,
+        2,
+      );
+      for (const c of calls)
+        expect(c.argv).toEqual([
+          'xargs',
+          '-0',
+          '-t',
+          '-I{}',
+          'nsenter',
+          '--net={}',
+          '--',
+          'ip',
+          '-j',
+          '-d',
+          '-force',
+          '-batch',
+          expect.stringMatching(/content\.batch$/),
+        ]);
+      // two processes of two; "gone" (the first's last) is skipped
+      expect(asked(calls)).toEqual([
+        ['red', 'gone'],
+        ['blue', 'green'],
+      ]);
+      expect(calls[0].input).toBe('/var/run/netns/red\0/var/run/netns/gone\0');
+      expect([...m.keys()].sort()).toEqual(['1', '2', '3']);
+      expect(m.get('1')!.links.map((l) => l.link.name)).toEqual(['lo', 'sit0', 've-r', 'ipv-l3']);
+      expect(m.get('2')!.links.every((l) => l.link.nsId === '2')).toBe(true);
+      expect(m.get('3')!.links.every((l) => l.link.nsId === '3')).toBe(true);
+    },
+  );
 });

@@ -9,8 +9,16 @@ import type { Namespace } from '../../server/host/types';
 type RawIn = Record<string, unknown>;
 let nextMac = 1;
 const mac = () => `02:00:00:00:01:${(nextMac++).toString(16).padStart(2, '0')}`;
-const nic = (ifindex: number, ifname: string, extra: RawIn = {}): RawIn => ({ ifindex, ifname, flags: ['UP'], link_type: 'ether', address: mac(), ...extra });
-const veth = (ifindex: number, ifname: string, lower: RawIn): RawIn => nic(ifindex, ifname, { linkinfo: { info_kind: 'veth' }, ...lower });
+const nic = (ifindex: number, ifname: string, extra: RawIn = {}): RawIn => ({
+  ifindex,
+  ifname,
+  flags: ['UP'],
+  link_type: 'ether',
+  address: mac(),
+  ...extra,
+});
+const veth = (ifindex: number, ifname: string, lower: RawIn): RawIn =>
+  nic(ifindex, ifname, { linkinfo: { info_kind: 'veth' }, ...lower });
 const lo = nic(1, 'lo', { link_type: 'loopback', flags: ['LOOPBACK', 'UP'] });
 
 interface Spec {
@@ -22,11 +30,20 @@ interface Spec {
 }
 function build(spec: Spec[]) {
   const namespaces: Namespace[] = spec.map((s) => ({
-    id: s.id, name: s.name ?? null, root: !!s.root, source: s.root ? 'root' : 'named',
-    pids: [], comms: [], label: s.name ?? s.id, path: s.root ? null : `/var/run/netns/${s.name}`, error: null, owner: null,
+    id: s.id,
+    name: s.name ?? null,
+    root: !!s.root,
+    source: s.root ? 'root' : 'named',
+    pids: [],
+    comms: [],
+    label: s.name ?? s.id,
+    path: s.root ? null : `/var/run/netns/${s.name}`,
+    error: null,
+    owner: null,
   }));
   const parsed = new Map<string, ParsedNamespace>();
-  for (const s of spec) parsed.set(s.id, parseNamespace(s.id, { links: s.links, addrs: [], routes: [], nsids: s.nsids ?? [] }));
+  for (const s of spec)
+    parsed.set(s.id, parseNamespace(s.id, { links: s.links, addrs: [], routes: [], nsids: s.nsids ?? [] }));
   return { namespaces, parsed };
 }
 
@@ -34,7 +51,16 @@ function build(spec: Spec[]) {
 // elsewhere. Only the kernel can say which one A's nsid 7 is. The host numbers A 1, B 2, C 3.
 const ambiguous = () =>
   build([
-    { id: 'R', root: true, links: [lo], nsids: [{ nsid: 1, name: 'a' }, { nsid: 2, name: 'b' }, { nsid: 3, name: 'c' }] },
+    {
+      id: 'R',
+      root: true,
+      links: [lo],
+      nsids: [
+        { nsid: 1, name: 'a' },
+        { nsid: 2, name: 'b' },
+        { nsid: 3, name: 'c' },
+      ],
+    },
     { id: 'A', name: 'a', links: [lo, veth(5, 'a0', { link_index: 5, link_netnsid: 7 })] },
     { id: 'B', name: 'b', links: [lo, veth(5, 'b0', { link_index: 5, link_netnsid: 0 })] },
     { id: 'C', name: 'c', links: [lo, veth(5, 'c0', { link_index: 5, link_netnsid: 0 })] },
@@ -43,7 +69,11 @@ const ambiguous = () =>
 describe('nsid questions', () => {
   it('the root map comes from the names of the host namespace list-id', () => {
     const { namespaces, parsed } = ambiguous();
-    expect([...rootNsidMap(namespaces, parsed.get('R')!)]).toEqual([[1, 'A'], [2, 'B'], [3, 'C']]);
+    expect([...rootNsidMap(namespaces, parsed.get('R')!)]).toEqual([
+      [1, 'A'],
+      [2, 'B'],
+      [3, 'C'],
+    ]);
   });
 
   it('asks about every candidate the links allow, and nothing already placed', () => {
@@ -51,9 +81,17 @@ describe('nsid questions', () => {
     const root = rootNsidMap(namespaces, parsed.get('R')!);
     const qs = nsidQuestions(namespaces, parsed, root);
     const ofA = qs.filter((q) => q.x === 'A');
-    expect(ofA.map((q) => [q.tx, q.k, q.y, q.ty])).toEqual([[1, 7, 'B', 2], [1, 7, 'C', 3]]);
+    expect(ofA.map((q) => [q.tx, q.k, q.y, q.ty])).toEqual([
+      [1, 7, 'B', 2],
+      [1, 7, 'C', 3],
+    ]);
     // B's nsid 0: A fits (its veth 5 points back at 5); C's veth is not at A's ifindex... it is: so A and C for B
-    expect(qs.filter((q) => q.x === 'B').map((q) => q.y).sort()).toEqual(['A', 'C']);
+    expect(
+      qs
+        .filter((q) => q.x === 'B')
+        .map((q) => q.y)
+        .sort(),
+    ).toEqual(['A', 'C']);
     // placed already: not asked again
     const known = new Map([['A', new Map([[7, 'B']])]]);
     expect(nsidQuestions(namespaces, parsed, root, known).some((q) => q.x === 'A')).toBe(false);
@@ -61,15 +99,27 @@ describe('nsid questions', () => {
 
   it('a namespace the host has no nsid for is neither asked about nor asked', () => {
     const { namespaces, parsed } = ambiguous();
-    const root = new Map([[1, 'A'], [2, 'B']]); // C unnumbered
+    const root = new Map([
+      [1, 'A'],
+      [2, 'B'],
+    ]); // C unnumbered
     const qs = nsidQuestions(namespaces, parsed, root);
     expect(qs.some((q) => q.x === 'C' || q.y === 'C')).toBe(false);
   });
 
   it('too many candidates are left to inference', () => {
-    const many = Array.from({ length: MAX_NSID_CANDIDATES + 1 }, (_, i) => ({ id: `N${i}`, name: `n${i}`, links: [lo, veth(5, `n${i}`, { link_index: 5, link_netnsid: 0 })] }));
+    const many = Array.from({ length: MAX_NSID_CANDIDATES + 1 }, (_, i) => ({
+      id: `N${i}`,
+      name: `n${i}`,
+      links: [lo, veth(5, `n${i}`, { link_index: 5, link_netnsid: 0 })],
+    }));
     const { namespaces, parsed } = build([
-      { id: 'R', root: true, links: [lo], nsids: [{ nsid: 100, name: 'a' }, ...many.map((m, i) => ({ nsid: i, name: m.name }))] },
+      {
+        id: 'R',
+        root: true,
+        links: [lo],
+        nsids: [{ nsid: 100, name: 'a' }, ...many.map((m, i) => ({ nsid: i, name: m.name }))],
+      },
       { id: 'A', name: 'a', links: [lo, veth(5, 'a0', { link_index: 5, link_netnsid: 7 })] },
       ...many,
     ]);
@@ -80,7 +130,9 @@ describe('nsid questions', () => {
   it('the batch marks each namespace before its questions', () => {
     const { namespaces, parsed } = ambiguous();
     const qs = nsidQuestions(namespaces, parsed, rootNsidMap(namespaces, parsed.get('R')!)).filter((q) => q.x === 'A');
-    expect(questionBatch(qs)).toBe('netns list-id nsid 1\nnetns list-id target-nsid 1 nsid 2\nnetns list-id target-nsid 1 nsid 3\n');
+    expect(questionBatch(qs)).toBe(
+      'netns list-id nsid 1\nnetns list-id target-nsid 1 nsid 2\nnetns list-id target-nsid 1 nsid 3\n',
+    );
   });
 });
 
@@ -119,24 +171,50 @@ describe('a hub: each veth pair asked once, about the side asked about least', (
   // H has a veth to each of S1..S3 (its nsids 11..13 for them); each S has one to H (its nsid 0)
   const star = () =>
     build([
-      { id: 'R', root: true, links: [lo], nsids: [{ nsid: 1, name: 'h' }, { nsid: 2, name: 's1' }, { nsid: 3, name: 's2' }, { nsid: 4, name: 's3' }] },
-      { id: 'H', name: 'h', links: [lo, ...[1, 2, 3].map((i) => veth(10 + i, `h${i}`, { link_index: 2, link_netnsid: 10 + i }))] },
-      ...[1, 2, 3].map((i) => ({ id: `S${i}`, name: `s${i}`, links: [lo, veth(2, 'veth0', { link_index: 10 + i, link_netnsid: 0 })] })),
+      {
+        id: 'R',
+        root: true,
+        links: [lo],
+        nsids: [
+          { nsid: 1, name: 'h' },
+          { nsid: 2, name: 's1' },
+          { nsid: 3, name: 's2' },
+          { nsid: 4, name: 's3' },
+        ],
+      },
+      {
+        id: 'H',
+        name: 'h',
+        links: [lo, ...[1, 2, 3].map((i) => veth(10 + i, `h${i}`, { link_index: 2, link_netnsid: 10 + i }))],
+      },
+      ...[1, 2, 3].map((i) => ({
+        id: `S${i}`,
+        name: `s${i}`,
+        links: [lo, veth(2, 'veth0', { link_index: 10 + i, link_netnsid: 0 })],
+      })),
     ]);
 
   it('asks the hub about each spoke, never each spoke about the hub', () => {
     const { namespaces, parsed } = star();
     const qs = nsidQuestions(namespaces, parsed, rootNsidMap(namespaces, parsed.get('R')!));
     expect(qs).toHaveLength(6);
-    expect(questionBatch(qs)).toBe('netns list-id nsid 1\nnetns list-id target-nsid 1 nsid 2\nnetns list-id target-nsid 1 nsid 3\nnetns list-id target-nsid 1 nsid 4\n');
+    expect(questionBatch(qs)).toBe(
+      'netns list-id nsid 1\nnetns list-id target-nsid 1 nsid 2\nnetns list-id target-nsid 1 nsid 3\nnetns list-id target-nsid 1 nsid 4\n',
+    );
   });
 
   it("the hub's answers place the spokes' nsids too (a veth's peer is its peer's peer)", () => {
     const { namespaces, parsed } = star();
     const qs = nsidQuestions(namespaces, parsed, rootNsidMap(namespaces, parsed.get('R')!));
-    const out = '[{"nsid":1}]\n[{"nsid":11,"current-nsid":2}]\n[{"nsid":12,"current-nsid":3}]\n[{"nsid":99,"current-nsid":4}]\n';
+    const out =
+      '[{"nsid":1}]\n[{"nsid":11,"current-nsid":2}]\n[{"nsid":12,"current-nsid":3}]\n[{"nsid":99,"current-nsid":4}]\n';
     const got = parseAnswers(out, qs);
-    expect(got.get('H')).toEqual(new Map([[11, 'S1'], [12, 'S2']]));
+    expect(got.get('H')).toEqual(
+      new Map([
+        [11, 'S1'],
+        [12, 'S2'],
+      ]),
+    );
     expect(got.get('S1')).toEqual(new Map([[0, 'H']]));
     expect(got.get('S2')).toEqual(new Map([[0, 'H']]));
     expect(got.has('S3')).toBe(false); // the kernel said otherwise: nothing placed
@@ -149,11 +227,19 @@ describe('askNsids', () => {
     const calls: string[][] = [];
     const run = async (argv: string[]) => {
       calls.push(argv);
-      return { argv, stdout: "", stderr: "", exitCode: 0 };
+      return { argv, stdout: '', stderr: '', exitCode: 0 };
     };
-    const known = new Map([['A', new Map([[7, 'B']])], ['B', new Map([[0, 'A']])], ['C', new Map([[0, 'GONE']])], ['GONE', new Map([[1, 'A']])]]);
+    const known = new Map([
+      ['A', new Map([[7, 'B']])],
+      ['B', new Map([[0, 'A']])],
+      ['C', new Map([[0, 'GONE']])],
+      ['GONE', new Map([[1, 'A']])],
+    ]);
     const out = await askNsids(run, namespaces, parsed, known, new Set(['A']));
-    expect([...out]).toEqual([['A', new Map([[7, 'B']])], ['B', new Map([[0, 'A']])]]);
+    expect([...out]).toEqual([
+      ['A', new Map([[7, 'B']])],
+      ['B', new Map([[0, 'A']])],
+    ]);
     expect(calls).toEqual([]);
   });
 });

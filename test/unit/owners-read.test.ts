@@ -13,8 +13,27 @@ const CID = 'd'.repeat(64);
 
 describe('readOwners on a fake host', () => {
   let dir = '';
-  const opts = () => ({ docker: null, proc: path.join(dir, 'proc'), cgroupRoot: path.join(dir, 'cg'), cniDir: path.join(dir, 'cni'), podmanContainers: path.join(dir, 'containers.json'), kubeletLogs: path.join(dir, 'log-containers') });
-  const ns = (id: string, pids: number[], over: Partial<Namespace> = {}): Namespace => ({ id, name: null, root: false, source: 'process', pids, comms: pids.map(() => 'sleep'), label: '', path: null, error: null, owner: null, ...over });
+  const opts = () => ({
+    docker: null,
+    proc: path.join(dir, 'proc'),
+    cgroupRoot: path.join(dir, 'cg'),
+    cniDir: path.join(dir, 'cni'),
+    podmanContainers: path.join(dir, 'containers.json'),
+    kubeletLogs: path.join(dir, 'log-containers'),
+  });
+  const ns = (id: string, pids: number[], over: Partial<Namespace> = {}): Namespace => ({
+    id,
+    name: null,
+    root: false,
+    source: 'process',
+    pids,
+    comms: pids.map(() => 'sleep'),
+    label: '',
+    path: null,
+    error: null,
+    owner: null,
+    ...over,
+  });
   const proc = (pid: number, nsId: string, cgroup: string) => {
     mkdirSync(path.join(dir, 'proc', String(pid), 'ns'), { recursive: true });
     symlinkSync(`net:[${nsId}]`, path.join(dir, 'proc', String(pid), 'ns', 'net'));
@@ -38,25 +57,65 @@ describe('readOwners on a fake host', () => {
     unit('system.slice/runner.service', [21, 22]);
     // a Podman container, named in its store
     proc(31, '300', `0::/machine.slice/libpod-${PODMAN_ID}.scope/container\n`);
-    writeFileSync(path.join(dir, 'containers.json'), JSON.stringify([{ id: PODMAN_ID, names: ['db-1'], metadata: JSON.stringify({ 'image-name': 'docker.io/library/postgres:16' }) }]));
+    writeFileSync(
+      path.join(dir, 'containers.json'),
+      JSON.stringify([
+        { id: PODMAN_ID, names: ['db-1'], metadata: JSON.stringify({ 'image-name': 'docker.io/library/postgres:16' }) },
+      ]),
+    );
     // a CNI attachment without a pod's identity (nerdctl): containerd's container
     mkdirSync(path.join(dir, 'cni'));
     writeFileSync(path.join(dir, 'netns-file'), '');
     cniNs = String(statSync(path.join(dir, 'netns-file')).ino);
     proc(41, cniNs, '0::/default/' + CID + '\n');
-    writeFileSync(path.join(dir, 'cni', `bridge-${CID}-eth0`), JSON.stringify({ kind: 'cniCacheV1', containerId: CID, ifName: 'eth0', networkName: 'bridge', netns: path.join(dir, 'netns-file'), cniArgs: [['IgnoreUnknown', '1']], result: { ips: [{ address: '10.4.0.2/24' }] } }));
+    writeFileSync(
+      path.join(dir, 'cni', `bridge-${CID}-eth0`),
+      JSON.stringify({
+        kind: 'cniCacheV1',
+        containerId: CID,
+        ifName: 'eth0',
+        networkName: 'bridge',
+        netns: path.join(dir, 'netns-file'),
+        cniArgs: [['IgnoreUnknown', '1']],
+        result: { ips: [{ address: '10.4.0.2/24' }] },
+      }),
+    );
     writeFileSync(path.join(dir, 'cni', 'garbage'), '{');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('names each namespace by the strongest source', async () => {
-    const list = [ns('1', [1, 22], { root: true, source: 'root' }), ns('100', [11, 12]), ns('200', [21]), ns('300', [31]), ns(cniNs, [41]), ns('500', [])];
+    const list = [
+      ns('1', [1, 22], { root: true, source: 'root' }),
+      ns('100', [11, 12]),
+      ns('200', [21]),
+      ns('300', [31]),
+      ns(cniNs, [41]),
+      ns('500', []),
+    ];
     const f = await readOwners(list, opts());
     expect(f.owners.get('1')).toBeUndefined();
-    expect(f.owners.get('100')).toEqual({ runtime: 'systemd', kind: 'service', id: 'private.service', name: 'private.service' });
+    expect(f.owners.get('100')).toEqual({
+      runtime: 'systemd',
+      kind: 'service',
+      id: 'private.service',
+      name: 'private.service',
+    });
     expect(f.owners.get('200')).toEqual({ runtime: 'process', kind: 'process', id: '21', name: 'sleep' });
-    expect(f.owners.get('300')).toEqual({ runtime: 'podman', kind: 'container', id: PODMAN_ID, name: 'db-1', image: 'docker.io/library/postgres:16' });
-    expect(f.owners.get(cniNs)).toEqual({ runtime: 'containerd', kind: 'container', id: CID, name: CID.slice(0, 12), networks: [{ name: 'bridge', driver: 'cni', ips: ['10.4.0.2/24'] }] });
+    expect(f.owners.get('300')).toEqual({
+      runtime: 'podman',
+      kind: 'container',
+      id: PODMAN_ID,
+      name: 'db-1',
+      image: 'docker.io/library/postgres:16',
+    });
+    expect(f.owners.get(cniNs)).toEqual({
+      runtime: 'containerd',
+      kind: 'container',
+      id: CID,
+      name: CID.slice(0, 12),
+      networks: [{ name: 'bridge', driver: 'cni', ips: ['10.4.0.2/24'] }],
+    });
     expect(f.owners.get('500')).toBeUndefined();
     expect(f.hidden).toEqual([]);
   });
@@ -69,11 +128,25 @@ describe('readOwners on a fake host', () => {
     proc(73, '700', `12:pids:/kubepods/burstable/pod${uid}/${side}\n`);
     mkdirSync(path.join(dir, 'log-containers'), { recursive: true });
     // kubelet links each container's log (not the sandbox's); the target does not matter, the name does
-    for (const [c, id] of [['web', app], ['istio-proxy', side]]) symlinkSync(`/var/log/pods/shop_cart-7d9f8-x2x_${uid}/${c}/0.log`, path.join(dir, 'log-containers', `cart-7d9f8-x2x_shop_${c}-${id}.log`));
+    for (const [c, id] of [
+      ['web', app],
+      ['istio-proxy', side],
+    ])
+      symlinkSync(
+        `/var/log/pods/shop_cart-7d9f8-x2x_${uid}/${c}/0.log`,
+        path.join(dir, 'log-containers', `cart-7d9f8-x2x_shop_${c}-${id}.log`),
+      );
     writeFileSync(path.join(dir, 'log-containers', 'not-a-kubelet-name.log'), '');
     const f = await readOwners([ns('700', [71, 72, 73])], opts());
     const o = f.owners.get('700');
-    expect(o).toMatchObject({ runtime: 'kubernetes', kind: 'pod', id: uid, name: 'cart-7d9f8-x2x', namespace: 'shop', state: 'burstable' });
+    expect(o).toMatchObject({
+      runtime: 'kubernetes',
+      kind: 'pod',
+      id: uid,
+      name: 'cart-7d9f8-x2x',
+      namespace: 'shop',
+      state: 'burstable',
+    });
     expect(o?.containers).toEqual([
       { id: pause, name: pause.slice(0, 12) },
       { id: app, name: 'web' },

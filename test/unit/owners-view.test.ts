@@ -14,13 +14,35 @@ import { indexHost } from '../../components/host/lookup';
 function owned(): HostSnapshot {
   const s = structuredClone(labSnapshot());
   const red = s.namespaces.find((n) => n.id === inodes.red)!;
-  red.owner = { runtime: 'kubernetes', kind: 'pod', id: '0f6f1b8e-5d3c-4c9a-9a54-6b1d2e3f4a5b', name: 'cart-7d9f8-x2x', namespace: 'shop', containers: [{ id: 'a'.repeat(64), name: 'aaaaaaaaaaaa' }], networks: [{ name: 'cbr0', driver: 'bridge', ips: ['10.244.1.5/24'] }] };
+  red.owner = {
+    runtime: 'kubernetes',
+    kind: 'pod',
+    id: '0f6f1b8e-5d3c-4c9a-9a54-6b1d2e3f4a5b',
+    name: 'cart-7d9f8-x2x',
+    namespace: 'shop',
+    containers: [{ id: 'a'.repeat(64), name: 'aaaaaaaaaaaa' }],
+    networks: [{ name: 'cbr0', driver: 'bridge', ips: ['10.244.1.5/24'] }],
+  };
   red.label = 'shop/cart-7d9f8-x2x · pod';
   const blue = s.namespaces.find((n) => n.id === inodes.blue)!;
-  blue.owner = { runtime: 'docker', kind: 'container', id: 'b'.repeat(64), name: 'legacy-app', image: 'nginx:1.27', state: 'running', networks: [{ name: 'macnet', id: 'n'.repeat(64), driver: 'macvlan', ips: ['192.168.163.10/24'] }] };
+  blue.owner = {
+    runtime: 'docker',
+    kind: 'container',
+    id: 'b'.repeat(64),
+    name: 'legacy-app',
+    image: 'nginx:1.27',
+    state: 'running',
+    networks: [{ name: 'macnet', id: 'n'.repeat(64), driver: 'macvlan', ips: ['192.168.163.10/24'] }],
+  };
   blue.label = 'legacy-app · docker';
   const bl = s.links.filter((l) => l.nsId === inodes.blue && l.kind !== 'loopback')[0];
-  bl.network = { runtime: 'docker', name: 'macnet', id: 'n'.repeat(64), driver: 'macvlan', subnets: ['192.168.163.0/24'] };
+  bl.network = {
+    runtime: 'docker',
+    name: 'macnet',
+    id: 'n'.repeat(64),
+    driver: 'macvlan',
+    subnets: ['192.168.163.0/24'],
+  };
   return s;
 }
 
@@ -29,8 +51,16 @@ describe('search by owner', () => {
   const red = s.namespaces.find((n) => n.id === inodes.red)!;
   const blue = s.namespaces.find((n) => n.id === inodes.blue)!;
   it.each([
-    ['cart-7d9f8', red], ['shop/cart', red], ['shop', red], ['cbr0', red], ['10.244.1.5', red],
-    ['legacy-app', blue], ['nginx:1.27', blue], ['macnet', blue], ['bbbbbbbb', blue], ['docker legacy', blue],
+    ['cart-7d9f8', red],
+    ['shop/cart', red],
+    ['shop', red],
+    ['cbr0', red],
+    ['10.244.1.5', red],
+    ['legacy-app', blue],
+    ['nginx:1.27', blue],
+    ['macnet', blue],
+    ['bbbbbbbb', blue],
+    ['docker legacy', blue],
   ])('"%s" finds its namespace', (q, ns) => {
     expect(namespaceMatches(q, ns)).toBe(true);
     expect(s.namespaces.filter((n) => namespaceMatches(q, n)).map((n) => n.id)).toEqual([ns.id]);
@@ -49,7 +79,10 @@ describe('search by owner', () => {
 describe('networkRows', () => {
   it('lists each runtime network once with its members (and their IPs) and devices', () => {
     const rows = networkRows(owned());
-    expect(rows.map((r) => [r.runtime, r.name, r.driver])).toEqual([['docker', 'macnet', 'macvlan'], ['kubernetes', 'cbr0', 'bridge']]);
+    expect(rows.map((r) => [r.runtime, r.name, r.driver])).toEqual([
+      ['docker', 'macnet', 'macvlan'],
+      ['kubernetes', 'cbr0', 'bridge'],
+    ]);
     const macnet = rows[0];
     expect(macnet.members.map((m) => [m.ns.label, m.ips])).toEqual([['legacy-app · docker', ['192.168.163.10/24']]]);
     expect(macnet.devices.map((l) => l.nsId)).toEqual([inodes.blue]);

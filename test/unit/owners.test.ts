@@ -50,7 +50,11 @@ describe('parseCgroup', () => {
       '4:memory:/\n1:name=systemd:/system.slice/nginx.service\n0::/system.slice/nginx.service\n',
       { service: { unit: 'nginx.service', path: '/system.slice/nginx.service', v2: true } },
     ],
-    ['a v1 service without the unified line', '4:memory:/\n1:name=systemd:/system.slice/cron.service\n', { service: { unit: 'cron.service', path: '/system.slice/cron.service', v2: false } }],
+    [
+      'a v1 service without the unified line',
+      '4:memory:/\n1:name=systemd:/system.slice/cron.service\n',
+      { service: { unit: 'cron.service', path: '/system.slice/cron.service', v2: false } },
+    ],
     ['a login session: nothing', '0::/user.slice/user-1000.slice/session-3.scope\n', {}],
     ['the root cgroup: nothing', '9:name=systemd:/\n8:pids:/\n0::/\n', {}],
     ['garbage', 'not a cgroup file', {}],
@@ -65,11 +69,26 @@ const cache = (over: Record<string, unknown> = {}) =>
   JSON.stringify({
     kind: 'cniCacheV1',
     containerId: CID,
-    config: Buffer.from(JSON.stringify({ cniVersion: '0.4.0', name: 'cbr0', type: 'bridge', bridge: 'cni0', isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.1.0/24' }]] } })).toString('base64'),
+    config: Buffer.from(
+      JSON.stringify({
+        cniVersion: '0.4.0',
+        name: 'cbr0',
+        type: 'bridge',
+        bridge: 'cni0',
+        isGateway: true,
+        ipam: { type: 'host-local', ranges: [[{ subnet: '10.244.1.0/24' }]] },
+      }),
+    ).toString('base64'),
     ifName: 'eth0',
     networkName: 'cbr0',
     netns: '/var/run/netns/cni-5c5e1f70-3a9d-4e1b-8c62-0c0a0a9d1e11',
-    cniArgs: [['IgnoreUnknown', '1'], ['K8S_POD_NAMESPACE', 'shop'], ['K8S_POD_NAME', 'cart-7d9f8-x2x'], ['K8S_POD_INFRA_CONTAINER_ID', CID], ['K8S_POD_UID', UID]],
+    cniArgs: [
+      ['IgnoreUnknown', '1'],
+      ['K8S_POD_NAMESPACE', 'shop'],
+      ['K8S_POD_NAME', 'cart-7d9f8-x2x'],
+      ['K8S_POD_INFRA_CONTAINER_ID', CID],
+      ['K8S_POD_UID', UID],
+    ],
     capabilityArgs: { portMappings: [] },
     result: {
       cniVersion: '0.4.0',
@@ -104,8 +123,21 @@ describe('parseCniCache', () => {
     });
   });
   it('takes subnets from the result when the cache has no config (CNI 1.0 result, no `version`)', () => {
-    const a = parseCniCache(cache({ config: undefined, result: { cniVersion: '1.0.0', interfaces: [{ name: 'eth0', sandbox: '/x' }], ips: [{ interface: 0, address: '10.88.0.7/16', gateway: '10.88.0.1' }] } }));
-    expect(a).toMatchObject({ driver: null, subnets: ['10.88.0.0/16'], ips: [{ address: '10.88.0.7/16', iface: 'eth0' }] });
+    const a = parseCniCache(
+      cache({
+        config: undefined,
+        result: {
+          cniVersion: '1.0.0',
+          interfaces: [{ name: 'eth0', sandbox: '/x' }],
+          ips: [{ interface: 0, address: '10.88.0.7/16', gateway: '10.88.0.1' }],
+        },
+      }),
+    );
+    expect(a).toMatchObject({
+      driver: null,
+      subnets: ['10.88.0.0/16'],
+      ips: [{ address: '10.88.0.7/16', iface: 'eth0' }],
+    });
   });
   it('a plain CNI attachment (no K8S_POD_*) has no pod', () => {
     expect(parseCniCache(cache({ cniArgs: [['IgnoreUnknown', '1']] }))).toMatchObject({ pod: null });
@@ -118,7 +150,13 @@ describe('parseCniCache', () => {
     const r = parseCniCache(text);
     expect('error' in r && r.error).toMatch(why);
   });
-  it.each([['10.244.9.5/24', '10.244.9.0/24'], ['192.168.214.10/20', '192.168.208.0/20'], ['1.2.3.4/0', '0.0.0.0/0'], ['fd00::5/64', 'fd00::5/64'], ['x', null]])('networkOf(%s)', (a, b) => {
+  it.each([
+    ['10.244.9.5/24', '10.244.9.0/24'],
+    ['192.168.214.10/20', '192.168.208.0/20'],
+    ['1.2.3.4/0', '0.0.0.0/0'],
+    ['fd00::5/64', 'fd00::5/64'],
+    ['x', null],
+  ])('networkOf(%s)', (a, b) => {
     expect(networkOf(a)).toBe(b);
   });
 });
@@ -132,29 +170,73 @@ const inspect = {
   HostConfig: { NetworkMode: 'macnet' },
   NetworkSettings: {
     SandboxKey: '/run/lsd1-docker/exec/netns/083c2de9e3ec',
-    Networks: { macnet: { NetworkID: 'n1'.padEnd(64, '0'), IPAddress: '192.168.163.10', IPPrefixLen: 24, GlobalIPv6Address: '', MacAddress: '02:42:C0:A8:A3:0A' } },
+    Networks: {
+      macnet: {
+        NetworkID: 'n1'.padEnd(64, '0'),
+        IPAddress: '192.168.163.10',
+        IPPrefixLen: 24,
+        GlobalIPv6Address: '',
+        MacAddress: '02:42:C0:A8:A3:0A',
+      },
+    },
   },
 };
 
 describe('the Docker API answers', () => {
   it('a container: name without the slash, image, pid, sandbox, endpoints with CIDRs', () => {
     expect(parseContainer(inspect)).toEqual({
-      id: CID, name: 'legacy-app', image: 'busybox:local', state: 'running', pid: 4711, sandboxKey: '/run/lsd1-docker/exec/netns/083c2de9e3ec', networkMode: 'macnet',
-      endpoints: [{ network: 'macnet', networkId: 'n1'.padEnd(64, '0'), mac: '02:42:c0:a8:a3:0a', ips: ['192.168.163.10/24'] }],
+      id: CID,
+      name: 'legacy-app',
+      image: 'busybox:local',
+      state: 'running',
+      pid: 4711,
+      sandboxKey: '/run/lsd1-docker/exec/netns/083c2de9e3ec',
+      networkMode: 'macnet',
+      endpoints: [
+        { network: 'macnet', networkId: 'n1'.padEnd(64, '0'), mac: '02:42:c0:a8:a3:0a', ips: ['192.168.163.10/24'] },
+      ],
     });
     expect(parseContainer({})).toBeNull();
   });
   it('networks: the bridge name (option or br-<id12>), macvlan/ipvlan parent, subnets and gateways', () => {
     const id = 'f'.repeat(12) + 'e'.repeat(52);
-    expect(parseNetwork({ Id: id, Name: 'bridge', Driver: 'bridge', Options: { 'com.docker.network.bridge.name': 'docker0' }, IPAM: { Config: [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }] } })).toMatchObject({ bridge: 'docker0', subnets: ['172.17.0.0/16'], gateways: ['172.17.0.1'], parent: null });
-    expect(parseNetwork({ Id: id, Name: 'appnet', Driver: 'bridge', Options: {}, IPAM: { Config: [] } })).toMatchObject({ bridge: 'br-ffffffffffff' });
-    expect(parseNetwork({ Id: id, Name: 'ipnet210', Driver: 'ipvlan', Options: { parent: 'eth0', ipvlan_mode: 'l3' }, IPAM: { Config: [{ Subnet: '192.168.214.0/24' }, { Subnet: '10.1.214.0/24' }] } })).toMatchObject({ bridge: null, parent: 'eth0', subnets: ['192.168.214.0/24', '10.1.214.0/24'] });
+    expect(
+      parseNetwork({
+        Id: id,
+        Name: 'bridge',
+        Driver: 'bridge',
+        Options: { 'com.docker.network.bridge.name': 'docker0' },
+        IPAM: { Config: [{ Subnet: '172.17.0.0/16', Gateway: '172.17.0.1' }] },
+      }),
+    ).toMatchObject({ bridge: 'docker0', subnets: ['172.17.0.0/16'], gateways: ['172.17.0.1'], parent: null });
+    expect(parseNetwork({ Id: id, Name: 'appnet', Driver: 'bridge', Options: {}, IPAM: { Config: [] } })).toMatchObject(
+      { bridge: 'br-ffffffffffff' },
+    );
+    expect(
+      parseNetwork({
+        Id: id,
+        Name: 'ipnet210',
+        Driver: 'ipvlan',
+        Options: { parent: 'eth0', ipvlan_mode: 'l3' },
+        IPAM: { Config: [{ Subnet: '192.168.214.0/24' }, { Subnet: '10.1.214.0/24' }] },
+      }),
+    ).toMatchObject({ bridge: null, parent: 'eth0', subnets: ['192.168.214.0/24', '10.1.214.0/24'] });
   });
   it.each([
     [{}, { path: '/var/run/docker.sock', explicit: false }],
     [{ DOCKER_HOST: 'unix:///run/x/docker.sock' }, { path: '/run/x/docker.sock', explicit: true }],
-    [{ DOCKER_HOST: 'unix:///a', LINKSCAPE_DOCKER_SOCKET: '/b' }, { path: '/b', explicit: true }],
-    [{ DOCKER_HOST: 'tcp://10.0.0.1:2376' }, { path: 'tcp://10.0.0.1:2376', explicit: true, unusable: 'DOCKER_HOST=tcp://10.0.0.1:2376 is not a unix socket (only unix:// is read)' }],
+    [
+      { DOCKER_HOST: 'unix:///a', LINKSCAPE_DOCKER_SOCKET: '/b' },
+      { path: '/b', explicit: true },
+    ],
+    [
+      { DOCKER_HOST: 'tcp://10.0.0.1:2376' },
+      {
+        path: 'tcp://10.0.0.1:2376',
+        explicit: true,
+        unusable: 'DOCKER_HOST=tcp://10.0.0.1:2376 is not a unix socket (only unix:// is read)',
+      },
+    ],
   ])('the socket from %j', (env, want) => {
     expect(dockerSocket(env as NodeJS.ProcessEnv)).toEqual(want);
   });
@@ -163,7 +245,10 @@ describe('the Docker API answers', () => {
 describe('labels', () => {
   it.each([
     [{ runtime: 'docker', kind: 'container', id: CID, name: 'web-1' }, 'web-1 · docker'],
-    [{ runtime: 'kubernetes', kind: 'pod', id: UID, name: 'cart-7d9f8-x2x', namespace: 'shop' }, 'shop/cart-7d9f8-x2x · pod'],
+    [
+      { runtime: 'kubernetes', kind: 'pod', id: UID, name: 'cart-7d9f8-x2x', namespace: 'shop' },
+      'shop/cart-7d9f8-x2x · pod',
+    ],
     [{ runtime: 'systemd', kind: 'service', id: 'a.service', name: 'a.service' }, 'a.service · systemd'],
     [{ runtime: 'process', kind: 'process', id: '7', name: 'sleep' }, null],
   ] as const)('%j → %s', (o, want) => {
@@ -173,25 +258,73 @@ describe('labels', () => {
 
 describe('tagLinkNetworks', () => {
   const link = (id: string, name: string, over: Partial<Link> = {}): Link => ({
-    id, nsId: id.split('/')[0], ifindex: Number(id.split('/')[1]), name, kind: 'bridge', mode: null, up: true, operstate: 'UP', flags: [], mtu: 1500, minMtu: null, maxMtu: null,
-    mac: null, linkType: 'ether', parentId: null, parentUnresolved: false, peerId: null, masterId: null, slaveKind: null, addresses: [], sriov: null, vf: null, promiscuity: 0,
-    parentBus: null, parentDev: null, altnames: [], info: null, slaveInfo: null, network: null, ...over,
+    id,
+    nsId: id.split('/')[0],
+    ifindex: Number(id.split('/')[1]),
+    name,
+    kind: 'bridge',
+    mode: null,
+    up: true,
+    operstate: 'UP',
+    flags: [],
+    mtu: 1500,
+    minMtu: null,
+    maxMtu: null,
+    mac: null,
+    linkType: 'ether',
+    parentId: null,
+    parentUnresolved: false,
+    peerId: null,
+    masterId: null,
+    slaveKind: null,
+    addresses: [],
+    sriov: null,
+    vf: null,
+    promiscuity: 0,
+    parentBus: null,
+    parentDev: null,
+    altnames: [],
+    info: null,
+    slaveInfo: null,
+    network: null,
+    ...over,
   });
-  const net = { id: 'n'.repeat(64), name: 'bridge', driver: 'bridge', subnets: ['172.17.0.0/16'], gateways: [], bridge: 'docker0', parent: null };
+  const net = {
+    id: 'n'.repeat(64),
+    name: 'bridge',
+    driver: 'bridge',
+    subnets: ['172.17.0.0/16'],
+    gateways: [],
+    bridge: 'docker0',
+    parent: null,
+  };
   it('leaves two docker0 of two daemons alone when nothing tells which is this one', () => {
     const links = [link('1/3', 'docker0'), link('2/3', 'docker0')];
     tagLinkNetworks(links, { ...NO_OWNERS, docker: { containers: [], networks: [net] } });
     expect(links.map((l) => l.network)).toEqual([null, null]);
   });
   it("picks the daemon's docker0 by where its containers' veths end, and tags its ports", () => {
-    const c = { id: 'c'.repeat(64), name: 'web-1', image: 'b', state: 'running', pid: 1, sandboxKey: null, networkMode: 'default', endpoints: [{ network: 'bridge', networkId: net.id, mac: '02:42:ac:11:00:02', ips: ['172.17.0.2/16'] }] };
+    const c = {
+      id: 'c'.repeat(64),
+      name: 'web-1',
+      image: 'b',
+      state: 'running',
+      pid: 1,
+      sandboxKey: null,
+      networkMode: 'default',
+      endpoints: [{ network: 'bridge', networkId: net.id, mac: '02:42:ac:11:00:02', ips: ['172.17.0.2/16'] }],
+    };
     const links = [
       link('1/3', 'docker0'),
       link('2/3', 'docker0'),
       link('2/9', 'vethab', { kind: 'veth', masterId: '2/3', peerId: '5/2' }),
       link('5/2', 'eth0', { kind: 'veth', mac: '02:42:ac:11:00:02', peerId: '2/9' }),
     ];
-    tagLinkNetworks(links, { ...NO_OWNERS, docker: { containers: [c], networks: [net] }, dockerNs: new Map([[c.id, '5']]) });
+    tagLinkNetworks(links, {
+      ...NO_OWNERS,
+      docker: { containers: [c], networks: [net] },
+      dockerNs: new Map([[c.id, '5']]),
+    });
     expect(links.map((l) => l.network?.name ?? null)).toEqual([null, 'bridge', 'bridge', 'bridge']);
   });
 });

@@ -30,7 +30,20 @@ const byIndex = (index: number, nsid: number | null): LowerRef => ({ kind: 'inde
 
 describe('parseLink on every captured link', () => {
   // label, name, ifindex, kind, mode, up, operstate, mtu, mac, lower, master, vxlan underlay
-  const rows: [CaptureLabel, string, number, string, string | null, boolean, string, number, string, LowerRef, string | null, string | null][] = [
+  const rows: [
+    CaptureLabel,
+    string,
+    number,
+    string,
+    string | null,
+    boolean,
+    string,
+    number,
+    string,
+    LowerRef,
+    string | null,
+    string | null,
+  ][] = [
     ['root', 'lo', 1, 'loopback', null, true, 'UNKNOWN', 65536, '00:00:00:00:00:00', none, null, null],
     ['root', 'eth0', 2, 'physical', null, true, 'UP', 1500, '52:54:00:12:34:56', none, null, null],
     ['root', 'eth1', 3, 'physical', null, true, 'UP', 1500, '52:54:00:12:34:57', none, null, null],
@@ -41,9 +54,35 @@ describe('parseLink on every captured link', () => {
     ['root', 'ipv-l3s', 8, 'ipvlan', 'l3 vepa', false, 'DOWN', 1500, '52:54:00:12:34:57', byName('eth1'), null, null],
     ['root', 'ipv-priv', 9, 'ipvlan', 'l3 vepa', false, 'DOWN', 1500, '52:54:00:12:34:57', byName('eth1'), null, null],
     ['root', 'ipv-vepa', 10, 'ipvlan', 'l3 vepa', false, 'DOWN', 1500, '52:54:00:12:34:57', byName('eth1'), null, null],
-    ['root', 'mv-private', 11, 'macvlan', 'private', false, 'DOWN', 1500, '46:c8:61:d6:91:f3', byName('eth0'), null, null],
+    [
+      'root',
+      'mv-private',
+      11,
+      'macvlan',
+      'private',
+      false,
+      'DOWN',
+      1500,
+      '46:c8:61:d6:91:f3',
+      byName('eth0'),
+      null,
+      null,
+    ],
     ['root', 'mv-vepa', 12, 'macvlan', 'vepa', false, 'DOWN', 1500, 'ba:6a:aa:47:ef:ac', byName('eth0'), null, null],
-    ['root', 'mv-source', 14, 'macvlan', 'source', false, 'DOWN', 1500, '9e:55:b7:8f:86:4e', byName('eth0'), null, null],
+    [
+      'root',
+      'mv-source',
+      14,
+      'macvlan',
+      'source',
+      false,
+      'DOWN',
+      1500,
+      '9e:55:b7:8f:86:4e',
+      byName('eth0'),
+      null,
+      null,
+    ],
     ['root', 'mv-pass', 15, 'macvlan', 'passthru', false, 'DOWN', 1500, '5a:e9:e8:2a:81:ed', byName('d0'), null, null],
     ['root', 'mvt0', 16, 'macvtap', 'bridge', false, 'DOWN', 1500, '1a:b9:09:9e:43:4f', byName('eth0'), null, null],
     ['root', 'vl10', 17, 'vlan', '802.1Q', false, 'DOWN', 1500, '52:54:00:12:34:57', byName('eth1'), null, null],
@@ -67,7 +106,17 @@ describe('parseLink on every captured link', () => {
   ];
   it.each(rows)('%s/%s', (label, name, ifindex, kind, mode, up, operstate, mtu, mac, lower, master, underlay) => {
     const p = linkOf(label, name);
-    expect(p.link).toMatchObject({ id: `${CAPTURE_INODES[label]}/${ifindex}`, nsId: CAPTURE_INODES[label], ifindex, kind, mode, up, operstate, mtu, mac });
+    expect(p.link).toMatchObject({
+      id: `${CAPTURE_INODES[label]}/${ifindex}`,
+      nsId: CAPTURE_INODES[label],
+      ifindex,
+      kind,
+      mode,
+      up,
+      operstate,
+      mtu,
+      mac,
+    });
     expect(p.lower).toEqual(lower);
     expect(p.masterName).toBe(master);
     expect(p.underlayName).toBe(underlay);
@@ -76,7 +125,9 @@ describe('parseLink on every captured link', () => {
   });
 
   it('covers every link of every capture', () => {
-    const all = (['root', 'red', 'blue', 'green', 'unnamed'] as CaptureLabel[]).flatMap((l) => parsedOf(l).links.map((p) => `${l}/${p.link.name}`));
+    const all = (['root', 'red', 'blue', 'green', 'unnamed'] as CaptureLabel[]).flatMap((l) =>
+      parsedOf(l).links.map((p) => `${l}/${p.link.name}`),
+    );
     const covered = new Set(rows.map((r) => `${r[0]}/${r[1]}`));
     const skipped = all.filter((x) => !covered.has(x));
     // only loopbacks and sit0 of the non-root namespaces are left out of the table
@@ -85,13 +136,24 @@ describe('parseLink on every captured link', () => {
 
   it('keeps the raw info_data, unknown keys included (macvlan source MAC list)', () => {
     const mv = linkOf('root', 'mv-source').link;
-    expect(mv.info).toMatchObject({ mode: 'source', macaddr_count: 1, macaddr_data: ['02:11:22:33:44:55'], bcqueuelen: 1000 });
-    expect(linkOf('root', 'vx42').link.info).toMatchObject({ id: 42, remote: '10.0.3.2', local: '10.0.3.1', link: 'eth1', port: 4789 });
+    expect(mv.info).toMatchObject({
+      mode: 'source',
+      macaddr_count: 1,
+      macaddr_data: ['02:11:22:33:44:55'],
+      bcqueuelen: 1000,
+    });
+    expect(linkOf('root', 'vx42').link.info).toMatchObject({
+      id: 42,
+      remote: '10.0.3.2',
+      local: '10.0.3.1',
+      link: 'eth1',
+      port: 4789,
+    });
     expect(linkOf('root', 'br0').link.info).toMatchObject({ vlan_filtering: 1, stp_state: 0 });
     expect(linkOf('root', 'vl20ad').link.info).toEqual({ protocol: '802.1ad', id: 20, flags: ['REORDER_HDR'] });
   });
 
-  it('keeps a bridge port\'s slave kind and data', () => {
+  it("keeps a bridge port's slave kind and data", () => {
     const port = linkOf('root', 've-a').link;
     expect(port.slaveKind).toBe('bridge');
     expect(port.slaveInfo).toMatchObject({ state: 'disabled', cost: 2, learning: true });
@@ -100,7 +162,14 @@ describe('parseLink on every captured link', () => {
 
   it('records bus, device, MTU bounds and flags', () => {
     const pf = linkOf('root', 'eth2').link;
-    expect(pf).toMatchObject({ parentBus: 'netdevsim', parentDev: 'netdevsim10', minMtu: 68, maxMtu: 65535, linkType: 'ether', promiscuity: 0 });
+    expect(pf).toMatchObject({
+      parentBus: 'netdevsim',
+      parentDev: 'netdevsim10',
+      minMtu: 68,
+      maxMtu: 65535,
+      linkType: 'ether',
+      promiscuity: 0,
+    });
     expect(linkOf('root', 'eth0').link.parentBus).toBe('virtio');
     expect(linkOf('root', 'mv-pass').link.flags).toContain('M-DOWN');
     expect(linkOf('root', 'sit0').link.linkType).toBe('sit');
@@ -124,7 +193,19 @@ describe('SR-IOV: vfinfo_list of the captured netdevsim PF', () => {
   });
   it.each(vfRows)('VF %i', (index, mac, vlans, maxTx, minTx, spoofchk, trust, state) => {
     expect(pf.sriov!.vfs[index]).toEqual({
-      index, mac, vlans, maxTxRate: maxTx, minTxRate: minTx, spoofchk, trust, linkState: state, queryRss: false, netdevId: null, netdevName: null, device: null, driver: null,
+      index,
+      mac,
+      vlans,
+      maxTxRate: maxTx,
+      minTxRate: minTx,
+      spoofchk,
+      trust,
+      linkState: state,
+      queryRss: false,
+      netdevId: null,
+      netdevName: null,
+      device: null,
+      driver: null,
     });
   });
   it('reads the same VFs from the -s capture (stats do not disturb it)', () => {
@@ -133,15 +214,37 @@ describe('SR-IOV: vfinfo_list of the captured netdevsim PF', () => {
   });
   it('gives no sriov to links that are not PFs', () => {
     for (const l of ['root', 'red', 'blue', 'green', 'unnamed'] as CaptureLabel[]) {
-      for (const p of parsedOf(l).links) if (p.link.name !== 'eth2') expect(p.link.sriov, `${l}/${p.link.name}`).toBeNull();
+      for (const p of parsedOf(l).links)
+        if (p.link.name !== 'eth2') expect(p.link.sriov, `${l}/${p.link.name}`).toBeNull();
     }
   });
   it('takes max_tx from tx_rate when rate is missing (older kernels), and -1 keys stay unknown', () => {
     const l = parseLink('x', {
-      ifindex: 9, ifname: 'pf0', flags: [], link_type: 'ether', parentbus: 'pci', parentdev: '0000:3b:00.0',
-      vfinfo_list: [{ vf: 0, address: '02:aa:00:00:00:01', vlan_list: [{ vlan: 5, qos: 1, protocol: '802.1Q' }], tx_rate: 500, link_state: 'disable' }],
+      ifindex: 9,
+      ifname: 'pf0',
+      flags: [],
+      link_type: 'ether',
+      parentbus: 'pci',
+      parentdev: '0000:3b:00.0',
+      vfinfo_list: [
+        {
+          vf: 0,
+          address: '02:aa:00:00:00:01',
+          vlan_list: [{ vlan: 5, qos: 1, protocol: '802.1Q' }],
+          tx_rate: 500,
+          link_state: 'disable',
+        },
+      ],
     }).link;
-    expect(l.sriov!.vfs[0]).toMatchObject({ maxTxRate: 500, minTxRate: null, spoofchk: null, trust: null, queryRss: null, linkState: 'disable', vlans: [{ vlan: 5, qos: 1, protocol: '802.1Q' }] });
+    expect(l.sriov!.vfs[0]).toMatchObject({
+      maxTxRate: 500,
+      minTxRate: null,
+      spoofchk: null,
+      trust: null,
+      queryRss: null,
+      linkState: 'disable',
+      vlans: [{ vlan: 5, qos: 1, protocol: '802.1Q' }],
+    });
   });
 });
 
@@ -171,11 +274,24 @@ describe('addresses', () => {
   });
   it('keeps a point-to-point peer and a broadcast', () => {
     const m = parseAddresses([
-      { ifindex: 4, ifname: 'tun0', addr_info: [{ family: 'inet', local: '10.9.0.1', address: '10.9.0.2', prefixlen: 32, scope: 'global' }] },
-      { ifindex: 5, ifname: 'e', addr_info: [{ family: 'inet', local: '10.8.0.1', prefixlen: 24, broadcast: '10.8.0.255', scope: 'global' }, { family: 'mpls' }] },
+      {
+        ifindex: 4,
+        ifname: 'tun0',
+        addr_info: [{ family: 'inet', local: '10.9.0.1', address: '10.9.0.2', prefixlen: 32, scope: 'global' }],
+      },
+      {
+        ifindex: 5,
+        ifname: 'e',
+        addr_info: [
+          { family: 'inet', local: '10.8.0.1', prefixlen: 24, broadcast: '10.8.0.255', scope: 'global' },
+          { family: 'mpls' },
+        ],
+      },
     ]);
     expect(m.get(4)).toEqual([{ family: 'inet', cidr: '10.9.0.1/32', scope: 'global', peer: '10.9.0.2', flags: [] }]);
-    expect(m.get(5)).toEqual([{ family: 'inet', cidr: '10.8.0.1/24', scope: 'global', broadcast: '10.8.0.255', flags: [] }]);
+    expect(m.get(5)).toEqual([
+      { family: 'inet', cidr: '10.8.0.1/24', scope: 'global', broadcast: '10.8.0.255', flags: [] },
+    ]);
   });
 });
 
@@ -194,7 +310,15 @@ describe('routes', () => {
   });
   it('a route in table 100 with a gateway and metric', () => {
     expect(green.find((r) => r.table === '100')).toMatchObject({
-      nsId: CAPTURE_INODES.green, dst: '10.99.0.0/16', gateway: '10.1.0.1', dev: 've-g', devId: greenIds.get('ve-g'), metric: 5, family: 'inet', protocol: 'boot', type: 'unicast',
+      nsId: CAPTURE_INODES.green,
+      dst: '10.99.0.0/16',
+      gateway: '10.1.0.1',
+      dev: 've-g',
+      devId: greenIds.get('ve-g'),
+      metric: 5,
+      family: 'inet',
+      protocol: 'boot',
+      type: 'unicast',
     });
   });
   it('a multipath route keeps its nexthops with weights and device ids', () => {
@@ -213,25 +337,79 @@ describe('routes', () => {
     ]);
   });
   it('a default route through a device only (no gateway)', () => {
-    expect(red.find((r) => r.dst === 'default')).toMatchObject({ family: 'inet', gateway: null, dev: 'ipv-l3', scope: 'link', table: 'main' });
+    expect(red.find((r) => r.dst === 'default')).toMatchObject({
+      family: 'inet',
+      gateway: null,
+      dev: 'ipv-l3',
+      scope: 'link',
+      table: 'main',
+    });
   });
   it('local, broadcast and multicast types and families', () => {
-    expect(root.find((r) => r.dst === '10.0.2.15')).toMatchObject({ type: 'local', table: 'local', scope: 'host', prefsrc: '10.0.2.15', family: 'inet' });
+    expect(root.find((r) => r.dst === '10.0.2.15')).toMatchObject({
+      type: 'local',
+      table: 'local',
+      scope: 'host',
+      prefsrc: '10.0.2.15',
+      family: 'inet',
+    });
     expect(root.find((r) => r.dst === '127.255.255.255')!.type).toBe('broadcast');
     expect(root.filter((r) => r.type === 'multicast').every((r) => r.family === 'inet6')).toBe(true);
     expect(root.find((r) => r.dst === '::/96')).toMatchObject({ family: 'inet6', devId: rootIds.get('sit0') });
     expect(root.find((r) => r.dst === '::127.0.0.1')!.family).toBe('inet6');
   });
   it('an IPv6 default route through a device only is still IPv6 (pref is IPv6-only)', () => {
-    const [r] = parseRoutes('n', [{ type: 'unicast', dst: 'default', dev: 'wg0', table: 'main', protocol: 'boot', scope: 'global', metric: 1024, flags: [], pref: 'medium' }], new Map([['wg0', 'n/7']]));
+    const [r] = parseRoutes(
+      'n',
+      [
+        {
+          type: 'unicast',
+          dst: 'default',
+          dev: 'wg0',
+          table: 'main',
+          protocol: 'boot',
+          scope: 'global',
+          metric: 1024,
+          flags: [],
+          pref: 'medium',
+        },
+      ],
+      new Map([['wg0', 'n/7']]),
+    );
     expect(r).toMatchObject({ family: 'inet6', devId: 'n/7', gateway: null });
   });
   it.each([
-    ['an IPv4 route via an IPv6 nexthop (RFC 5549)', { dst: '10.5.0.0/16', via: { family: 'inet6', host: 'fe80::1' }, dev: 'e0' }, 'inet', 'fe80::1'],
-    ['an IPv4 default via an IPv6 nexthop', { dst: 'default', via: { family: 'inet6', host: 'fe80::1' }, dev: 'e0' }, 'inet', 'fe80::1'],
+    [
+      'an IPv4 route via an IPv6 nexthop (RFC 5549)',
+      { dst: '10.5.0.0/16', via: { family: 'inet6', host: 'fe80::1' }, dev: 'e0' },
+      'inet',
+      'fe80::1',
+    ],
+    [
+      'an IPv4 default via an IPv6 nexthop',
+      { dst: 'default', via: { family: 'inet6', host: 'fe80::1' }, dev: 'e0' },
+      'inet',
+      'fe80::1',
+    ],
     ['an IPv4 default via a gateway', { dst: 'default', gateway: '10.0.0.1', dev: 'e0' }, 'inet', '10.0.0.1'],
-    ['an IPv6 multipath default', { dst: 'default', nexthops: [{ gateway: 'fe80::1', dev: 'e0' }, { gateway: 'fe80::2', dev: 'e0' }] }, 'inet6', null],
-    ['an IPv6 unreachable default without gateway (pref)', { type: 'unreachable', dst: 'default', dev: 'lo', pref: 'medium' }, 'inet6', null],
+    [
+      'an IPv6 multipath default',
+      {
+        dst: 'default',
+        nexthops: [
+          { gateway: 'fe80::1', dev: 'e0' },
+          { gateway: 'fe80::2', dev: 'e0' },
+        ],
+      },
+      'inet6',
+      null,
+    ],
+    [
+      'an IPv6 unreachable default without gateway (pref)',
+      { type: 'unreachable', dst: 'default', dev: 'lo', pref: 'medium' },
+      'inet6',
+      null,
+    ],
   ])('family of %s', (_w, raw, family, gateway) => {
     const [r] = parseRoutes('n', [{ flags: [], ...raw }], new Map());
     expect(r.family).toBe(family);
@@ -294,7 +472,13 @@ describe('splitBatch: one `ip -j -d -force -batch -` per namespace', () => {
 });
 
 describe('crafted traps', () => {
-  const base = { flags: ['BROADCAST', 'MULTICAST'], link_type: 'ether', address: '02:00:00:00:00:09', operstate: 'DOWN', mtu: 1500 };
+  const base = {
+    flags: ['BROADCAST', 'MULTICAST'],
+    link_type: 'ether',
+    address: '02:00:00:00:00:09',
+    operstate: 'DOWN',
+    mtu: 1500,
+  };
   it.each([
     ['no lower device', {}, { kind: 'none' }],
     ['"link": null (lower index 0, @NONE)', { link: null }, { kind: 'null' }],
@@ -304,7 +488,13 @@ describe('crafted traps', () => {
     ['index in another namespace', { link_index: 7, link_netnsid: 3 }, { kind: 'index', index: 7, nsid: 3 }],
     ['link_netnsid -1 (no nsid assigned)', { link_index: 7, link_netnsid: -1 }, { kind: 'index', index: 7, nsid: -1 }],
   ])('%s', (_what, extra, want) => {
-    const raw = RawLink.parse({ ifindex: 9, ifname: 'x', ...base, linkinfo: { info_kind: 'macvlan', info_data: { mode: 'bridge' } }, ...extra });
+    const raw = RawLink.parse({
+      ifindex: 9,
+      ifname: 'x',
+      ...base,
+      linkinfo: { info_kind: 'macvlan', info_data: { mode: 'bridge' } },
+      ...extra,
+    });
     expect(lowerRefOf(raw)).toEqual(want);
   });
   it.each([
@@ -313,7 +503,11 @@ describe('crafted traps', () => {
     ['loopback', { link_type: 'loopback', flags: ['LOOPBACK', 'UP'] }, 'loopback'],
     ['a tun without linkinfo (link_type none)', { link_type: 'none' }, 'none'],
     ['nothing known', {}, 'unknown'],
-    ['linkinfo wins', { link_type: 'ether', linkinfo: { info_kind: 'ipvtap', info_data: { mode: 'l2', bridge: true } } }, 'ipvtap'],
+    [
+      'linkinfo wins',
+      { link_type: 'ether', linkinfo: { info_kind: 'ipvtap', info_data: { mode: 'l2', bridge: true } } },
+      'ipvtap',
+    ],
   ])('kind of %s', (_w, extra, kind) => {
     expect(deriveKind(RawLink.parse({ ifindex: 1, ifname: 'x', flags: [], ...extra }))).toBe(kind);
   });
@@ -328,7 +522,13 @@ describe('crafted traps', () => {
     ['tun', { type: 'tun' }, 'tun'],
     ['bridge', { stp_state: 1 }, null],
   ])('mode of a %s with %j', (kind, data, mode) => {
-    const l = parseLink('n', { ifindex: 3, ifname: 'c', flags: [], link_type: 'ether', linkinfo: { info_kind: kind, info_data: data } }).link;
+    const l = parseLink('n', {
+      ifindex: 3,
+      ifname: 'c',
+      flags: [],
+      link_type: 'ether',
+      linkinfo: { info_kind: kind, info_data: data },
+    }).link;
     expect(l.mode).toBe(mode);
   });
   it('a link without flags or operstate still parses (operstate UNKNOWN, down)', () => {

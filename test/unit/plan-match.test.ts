@@ -2,8 +2,19 @@
 import { describe, expect, it } from 'vitest';
 import { samePlan } from '@/components/edit/planMatch';
 
-const step = (argv: string[], undo: string[] | null = null, description = 'd') => ({ argv, undo, description, edit: 0 });
-const plan = (over: Partial<{ steps: ReturnType<typeof step>[]; guards: { edit: number; link: string; ns: string; reason: string }[]; warnings: string[] }> = {}) => ({
+const step = (argv: string[], undo: string[] | null = null, description = 'd') => ({
+  argv,
+  undo,
+  description,
+  edit: 0,
+});
+const plan = (
+  over: Partial<{
+    steps: ReturnType<typeof step>[];
+    guards: { edit: number; link: string; ns: string; reason: string }[];
+    warnings: string[];
+  }> = {},
+) => ({
   steps: [step(['ip', 'link', 'add', 'x', 'type', 'dummy'], ['ip', 'link', 'del', 'dev', 'x'])],
   guards: [],
   warnings: [],
@@ -15,9 +26,21 @@ describe('samePlan', () => {
     expect(samePlan(plan(), plan())).toBe(true);
   });
   it('a command, its undo, its description, a guard or a warning differs: not the same plan', () => {
-    expect(samePlan(plan(), plan({ steps: [step(['ip', 'link', 'add', 'y', 'type', 'dummy'], ['ip', 'link', 'del', 'dev', 'x'])] }))).toBe(false);
+    expect(
+      samePlan(
+        plan(),
+        plan({ steps: [step(['ip', 'link', 'add', 'y', 'type', 'dummy'], ['ip', 'link', 'del', 'dev', 'x'])] }),
+      ),
+    ).toBe(false);
     expect(samePlan(plan(), plan({ steps: [step(['ip', 'link', 'add', 'x', 'type', 'dummy'], null)] }))).toBe(false);
-    expect(samePlan(plan(), plan({ steps: [step(['ip', 'link', 'add', 'x', 'type', 'dummy'], ['ip', 'link', 'del', 'dev', 'x'], 'other')] }))).toBe(false);
+    expect(
+      samePlan(
+        plan(),
+        plan({
+          steps: [step(['ip', 'link', 'add', 'x', 'type', 'dummy'], ['ip', 'link', 'del', 'dev', 'x'], 'other')],
+        }),
+      ),
+    ).toBe(false);
     expect(samePlan(plan(), plan({ guards: [{ edit: 0, link: 'eth0', ns: 'host', reason: 'r' }] }))).toBe(false);
     expect(samePlan(plan(), plan({ warnings: ['w'] }))).toBe(false);
     expect(samePlan(plan(), plan({ steps: [] }))).toBe(false);

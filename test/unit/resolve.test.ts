@@ -15,7 +15,8 @@ describe('the captured lab VM host', () => {
     if (!l) throw new Error(`no ${name} in ${label}`);
     return l;
   };
-  const idOf = (ref: string | null) => (ref === null ? null : find(ref.split('/')[0] as CaptureLabel, ref.split('/')[1]).id);
+  const idOf = (ref: string | null) =>
+    ref === null ? null : find(ref.split('/')[0] as CaptureLabel, ref.split('/')[1]).id;
 
   // ns, name, kind, mode, parent, peer, master (as "label/name")
   const rows: [CaptureLabel, string, string, string | null, string | null, string | null, string | null][] = [
@@ -60,7 +61,9 @@ describe('the captured lab VM host', () => {
   ];
 
   it('has exactly the captured links', () => {
-    expect(links.map((l) => `${Object.keys(INO).find((k) => INO[k] === l.nsId)}/${l.name}`).sort()).toEqual(rows.map((r) => `${r[0]}/${r[1]}`).sort());
+    expect(links.map((l) => `${Object.keys(INO).find((k) => INO[k] === l.nsId)}/${l.name}`).sort()).toEqual(
+      rows.map((r) => `${r[0]}/${r[1]}`).sort(),
+    );
   });
   it.each(rows)('%s/%s: %s %s, parent %s, peer %s, master %s', (label, name, kind, mode, parent, peer, master) => {
     const l = find(label, name);
@@ -96,14 +99,20 @@ describe('the captured lab VM host', () => {
     const key = (ls: Link[]) => ls.map((l) => [l.id, l.parentId, l.peerId, l.masterId].join()).sort();
     expect(key(rev.links)).toEqual(key(links));
   });
-  it('without the unnamed namespace, its veth\'s peer is unresolved and says so', () => {
+  it("without the unnamed namespace, its veth's peer is unresolved and says so", () => {
     const { namespaces: ns2, parsed: p2 } = loadCaptures(['root', 'red', 'blue', 'green']);
     const r = resolveHost(ns2, p2);
     const veU = r.links.find((l) => l.nsId === INO.green && l.name === 've-u')!;
     expect(veU.peerId).toBeNull();
     expect(r.unresolved).toEqual([`${veU.id} (ve-u): veth peer`]);
     const w = computeWarnings(ns2, r.links, r.unresolved);
-    expect(w).toEqual([{ code: 'unresolved', message: 'cannot resolve the veth peer of ve-u (namespace green): shown as unknown', ids: [veU.id] }]);
+    expect(w).toEqual([
+      {
+        code: 'unresolved',
+        message: 'cannot resolve the veth peer of ve-u (namespace green): shown as unknown',
+        ids: [veU.id],
+      },
+    ]);
     // the rest still resolves
     expect(r.links.find((l) => l.nsId === INO.green && l.name === 've-b')!.peerId).toBe(`${INO.root}/21`);
   });
@@ -114,8 +123,16 @@ describe('the captured lab VM host', () => {
 type RawIn = Record<string, unknown>;
 let nextMac = 1;
 const mac = () => `02:00:00:00:00:${(nextMac++).toString(16).padStart(2, '0')}`;
-const nic = (ifindex: number, ifname: string, extra: RawIn = {}): RawIn => ({ ifindex, ifname, flags: ['UP'], link_type: 'ether', address: mac(), ...extra });
-const veth = (ifindex: number, ifname: string, lower: RawIn): RawIn => nic(ifindex, ifname, { linkinfo: { info_kind: 'veth' }, ...lower });
+const nic = (ifindex: number, ifname: string, extra: RawIn = {}): RawIn => ({
+  ifindex,
+  ifname,
+  flags: ['UP'],
+  link_type: 'ether',
+  address: mac(),
+  ...extra,
+});
+const veth = (ifindex: number, ifname: string, lower: RawIn): RawIn =>
+  nic(ifindex, ifname, { linkinfo: { info_kind: 'veth' }, ...lower });
 const child = (kind: string, ifindex: number, ifname: string, lower: RawIn, extra: RawIn = {}): RawIn =>
   nic(ifindex, ifname, { linkinfo: { info_kind: kind, info_data: { mode: 'bridge' } }, ...lower, ...extra });
 
@@ -128,11 +145,20 @@ interface CraftNs {
 }
 function host(spec: CraftNs[]) {
   const namespaces: Namespace[] = spec.map((s) => ({
-    id: s.id, name: s.name ?? null, root: !!s.root, source: s.root ? 'root' : s.name ? 'named' : 'process',
-    pids: s.root || s.name ? [] : [100], comms: [], label: s.id, path: null, error: null, owner: null,
+    id: s.id,
+    name: s.name ?? null,
+    root: !!s.root,
+    source: s.root ? 'root' : s.name ? 'named' : 'process',
+    pids: s.root || s.name ? [] : [100],
+    comms: [],
+    label: s.id,
+    path: null,
+    error: null,
+    owner: null,
   }));
   const parsed = new Map<string, ParsedNamespace>();
-  for (const s of spec) parsed.set(s.id, parseNamespace(s.id, { links: s.links, addrs: [], routes: [], nsids: s.nsids ?? [] }));
+  for (const s of spec)
+    parsed.set(s.id, parseNamespace(s.id, { links: s.links, addrs: [], routes: [], nsids: s.nsids ?? [] }));
   const r = resolveHost(namespaces, parsed);
   const get = (id: string) => {
     const l = r.links.find((x) => x.id === id);
@@ -160,9 +186,22 @@ describe('crafted: nsids without names', () => {
   });
   it('once a veth pins an nsid, a macvlan using the same nsid follows it', () => {
     const h = host([
-      { id: 'R', root: true, links: [lo, nic(2, 'eth0'), veth(8, 'h1', { link_index: 3, link_netnsid: 0 })], nsids: [{ nsid: 0 }] },
+      {
+        id: 'R',
+        root: true,
+        links: [lo, nic(2, 'eth0'), veth(8, 'h1', { link_index: 3, link_netnsid: 0 })],
+        nsids: [{ nsid: 0 }],
+      },
       // X: its nsid 5 reaches both R's eth0 (ifindex 2, ether) and Y's ifindex 2; the veth says it is R
-      { id: 'X', links: [lo, veth(3, 'c1', { link_index: 8, link_netnsid: 5 }), child('macvlan', 4, 'mv0', { link_index: 2, link_netnsid: 5 })], nsids: [{ nsid: 5 }] },
+      {
+        id: 'X',
+        links: [
+          lo,
+          veth(3, 'c1', { link_index: 8, link_netnsid: 5 }),
+          child('macvlan', 4, 'mv0', { link_index: 2, link_netnsid: 5 }),
+        ],
+        nsids: [{ nsid: 5 }],
+      },
       { id: 'Y', links: [lo, nic(2, 'y0')] },
     ]);
     expect(h.get('X/4').parentId).toBe('R/2');
@@ -172,7 +211,12 @@ describe('crafted: nsids without names', () => {
     const h = host([
       { id: 'R', root: true, name: 'host', links: [lo, nic(2, 'eth0')], nsids: [] },
       { id: 'Y', links: [lo, nic(2, 'y0')] },
-      { id: 'X', name: 'x', links: [lo, child('macvlan', 4, 'mv0', { link_index: 2, link_netnsid: 0 })], nsids: [{ nsid: 0, name: 'host' }] },
+      {
+        id: 'X',
+        name: 'x',
+        links: [lo, child('macvlan', 4, 'mv0', { link_index: 2, link_netnsid: 0 })],
+        nsids: [{ nsid: 0, name: 'host' }],
+      },
     ]);
     expect(h.nsidMaps.X).toEqual({ 0: 'R' });
     expect(h.get('X/4').parentId).toBe('R/2');
@@ -195,7 +239,13 @@ describe('crafted: ambiguity', () => {
   it('… and when neither is the host, nothing is guessed: parentUnresolved and a warning', () => {
     const h = ambiguous(false);
     expect(h.get('X/4')).toMatchObject({ parentId: null, parentUnresolved: true });
-    expect(h.warnings).toEqual([{ code: 'unresolved', message: 'cannot resolve the lower device of mv0 (namespace X): shown as unknown', ids: ['X/4'] }]);
+    expect(h.warnings).toEqual([
+      {
+        code: 'unresolved',
+        message: 'cannot resolve the lower device of mv0 (namespace X): shown as unknown',
+        ids: ['X/4'],
+      },
+    ]);
   });
   it('a veth is never resolved by preference: two candidates, no pick', () => {
     const h = host([
@@ -206,15 +256,19 @@ describe('crafted: ambiguity', () => {
     expect(h.get('X/4').peerId).toBeNull();
     expect(h.unresolved).toContain('X/4 (x4): veth peer');
   });
-  it('an ipvlan carries its parent\'s MAC: that picks the parent among ether links', () => {
+  it("an ipvlan carries its parent's MAC: that picks the parent among ether links", () => {
     const h = host([
       { id: 'R', root: true, links: [lo, nic(3, 'eth1', { address: '52:54:00:00:00:01' })] },
       { id: 'Y', links: [lo, nic(3, 'y3', { address: '52:54:00:00:00:02' })] },
-      { id: 'X', links: [lo, child('ipvlan', 7, 'iv0', { link_index: 3, link_netnsid: 0 }, { address: '52:54:00:00:00:02' })], nsids: [{ nsid: 0 }] },
+      {
+        id: 'X',
+        links: [lo, child('ipvlan', 7, 'iv0', { link_index: 3, link_netnsid: 0 }, { address: '52:54:00:00:00:02' })],
+        nsids: [{ nsid: 0 }],
+      },
     ]);
     expect(h.get('X/7').parentId).toBe('Y/3');
   });
-  it('a macvlan\'s parent must be an ether device (not a sit tunnel or loopback at that index)', () => {
+  it("a macvlan's parent must be an ether device (not a sit tunnel or loopback at that index)", () => {
     const h = host([
       { id: 'R', root: true, links: [lo, nic(2, 'sit0', { link_type: 'sit', linkinfo: { info_kind: 'sit' } })] },
       { id: 'Y', links: [lo, nic(2, 'y2')] },
@@ -242,16 +296,34 @@ describe('crafted: what cannot be resolved says so', () => {
     expect(h.warnings.map((w) => [w.code, w.ids])).toEqual([['unresolved', ['R/9']]]);
   });
   it('a vxlan without an underlay device is not "unresolved" (it has none)', () => {
-    const h = host([{ id: 'R', root: true, links: [lo, nic(5, 'vx0', { linkinfo: { info_kind: 'vxlan', info_data: { id: 5, group: '239.1.1.1' } } })] }]);
+    const h = host([
+      {
+        id: 'R',
+        root: true,
+        links: [lo, nic(5, 'vx0', { linkinfo: { info_kind: 'vxlan', info_data: { id: 5, group: '239.1.1.1' } } })],
+      },
+    ]);
     expect(h.get('R/5')).toMatchObject({ parentId: null, parentUnresolved: false });
     expect(h.unresolved).toEqual([]);
   });
   it('a vxlan whose underlay name is not in its namespace is unresolved', () => {
-    const h = host([{ id: 'R', root: true, links: [lo, nic(5, 'vx0', { linkinfo: { info_kind: 'vxlan', info_data: { id: 5, link: 'gone0' } } })] }]);
+    const h = host([
+      {
+        id: 'R',
+        root: true,
+        links: [lo, nic(5, 'vx0', { linkinfo: { info_kind: 'vxlan', info_data: { id: 5, link: 'gone0' } } })],
+      },
+    ]);
     expect(h.get('R/5').parentUnresolved).toBe(true);
   });
   it('a sit tunnel with "link": null is simply not bound to a device', () => {
-    const h = host([{ id: 'R', root: true, links: [lo, nic(4, 'sit0', { link: null, link_type: 'sit', linkinfo: { info_kind: 'sit' } })] }]);
+    const h = host([
+      {
+        id: 'R',
+        root: true,
+        links: [lo, nic(4, 'sit0', { link: null, link_type: 'sit', linkinfo: { info_kind: 'sit' } })],
+      },
+    ]);
     expect(h.get('R/4')).toMatchObject({ parentId: null, parentUnresolved: false });
     expect(h.unresolved).toEqual([]);
   });
@@ -306,13 +378,18 @@ describe('crafted: veths whose peer namespace no nsid names', () => {
 });
 
 describe('crafted: masters', () => {
-  it('bridge and bond ports get their master\'s id; a master name that is not there gives null', () => {
+  it("bridge and bond ports get their master's id; a master name that is not there gives null", () => {
     const h = host([
       {
-        id: 'R', root: true, links: [
+        id: 'R',
+        root: true,
+        links: [
           lo,
           nic(2, 'br0', { linkinfo: { info_kind: 'bridge', info_data: {} } }),
-          nic(3, 'p1', { master: 'br0', linkinfo: { info_slave_kind: 'bridge', info_slave_data: { state: 'forwarding' } } }),
+          nic(3, 'p1', {
+            master: 'br0',
+            linkinfo: { info_slave_kind: 'bridge', info_slave_data: { state: 'forwarding' } },
+          }),
           nic(4, 'bond0', { linkinfo: { info_kind: 'bond', info_data: { mode: '802.3ad' } } }),
           nic(5, 'p2', { master: 'bond0', linkinfo: { info_slave_kind: 'bond' } }),
           nic(6, 'p3', { master: 'nope' }),

@@ -8,7 +8,10 @@ import { liveGroupMembers } from '../../server/ip/run';
 const proc = mkdtempSync(path.join(os.tmpdir(), 'ls-proc-'));
 const stat = (pid: number, comm: string, state: string, ppid: number, pgrp: number) => {
   mkdirSync(path.join(proc, String(pid)));
-  writeFileSync(path.join(proc, String(pid), 'stat'), `${pid} (${comm}) ${state} ${ppid} ${pgrp} ${pgrp} 0 -1 4194560 0`);
+  writeFileSync(
+    path.join(proc, String(pid), 'stat'),
+    `${pid} (${comm}) ${state} ${ppid} ${pgrp} ${pgrp} 0 -1 4194560 0`,
+  );
 };
 stat(100, 'ip', 'S', 1, 100); // the leader
 stat(101, 'ip monitor) S 1 100', 'R', 100, 100); // a comm that looks like more fields

@@ -24,7 +24,15 @@ function fakeRunner(fail: (argv: string[]) => string | null = () => null) {
   return { run, calls };
 }
 
-const caps: Capabilities = { probed: false, probedAt: null, root: true, iproute2: null, kernel: null, kinds: {}, note: null } as unknown as Capabilities;
+const caps: Capabilities = {
+  probed: false,
+  probedAt: null,
+  root: true,
+  iproute2: null,
+  kernel: null,
+  kinds: {},
+  note: null,
+} as unknown as Capabilities;
 
 let sys: string;
 let numvfs: string;
@@ -39,8 +47,19 @@ beforeEach(() => {
 afterEach(() => rmSync(sys, { recursive: true, force: true }));
 
 const count = () => Number.parseInt(readFileSync(numvfs, 'utf8'), 10);
-const session = () => new EditSession({ readSnapshot: async () => sriovSnapshot(sys), capabilities: async () => caps, selfPid: SELF_PID, sysfsRoot: sys });
-const ctxOf = (run: Runner): CallContext => ({ run, auditLog: path.join(sys, 'audit.jsonl'), remote: 'test', readOnly: false });
+const session = () =>
+  new EditSession({
+    readSnapshot: async () => sriovSnapshot(sys),
+    capabilities: async () => caps,
+    selfPid: SELF_PID,
+    sysfsRoot: sys,
+  });
+const ctxOf = (run: Runner): CallContext => ({
+  run,
+  auditLog: path.join(sys, 'audit.jsonl'),
+  remote: 'test',
+  readOnly: false,
+});
 
 describe('applying sriov.numvfs through sysfs', () => {
   it('4 → 2 writes 0 then 2 with fs (no program runs); undo writes 0 then 4', async () => {
@@ -60,11 +79,13 @@ describe('applying sriov.numvfs through sysfs', () => {
 
   it('without force the guard holds back removing VFs whose netdevs exist, and nothing is written', async () => {
     const { run } = fakeRunner();
-    await expect(session().apply(ctxOf(run), { edits: [{ op: 'sriov.numvfs', dev: 'enp3s0f0', numVfs: 0 }] })).rejects.toThrow(/refused without force: .*VF netdevs/);
+    await expect(
+      session().apply(ctxOf(run), { edits: [{ op: 'sriov.numvfs', dev: 'enp3s0f0', numVfs: 0 }] }),
+    ).rejects.toThrow(/refused without force: .*VF netdevs/);
     expect(count()).toBe(4);
   });
 
-  it('a later ip step failing rolls the sysfs writes back, newest first, and says the kernel\'s words', async () => {
+  it("a later ip step failing rolls the sysfs writes back, newest first, and says the kernel's words", async () => {
     const { run, calls } = fakeRunner((a) => (a.includes('vf') ? 'RTNETLINK answers: Invalid argument' : null));
     const r = await session().apply(ctxOf(run), {
       edits: [
@@ -85,11 +106,15 @@ describe('applying sriov.numvfs through sysfs', () => {
     expect(count()).toBe(4);
   });
 
-  it('a refused write surfaces as the step\'s error and the earlier write is undone', async () => {
+  it("a refused write surfaces as the step's error and the earlier write is undone", async () => {
     // the second write target is a directory: the write fails like a kernel refusal would
     const steps = [
       { argv: sysfsWriteArgv(numvfs, '0'), undo: sysfsWriteArgv(numvfs, '4'), description: 'to 0' },
-      { argv: sysfsWriteArgv(path.join(sys, 'bus', 'pci', 'devices', 'x', 'sriov_numvfs'), '9'), undo: null, description: 'to 9' },
+      {
+        argv: sysfsWriteArgv(path.join(sys, 'bus', 'pci', 'devices', 'x', 'sriov_numvfs'), '9'),
+        undo: null,
+        description: 'to 9',
+      },
     ];
     mkdirSync(path.join(sys, 'bus', 'pci', 'devices', 'x', 'sriov_numvfs'), { recursive: true });
     const { run } = fakeRunner();
@@ -123,7 +148,9 @@ describe('writeSysfs refuses what is not an allowed attribute', () => {
 
   it('the runner never sees a write step, and a real runner would refuse its word', async () => {
     const { run, calls } = fakeRunner();
-    const r = await runPlan(run, [{ argv: sysfsWriteArgv(numvfs, '3'), undo: null, description: 'x' }], { sysfsRoot: sys });
+    const r = await runPlan(run, [{ argv: sysfsWriteArgv(numvfs, '3'), undo: null, description: 'x' }], {
+      sysfsRoot: sys,
+    });
     expect(r.ok).toBe(true);
     expect(calls).toEqual([]);
     expect(count()).toBe(3);

@@ -15,11 +15,27 @@ const DIR = path.resolve(__dirname, '../fixtures/sysfs-sriov');
 const doc = (f: string) => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as unknown[];
 
 const ns = (id: string, extra: Partial<Namespace>): Namespace => ({
-  id, name: null, root: false, source: 'process', pids: [], comms: [], label: id, path: null, error: null, owner: null, ...extra,
+  id,
+  name: null,
+  root: false,
+  source: 'process',
+  pids: [],
+  comms: [],
+  label: id,
+  path: null,
+  error: null,
+  owner: null,
+  ...extra,
 });
 const NAMESPACES: Namespace[] = [
   ns('4026531840', { root: true, source: 'root', label: 'host' }),
-  ns('4026532700', { source: 'process', pids: [4242], comms: ['pause'], label: 'pid 4242 (pause)', path: '/proc/4242/ns/net' }),
+  ns('4026532700', {
+    source: 'process',
+    pids: [4242],
+    comms: ['pause'],
+    label: 'pid 4242 (pause)',
+    path: '/proc/4242/ns/net',
+  }),
   // a CNI namespace whose pod is gone: still mounted, no process in it
   ns('4026532800', { source: 'named', name: 'cni-leak', label: 'cni-leak', path: '/var/run/netns/cni-leak' }),
 ];
@@ -37,8 +53,19 @@ const L = (nsId: string, name: string) => {
 beforeAll(async () => {
   sys = buildSriovSysfs();
   const parsed = new Map<string, ParsedNamespace>([
-    [ROOT, parseNamespace(ROOT, { links: doc('root.link.json'), addrs: [], routes: [], nsids: doc('root.netns-list-id.json') })],
-    [POD, parseNamespace(POD, { links: doc('pod.link.json'), addrs: [], routes: [], nsids: doc('pod.netns-list-id.json') })],
+    [
+      ROOT,
+      parseNamespace(ROOT, {
+        links: doc('root.link.json'),
+        addrs: [],
+        routes: [],
+        nsids: doc('root.netns-list-id.json'),
+      }),
+    ],
+    [
+      POD,
+      parseNamespace(POD, { links: doc('pod.link.json'), addrs: [], routes: [], nsids: doc('pod.netns-list-id.json') }),
+    ],
     [LEAK, parseNamespace(LEAK, { links: doc('cni-leak.link.json'), addrs: [], routes: [], nsids: [] })],
   ]);
   const r = resolveHost(NAMESPACES, parsed);
@@ -63,7 +90,8 @@ describe('PF totals and counts come from sysfs', () => {
     expect(pf.vf).toBeNull();
   });
   it('nothing pretends: no sriov on a NIC without SR-IOV files, on a missing device, on VFs, on virtual links', () => {
-    for (const name of ['lo', 'eth0', 'enp153s0', 'ens1f0v0', 'veth1a2b3c']) expect(L(ROOT, name).sriov, name).toBeNull();
+    for (const name of ['lo', 'eth0', 'enp153s0', 'ens1f0v0', 'veth1a2b3c'])
+      expect(L(ROOT, name).sriov, name).toBeNull();
     expect(L(POD, 'net1').sriov).toBeNull();
     expect(L(ROOT, 'eth0').kind).toBe('physical');
     expect(L(ROOT, 'enp153s0')).toMatchObject({ kind: 'physical', vf: null });
@@ -72,25 +100,80 @@ describe('PF totals and counts come from sysfs', () => {
 
 describe('each VF: settings from ip, device/driver/netdev from sysfs, wherever the netdev lives', () => {
   // pf, vf, mac, vlans, max, min, spoofchk, trust, state, device, driver, netdev ns, netdev name
-  const rows: [string, number, string | null, [number, number, string | null][], number | null, number | null, boolean | null, boolean | null, string | null, string, string | null, string | null, string | null][] = [
+  const rows: [
+    string,
+    number,
+    string | null,
+    [number, number, string | null][],
+    number | null,
+    number | null,
+    boolean | null,
+    boolean | null,
+    string | null,
+    string,
+    string | null,
+    string | null,
+    string | null,
+  ][] = [
     ['ens1f0', 0, '02:aa:00:00:00:00', [], 0, 0, true, false, 'auto', '0000:3b:02.0', 'iavf', ROOT, 'ens1f0v0'],
     ['ens1f0', 1, '02:aa:00:00:00:01', [[100, 0, null]], 0, 0, true, true, 'auto', '0000:3b:02.1', 'iavf', POD, 'net1'],
-    ['ens1f0', 2, '02:aa:00:00:00:02', [[200, 3, null]], 1000, 100, false, false, 'auto', '0000:3b:02.2', null, null, null],
+    [
+      'ens1f0',
+      2,
+      '02:aa:00:00:00:02',
+      [[200, 3, null]],
+      1000,
+      100,
+      false,
+      false,
+      'auto',
+      '0000:3b:02.2',
+      null,
+      null,
+      null,
+    ],
     ['ens1f0', 3, '02:aa:00:00:00:03', [], 0, 0, true, false, 'disable', '0000:3b:02.3', 'iavf', ROOT, 'ens1f0v3'],
-    ['ens1f1', 0, '02:aa:00:00:00:02', [[300, 0, '802.1ad']], 0, 0, true, false, 'auto', '0000:3b:0a.0', 'vfio-pci', null, null],
+    [
+      'ens1f1',
+      0,
+      '02:aa:00:00:00:02',
+      [[300, 0, '802.1ad']],
+      0,
+      0,
+      true,
+      false,
+      'auto',
+      '0000:3b:0a.0',
+      'vfio-pci',
+      null,
+      null,
+    ],
     ['ens1f1', 1, '02:bb:00:00:00:01', [], 0, 0, true, false, 'auto', '0000:3b:0a.1', 'iavf', LEAK, 'net1'],
     ['ens1f1', 2, '00:00:00:00:00:00', [], 0, 0, true, false, 'auto', '0000:3b:0a.2', 'iavf', ROOT, 'ens1f1v2'],
     ['ens2f0', 0, null, [], null, null, null, null, null, '0000:5e:02.0', 'iavf', ROOT, 'ens2f0v0'],
     ['ens2f0', 1, null, [], null, null, null, null, null, '0000:5e:02.1', null, null, null],
   ];
-  it.each(rows)('%s vf %i', (pf, index, mac, vlans, max, min, spoofchk, trust, state, device, driver, netNs, netName) => {
-    const vf = L(ROOT, pf).sriov!.vfs[index];
-    expect(vf).toEqual({
-      index, mac, vlans: vlans.map(([vlan, qos, protocol]) => ({ vlan, qos, protocol })), maxTxRate: max, minTxRate: min,
-      spoofchk, trust, linkState: state, queryRss: mac === null ? null : false, device, driver,
-      netdevId: netNs ? L(netNs, netName!).id : null, netdevName: netName,
-    });
-  });
+  it.each(rows)(
+    '%s vf %i',
+    (pf, index, mac, vlans, max, min, spoofchk, trust, state, device, driver, netNs, netName) => {
+      const vf = L(ROOT, pf).sriov!.vfs[index];
+      expect(vf).toEqual({
+        index,
+        mac,
+        vlans: vlans.map(([vlan, qos, protocol]) => ({ vlan, qos, protocol })),
+        maxTxRate: max,
+        minTxRate: min,
+        spoofchk,
+        trust,
+        linkState: state,
+        queryRss: mac === null ? null : false,
+        device,
+        driver,
+        netdevId: netNs ? L(netNs, netName!).id : null,
+        netdevName: netName,
+      });
+    },
+  );
   it.each([
     [ROOT, 'ens1f0v0', 'ens1f0', 0],
     [POD, 'net1', 'ens1f0', 1],
@@ -104,11 +187,16 @@ describe('each VF: settings from ip, device/driver/netdev from sysfs, wherever t
     expect(l.vf).toEqual({ pfId: L(ROOT, pfName).id, pfName, index });
   });
   it('a VF netdev whose PF is not visible still knows it is a VF (physfn), with the PF unknown', async () => {
-    const only = links.filter((l) => l.nsId === POD).map((l) => ({ ...l, vf: null, kind: l.kind === 'vf' ? 'physical' : l.kind }));
+    const only = links
+      .filter((l) => l.nsId === POD)
+      .map((l) => ({ ...l, vf: null, kind: l.kind === 'vf' ? 'physical' : l.kind }));
     await enrichSriov(only, sys.root);
-    expect(only.find((l) => l.name === 'net1')).toMatchObject({ kind: 'vf', vf: { pfId: null, pfName: null, index: null } });
+    expect(only.find((l) => l.name === 'net1')).toMatchObject({
+      kind: 'vf',
+      vf: { pfId: null, pfName: null, index: null },
+    });
   });
-  it('the pod\'s veth still resolves to its host end', () => {
+  it("the pod's veth still resolves to its host end", () => {
     expect(L(POD, 'eth0').peerId).toBe(L(ROOT, 'veth1a2b3c').id);
   });
 });
@@ -125,7 +213,9 @@ describe('warnings', () => {
   });
   it('a VF with MAC and VLAN set but no netdev', () => {
     const w = warnings.filter((x) => x.code === 'vf-unused').find((x) => x.message.startsWith('ens1f0 vf 2'))!;
-    expect(w.message).toBe('ens1f0 vf 2 has MAC 02:aa:00:00:00:02 and VLAN 200 set but it has no netdev (no driver bound): left over from a deleted pod?');
+    expect(w.message).toBe(
+      'ens1f0 vf 2 has MAC 02:aa:00:00:00:02 and VLAN 200 set but it has no netdev (no driver bound): left over from a deleted pod?',
+    );
     expect(w.ids).toEqual([L(ROOT, 'ens1f0').id]);
   });
   it('a VF with a MAC set whose netdev is down', () => {
@@ -141,7 +231,9 @@ describe('warnings', () => {
   });
   it('a VF netdev stranded in a namespace no process uses', () => {
     const w = warnings.find((x) => x.code === 'vf-stranded')!;
-    expect(w.message).toBe('VF netdev net1 (ens1f1 vf 1) sits in namespace cni-leak, where no process runs: it returns to the host only when that namespace is deleted');
+    expect(w.message).toBe(
+      'VF netdev net1 (ens1f1 vf 1) sits in namespace cni-leak, where no process runs: it returns to the host only when that namespace is deleted',
+    );
     expect(w.ids).toEqual([L(LEAK, 'net1').id, L(ROOT, 'ens1f1').id]);
   });
   it('the same VF netdev in a namespace a process holds is not stranded', () => {
@@ -149,13 +241,17 @@ describe('warnings', () => {
     expect(computeWarnings(held, links, []).some((w) => w.code === 'vf-stranded')).toBe(false);
   });
   it('MACs compare case-insensitively', () => {
-    const pf = (id: string, mac: string): Link => ({ ...L(ROOT, 'ens1f0'), id, sriov: { totalVfs: 1, numVfs: 1, device: null, vfs: [{ ...L(ROOT, 'ens1f0').sriov!.vfs[0], mac }] } });
+    const pf = (id: string, mac: string): Link => ({
+      ...L(ROOT, 'ens1f0'),
+      id,
+      sriov: { totalVfs: 1, numVfs: 1, device: null, vfs: [{ ...L(ROOT, 'ens1f0').sriov!.vfs[0], mac }] },
+    });
     const w = computeWarnings(NAMESPACES, [pf('a', '02:AB:00:00:00:01'), pf('b', '02:ab:00:00:00:01')], []);
     expect(w.filter((x) => x.code === 'vf-duplicate-mac')).toHaveLength(1);
   });
 });
 
-describe('netdevsim (the lab VM\'s simulated PF): no totals, no virtfn links, no VF netdevs', () => {
+describe("netdevsim (the lab VM's simulated PF): no totals, no virtfn links, no VF netdevs", () => {
   it('keeps what ip says and warns about nothing it cannot know', async () => {
     const { namespaces, parsed } = loadCaptures(['root']);
     const { links: ls, unresolved } = resolveHost(namespaces, parsed);
@@ -170,7 +266,9 @@ describe('netdevsim (the lab VM\'s simulated PF): no totals, no virtfn links, no
     expect(pf.sriov!.vfs.every((v) => v.device === null && v.netdevId === null && v.driver === null)).toBe(true);
     // VF 1 has a MAC and a VLAN but without virtfn links nobody can say it is unused
     // (only the host's capture is loaded here, so ve-a's peer is unresolved: that warning is not the point)
-    expect(computeWarnings([captureNamespace('root')], ls, unresolved).filter((w) => w.code.startsWith('vf-'))).toEqual([]);
+    expect(computeWarnings([captureNamespace('root')], ls, unresolved).filter((w) => w.code.startsWith('vf-'))).toEqual(
+      [],
+    );
   });
 });
 

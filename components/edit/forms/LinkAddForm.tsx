@@ -10,13 +10,27 @@ import { canTarget, hasParent, initialLinkAdd, linkAddEdit, type LinkAddValues }
 import type { EditForm, FieldsProps, HostView } from './types';
 
 const NS_LABEL: Partial<Record<LinkKind, string>> = { veth: 'namespace (this end)', vxlan: 'namespace (underlay)' };
-const nsLabelFor = (k: LinkKind) => (hasParent(k) ? "parent's namespace" : NS_LABEL[k] ?? 'namespace');
+const nsLabelFor = (k: LinkKind) => (hasParent(k) ? "parent's namespace" : (NS_LABEL[k] ?? 'namespace'));
 
 /** kinds in the menu order an admin reaches for */
-export const NEW_KINDS: LinkKind[] = ['veth', 'macvlan', 'ipvlan', 'macvtap', 'ipvtap', 'vlan', 'vxlan', 'bridge', 'dummy'];
+export const NEW_KINDS: LinkKind[] = [
+  'veth',
+  'macvlan',
+  'ipvlan',
+  'macvtap',
+  'ipvtap',
+  'vlan',
+  'vxlan',
+  'bridge',
+  'dummy',
+];
 
 export function kindChoices(host: HostView): Choice[] {
-  return NEW_KINDS.filter((k) => LINK_KINDS.includes(k)).map((k) => ({ value: k, label: k, disabled: unsupported(host, k) }));
+  return NEW_KINDS.filter((k) => LINK_KINDS.includes(k)).map((k) => ({
+    value: k,
+    label: k,
+    disabled: unsupported(host, k),
+  }));
 }
 
 /** the kernel's reason when the capability probe found the kind missing, else null */
@@ -24,7 +38,6 @@ export function unsupported(host: HostView, kind: LinkKind): string | null {
   const s = host.caps?.kinds[kind];
   return s && s.supported === false ? `not supported by this kernel: ${s.reason ?? 'probe failed'}` : null;
 }
-
 
 function LinkAddFields({ values: v, set, host }: FieldsProps<LinkAddValues>) {
   const parentKinds = hasParent(v.kind);
@@ -39,10 +52,29 @@ function LinkAddFields({ values: v, set, host }: FieldsProps<LinkAddValues>) {
         choices={kindChoices(host)}
         hint={reason ? <span className="warn-text">{reason}</span> : undefined}
       />
-      <TextField label="name" path="0.name" value={v.name} onChange={(name) => set({ name })} placeholder="1–15 bytes, e.g. mv0" autoFocus />
-      <SelectField label={nsLabelFor(v.kind)} path="0.ns" value={v.ns} onChange={(ns) => set({ ns, parent: '', dev: '' })} choices={nsChoices(host)} />
+      <TextField
+        label="name"
+        path="0.name"
+        value={v.name}
+        onChange={(name) => set({ name })}
+        placeholder="1–15 bytes, e.g. mv0"
+        autoFocus
+      />
+      <SelectField
+        label={nsLabelFor(v.kind)}
+        path="0.ns"
+        value={v.ns}
+        onChange={(ns) => set({ ns, parent: '', dev: '' })}
+        choices={nsChoices(host)}
+      />
       {parentKinds && (
-        <SelectField label="parent" path="0.parent" value={v.parent} onChange={(parent) => set({ parent })} choices={parentChoices(host, v.ns, v.kind, { value: '', label: '(choose the lower device)' })} />
+        <SelectField
+          label="parent"
+          path="0.parent"
+          value={v.parent}
+          onChange={(parent) => set({ parent })}
+          choices={parentChoices(host, v.ns, v.kind, { value: '', label: '(choose the lower device)' })}
+        />
       )}
       {canTarget(v.kind) && (
         <SelectField
@@ -50,12 +82,21 @@ function LinkAddFields({ values: v, set, host }: FieldsProps<LinkAddValues>) {
           path="0.netns"
           value={v.netns}
           onChange={(netns) => set({ netns })}
-          choices={nsChoices(host, { first: { value: '', label: `(same as the ${parentKinds ? 'parent' : 'underlay'})` } })}
+          choices={nsChoices(host, {
+            first: { value: '', label: `(same as the ${parentKinds ? 'parent' : 'underlay'})` },
+          })}
           hint="the link is made there directly (ip link add … netns …)"
         />
       )}
       <LinkKindFields values={v} set={set} host={host} />
-      <TextField label="addresses" path="0.addresses" value={v.addresses} onChange={(addresses) => set({ addresses })} placeholder="192.168.10.2/24 fd00::2/64" hint="space or comma separated; added where the link ends up" />
+      <TextField
+        label="addresses"
+        path="0.addresses"
+        value={v.addresses}
+        onChange={(addresses) => set({ addresses })}
+        placeholder="192.168.10.2/24 fd00::2/64"
+        hint="space or comma separated; added where the link ends up"
+      />
       <TextField label="MTU" path="0.mtu" value={v.mtu} onChange={(mtu) => set({ mtu })} placeholder="(default)" />
       <TextField label="MAC" path="0.mac" value={v.mac} onChange={(mac) => set({ mac })} placeholder="(random)" />
       <CheckField label="bring it up" path="0.up" checked={v.up} onChange={(up) => set({ up })} />

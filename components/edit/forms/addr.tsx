@@ -11,7 +11,14 @@ export function addrAddForm(link: Link): EditForm<{ cidr: string }> {
     title: `Add an address to ${link.name}`,
     initial: { cidr: '' },
     Fields: ({ values, set }: FieldsProps<{ cidr: string }>) => (
-      <TextField label="address/prefix" path="0.cidr" value={values.cidr} onChange={(cidr) => set({ cidr })} placeholder="192.168.10.2/24 or fd00::2/64" autoFocus />
+      <TextField
+        label="address/prefix"
+        path="0.cidr"
+        value={values.cidr}
+        onChange={(cidr) => set({ cidr })}
+        placeholder="192.168.10.2/24 or fd00::2/64"
+        autoFocus
+      />
     ),
     toEdits: (v, h) => {
       const l = linkOf(h, link.id);
@@ -33,7 +40,10 @@ export function addrDelForm(link: Link, cidr?: string): EditForm<{ cidr: string 
           path="0.cidr"
           value={values.cidr}
           onChange={(c) => set({ cidr: c })}
-          choices={now.map((a) => ({ value: a.cidr, label: `${a.cidr} (${a.scope}${a.flags.length ? `, ${a.flags.join(' ')}` : ''})` }))}
+          choices={now.map((a) => ({
+            value: a.cidr,
+            label: `${a.cidr} (${a.scope}${a.flags.length ? `, ${a.flags.join(' ')}` : ''})`,
+          }))}
         />
       );
     },

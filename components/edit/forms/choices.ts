@@ -25,7 +25,10 @@ export function linksIn(host: HostView, nsId: string, keep: (l: Link) => boolean
 }
 
 export function linkChoices(host: HostView, nsId: string, keep?: (l: Link) => boolean, first?: Choice): Choice[] {
-  const list = linksIn(host, nsId, keep).map((l) => ({ value: l.name, label: `${l.name} (${l.kind}${l.up ? '' : ', down'})` }));
+  const list = linksIn(host, nsId, keep).map((l) => ({
+    value: l.name,
+    label: `${l.name} (${l.kind}${l.up ? '' : ', down'})`,
+  }));
   return first ? [first, ...list] : list;
 }
 

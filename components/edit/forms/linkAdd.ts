@@ -100,9 +100,21 @@ export function linkAddEdit(v: LinkAddValues, host: HostView): Edit {
         };
       case 'ipvlan':
       case 'ipvtap':
-        return { ...common, kind: v.kind, parent: v.parent, mode: opt(v.ipvlanMode) as 'l3' | undefined, flag: opt(v.flag) as 'bridge' | undefined };
+        return {
+          ...common,
+          kind: v.kind,
+          parent: v.parent,
+          mode: opt(v.ipvlanMode) as 'l3' | undefined,
+          flag: opt(v.flag) as 'bridge' | undefined,
+        };
       case 'vlan':
-        return { ...common, kind: 'vlan', parent: v.parent, id: n(v.vlanId) as number, protocol: opt(v.protocol) as '802.1Q' | undefined };
+        return {
+          ...common,
+          kind: 'vlan',
+          parent: v.parent,
+          id: n(v.vlanId) as number,
+          protocol: opt(v.protocol) as '802.1Q' | undefined,
+        };
       case 'vxlan':
         return {
           ...common,

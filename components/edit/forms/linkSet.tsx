@@ -16,15 +16,30 @@ function setEdit(host: HostView, linkId: string, change: SetFields): Edit[] {
 }
 
 export function linkUpForm(link: Link, up: boolean): EditForm<object> {
-  return { key: up ? 'link.up' : 'link.down', title: `${up ? 'Bring up' : 'Take down'} ${link.name}`, initial: {}, toEdits: (_v, h) => setEdit(h, link.id, { up }) };
+  return {
+    key: up ? 'link.up' : 'link.down',
+    title: `${up ? 'Bring up' : 'Take down'} ${link.name}`,
+    initial: {},
+    toEdits: (_v, h) => setEdit(h, link.id, { up }),
+  };
 }
 
 export function linkPromiscForm(link: Link, on: boolean): EditForm<object> {
-  return { key: 'link.promisc', title: `Promiscuous mode ${on ? 'on' : 'off'}: ${link.name}`, initial: {}, toEdits: (_v, h) => setEdit(h, link.id, { promisc: on }) };
+  return {
+    key: 'link.promisc',
+    title: `Promiscuous mode ${on ? 'on' : 'off'}: ${link.name}`,
+    initial: {},
+    toEdits: (_v, h) => setEdit(h, link.id, { promisc: on }),
+  };
 }
 
 export function linkDetachForm(link: Link, masterName: string): EditForm<object> {
-  return { key: 'link.nomaster', title: `Detach ${link.name} from ${masterName}`, initial: {}, toEdits: (_v, h) => setEdit(h, link.id, { master: null }) };
+  return {
+    key: 'link.nomaster',
+    title: `Detach ${link.name} from ${masterName}`,
+    initial: {},
+    toEdits: (_v, h) => setEdit(h, link.id, { master: null }),
+  };
 }
 
 export function linkMtuForm(link: Link): EditForm<{ mtu: string }> {
@@ -33,7 +48,9 @@ export function linkMtuForm(link: Link): EditForm<{ mtu: string }> {
     key: 'link.mtu',
     title: `Set MTU of ${link.name}`,
     initial: { mtu: link.mtu !== null ? String(link.mtu) : '' },
-    Fields: ({ values, set }: FieldsProps<{ mtu: string }>) => <TextField label="MTU" path="0.mtu" value={values.mtu} onChange={(mtu) => set({ mtu })} hint={range} autoFocus />,
+    Fields: ({ values, set }: FieldsProps<{ mtu: string }>) => (
+      <TextField label="MTU" path="0.mtu" value={values.mtu} onChange={(mtu) => set({ mtu })} hint={range} autoFocus />
+    ),
     toEdits: (v, h) => setEdit(h, link.id, { mtu: num(v.mtu) as number }),
   };
 }
@@ -43,7 +60,16 @@ export function linkMacForm(link: Link): EditForm<{ mac: string }> {
     key: 'link.mac',
     title: `Set MAC of ${link.name}`,
     initial: { mac: link.mac ?? '' },
-    Fields: ({ values, set }: FieldsProps<{ mac: string }>) => <TextField label="MAC" path="0.mac" value={values.mac} onChange={(mac) => set({ mac })} placeholder="02:00:00:00:00:01" autoFocus />,
+    Fields: ({ values, set }: FieldsProps<{ mac: string }>) => (
+      <TextField
+        label="MAC"
+        path="0.mac"
+        value={values.mac}
+        onChange={(mac) => set({ mac })}
+        placeholder="02:00:00:00:00:01"
+        autoFocus
+      />
+    ),
     toEdits: (v, h) => setEdit(h, link.id, { mac: v.mac.trim() }),
   };
 }
@@ -54,7 +80,14 @@ export function linkRenameForm(link: Link): EditForm<{ name: string }> {
     title: `Rename ${link.name}`,
     initial: { name: link.name },
     Fields: ({ values, set }: FieldsProps<{ name: string }>) => (
-      <TextField label="new name" path="0.name" value={values.name} onChange={(name) => set({ name })} hint={link.up ? 'the kernel renames only links that are down' : undefined} autoFocus />
+      <TextField
+        label="new name"
+        path="0.name"
+        value={values.name}
+        onChange={(name) => set({ name })}
+        hint={link.up ? 'the kernel renames only links that are down' : undefined}
+        autoFocus
+      />
     ),
     toEdits: (v, h) => setEdit(h, link.id, { name: v.name.trim() }),
   };
@@ -82,14 +115,27 @@ export function linkAttachForm(link: Link, host: HostView): EditForm<{ master: s
 }
 
 export function linkMoveForm(link: Link, host: HostView): EditForm<{ netns: string }> {
-  const other = host.snapshot.namespaces.find((n) => n.id !== link.nsId && !n.root) ?? host.snapshot.namespaces.find((n) => n.id !== link.nsId);
+  const other =
+    host.snapshot.namespaces.find((n) => n.id !== link.nsId && !n.root) ??
+    host.snapshot.namespaces.find((n) => n.id !== link.nsId);
   return {
     key: 'link.netns',
     title: `Move ${link.name} to another namespace`,
     initial: { netns: other?.id ?? '' },
-    intro: (h) => <p className="muted">From {nsOf(h, link.nsId).label}. The kernel takes the link down and drops its addresses and bridge port on a move; the plan spells that out.</p>,
+    intro: (h) => (
+      <p className="muted">
+        From {nsOf(h, link.nsId).label}. The kernel takes the link down and drops its addresses and bridge port on a
+        move; the plan spells that out.
+      </p>
+    ),
     Fields: ({ values, set, host: h }: FieldsProps<{ netns: string }>) => (
-      <SelectField label="to namespace" path="0.netns" value={values.netns} onChange={(netns) => set({ netns })} choices={nsChoices(h).map((c) => (c.value === link.nsId ? { ...c, disabled: 'it is there now' } : c))} />
+      <SelectField
+        label="to namespace"
+        path="0.netns"
+        value={values.netns}
+        onChange={(netns) => set({ netns })}
+        choices={nsChoices(h).map((c) => (c.value === link.nsId ? { ...c, disabled: 'it is there now' } : c))}
+      />
     ),
     toEdits: (v, h) => setEdit(h, link.id, { netns: targetOf(h, v.netns) }),
   };

@@ -18,7 +18,15 @@ export function netnsAddForm(): EditForm<NetnsAddValues> {
     initial: { name: '', lo: true },
     Fields: ({ values, set }: FieldsProps<NetnsAddValues>) => (
       <>
-        <TextField label="name" path="0.name" value={values.name} onChange={(name) => set({ name })} placeholder="e.g. blue" hint="under /var/run/netns" autoFocus />
+        <TextField
+          label="name"
+          path="0.name"
+          value={values.name}
+          onChange={(name) => set({ name })}
+          placeholder="e.g. blue"
+          hint="under /var/run/netns"
+          autoFocus
+        />
         <CheckField label="bring lo up inside" path="0.lo" checked={values.lo} onChange={(lo) => set({ lo })} />
       </>
     ),
@@ -34,7 +42,12 @@ function NetnsDelIntro({ ns, host }: { ns: Namespace; host: HostView }) {
         <div className="ed-warn-box" data-testid="netns-holders">
           <b>Processes live in this namespace</b> — deleting its name does not end it while they run:
           <ul className="mono">
-            {ns.pids.map((p, i) => <li key={p}>pid {p}{ns.comms[i] ? ` (${ns.comms[i]})` : ''}</li>)}
+            {ns.pids.map((p, i) => (
+              <li key={p}>
+                pid {p}
+                {ns.comms[i] ? ` (${ns.comms[i]})` : ''}
+              </li>
+            ))}
           </ul>
         </div>
       ) : null}
@@ -42,7 +55,11 @@ function NetnsDelIntro({ ns, host }: { ns: Namespace; host: HostView }) {
         <div className="ed-warn-box" data-testid="netns-links">
           <b>Links in it</b> — virtual ones are destroyed with it, physical NICs return to the host:
           <ul className="mono">
-            {links.map((l) => <li key={l.id}>{l.name} ({l.kind}){l.addresses.length ? ` ${l.addresses.map((a) => a.cidr).join(' ')}` : ''}</li>)}
+            {links.map((l) => (
+              <li key={l.id}>
+                {l.name} ({l.kind}){l.addresses.length ? ` ${l.addresses.map((a) => a.cidr).join(' ')}` : ''}
+              </li>
+            ))}
           </ul>
         </div>
       ) : (

@@ -20,8 +20,12 @@ function firstParent(host: HostView, r: Recipe): string | null {
   const root = rootNs(host);
   const links = host.snapshot.links.filter((l) => l.nsId === root.id && l.kind !== 'loopback');
   const ok = (l: (typeof links)[number]) => parentProblem(host, parentKind(r), l) === null && l.linkType === 'ether';
-  if (r.id === 'sriov-vf') return links.find((l) => (l.sriov?.numVfs ?? 0) > 0)?.name ?? links.find((l) => l.sriov)?.name ?? null;
-  return (links.find((l) => l.kind === 'physical' && l.up && ok(l)) ?? links.find((l) => l.kind === 'physical' && ok(l)))?.name ?? null;
+  if (r.id === 'sriov-vf')
+    return links.find((l) => (l.sriov?.numVfs ?? 0) > 0)?.name ?? links.find((l) => l.sriov)?.name ?? null;
+  return (
+    (links.find((l) => l.kind === 'physical' && l.up && ok(l)) ?? links.find((l) => l.kind === 'physical' && ok(l)))
+      ?.name ?? null
+  );
 }
 
 function Fields(r: Recipe) {
@@ -35,13 +39,37 @@ function Fields(r: Recipe) {
         <p className="muted">{r.summary}</p>
         {r.params.map((p) =>
           p.kind === 'parent' ? (
-            <SelectField key={p.key} label={p.label} path={`recipe.${p.key}`} value={v[p.key]} onChange={(x) => set({ [p.key]: x })}
-              choices={parentChoices(host, parentNs, parentKind(r), { value: '', label: '(choose)' })} hint={p.hint} />
+            <SelectField
+              key={p.key}
+              label={p.label}
+              path={`recipe.${p.key}`}
+              value={v[p.key]}
+              onChange={(x) => set({ [p.key]: x })}
+              choices={parentChoices(host, parentNs, parentKind(r), { value: '', label: '(choose)' })}
+              hint={p.hint}
+            />
           ) : p.kind === 'namespace' ? (
-            <SelectField key={p.key} label={p.label} path={`recipe.${p.key}`} value={v[p.key]} onChange={(x) => set({ [p.key]: x })}
-              choices={[{ value: '', label: nsLabel(root) }, ...named.map((n) => ({ value: n.name!, label: nsLabel(n) }))]} hint={p.hint} />
+            <SelectField
+              key={p.key}
+              label={p.label}
+              path={`recipe.${p.key}`}
+              value={v[p.key]}
+              onChange={(x) => set({ [p.key]: x })}
+              choices={[
+                { value: '', label: nsLabel(root) },
+                ...named.map((n) => ({ value: n.name!, label: nsLabel(n) })),
+              ]}
+              hint={p.hint}
+            />
           ) : (
-            <TextField key={p.key} label={p.label} path={`recipe.${p.key}`} value={v[p.key]} onChange={(x) => set({ [p.key]: x })} hint={p.hint} />
+            <TextField
+              key={p.key}
+              label={p.label}
+              path={`recipe.${p.key}`}
+              value={v[p.key]}
+              onChange={(x) => set({ [p.key]: x })}
+              hint={p.hint}
+            />
           ),
         )}
       </>

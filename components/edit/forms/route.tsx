@@ -19,19 +19,54 @@ interface RouteAddValues {
 
 function tableValue(t: string): 'main' | 'local' | number {
   const n = num(t);
-  return (n === undefined ? 'main' : typeof n === 'number' ? n : (t.trim() as 'main'));
+  return n === undefined ? 'main' : typeof n === 'number' ? n : (t.trim() as 'main');
 }
 
 function RouteAddFields({ values: v, set, host, nsId }: FieldsProps<RouteAddValues> & { nsId: string }) {
   return (
     <>
-      <TextField label="destination" path="0.dst" value={v.dst} onChange={(dst) => set({ dst })} placeholder="default, 10.1.0.0/16, fd00:1::/64" autoFocus />
-      <TextField label="via (gateway)" path="0.via" value={v.via} onChange={(via) => set({ via })} placeholder="192.168.10.1" />
-      <SelectField label="dev" path="0.dev" value={v.dev} onChange={(dev) => set({ dev })} choices={linkChoices(host, nsId, undefined, { value: '', label: '(any: by the gateway)' })} />
+      <TextField
+        label="destination"
+        path="0.dst"
+        value={v.dst}
+        onChange={(dst) => set({ dst })}
+        placeholder="default, 10.1.0.0/16, fd00:1::/64"
+        autoFocus
+      />
+      <TextField
+        label="via (gateway)"
+        path="0.via"
+        value={v.via}
+        onChange={(via) => set({ via })}
+        placeholder="192.168.10.1"
+      />
+      <SelectField
+        label="dev"
+        path="0.dev"
+        value={v.dev}
+        onChange={(dev) => set({ dev })}
+        choices={linkChoices(host, nsId, undefined, { value: '', label: '(any: by the gateway)' })}
+      />
       <TextField label="table" path="0.table" value={v.table} onChange={(table) => set({ table })} placeholder="main" />
-      <TextField label="metric" path="0.metric" value={v.metric} onChange={(metric) => set({ metric })} placeholder="(none)" />
+      <TextField
+        label="metric"
+        path="0.metric"
+        value={v.metric}
+        onChange={(metric) => set({ metric })}
+        placeholder="(none)"
+      />
       {v.dst.trim() === 'default' && !v.via.trim() && (
-        <SelectField label="family" path="0.family" value={v.family} onChange={(family) => set({ family })} choices={[{ value: 'inet', label: 'IPv4' }, { value: 'inet6', label: 'IPv6' }]} hint="a default route without a gateway needs its family" />
+        <SelectField
+          label="family"
+          path="0.family"
+          value={v.family}
+          onChange={(family) => set({ family })}
+          choices={[
+            { value: 'inet', label: 'IPv4' },
+            { value: 'inet6', label: 'IPv6' },
+          ]}
+          hint="a default route without a gateway needs its family"
+        />
       )}
     </>
   );
@@ -77,7 +112,9 @@ export function routeText(r: Route): string {
 
 /** routes one may remove: not the kernel's local table (those follow addresses) */
 export function removableRoutes(routes: Route[]): Route[] {
-  return routes.filter((r) => r.table !== 'local' && r.type !== 'local' && r.type !== 'broadcast' && r.type !== 'multicast');
+  return routes.filter(
+    (r) => r.table !== 'local' && r.type !== 'local' && r.type !== 'broadcast' && r.type !== 'multicast',
+  );
 }
 
 export function routeDelEdit(h: HostView, nsId: string, r: Route): Edit {
@@ -103,13 +140,21 @@ export function routeDelForm(host: HostView, nsId: string, route?: Route): EditF
     initial: { index: String(Math.max(0, start)) },
     Fields: ({ values, set, host: h }: FieldsProps<{ index: string }>) => {
       const routes = removableRoutes(h.ix.routesByNs.get(nsId) ?? []);
-      if (!routes.length) return <p className="muted">No routes to remove here (the local table follows the addresses).</p>;
+      if (!routes.length)
+        return <p className="muted">No routes to remove here (the local table follows the addresses).</p>;
       return (
         <fieldset className="ed-group ed-routes" data-field="0">
           <legend>routes of this namespace (table local left out)</legend>
           {routes.map((r, i) => (
             <label key={i} className="ed-radio">
-              <input type="radio" name="route" value={String(i)} checked={values.index === String(i)} onChange={() => set({ index: String(i) })} data-testid="route-choice" />
+              <input
+                type="radio"
+                name="route"
+                value={String(i)}
+                checked={values.index === String(i)}
+                onChange={() => set({ index: String(i) })}
+                data-testid="route-choice"
+              />
               <code>{routeText(r)}</code>
             </label>
           ))}

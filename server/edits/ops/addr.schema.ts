@@ -14,6 +14,11 @@ export const ADDR_ADD: OpSpec<typeof AddrAdd> = {
 
 export const ADDR_DEL: OpSpec<typeof AddrDel> = {
   schema: AddrDel,
-  info: { title: 'Remove address', description: 'ip addr del CIDR dev NAME', undo: 'ip addr add', guarded: 'addresses of the link carrying the host default route' },
+  info: {
+    title: 'Remove address',
+    description: 'ip addr del CIDR dev NAME',
+    undo: 'ip addr add',
+    guarded: 'addresses of the link carrying the host default route',
+  },
   nsRefs: (e) => [e.ns],
 };

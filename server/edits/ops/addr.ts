@@ -25,7 +25,11 @@ export const planAddrDel: OpPlanner<EditOf<'addr.del'>> = (e, ctx) => {
     const has = link.addresses.map((a) => a.cidr).join(', ') || 'none';
     return ctx.fail(['cidr'], `${e.cidr} is not an address of ${e.dev} (it has: ${has})`);
   }
-  if (ctx.model.carriesHostDefault(link)) ctx.guard(link, `removing an address of ${link.name}, which carries the host's default route, can cut this host off`);
+  if (ctx.model.carriesHostDefault(link))
+    ctx.guard(
+      link,
+      `removing an address of ${link.name}, which carries the host's default route, can cut this host off`,
+    );
   ctx.step(
     ctx.ip(ns, ['addr', 'del', e.cidr, 'dev', link.name]),
     ctx.ip(ns, addrAddWords(addr, link.name)),

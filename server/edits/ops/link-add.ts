@@ -76,15 +76,28 @@ function typeArgs(e: LinkAddEdit, ctx: PlanContext, ns: NsState, peerNs: NsState
   }
 }
 
-function addressesAndUp(ctx: PlanContext, link: LinkState, addresses: string[] | undefined, up: boolean | undefined): void {
+function addressesAndUp(
+  ctx: PlanContext,
+  link: LinkState,
+  addresses: string[] | undefined,
+  up: boolean | undefined,
+): void {
   for (const cidr of addresses ?? []) {
     const c = canonicalCidr(cidr);
     if (link.addresses.some((a) => a.cidr === c)) continue;
-    ctx.step(ctx.ip(link.ns, ['addr', 'add', cidr, 'dev', link.name]), ctx.ip(link.ns, ['addr', 'del', cidr, 'dev', link.name]), `add address ${cidr} to ${link.name} in ${link.ns.label}`);
+    ctx.step(
+      ctx.ip(link.ns, ['addr', 'add', cidr, 'dev', link.name]),
+      ctx.ip(link.ns, ['addr', 'del', cidr, 'dev', link.name]),
+      `add address ${cidr} to ${link.name} in ${link.ns.label}`,
+    );
     link.addresses.push({ cidr: c, scope: 'global', broadcast: null });
   }
   if (up) {
-    ctx.step(ctx.ip(link.ns, ['link', 'set', 'dev', link.name, 'up']), ctx.ip(link.ns, ['link', 'set', 'dev', link.name, 'down']), `bring ${link.name} up in ${link.ns.label}`);
+    ctx.step(
+      ctx.ip(link.ns, ['link', 'set', 'dev', link.name, 'up']),
+      ctx.ip(link.ns, ['link', 'set', 'dev', link.name, 'down']),
+      `bring ${link.name} up in ${link.ns.label}`,
+    );
     link.up = true;
   }
 }
@@ -92,7 +105,10 @@ function addressesAndUp(ctx: PlanContext, link: LinkState, addresses: string[] |
 export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   const support = ctx.opts.kinds?.[e.kind];
   if (support && support.supported === false) {
-    ctx.fail(['kind'], `${e.kind} is not supported by this kernel${ctx.opts.kernel ? ` (${ctx.opts.kernel})` : ''}: ${support.reason ?? 'probe failed'}`);
+    ctx.fail(
+      ['kind'],
+      `${e.kind} is not supported by this kernel${ctx.opts.kernel ? ` (${ctx.opts.kernel})` : ''}: ${support.reason ?? 'probe failed'}`,
+    );
   }
   const ns = ctx.ns(e.ns, 'ns');
   const target = e.netns !== undefined ? ctx.ns(e.netns, 'netns') : ns;
@@ -100,12 +116,21 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   let parent: LinkState | null = null;
   if ('parent' in e && PARENT_KINDS.includes(e.kind)) {
     parent = ctx.link(ns, e.parent, 'parent');
-    if (e.mtu && parent.mtu && e.mtu > parent.mtu) ctx.fail(['mtu'], `MTU ${e.mtu} is above the parent ${parent.name}'s MTU ${parent.mtu}`);
+    if (e.mtu && parent.mtu && e.mtu > parent.mtu)
+      ctx.fail(['mtu'], `MTU ${e.mtu} is above the parent ${parent.name}'s MTU ${parent.mtu}`);
   }
   if (parent) {
     // macvlan on a macvlan (ipvlan on an ipvlan) is made on the lower device: that is whose children count
-    const port = familyOf(parent.kind) !== null && familyOf(parent.kind) === familyOf(e.kind) && parent.parent ? parent.parent : parent;
-    const refusal = parentRefusal(e.kind, { name: port.name, kind: port === parent ? parent.kind : port.kind, linkType: port.linkType, childKinds: ctx.model.childrenOf(port).map((c) => c.kind) });
+    const port =
+      familyOf(parent.kind) !== null && familyOf(parent.kind) === familyOf(e.kind) && parent.parent
+        ? parent.parent
+        : parent;
+    const refusal = parentRefusal(e.kind, {
+      name: port.name,
+      kind: port === parent ? parent.kind : port.kind,
+      linkType: port.linkType,
+      childKinds: ctx.model.childrenOf(port).map((c) => c.kind),
+    });
     if (refusal) ctx.warn(`the kernel will refuse this: ${refusal}`);
   }
   if (e.kind === 'vxlan' && e.dev) ctx.link(ns, e.dev, 'dev');
@@ -114,7 +139,8 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
   let peerNs: NsState | null = null;
   if (e.kind === 'veth') {
     peerNs = e.peer.netns !== undefined ? ctx.ns(e.peer.netns, 'peer.netns') : ns;
-    if (peerNs === target && e.peer.name === e.name) ctx.fail(['peer', 'name'], 'both ends of a veth pair in one namespace need different names');
+    if (peerNs === target && e.peer.name === e.name)
+      ctx.fail(['peer', 'name'], 'both ends of a veth pair in one namespace need different names');
     checkFree(ctx, peerNs, e.peer.name, ['peer', 'name']);
   }
 
@@ -123,9 +149,13 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
     const want = `${e.mode ?? 'l3'} ${e.flag ?? 'bridge'}`;
     // the snapshot says "l3 bridge", or just "l3" when iproute2 prints no flag (bridge is the default)
     const norm = (m: string) => (m.includes(' ') ? m : `${m} bridge`);
-    const differ = ctx.model.childrenOf(parent).filter((c) => (c.kind === 'ipvlan' || c.kind === 'ipvtap') && c.mode && norm(c.mode) !== want);
+    const differ = ctx.model
+      .childrenOf(parent)
+      .filter((c) => (c.kind === 'ipvlan' || c.kind === 'ipvtap') && c.mode && norm(c.mode) !== want);
     if (differ.length) {
-      ctx.warn(`ipvlan mode is per parent: creating ${e.name} as "${want}" switches ${differ.map((c) => `${c.name} (${c.mode})`).join(', ')} on ${parent.name} to it`);
+      ctx.warn(
+        `ipvlan mode is per parent: creating ${e.name} as "${want}" switches ${differ.map((c) => `${c.name} (${c.mode})`).join(', ')} on ${parent.name} to it`,
+      );
     }
   }
 
@@ -143,7 +173,10 @@ export const planLinkAdd: OpPlanner<LinkAddEdit> = (e, ctx) => {
     ...typeArgs(e, ctx, ns, peerNs),
   ];
   const where = target !== ns ? ` into ${target.label}` : ` in ${ns.label}`;
-  const what = e.kind === 'veth' ? `veth pair ${e.name}${where} ↔ ${e.peer.name} in ${peerNs!.label}` : `${e.kind}${'mode' in e && e.mode ? ` ${e.mode}` : ''} ${e.name}${parent ? ` on ${parent.name}` : ''}${where}`;
+  const what =
+    e.kind === 'veth'
+      ? `veth pair ${e.name}${where} ↔ ${e.peer.name} in ${peerNs!.label}`
+      : `${e.kind}${'mode' in e && e.mode ? ` ${e.mode}` : ''} ${e.name}${parent ? ` on ${parent.name}` : ''}${where}`;
   ctx.step(ctx.ip(ns, argv), ctx.ip(target, ['link', 'del', 'dev', e.name]), `create ${what}`);
 
   const ipvlan = e.kind === 'ipvlan' || e.kind === 'ipvtap';

@@ -36,8 +36,10 @@ const macvlanLike = <K extends 'macvlan' | 'macvtap'>(kind: K) =>
     })
     .strict()
     .superRefine((v, ctx) => {
-      if (v.macaddrs?.length && v.mode !== 'source') ctx.addIssue({ code: 'custom', path: ['macaddrs'], message: 'a MAC list needs mode source' });
-      if (v.nopromisc && v.mode !== 'passthru') ctx.addIssue({ code: 'custom', path: ['nopromisc'], message: 'nopromisc needs mode passthru' });
+      if (v.macaddrs?.length && v.mode !== 'source')
+        ctx.addIssue({ code: 'custom', path: ['macaddrs'], message: 'a MAC list needs mode source' });
+      if (v.nopromisc && v.mode !== 'passthru')
+        ctx.addIssue({ code: 'custom', path: ['nopromisc'], message: 'nopromisc needs mode passthru' });
     });
 
 const ipvlanLike = <K extends 'ipvlan' | 'ipvtap'>(kind: K) =>
@@ -75,7 +77,11 @@ export const LinkAddVlan = z
     ...linkAddCommon,
     kind: z.literal('vlan'),
     parent: IfName,
-    id: z.number().int('VLAN id must be a whole number').min(1, 'VLAN id must be 1–4094').max(4094, 'VLAN id must be 1–4094'),
+    id: z
+      .number()
+      .int('VLAN id must be a whole number')
+      .min(1, 'VLAN id must be 1–4094')
+      .max(4094, 'VLAN id must be 1–4094'),
     protocol: z.enum(VLAN_PROTOCOLS, 'protocol must be 802.1Q or 802.1ad').optional(),
   })
   .strict();
@@ -83,7 +89,11 @@ export const LinkAddVxlan = z
   .object({
     ...linkAddCommon,
     kind: z.literal('vxlan'),
-    vni: z.number().int('VNI must be a whole number').min(0, 'VNI must be 0–16777215 (< 2^24)').max(16777215, 'VNI must be 0–16777215 (< 2^24)'),
+    vni: z
+      .number()
+      .int('VNI must be a whole number')
+      .min(0, 'VNI must be 0–16777215 (< 2^24)')
+      .max(16777215, 'VNI must be 0–16777215 (< 2^24)'),
     remote: IpAddr.optional(),
     group: IpAddr.optional(),
     local: IpAddr.optional(),
@@ -93,13 +103,17 @@ export const LinkAddVxlan = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.remote && v.group) ctx.addIssue({ code: 'custom', path: ['group'], message: 'give remote or group, not both' });
-    if (v.group && !isMulticast(v.group)) ctx.addIssue({ code: 'custom', path: ['group'], message: `group ${v.group} is not a multicast address` });
-    if (v.remote && isMulticast(v.remote)) ctx.addIssue({ code: 'custom', path: ['remote'], message: 'remote must be unicast (use group for multicast)' });
+    if (v.remote && v.group)
+      ctx.addIssue({ code: 'custom', path: ['group'], message: 'give remote or group, not both' });
+    if (v.group && !isMulticast(v.group))
+      ctx.addIssue({ code: 'custom', path: ['group'], message: `group ${v.group} is not a multicast address` });
+    if (v.remote && isMulticast(v.remote))
+      ctx.addIssue({ code: 'custom', path: ['remote'], message: 'remote must be unicast (use group for multicast)' });
     const fams = (['remote', 'group', 'local'] as const).filter((k) => v[k] && familyOfIp(v[k]));
     const first = fams[0];
     for (const k of fams) {
-      if (familyOfIp(v[k]!) !== familyOfIp(v[first]!)) ctx.addIssue({ code: 'custom', path: [k], message: `${k} and ${first} must be the same address family` });
+      if (familyOfIp(v[k]!) !== familyOfIp(v[first]!))
+        ctx.addIssue({ code: 'custom', path: [k], message: `${k} and ${first} must be the same address family` });
     }
   });
 
@@ -115,7 +129,17 @@ export const LinkAdd = z.discriminatedUnion('kind', [
   LinkAddDummy,
 ]);
 
-export const LINK_KINDS = ['macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'veth', 'bridge', 'vlan', 'vxlan', 'dummy'] as const;
+export const LINK_KINDS = [
+  'macvlan',
+  'macvtap',
+  'ipvlan',
+  'ipvtap',
+  'veth',
+  'bridge',
+  'vlan',
+  'vxlan',
+  'dummy',
+] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 /** kinds that are children of a lower device named by `parent` */
 export const PARENT_KINDS: readonly LinkKind[] = ['macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'vlan'];
@@ -141,15 +165,18 @@ export const LinkSet = z
   .strict()
   .superRefine((v, ctx) => {
     const changes = ['up', 'mtu', 'mac', 'promisc', 'name', 'master', 'netns'] as const;
-    if (!changes.some((k) => v[k] !== undefined)) ctx.addIssue({ code: 'custom', path: ['dev'], message: `nothing to change: give one of ${changes.join(', ')}` });
-    if (v.name !== undefined && v.name === v.dev) ctx.addIssue({ code: 'custom', path: ['name'], message: 'the new name is the current name' });
+    if (!changes.some((k) => v[k] !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['dev'], message: `nothing to change: give one of ${changes.join(', ')}` });
+    if (v.name !== undefined && v.name === v.dev)
+      ctx.addIssue({ code: 'custom', path: ['name'], message: 'the new name is the current name' });
   });
 
 export const LINK_ADD: OpSpec<typeof LinkAdd> = {
   schema: LinkAdd,
   info: {
     title: 'Create link',
-    description: 'ip link add … type KIND, optionally straight into another namespace (netns), then addresses and up there.',
+    description:
+      'ip link add … type KIND, optionally straight into another namespace (netns), then addresses and up there.',
     undo: 'ip link del (in the namespace it ended up in)',
     guarded: null,
   },
@@ -158,7 +185,12 @@ export const LINK_ADD: OpSpec<typeof LinkAdd> = {
 
 export const LINK_DEL: OpSpec<typeof LinkDel> = {
   schema: LinkDel,
-  info: { title: 'Delete link', description: 'ip link del dev NAME', undo: 'cannot be undone', guarded: 'physical NICs, the host default route\'s link, host links linkscape did not create' },
+  info: {
+    title: 'Delete link',
+    description: 'ip link del dev NAME',
+    undo: 'cannot be undone',
+    guarded: "physical NICs, the host default route's link, host links linkscape did not create",
+  },
   nsRefs: (e) => [e.ns],
 };
 
@@ -166,9 +198,11 @@ export const LINK_SET: OpSpec<typeof LinkSet> = {
   schema: LinkSet,
   info: {
     title: 'Change link',
-    description: 'up/down, mtu, address (MAC), promisc, rename, master/nomaster, move to another namespace (addresses are removed by the kernel on a move; the plan says so).',
+    description:
+      'up/down, mtu, address (MAC), promisc, rename, master/nomaster, move to another namespace (addresses are removed by the kernel on a move; the plan says so).',
     undo: 'each change set back to the value in the snapshot',
-    guarded: 'down/move/enslave of physical NICs or the host default route\'s link; down/move of host links linkscape did not create',
+    guarded:
+      "down/move/enslave of physical NICs or the host default route's link; down/move of host links linkscape did not create",
   },
   nsRefs: (e) => [e.ns, e.netns],
 };

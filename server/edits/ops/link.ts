@@ -12,7 +12,8 @@ export const planLinkDel: OpPlanner<EditOf<'link.del'>> = (e, ctx) => {
   const link = ctx.link(ns, e.dev, 'dev');
   ctx.guardLink(link, 'deleting', { notCreatedRule: true });
   const gone = ctx.model.removeLink(link).filter((l) => l !== link);
-  if (gone.length) ctx.warn(`deleting ${link.name} also removes ${gone.map((l) => `${l.name} (${l.ns.label})`).join(', ')}`);
+  if (gone.length)
+    ctx.warn(`deleting ${link.name} also removes ${gone.map((l) => `${l.name} (${l.ns.label})`).join(', ')}`);
   if (!link.created) ctx.warn(`deleting ${link.name} cannot be undone by linkscape`);
   ctx.step(ctx.ip(ns, ['link', 'del', 'dev', link.name]), null, `delete ${link.kind} ${link.name} in ${ns.label}`);
 };
@@ -30,7 +31,12 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
       // IPv6 addresses go with the link (unless the namespace keeps them: keep_addr_on_down); removing them
       // first makes the result the same either way, and undo puts them back
       const v6 = link.addresses.filter((a) => a.cidr.includes(':') && a.scope !== 'link');
-      for (const a of v6) ctx.step(ctx.ip(ns, ['addr', 'del', a.cidr, 'dev', link.name]), ctx.ip(ns, addrAddWords(a, link.name)), `remove address ${a.cidr} from ${link.name} (a down link drops it)`);
+      for (const a of v6)
+        ctx.step(
+          ctx.ip(ns, ['addr', 'del', a.cidr, 'dev', link.name]),
+          ctx.ip(ns, addrAddWords(a, link.name)),
+          `remove address ${a.cidr} from ${link.name} (a down link drops it)`,
+        );
       link.addresses = link.addresses.filter((a) => !v6.includes(a));
     }
     ctx.step(set(['down']), set([link.up ? 'up' : 'down']), `take ${link.name} down in ${ns.label}`);
@@ -38,9 +44,14 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
   }
 
   if (e.name !== undefined) {
-    if (ctx.model.link(ns, e.name)) ctx.fail(['name'], `an interface named ${e.name} already exists in namespace ${ns.label}`);
+    if (ctx.model.link(ns, e.name))
+      ctx.fail(['name'], `an interface named ${e.name} already exists in namespace ${ns.label}`);
     const old = link.name;
-    ctx.step(set(['name', e.name]), ctx.ip(ns, ['link', 'set', 'dev', e.name, 'name', old]), `rename ${old} to ${e.name} in ${ns.label}`);
+    ctx.step(
+      set(['name', e.name]),
+      ctx.ip(ns, ['link', 'set', 'dev', e.name, 'name', old]),
+      `rename ${old} to ${e.name} in ${ns.label}`,
+    );
     link.name = e.name;
   }
 
@@ -50,26 +61,39 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
     if ((min !== null && e.mtu < min) || (max !== null && e.mtu > max)) {
       ctx.fail(['mtu'], `MTU ${e.mtu} is outside ${link.name}'s range ${min ?? '?'}–${max ?? '?'}`);
     }
-    ctx.step(set(['mtu', String(e.mtu)]), link.mtu !== null ? set(['mtu', String(link.mtu)]) : null, `set MTU of ${link.name} to ${e.mtu}${link.mtu !== null ? ` (was ${link.mtu})` : ''}`);
+    ctx.step(
+      set(['mtu', String(e.mtu)]),
+      link.mtu !== null ? set(['mtu', String(link.mtu)]) : null,
+      `set MTU of ${link.name} to ${e.mtu}${link.mtu !== null ? ` (was ${link.mtu})` : ''}`,
+    );
     link.mtu = e.mtu;
   }
 
   if (e.mac !== undefined) {
     const old = link.mac;
-    ctx.step(set(['address', e.mac]), old ? set(['address', old]) : null, `set MAC of ${link.name} to ${e.mac}${old ? ` (was ${old})` : ''}`);
+    ctx.step(
+      set(['address', e.mac]),
+      old ? set(['address', old]) : null,
+      `set MAC of ${link.name} to ${e.mac}${old ? ` (was ${old})` : ''}`,
+    );
     link.mac = e.mac;
   }
 
   if (e.promisc !== undefined) {
     const old = link.promisc;
-    ctx.step(set(['promisc', onOff(e.promisc)]), old !== null ? set(['promisc', onOff(old)]) : null, `promiscuous mode ${onOff(e.promisc)} on ${link.name}`);
+    ctx.step(
+      set(['promisc', onOff(e.promisc)]),
+      old !== null ? set(['promisc', onOff(old)]) : null,
+      `promiscuous mode ${onOff(e.promisc)} on ${link.name}`,
+    );
     link.promisc = e.promisc;
   }
 
   if (e.netns !== undefined) {
     const target = ctx.ns(e.netns, 'netns');
     if (target === ns) ctx.fail(['netns'], `${link.name} is already in namespace ${ns.label}`);
-    if (ctx.model.link(target, link.name)) ctx.fail(['netns'], `namespace ${target.label} already has an interface named ${link.name}`);
+    if (ctx.model.link(target, link.name))
+      ctx.fail(['netns'], `namespace ${target.label} already has an interface named ${link.name}`);
     ctx.guardLink(link, 'moving', { notCreatedRule: true });
     removeRoutesThrough(ctx, link, 'a move drops it');
     if (link.master) {
@@ -82,7 +106,11 @@ export const planLinkSet: OpPlanner<EditOf<'link.set'>> = (e, ctx) => {
       link.up = false;
     }
     for (const a of link.addresses.filter((x) => x.scope !== 'link')) {
-      ctx.step(ctx.ip(ns, ['addr', 'del', a.cidr, 'dev', link.name]), ctx.ip(ns, addrAddWords(a, link.name)), `remove address ${a.cidr} from ${link.name} (a move drops it)`);
+      ctx.step(
+        ctx.ip(ns, ['addr', 'del', a.cidr, 'dev', link.name]),
+        ctx.ip(ns, addrAddWords(a, link.name)),
+        `remove address ${a.cidr} from ${link.name} (a move drops it)`,
+      );
     }
     ctx.step(
       set(['netns', ctx.netns(target)]),

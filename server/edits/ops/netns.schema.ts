@@ -16,7 +16,12 @@ export const NetnsDel = z.object({ op: z.literal('netns.del'), ns: NsRef }).stri
 
 export const NETNS_ADD: OpSpec<typeof NetnsAdd> = {
   schema: NetnsAdd,
-  info: { title: 'Create namespace', description: 'ip netns add NAME, then lo up inside (unless lo: false).', undo: 'ip netns del NAME', guarded: null },
+  info: {
+    title: 'Create namespace',
+    description: 'ip netns add NAME, then lo up inside (unless lo: false).',
+    undo: 'ip netns del NAME',
+    guarded: null,
+  },
   nsRefs: () => [] /* a new name: nothing to read */,
 };
 
@@ -24,7 +29,8 @@ export const NETNS_DEL: OpSpec<typeof NetnsDel> = {
   schema: NetnsDel,
   info: {
     title: 'Delete namespace',
-    description: 'ip netns del NAME (named namespaces only). Virtual links inside are destroyed; physical NICs return to the host.',
+    description:
+      'ip netns del NAME (named namespaces only). Virtual links inside are destroyed; physical NICs return to the host.',
     undo: 'cannot be undone',
     guarded: null,
   },

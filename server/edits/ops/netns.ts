@@ -5,7 +5,8 @@ import type { NsState } from '../model';
 import { newLink } from './link-add';
 
 export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
-  if (ctx.model.namespaces.some((n) => n.name === e.name)) ctx.fail(['name'], `a namespace named ${e.name} already exists`);
+  if (ctx.model.namespaces.some((n) => n.name === e.name))
+    ctx.fail(['name'], `a namespace named ${e.name} already exists`);
   const ns: NsState = {
     key: `new:${e.name}`,
     id: null,
@@ -23,7 +24,11 @@ export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
   const lo = newLink(ns, 'lo', 'loopback', { mtu: 65536, linkType: 'loopback' });
   ctx.model.links.push(lo);
   if (e.lo !== false) {
-    ctx.step(ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'up']), ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'down']), `bring lo up in ${e.name}`);
+    ctx.step(
+      ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'up']),
+      ctx.ip(ns, ['link', 'set', 'dev', 'lo', 'down']),
+      `bring lo up in ${e.name}`,
+    );
     lo.up = true;
   }
 };
@@ -37,7 +42,9 @@ export const planNetnsDel: OpPlanner<EditOf<'netns.del'>> = (e, ctx) => {
   }
   const links = ctx.model.linksIn(ns).filter((l) => l.kind !== 'loopback');
   if (ns.pids.length) {
-    ctx.warn(`processes still live in ${ns.name} (pid ${ns.pids.join(', ')}): deleting the name does not end the namespace while they run`);
+    ctx.warn(
+      `processes still live in ${ns.name} (pid ${ns.pids.join(', ')}): deleting the name does not end the namespace while they run`,
+    );
   }
   if (links.length) {
     const virt = links.filter((l) => !l.physical).map((l) => l.name);

@@ -8,7 +8,7 @@ type RouteEdit = EditOf<'route.add'> | EditOf<'route.del'>;
 function familyOf(e: RouteEdit): IpFamily {
   if (e.dst !== 'default') return familyOfIp(e.dst) ?? 'inet';
   if (e.family) return e.family;
-  return e.via ? familyOfIp(e.via) ?? 'inet' : 'inet';
+  return e.via ? (familyOfIp(e.via) ?? 'inet') : 'inet';
 }
 
 function tableWords(table: string): string[] {
@@ -22,7 +22,17 @@ function viaWords(family: IpFamily, via: string | null): string[] {
 }
 
 /** the words that name one route exactly, for add and del alike */
-function routeWords(verb: 'add' | 'del', r: { dst: string; family: IpFamily; gateway: string | null; dev: string | null; table: string; metric: number | null }): string[] {
+function routeWords(
+  verb: 'add' | 'del',
+  r: {
+    dst: string;
+    family: IpFamily;
+    gateway: string | null;
+    dev: string | null;
+    table: string;
+    metric: number | null;
+  },
+): string[] {
   return [
     ...(r.family === 'inet6' ? ['-6'] : []),
     'route',
@@ -35,7 +45,11 @@ function routeWords(verb: 'add' | 'del', r: { dst: string; family: IpFamily; gat
   ];
 }
 
-function describe(verb: string, r: { dst: string; gateway: string | null; dev: string | null; table: string }, ns: string): string {
+function describe(
+  verb: string,
+  r: { dst: string; gateway: string | null; dev: string | null; table: string },
+  ns: string,
+): string {
   return `${verb} route ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}${r.table !== 'main' ? ` table ${r.table}` : ''} in ${ns}`;
 }
 
@@ -95,7 +109,10 @@ function recreateWords(r: RouteState): string[] | null {
  */
 export function removeRoutesThrough(ctx: PlanContext, link: LinkState, why: string): void {
   const ns = link.ns;
-  const through = ctx.model.routes.filter((r) => r.ns === ns && r.protocol !== 'kernel' && r.table !== 'local' && (r.dev === link || r.nexthopDevs.includes(link)));
+  const through = ctx.model.routes.filter(
+    (r) =>
+      r.ns === ns && r.protocol !== 'kernel' && r.table !== 'local' && (r.dev === link || r.nexthopDevs.includes(link)),
+  );
   const gone: RouteState[] = [];
   for (const r of through) {
     if (r.multipath) {
@@ -104,7 +121,11 @@ export function removeRoutesThrough(ctx: PlanContext, link: LinkState, why: stri
       continue;
     }
     const spec = { dst: r.dst, family: r.family, gateway: r.gateway, dev: link.name, table: r.table, metric: r.metric };
-    ctx.step(ctx.ip(ns, routeWords('del', spec)), ctx.ip(ns, recreateWords(r)!), `${describe('remove', spec, ns.label)} (${why})`);
+    ctx.step(
+      ctx.ip(ns, routeWords('del', spec)),
+      ctx.ip(ns, recreateWords(r)!),
+      `${describe('remove', spec, ns.label)} (${why})`,
+    );
     gone.push(r);
   }
   ctx.model.routes = ctx.model.routes.filter((r) => !gone.includes(r));
@@ -125,17 +146,40 @@ export const planRouteDel: OpPlanner<EditOf<'route.del'>> = (e, ctx) => {
       (e.dev === undefined || r.dev?.name === e.dev) &&
       (e.metric === undefined || r.metric === e.metric),
   );
-  if (!match) return ctx.fail(['dst'], `no such ${family === 'inet6' ? 'IPv6 ' : ''}route ${e.dst}${table !== 'main' ? ` in table ${table}` : ''} in namespace ${ns.label}`);
+  if (!match)
+    return ctx.fail(
+      ['dst'],
+      `no such ${family === 'inet6' ? 'IPv6 ' : ''}route ${e.dst}${table !== 'main' ? ` in table ${table}` : ''} in namespace ${ns.label}`,
+    );
   if (ns.root && dst === 'default') {
     const dev = match.dev ?? match.nexthopDevs[0];
-    if (dev) ctx.guard(dev, `removing the host's default route (via ${match.gateway ?? dev.name}) can cut this host off`);
-    else ctx.guards.push({ edit: ctx.edit, link: 'default', ns: ns.label, reason: "removing the host's default route can cut this host off" });
+    if (dev)
+      ctx.guard(dev, `removing the host's default route (via ${match.gateway ?? dev.name}) can cut this host off`);
+    else
+      ctx.guards.push({
+        edit: ctx.edit,
+        link: 'default',
+        ns: ns.label,
+        reason: "removing the host's default route can cut this host off",
+      });
   }
   const recreate = recreateWords(match);
   if (!recreate) ctx.warn(`the multipath route ${match.dst} cannot be restored by undo`);
-  const spec = { dst: match.dst, family: match.family, gateway: match.gateway, dev: match.dev?.name ?? null, table: match.table, metric: match.metric };
+  const spec = {
+    dst: match.dst,
+    family: match.family,
+    gateway: match.gateway,
+    dev: match.dev?.name ?? null,
+    table: match.table,
+    metric: match.metric,
+  };
   ctx.step(
-    ctx.ip(ns, match.multipath ? [...(family === 'inet6' ? ['-6'] : []), 'route', 'del', match.dst, ...tableWords(match.table)] : routeWords('del', spec)),
+    ctx.ip(
+      ns,
+      match.multipath
+        ? [...(family === 'inet6' ? ['-6'] : []), 'route', 'del', match.dst, ...tableWords(match.table)]
+        : routeWords('del', spec),
+    ),
     recreate ? ctx.ip(ns, recreate) : null,
     describe('remove', spec, ns.label),
   );

@@ -16,7 +16,7 @@ export function vfMacProblem(v: string): string | null {
   const p = macProblem(v, true);
   return p ? `${p} (00:00:00:00:00:00 clears a VF's MAC)` : null;
 }
-export const VfMac = ruled(vfMacProblem, 'unicast MAC address, or 00:00:00:00:00:00 to clear the VF\'s MAC');
+export const VfMac = ruled(vfMacProblem, "unicast MAC address, or 00:00:00:00:00:00 to clear the VF's MAC");
 
 const TxRate = z
   .number()
@@ -43,8 +43,17 @@ export const SriovNumVfs = z
 export const VfVlan = z
   .object({
     /** 0 removes the VF's VLAN */
-    id: z.number().int('VLAN id must be a whole number').min(0, 'VLAN id must be 0–4095 (0 removes the VLAN)').max(4095, 'VLAN id must be 0–4095 (0 removes the VLAN)'),
-    qos: z.number().int('QoS must be a whole number').min(0, 'QoS (802.1p priority) must be 0–7').max(7, 'QoS (802.1p priority) must be 0–7').optional(),
+    id: z
+      .number()
+      .int('VLAN id must be a whole number')
+      .min(0, 'VLAN id must be 0–4095 (0 removes the VLAN)')
+      .max(4095, 'VLAN id must be 0–4095 (0 removes the VLAN)'),
+    qos: z
+      .number()
+      .int('QoS must be a whole number')
+      .min(0, 'QoS (802.1p priority) must be 0–7')
+      .max(7, 'QoS (802.1p priority) must be 0–7')
+      .optional(),
     proto: z.enum(VLAN_PROTOCOLS, 'proto must be 802.1Q or 802.1ad').optional(),
   })
   .strict();
@@ -56,7 +65,11 @@ export const SriovVf = z
     /** the PF */
     dev: IfName,
     /** the VF's index on that PF */
-    vf: z.number().int('vf must be a whole number').min(0, `vf must be 0–${MAX_NUMVFS - 1}`).max(MAX_NUMVFS - 1, `vf must be 0–${MAX_NUMVFS - 1}`),
+    vf: z
+      .number()
+      .int('vf must be a whole number')
+      .min(0, `vf must be 0–${MAX_NUMVFS - 1}`)
+      .max(MAX_NUMVFS - 1, `vf must be 0–${MAX_NUMVFS - 1}`),
     mac: VfMac.optional(),
     vlan: VfVlan.optional(),
     maxTxRate: TxRate.optional(),
@@ -69,9 +82,14 @@ export const SriovVf = z
   .strict()
   .superRefine((v, ctx) => {
     const changes = ['mac', 'vlan', 'maxTxRate', 'minTxRate', 'spoofchk', 'trust', 'state', 'queryRss'] as const;
-    if (!changes.some((k) => v[k] !== undefined)) ctx.addIssue({ code: 'custom', path: ['vf'], message: `nothing to change: give one of ${changes.join(', ')}` });
+    if (!changes.some((k) => v[k] !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['vf'], message: `nothing to change: give one of ${changes.join(', ')}` });
     if (v.maxTxRate && v.minTxRate && v.minTxRate > v.maxTxRate)
-      ctx.addIssue({ code: 'custom', path: ['minTxRate'], message: `minTxRate ${v.minTxRate} must not exceed maxTxRate ${v.maxTxRate} (0 = no limit)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['minTxRate'],
+        message: `minTxRate ${v.minTxRate} must not exceed maxTxRate ${v.maxTxRate} (0 = no limit)`,
+      });
   });
 
 export const SRIOV_NUMVFS: OpSpec<typeof SriovNumVfs> = {
@@ -90,7 +108,8 @@ export const SRIOV_VF: OpSpec<typeof SriovVf> = {
   schema: SriovVf,
   info: {
     title: 'Change VF',
-    description: 'ip link set dev PF vf N mac … | vlan ID qos Q proto P | max_tx_rate/min_tx_rate (Mb/s) | spoofchk | trust | state | query_rss — one command per setting',
+    description:
+      'ip link set dev PF vf N mac … | vlan ID qos Q proto P | max_tx_rate/min_tx_rate (Mb/s) | spoofchk | trust | state | query_rss — one command per setting',
     undo: "each setting back to the VF's value in the snapshot",
     guarded: "MAC, VLAN or state disable of a VF whose netdev carries the host's default route",
   },

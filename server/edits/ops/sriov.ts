@@ -11,7 +11,7 @@ type PfState = PfPlanState;
 
 function stateOf(ctx: PlanContext, link: LinkState): PfState | null {
   if (link.sriov !== undefined) return link.sriov;
-  const sriov = link.id ? ctx.snapshot.links.find((l) => l.id === link.id)?.sriov ?? null : null;
+  const sriov = link.id ? (ctx.snapshot.links.find((l) => l.id === link.id)?.sriov ?? null) : null;
   link.sriov = sriov && {
     totalVfs: sriov.totalVfs,
     numVfs: sriov.numVfs,
@@ -30,9 +30,15 @@ function pfOf(e: { ns?: string; dev: string }, ctx: PlanContext): { pf: LinkStat
     const asVf = pf.id ? ctx.snapshot.links.find((l) => l.id === pf.id)?.vf : null;
     if (asVf) {
       const of = asVf.pfName ? ` of ${asVf.pfName}` : '';
-      ctx.fail(['dev'], `no SR-IOV on this device: ${pf.name} is a VF${asVf.index !== null ? ` (vf ${asVf.index}${of})` : of}; change VF settings through its PF`);
+      ctx.fail(
+        ['dev'],
+        `no SR-IOV on this device: ${pf.name} is a VF${asVf.index !== null ? ` (vf ${asVf.index}${of})` : of}; change VF settings through its PF`,
+      );
     }
-    ctx.fail(['dev'], `no SR-IOV on this device: ${pf.name} (namespace ${ns.label}) reports no SR-IOV physical function`);
+    ctx.fail(
+      ['dev'],
+      `no SR-IOV on this device: ${pf.name} (namespace ${ns.label}) reports no SR-IOV physical function`,
+    );
   }
   return { pf, st };
 }
@@ -50,7 +56,10 @@ const onOff = (b: boolean) => (b ? 'on' : 'off');
 function settingsOf(vf: VfInfo): string[] {
   const out: string[] = [];
   if (vf.mac && !UNSET_MAC.test(vf.mac)) out.push(`MAC ${vf.mac}`);
-  for (const v of vf.vlans) out.push(`VLAN ${v.vlan}${v.qos ? ` qos ${v.qos}` : ''}${v.protocol && v.protocol !== '802.1Q' ? ` ${v.protocol}` : ''}`);
+  for (const v of vf.vlans)
+    out.push(
+      `VLAN ${v.vlan}${v.qos ? ` qos ${v.qos}` : ''}${v.protocol && v.protocol !== '802.1Q' ? ` ${v.protocol}` : ''}`,
+    );
   if (vf.maxTxRate) out.push(`max_tx_rate ${vf.maxTxRate}`);
   if (vf.minTxRate) out.push(`min_tx_rate ${vf.minTxRate}`);
   if (vf.trust) out.push('trust on');
@@ -70,11 +79,17 @@ export const planSriovNumVfs: OpPlanner<EditOf<'sriov.numvfs'>> = (e, ctx) => {
   const from = st.numVfs;
   const file = st.numvfsPath;
   if (file === null || from === null) {
-    return ctx.fail(['dev'], `no SR-IOV on this device: ${pf.name} lists VFs, but its device has no sriov_numvfs to change their number`);
+    return ctx.fail(
+      ['dev'],
+      `no SR-IOV on this device: ${pf.name} lists VFs, but its device has no sriov_numvfs to change their number`,
+    );
   }
   const to = e.numVfs;
   if (st.totalVfs !== null && to > st.totalVfs) {
-    ctx.fail(['numVfs'], `${pf.name} supports at most ${st.totalVfs} VFs (its sriov_totalvfs); ${to} is more, which the kernel refuses (ERANGE)`);
+    ctx.fail(
+      ['numVfs'],
+      `${pf.name} supports at most ${st.totalVfs} VFs (its sriov_totalvfs); ${to} is more, which the kernel refuses (ERANGE)`,
+    );
   }
   if (to === from) ctx.fail(['numVfs'], `${pf.name} already has ${vfs(from)}: nothing to change`);
 
@@ -93,19 +108,29 @@ export const planSriovNumVfs: OpPlanner<EditOf<'sriov.numvfs'>> = (e, ctx) => {
       return l ? [l] : [];
     });
     const what = `the existing ${vfs(from)} of ${pf.name} (${range(from)}) and everything set on them${lost.length ? ` — ${lost.join('; ')}` : ''}`;
-    const after = "VFs made again get whatever the driver gives new VFs (most reset them; netdevsim keeps the old settings), and undo brings the count back, not necessarily those settings";
+    const after =
+      'VFs made again get whatever the driver gives new VFs (most reset them; netdevsim keeps the old settings), and undo brings the count back, not necessarily those settings';
     if (to === 0) ctx.warn(`this removes ${what}; ${after}`);
-    else ctx.warn(`the kernel changes a non-zero number of VFs only through 0 (EBUSY otherwise), so ${pf.name} goes ${from} → 0 → ${to}: this removes ${what}; ${after}`);
+    else
+      ctx.warn(
+        `the kernel changes a non-zero number of VFs only through 0 (EBUSY otherwise), so ${pf.name} goes ${from} → 0 → ${to}: this removes ${what}; ${after}`,
+      );
     if (netdevs.length) {
       const names = netdevs.map((l) => `${l.name} (${l.ns.label})`).join(', ');
       ctx.warn(`the VF netdevs ${names} vanish with their VFs, with their addresses and routes`);
-      ctx.guard(pf, `changing the number of VFs of ${pf.name} deletes the VF netdevs ${names}, which may carry this host's or a pod's traffic`);
+      ctx.guard(
+        pf,
+        `changing the number of VFs of ${pf.name} deletes the VF netdevs ${names}, which may carry this host's or a pod's traffic`,
+      );
       for (const l of netdevs) ctx.model.removeLink(l);
     }
     ctx.step(write(0), write(from), `remove the ${vfs(from)} of ${pf.name} (sriov_numvfs ${from} → 0)`);
   }
   if (to > 0) {
-    if (st.totalVfs === null) ctx.warn(`${pf.name}'s device does not report sriov_totalvfs: the kernel decides whether ${vfs(to)} are possible`);
+    if (st.totalVfs === null)
+      ctx.warn(
+        `${pf.name}'s device does not report sriov_totalvfs: the kernel decides whether ${vfs(to)} are possible`,
+      );
     ctx.step(write(to), write(0), `enable ${vfs(to)} on ${pf.name} (sriov_numvfs 0 → ${to})`);
   }
   st.numVfs = to;
@@ -116,20 +141,36 @@ export const planSriovVf: OpPlanner<EditOf<'sriov.vf'>> = (e, ctx) => {
   const { pf, st } = pfOf(e, ctx);
   const indices = vfIndices(st);
   if (!indices.includes(e.vf)) {
-    ctx.fail(['vf'], indices.length ? `${pf.name} has no vf ${e.vf}: its VFs are ${range(indices.length)}` : `${pf.name} has no VFs: set the number of VFs first`);
+    ctx.fail(
+      ['vf'],
+      indices.length
+        ? `${pf.name} has no vf ${e.vf}: its VFs are ${range(indices.length)}`
+        : `${pf.name} has no VFs: set the number of VFs first`,
+    );
   }
   const cur = st.vfs.get(e.vf);
   // ip reports every VF it knows with an address; a VF only sysfs lists has nothing to restore
   const known: VfInfo | null = cur && cur !== 'new' && cur.mac !== null ? cur : null;
   const who = `${pf.name} vf ${e.vf}`;
-  if (cur === 'new') ctx.warn(`${who} is created by this plan: its settings before these changes are the driver's defaults, which linkscape does not know, so these steps have no undo (undoing the number of VFs removes the VF anyway)`);
+  if (cur === 'new')
+    ctx.warn(
+      `${who} is created by this plan: its settings before these changes are the driver's defaults, which linkscape does not know, so these steps have no undo (undoing the number of VFs removes the VF anyway)`,
+    );
   else if (!known) ctx.warn(`${pf.name} does not report vf ${e.vf}'s settings, so these changes cannot be undone`);
 
   const netdevId = known?.netdevId ?? null;
   const netdev = netdevId ? ctx.model.links.find((l) => l.id === netdevId) : undefined;
   if (netdev && ctx.model.carriesHostDefault(netdev)) {
-    const risky = [e.mac !== undefined ? 'the MAC' : null, e.vlan !== undefined ? 'the VLAN' : null, e.state === 'disable' ? 'disabling the link' : null].filter(Boolean);
-    if (risky.length) ctx.guard(pf, `${risky.join(', ')} of ${who}, whose netdev ${netdev.name} carries the host's default route, can cut this host off`);
+    const risky = [
+      e.mac !== undefined ? 'the MAC' : null,
+      e.vlan !== undefined ? 'the VLAN' : null,
+      e.state === 'disable' ? 'disabling the link' : null,
+    ].filter(Boolean);
+    if (risky.length)
+      ctx.guard(
+        pf,
+        `${risky.join(', ')} of ${who}, whose netdev ${netdev.name} carries the host's default route, can cut this host off`,
+      );
   }
 
   const set = (words: string[]) => ctx.ip(pf.ns, ['link', 'set', 'dev', pf.name, 'vf', String(e.vf), ...words]);
@@ -138,13 +179,22 @@ export const planSriovVf: OpPlanner<EditOf<'sriov.vf'>> = (e, ctx) => {
 
   if (e.mac !== undefined) {
     const clear = UNSET_MAC.test(e.mac);
-    ctx.step(set(['mac', e.mac]), undoOf(known?.mac ? ['mac', known.mac] : null), `${clear ? 'clear the MAC of' : 'set the MAC of'} ${who}${clear ? '' : ` to ${e.mac}`}${was(known?.mac)}`);
+    ctx.step(
+      set(['mac', e.mac]),
+      undoOf(known?.mac ? ['mac', known.mac] : null),
+      `${clear ? 'clear the MAC of' : 'set the MAC of'} ${who}${clear ? '' : ` to ${e.mac}`}${was(known?.mac)}`,
+    );
     if (known) known.mac = e.mac;
   }
 
   if (e.vlan !== undefined) {
     const v = e.vlan;
-    const words = ['vlan', String(v.id), ...(v.qos !== undefined ? ['qos', String(v.qos)] : []), ...(v.proto ? ['proto', v.proto] : [])];
+    const words = [
+      'vlan',
+      String(v.id),
+      ...(v.qos !== undefined ? ['qos', String(v.qos)] : []),
+      ...(v.proto ? ['proto', v.proto] : []),
+    ];
     let undo: string[] | null = null;
     let before: string | null = null;
     if (known) {
@@ -159,9 +209,14 @@ export const planSriovVf: OpPlanner<EditOf<'sriov.vf'>> = (e, ctx) => {
         ctx.warn(`${who} carries ${known.vlans.length} VLANs; ip sets one, so undo cannot put the list back`);
       }
     }
-    const desc = v.id === 0 ? `remove the VLAN of ${who}` : `set the VLAN of ${who} to ${v.id} qos ${v.qos ?? 0} ${v.proto ?? '802.1Q'}`;
+    const desc =
+      v.id === 0
+        ? `remove the VLAN of ${who}`
+        : `set the VLAN of ${who} to ${v.id} qos ${v.qos ?? 0} ${v.proto ?? '802.1Q'}`;
     ctx.step(set(words), undoOf(undo), `${desc}${was(before)}`);
-    if (known) known.vlans = v.id === 0 ? [] : [{ vlan: v.id, qos: v.qos ?? 0, protocol: v.proto && v.proto !== '802.1Q' ? v.proto : null }];
+    if (known)
+      known.vlans =
+        v.id === 0 ? [] : [{ vlan: v.id, qos: v.qos ?? 0, protocol: v.proto && v.proto !== '802.1Q' ? v.proto : null }];
   }
 
   if (e.maxTxRate !== undefined || e.minTxRate !== undefined) {
@@ -169,12 +224,26 @@ export const planSriovVf: OpPlanner<EditOf<'sriov.vf'>> = (e, ctx) => {
     const min = e.minTxRate ?? known?.minTxRate ?? null;
     if (max && min && min > max) {
       const field = e.minTxRate !== undefined ? 'minTxRate' : 'maxTxRate';
-      const source = e.minTxRate === undefined ? ` (its current minimum)` : e.maxTxRate === undefined ? ` (its current maximum)` : '';
-      ctx.fail([field], `${who}: min_tx_rate ${min} would exceed max_tx_rate ${max}${source}; the minimum must not exceed the maximum (0 = no limit)`);
+      const source =
+        e.minTxRate === undefined
+          ? ` (its current minimum)`
+          : e.maxTxRate === undefined
+            ? ` (its current maximum)`
+            : '';
+      ctx.fail(
+        [field],
+        `${who}: min_tx_rate ${min} would exceed max_tx_rate ${max}${source}; the minimum must not exceed the maximum (0 = no limit)`,
+      );
     }
-    const words = [...(e.maxTxRate !== undefined ? ['max_tx_rate', String(e.maxTxRate)] : []), ...(e.minTxRate !== undefined ? ['min_tx_rate', String(e.minTxRate)] : [])];
+    const words = [
+      ...(e.maxTxRate !== undefined ? ['max_tx_rate', String(e.maxTxRate)] : []),
+      ...(e.minTxRate !== undefined ? ['min_tx_rate', String(e.minTxRate)] : []),
+    ];
     // both in one command: ip checks min ≤ max on the pair it sends
-    const undo = known && known.maxTxRate !== null && known.minTxRate !== null ? ['max_tx_rate', String(known.maxTxRate), 'min_tx_rate', String(known.minTxRate)] : null;
+    const undo =
+      known && known.maxTxRate !== null && known.minTxRate !== null
+        ? ['max_tx_rate', String(known.maxTxRate), 'min_tx_rate', String(known.minTxRate)]
+        : null;
     const mb = (r: number | null) => (r === null ? '?' : r === 0 ? 'no limit' : `${r} Mb/s`);
     const before = known && known.maxTxRate !== null ? `max ${mb(known.maxTxRate)}, min ${mb(known.minTxRate)}` : null;
     ctx.step(set(words), undoOf(undo), `set the TX rates of ${who}: max ${mb(max)}, min ${mb(min)}${was(before)}`);
@@ -184,9 +253,19 @@ export const planSriovVf: OpPlanner<EditOf<'sriov.vf'>> = (e, ctx) => {
     }
   }
 
-  const flag = (value: boolean | undefined, word: string, label: string, old: boolean | null | undefined, save: (b: boolean) => void) => {
+  const flag = (
+    value: boolean | undefined,
+    word: string,
+    label: string,
+    old: boolean | null | undefined,
+    save: (b: boolean) => void,
+  ) => {
     if (value === undefined) return;
-    ctx.step(set([word, onOff(value)]), undoOf(old !== null && old !== undefined ? [word, onOff(old)] : null), `${label} ${onOff(value)} on ${who}${was(old !== null && old !== undefined ? onOff(old) : null)}`);
+    ctx.step(
+      set([word, onOff(value)]),
+      undoOf(old !== null && old !== undefined ? [word, onOff(old)] : null),
+      `${label} ${onOff(value)} on ${who}${was(old !== null && old !== undefined ? onOff(old) : null)}`,
+    );
     save(value);
   };
   flag(e.spoofchk, 'spoofchk', 'spoof checking', known?.spoofchk, (b) => known && (known.spoofchk = b));
@@ -195,7 +274,11 @@ export const planSriovVf: OpPlanner<EditOf<'sriov.vf'>> = (e, ctx) => {
   if (e.state !== undefined) {
     const old = known?.linkState ?? null;
     const restorable = old === 'auto' || old === 'enable' || old === 'disable';
-    ctx.step(set(['state', e.state]), undoOf(restorable ? ['state', old] : null), `set the link state of ${who} to ${e.state}${was(old)}`);
+    ctx.step(
+      set(['state', e.state]),
+      undoOf(restorable ? ['state', old] : null),
+      `set the link state of ${who} to ${e.state}${was(old)}`,
+    );
     if (known) known.linkState = e.state;
   }
 

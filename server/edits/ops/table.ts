@@ -35,12 +35,17 @@ type AnySpec = OpSpec<z.ZodType>;
 const specOf = (op: EditOp): AnySpec => OPS[op];
 
 /** Every op's schema, by name. */
-export const EDIT_SCHEMAS = Object.fromEntries(OP_NAMES.map((op) => [op, OPS[op].schema])) as { [K in EditOp]: (typeof OPS)[K]['schema'] };
+export const EDIT_SCHEMAS = Object.fromEntries(OP_NAMES.map((op) => [op, OPS[op].schema])) as {
+  [K in EditOp]: (typeof OPS)[K]['schema'];
+};
 
 /** Any edit, discriminated by `op`. */
 export const Edit = z.discriminatedUnion(
   'op',
-  OP_NAMES.map((op) => OPS[op].schema) as unknown as [typeof OPS['netns.add']['schema'], ...(typeof OPS)[EditOp]['schema'][]],
+  OP_NAMES.map((op) => OPS[op].schema) as unknown as [
+    (typeof OPS)['netns.add']['schema'],
+    ...(typeof OPS)[EditOp]['schema'][],
+  ],
 ) as unknown as z.ZodType<Edit>;
 
 export interface OpInfo extends OpText {
@@ -48,9 +53,14 @@ export interface OpInfo extends OpText {
 }
 
 /** What each op does, for the UI. */
-export const OP_INFO = Object.fromEntries(OP_NAMES.map((op) => [op, { op, ...OPS[op].info }])) as Record<EditOp, OpInfo>;
+export const OP_INFO = Object.fromEntries(OP_NAMES.map((op) => [op, { op, ...OPS[op].info }])) as Record<
+  EditOp,
+  OpInfo
+>;
 
 /** The namespace references of one edit, as written (ids or names). */
 export function nsRefsOf(edit: Edit): string[] {
-  return specOf(edit.op).nsRefs(edit).filter((r): r is string => r !== undefined);
+  return specOf(edit.op)
+    .nsRefs(edit)
+    .filter((r): r is string => r !== undefined);
 }

@@ -34,7 +34,10 @@ export function parseCgroup(text: string): CgroupFacts {
     if (facts.pod || !path.includes('kubepods')) continue;
     const m = UUID.exec(path);
     if (!m) continue;
-    const after = path.slice(m.index + m[0].length).split('/').filter(Boolean);
+    const after = path
+      .slice(m.index + m[0].length)
+      .split('/')
+      .filter(Boolean);
     const last = after.length ? CONTAINER.exec(after[after.length - 1]) : null;
     const q = QOS.exec(path);
     facts.pod = { uid: m[1].replace(/_/g, '-'), qos: q ? q[1] : 'guaranteed', containerId: last ? last[1] : null };

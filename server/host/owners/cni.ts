@@ -21,8 +21,14 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 function argsOf(raw: unknown): Map<string, string> {
   const m = new Map<string, string>();
   // libcni stores [][2]string; accept the "K=V;K=V" string form too
-  if (Array.isArray(raw)) for (const p of raw) if (Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') m.set(p[0], p[1]);
-  if (typeof raw === 'string') for (const kv of raw.split(';')) { const i = kv.indexOf('='); if (i > 0) m.set(kv.slice(0, i), kv.slice(i + 1)); }
+  if (Array.isArray(raw))
+    for (const p of raw)
+      if (Array.isArray(p) && typeof p[0] === 'string' && typeof p[1] === 'string') m.set(p[0], p[1]);
+  if (typeof raw === 'string')
+    for (const kv of raw.split(';')) {
+      const i = kv.indexOf('=');
+      if (i > 0) m.set(kv.slice(0, i), kv.slice(i + 1));
+    }
   return m;
 }
 
@@ -38,7 +44,13 @@ function configOf(raw: unknown): { type: string | null; subnets: string[] } {
   const ipam = (conf.ipam ?? {}) as Record<string, unknown>;
   const subnets: string[] = [];
   if (typeof ipam.subnet === 'string') subnets.push(ipam.subnet);
-  if (Array.isArray(ipam.ranges)) for (const set of ipam.ranges) if (Array.isArray(set)) for (const r of set) { const s = str((r as Record<string, unknown>)?.subnet); if (s) subnets.push(s); }
+  if (Array.isArray(ipam.ranges))
+    for (const set of ipam.ranges)
+      if (Array.isArray(set))
+        for (const r of set) {
+          const s = str((r as Record<string, unknown>)?.subnet);
+          if (s) subnets.push(s);
+        }
   return { type: str(conf.type), subnets };
 }
 
@@ -66,10 +78,12 @@ export function parseCniCache(text: string): CniAttachment | { error: string } {
     const address = str(ip?.address);
     if (!address) return [];
     const idx = typeof ip.interface === 'number' ? ip.interface : null;
-    return [{ address, gateway: str(ip.gateway), iface: idx !== null ? interfaces[idx]?.name ?? null : null }];
+    return [{ address, gateway: str(ip.gateway), iface: idx !== null ? (interfaces[idx]?.name ?? null) : null }];
   });
   const conf = configOf(j.config);
-  const subnets = conf.subnets.length ? conf.subnets : [...new Set(ips.map((i) => networkOf(i.address)).filter((x): x is string => !!x))];
+  const subnets = conf.subnets.length
+    ? conf.subnets
+    : [...new Set(ips.map((i) => networkOf(i.address)).filter((x): x is string => !!x))];
   return {
     containerId,
     ifName: str(j.ifName) ?? 'eth0',
@@ -77,7 +91,9 @@ export function parseCniCache(text: string): CniAttachment | { error: string } {
     netns: str(j.netns),
     driver: conf.type,
     subnets,
-    pod: podName ? { namespace: args.get('K8S_POD_NAMESPACE') ?? 'default', name: podName, uid: args.get('K8S_POD_UID') ?? null } : null,
+    pod: podName
+      ? { namespace: args.get('K8S_POD_NAMESPACE') ?? 'default', name: podName, uid: args.get('K8S_POD_UID') ?? null }
+      : null,
     interfaces,
     ips,
   };

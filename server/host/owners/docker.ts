@@ -62,7 +62,10 @@ export interface DockerFacts {
 }
 
 export class DockerError extends Error {
-  constructor(message: string, readonly code: string | null) {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
     super(message);
   }
 }
@@ -76,7 +79,11 @@ export function dockerGet(socketPath: string, path: string, timeoutMs = 3000): P
         const body = Buffer.concat(chunks).toString('utf8');
         if ((res.statusCode ?? 500) >= 400) {
           let msg = body.trim();
-          try { msg = (JSON.parse(body) as { message?: string }).message ?? msg; } catch { /* plain text */ }
+          try {
+            msg = (JSON.parse(body) as { message?: string }).message ?? msg;
+          } catch {
+            /* plain text */
+          }
           reject(new DockerError(`GET ${path}: ${res.statusCode} ${msg}`, String(res.statusCode)));
           return;
         }
@@ -89,7 +96,9 @@ export function dockerGet(socketPath: string, path: string, timeoutMs = 3000): P
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new DockerError(`GET ${path}: no answer in ${timeoutMs} ms`, 'ETIMEDOUT')));
-    req.on('error', (e: NodeJS.ErrnoException) => reject(e instanceof DockerError ? e : new DockerError(e.message, e.code ?? null)));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e instanceof DockerError ? e : new DockerError(e.message, e.code ?? null)),
+    );
   });
 }
 
@@ -140,14 +149,17 @@ export function parseNetwork(raw: unknown): DockerNetwork | null {
     driver,
     subnets: cfg.map((c) => s(c.Subnet)).filter((x): x is string => !!x),
     gateways: cfg.map((c) => s(c.Gateway)).filter((x): x is string => !!x),
-    bridge: driver === 'bridge' ? s(opts['com.docker.network.bridge.name']) ?? `br-${id.slice(0, 12)}` : null,
+    bridge: driver === 'bridge' ? (s(opts['com.docker.network.bridge.name']) ?? `br-${id.slice(0, 12)}`) : null,
     parent: driver === 'macvlan' || driver === 'ipvlan' ? s(opts.parent) : null,
   };
 }
 
 /** Running containers and all networks. Throws DockerError (code ENOENT, EACCES, ECONNREFUSED, …). */
 export async function readDocker(socketPath: string): Promise<DockerFacts> {
-  const [list, nets] = await Promise.all([dockerGet(socketPath, '/containers/json'), dockerGet(socketPath, '/networks')]);
+  const [list, nets] = await Promise.all([
+    dockerGet(socketPath, '/containers/json'),
+    dockerGet(socketPath, '/networks'),
+  ]);
   const ids = (Array.isArray(list) ? list : []).map((c) => s(obj(c).Id)).filter((x): x is string => !!x);
   const inspected = await Promise.all(
     ids.map((id) =>
@@ -173,7 +185,14 @@ export async function socketProblem(sock: DockerSocket, e: unknown): Promise<str
     const st = await fs.stat(sock.path).catch(() => null);
     if (!st) return null;
   }
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such socket' : code === 'ECONNREFUSED' ? 'the daemon is not answering (connection refused)' : msg;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOENT'
+        ? 'no such socket'
+        : code === 'ECONNREFUSED'
+          ? 'the daemon is not answering (connection refused)'
+          : msg;
   return `Docker (${sock.path}): ${why} — containers are not named`;
 }
 
@@ -181,7 +200,18 @@ export async function socketProblem(sock: DockerSocket, e: unknown): Promise<str
 
 const EVENT_FILTER = JSON.stringify({ type: ['container', 'network'] });
 /** the actions that change what a namespace's owner or a device's network is */
-const ACTIONS = new Set(['start', 'die', 'destroy', 'rename', 'pause', 'unpause', 'connect', 'disconnect', 'create', 'kill']);
+const ACTIONS = new Set([
+  'start',
+  'die',
+  'destroy',
+  'rename',
+  'pause',
+  'unpause',
+  'connect',
+  'disconnect',
+  'create',
+  'kill',
+]);
 
 export interface DockerEventWatch {
   close(): void;
@@ -192,7 +222,11 @@ export interface DockerEventWatch {
  * a growing delay (1 s … 30 s) when the daemon is absent or restarts, and calls onChange when it
  * connects after a failure (it may have missed events). Cheap when Docker is absent: one failed connect per delay.
  */
-export function watchDockerEvents(socketPath: string, onChange: (action: string) => void, log: (m: string) => void = () => {}): DockerEventWatch {
+export function watchDockerEvents(
+  socketPath: string,
+  onChange: (action: string) => void,
+  log: (m: string) => void = () => {},
+): DockerEventWatch {
   let closed = false;
   let req: http.ClientRequest | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -216,36 +250,39 @@ export function watchDockerEvents(socketPath: string, onChange: (action: string)
       missed = true;
       retry();
     };
-    req = http.get({ socketPath, path: `/events?filters=${encodeURIComponent(EVENT_FILTER)}`, headers: { host: 'docker' } }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        fail();
-        return;
-      }
-      delay = 1000;
-      if (missed) onChange('reconnect');
-      missed = false;
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl).trim();
-          buf = buf.slice(nl + 1);
-          if (!line) continue;
-          try {
-            const ev = JSON.parse(line) as { Action?: string; status?: string };
-            const action = (ev.Action ?? ev.status ?? '').split(':')[0];
-            if (ACTIONS.has(action)) onChange(action);
-          } catch {
-            log(`docker events: not JSON: ${line.slice(0, 80)}`);
-          }
+    req = http.get(
+      { socketPath, path: `/events?filters=${encodeURIComponent(EVENT_FILTER)}`, headers: { host: 'docker' } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          fail();
+          return;
         }
-      });
-      res.on('end', fail);
-      res.on('error', fail);
-    });
+        delay = 1000;
+        if (missed) onChange('reconnect');
+        missed = false;
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (!line) continue;
+            try {
+              const ev = JSON.parse(line) as { Action?: string; status?: string };
+              const action = (ev.Action ?? ev.status ?? '').split(':')[0];
+              if (ACTIONS.has(action)) onChange(action);
+            } catch {
+              log(`docker events: not JSON: ${line.slice(0, 80)}`);
+            }
+          }
+        });
+        res.on('end', fail);
+        res.on('error', fail);
+      },
+    );
     req.on('error', fail);
     // the stream never keeps the server alive on its own
     req.on('socket', (sock) => sock.unref());

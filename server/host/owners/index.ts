@@ -7,7 +7,15 @@ import path from 'node:path';
 import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from '../types';
 import { parseCgroup, type CgroupFacts } from './cgroup';
 import { parseCniCache, type CniAttachment } from './cni';
-import { dockerSocket, readDocker, socketProblem, type DockerContainer, type DockerFacts, type DockerNetwork, type DockerSocket } from './docker';
+import {
+  dockerSocket,
+  readDocker,
+  socketProblem,
+  type DockerContainer,
+  type DockerFacts,
+  type DockerNetwork,
+  type DockerSocket,
+} from './docker';
 import { readKubeletContainers } from './kubelet';
 import { ownerLabel } from './label';
 
@@ -75,7 +83,8 @@ async function readCni(dir: string, hidden: string[]): Promise<CniFound[]> {
     names = await fs.readdir(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') hidden.push(`CNI cache (${dir}): permission denied — pods are not named`);
+    if (code === 'EACCES' || code === 'EPERM')
+      hidden.push(`CNI cache (${dir}): permission denied — pods are not named`);
     return [];
   }
   const out = await Promise.all(
@@ -93,12 +102,19 @@ async function readCni(dir: string, hidden: string[]): Promise<CniFound[]> {
 }
 
 /** A systemd unit owns a namespace only when every process of the unit is in it (PrivateNetwork=). */
-async function serviceLivesIn(o: Required<Omit<OwnerOptions, 'docker'>>, svc: NonNullable<CgroupFacts['service']>, nsId: string): Promise<boolean> {
+async function serviceLivesIn(
+  o: Required<Omit<OwnerOptions, 'docker'>>,
+  svc: NonNullable<CgroupFacts['service']>,
+  nsId: string,
+): Promise<boolean> {
   const dirs = svc.v2 ? [o.cgroupRoot, path.join(o.cgroupRoot, 'unified')] : [path.join(o.cgroupRoot, 'systemd')];
   for (const d of dirs) {
     let procs: number[];
     try {
-      procs = (await fs.readFile(path.join(d, svc.path, 'cgroup.procs'), 'utf8')).split('\n').filter(Boolean).map(Number);
+      procs = (await fs.readFile(path.join(d, svc.path, 'cgroup.procs'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
     } catch {
       continue;
     }
@@ -116,7 +132,11 @@ async function podmanNames(file: string): Promise<Map<string, { name: string; im
     for (const c of Array.isArray(list) ? list : []) {
       if (!c.id) continue;
       let image: string | undefined;
-      try { image = (JSON.parse(c.metadata ?? '{}') as { 'image-name'?: string })['image-name']; } catch { /* none */ }
+      try {
+        image = (JSON.parse(c.metadata ?? '{}') as { 'image-name'?: string })['image-name'];
+      } catch {
+        /* none */
+      }
       m.set(c.id, { name: c.names?.[0] ?? c.id.slice(0, 12), image });
     }
   } catch {
@@ -131,7 +151,12 @@ function dockerOwner(cs: DockerContainer[], nets: DockerNetwork[]): NamespaceOwn
   const netOf = (name: string, id: string | null) => nets.find((n) => (id && n.id === id) || n.name === name);
   const networks: OwnerNetwork[] = main.endpoints.map((e) => {
     const n = netOf(e.network, e.networkId);
-    return { name: e.network, ...(n ? { id: n.id } : e.networkId ? { id: e.networkId } : {}), driver: n?.driver ?? 'unknown', ips: e.ips };
+    return {
+      name: e.network,
+      ...(n ? { id: n.id } : e.networkId ? { id: e.networkId } : {}),
+      driver: n?.driver ?? 'unknown',
+      ips: e.ips,
+    };
   });
   return {
     runtime: 'docker',
@@ -140,13 +165,19 @@ function dockerOwner(cs: DockerContainer[], nets: DockerNetwork[]): NamespaceOwn
     name: main.name,
     image: main.image,
     state: main.state,
-    ...(cs.length > 1 ? { containers: cs.map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state })) } : {}),
+    ...(cs.length > 1
+      ? { containers: cs.map((c) => ({ id: c.id, name: c.name, image: c.image, state: c.state })) }
+      : {}),
     networks,
   };
 }
 
 function cniNetworks(as: CniFound[]): OwnerNetwork[] {
-  return as.map((a) => ({ name: a.networkName, driver: a.driver ?? 'cni', ips: a.ips.filter((i) => !i.iface || i.iface === a.ifName).map((i) => i.address) }));
+  return as.map((a) => ({
+    name: a.networkName,
+    driver: a.driver ?? 'cni',
+    ips: a.ips.filter((i) => !i.iface || i.iface === a.ifName).map((i) => i.address),
+  }));
 }
 
 /**
@@ -177,7 +208,11 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
     Promise.all(
       namespaces.map(async (ns): Promise<[string, CgroupFacts[]]> => {
         if (ns.root || !ns.pids.length) return [ns.id, []];
-        const facts = await Promise.all(ns.pids.map((pid) => fs.readFile(path.join(o.proc, String(pid), 'cgroup'), 'utf8').then(parseCgroup, () => null)));
+        const facts = await Promise.all(
+          ns.pids.map((pid) =>
+            fs.readFile(path.join(o.proc, String(pid), 'cgroup'), 'utf8').then(parseCgroup, () => null),
+          ),
+        );
         return [ns.id, facts.filter((f): f is CgroupFacts => !!f)];
       }),
     ),
@@ -187,7 +222,8 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
   if (docker) {
     await Promise.all(
       docker.containers.map(async (c) => {
-        const id = (c.sandboxKey ? await inodeOfPath(c.sandboxKey) : null) ?? (c.pid ? await nsOfPid(o.proc, c.pid) : null);
+        const id =
+          (c.sandboxKey ? await inodeOfPath(c.sandboxKey) : null) ?? (c.pid ? await nsOfPid(o.proc, c.pid) : null);
         if (id && present.has(id)) dockerNs.set(c.id, id);
       }),
     );
@@ -199,7 +235,9 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
   }
   const cgroupsOf = new Map(cgroups);
   const podmanIds = [...cgroupsOf.values()].flat().some((f) => f.podman);
-  const podman = podmanIds ? await podmanNames(o.podmanContainers) : new Map<string, { name: string; image?: string }>();
+  const podman = podmanIds
+    ? await podmanNames(o.podmanContainers)
+    : new Map<string, { name: string; image?: string }>();
 
   const anyPod = [...cgroupsOf.values()].flat().some((f) => f.pod) || cni.some((a) => a.pod);
   const kubelet = anyPod ? await readKubeletContainers(o.kubeletLogs) : new Map<string, never>();
@@ -212,7 +250,9 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
       if (cs) return void owners.set(ns.id, dockerOwner(cs, docker?.networks ?? []));
       const cg = cgroupsOf.get(ns.id) ?? [];
       const ids = new Set(cg.map((f) => f.pod?.containerId).filter((x): x is string => !!x));
-      const attach = cni.filter((a) => (a.nsId !== null && a.nsId === ns.id) || (a.nsId === null && ids.has(a.containerId)));
+      const attach = cni.filter(
+        (a) => (a.nsId !== null && a.nsId === ns.id) || (a.nsId === null && ids.has(a.containerId)),
+      );
       const pod = cg.find((f) => f.pod)?.pod;
       const k8s = attach.find((a) => a.pod);
       if (pod || k8s) {
@@ -240,12 +280,24 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
       const pm = cg.find((f) => f.podman)?.podman;
       if (pm || (ns.source === 'named' && /^netns-[0-9a-f-]{36}$/.test(ns.name ?? '') && !attach.length)) {
         const known = pm ? podman.get(pm.id) : undefined;
-        return void owners.set(ns.id, { runtime: 'podman', kind: 'container', id: pm?.id ?? (ns.name as string), name: known?.name ?? (pm ? pm.id.slice(0, 12) : (ns.name as string)), ...(known?.image ? { image: known.image } : {}) });
+        return void owners.set(ns.id, {
+          runtime: 'podman',
+          kind: 'container',
+          id: pm?.id ?? (ns.name as string),
+          name: known?.name ?? (pm ? pm.id.slice(0, 12) : (ns.name as string)),
+          ...(known?.image ? { image: known.image } : {}),
+        });
       }
       if (attach.length) {
         // a CNI attachment without a pod's identity: a plain containerd (nerdctl) container
         const a = attach[0];
-        return void owners.set(ns.id, { runtime: 'containerd', kind: 'container', id: a.containerId, name: a.containerId.slice(0, 12), networks: cniNetworks(attach) });
+        return void owners.set(ns.id, {
+          runtime: 'containerd',
+          kind: 'container',
+          id: a.containerId,
+          name: a.containerId.slice(0, 12),
+          networks: cniNetworks(attach),
+        });
       }
       const svc = cg.find((f) => f.service)?.service;
       if (svc && ns.source === 'process' && (await serviceLivesIn(o, svc, ns.id))) {
@@ -295,7 +347,9 @@ export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
         const n = nets.find((x) => (e.networkId && x.id === e.networkId) || x.name === e.network);
         if (!n) continue;
         const here = byNs.get(nsId) ?? [];
-        const dev = here.find((l) => l.kind !== 'loopback' && ((e.mac && l.mac === e.mac) || e.ips.some((ip) => cidrsOf(l).has(ip))));
+        const dev = here.find(
+          (l) => l.kind !== 'loopback' && ((e.mac && l.mac === e.mac) || e.ips.some((ip) => cidrsOf(l).has(ip))),
+        );
         if (!dev) continue;
         const ln = dockerLinkNetwork(n);
         tag(dev, ln);
@@ -307,18 +361,24 @@ export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
       }
     }
     // the daemon's namespace: where its containers' veths end (several daemons may each have a docker0)
-    const daemonNs = new Set([...bridgeOf.values()].flatMap((s) => [...s].map((id) => byId.get(id)?.nsId).filter((x): x is string => !!x)));
+    const daemonNs = new Set(
+      [...bridgeOf.values()].flatMap((s) => [...s].map((id) => byId.get(id)?.nsId).filter((x): x is string => !!x)),
+    );
     for (const n of nets) {
       if (!n.bridge) continue;
-      const known = [...(bridgeOf.get(n.id) ?? [])].map((id) => byId.get(id)).filter((l): l is Link => !!l && l.name === n.bridge);
+      const known = [...(bridgeOf.get(n.id) ?? [])]
+        .map((id) => byId.get(id))
+        .filter((l): l is Link => !!l && l.name === n.bridge);
       let candidates = known.length ? known : links.filter((l) => l.name === n.bridge && l.kind === 'bridge');
       if (candidates.length > 1 && daemonNs.size) candidates = candidates.filter((l) => daemonNs.has(l.nsId));
-      if (candidates.length > 1 && n.gateways.length) candidates = candidates.filter((l) => l.addresses.some((a) => n.gateways.includes(a.cidr.split('/')[0])));
+      if (candidates.length > 1 && n.gateways.length)
+        candidates = candidates.filter((l) => l.addresses.some((a) => n.gateways.includes(a.cidr.split('/')[0])));
       if (candidates.length !== 1) continue; // ambiguous: rather nothing than a wrong network
       const br = candidates[0];
       const ln = dockerLinkNetwork(n);
       // the default network's IPAM often names no gateway: the bridge's own address is it
-      if (!ln.gateway?.length) ln.gateway = br.addresses.filter((a) => a.family === 'inet').map((a) => a.cidr.split('/')[0]);
+      if (!ln.gateway?.length)
+        ln.gateway = br.addresses.filter((a) => a.family === 'inet').map((a) => a.cidr.split('/')[0]);
       tag(br, ln);
       for (const l of byNs.get(br.nsId) ?? []) if (l.masterId === br.id) tag(l, ln);
     }
@@ -333,7 +393,11 @@ export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
     };
     for (const i of a.interfaces) {
       if (i.sandbox) {
-        if (a.nsId) tag((byNs.get(a.nsId) ?? []).find((l) => l.name === i.name), ln);
+        if (a.nsId)
+          tag(
+            (byNs.get(a.nsId) ?? []).find((l) => l.name === i.name),
+            ln,
+          );
         continue;
       }
       const mac = i.mac?.toLowerCase();
