@@ -148,7 +148,23 @@ describe.skipIf(!browserTier.ok)('security in the browser (browser tier)', () =>
     await expect(banner.textContent()).resolves.toMatch(
       /stopped in the middle of a plan.*150 steps.*rolled back \d+ step\(s\).*nothing of that plan is left/s,
     );
+    // the host's first read lands (and with it any banner above this one) before the click: nothing moves under it
+    await page.getByTestId('counts').waitFor({ timeout: 60_000 });
     await banner.getByTestId('recovery-dismiss').click();
+    // gone, or the page says why not (a refused dismiss shows the server's words)
+    await page.waitForFunction(
+      () =>
+        !document.querySelector('[data-testid="recovery"]') || !!document.querySelector('[data-testid="safety-error"]'),
+      null,
+      { timeout: 30_000 },
+    );
+    expect(
+      await page.getByTestId('safety-error').count(),
+      (await page
+        .getByTestId('safety-error')
+        .textContent()
+        .catch(() => '')) ?? '',
+    ).toBe(0);
     await banner.waitFor({ state: 'detached' });
     const asked = page.waitForResponse((r) => r.url().includes('/api/trpc/edit.recovery'));
     await page.reload();
