@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { cniTier } from '../tiers';
 import { makePod, type Pod } from './cnipod';
 import { readHost } from '../../server/host/read';
+import { HostWatcher } from '../../server/host/watch';
 import { run } from '../../server/ip/run';
 import type { HostSnapshot } from '../../server/host/types';
 
@@ -94,4 +95,42 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
     });
     expect(existsSync(`/var/log/containers/tmp-1_shop_tmp-${p.appId}.log`)).toBe(false);
   });
+
+  it('live: a pod made while the watcher runs is named once its runtime writes the CNI cache (after the namespace)', async () => {
+    // no /proc re-scan at all (rescanMs: an hour): only inotify can tell the watcher. /run/netns announces the
+    // namespace before the runtime's ADD has written libcni's cache; the cache directory's own watch names the pod
+    const w = new HostWatcher({
+      run,
+      lingerMs: 0,
+      rescanMs: 3_600_000,
+      owners: { docker: null },
+      log: () => undefined,
+    });
+    const ac = new AbortController();
+    const drain = (async () => {
+      for await (const item of w.subscribe(null, ac.signal)) void item;
+    })();
+    let p: Pod | null = null;
+    try {
+      await expect.poll(() => w.current(), { timeout: 60_000 }).not.toBeNull();
+      p = await makePod(`lsO${process.pid % 100000}l`, {
+        namespace: 'shop',
+        name: 'live-1',
+        subnet: '10.244.214.0/24',
+      });
+      const podNs = p.podNs;
+      const label = () => {
+        const item = w.current();
+        return item?.event.type === 'snapshot'
+          ? item.event.snapshot.namespaces.find((n) => n.id === podNs)?.label
+          : undefined;
+      };
+      await expect.poll(label, { timeout: 30_000 }).toBe('shop/live-1 · pod');
+    } finally {
+      ac.abort();
+      await drain.catch(() => undefined);
+      w.stop();
+      await p?.cleanup();
+    }
+  }, 120_000);
 });
