@@ -38,7 +38,7 @@ const KUBELET_LOGS = '/var/log/containers';
 
 export async function makePod(
   tag: string,
-  o: { namespace: string; name: string; subnet: string; app?: string },
+  o: { namespace: string; name: string; subnet: string; app?: string; beforeCache?: (podNs: string) => Promise<void> },
 ): Promise<Pod> {
   const node = `${tag}-node`;
   const netns = `cni-${randomUUID()}`;
@@ -142,6 +142,9 @@ export async function makePod(
     await execa('ip', ['netns', 'attach', netns, String(pid)]);
     const result = JSON.parse((await plugin('ADD')).stdout) as unknown;
     added = true;
+    // (a test may hold the runtime here: the namespace and its interfaces exist, libcni's cache not yet)
+    if (o.beforeCache)
+      await o.beforeCache((await execa('stat', ['-L', '-c', '%i', `/run/netns/${netns}`])).stdout.trim());
     await fs.mkdir(cacheDir, { recursive: true });
     await fs.writeFile(
       cache,

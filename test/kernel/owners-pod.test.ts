@@ -113,18 +113,25 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
     let p: Pod | null = null;
     try {
       await expect.poll(() => w.current(), { timeout: 60_000 }).not.toBeNull();
+      const labelIn = (id: string) => {
+        const item = w.current();
+        return item?.event.type === 'snapshot'
+          ? item.event.snapshot.namespaces.find((n) => n.id === id)?.label
+          : undefined;
+      };
+      // the runtime is held after its ADD until the watcher shows the namespace as a pod it cannot name yet:
+      // only the cache written after that can name it
       p = await makePod(`lsO${process.pid % 100000}l`, {
         namespace: 'shop',
         name: 'live-1',
         subnet: '10.244.214.0/24',
+        beforeCache: async (id) => {
+          // its cgroup already says "a pod" (kubepods…pod<UID>); only the cache says which
+          await expect.poll(() => labelIn(id), { timeout: 30_000 }).toMatch(/^default\/pod [0-9a-f]{8} · pod$/);
+        },
       });
       const podNs = p.podNs;
-      const label = () => {
-        const item = w.current();
-        return item?.event.type === 'snapshot'
-          ? item.event.snapshot.namespaces.find((n) => n.id === podNs)?.label
-          : undefined;
-      };
+      const label = () => labelIn(podNs);
       await expect.poll(label, { timeout: 30_000 }).toBe('shop/live-1 · pod');
     } finally {
       ac.abort();
