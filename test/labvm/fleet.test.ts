@@ -5,10 +5,10 @@
 // an edit on one node (then `ip -j` in that VM), and a node that goes away showing as down.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
+import { killTree } from './kill';
 import { ensureBuild } from '../e2e/server';
 import type { FleetNode, Overlay, SearchHit } from '../../server/fleet/types';
 
@@ -35,25 +35,6 @@ async function call<T>(proc: string, input?: unknown, method: 'GET' | 'POST' = '
   const body = (await res.json()) as { result?: { data: T }; error?: { message: string } };
   if (body.error) throw new Error(`${proc}: ${body.error.message}`);
   return body.result!.data;
-}
-
-/** SIGTERM a process and its descendants, by pid (the run script's qemu is its child) */
-function killTree(pid: number): void {
-  let kids: number[] = [];
-  try {
-    kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .map(Number)
-      .filter(Boolean);
-  } catch {
-    /* no children */
-  }
-  for (const k of kids) killTree(k);
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    /* gone already */
-  }
 }
 
 const until = async <T>(what: string, f: () => Promise<T | null | undefined | false>, ms: number): Promise<T> => {

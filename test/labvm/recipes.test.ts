@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { browserTier, labvmTier, LABVM_DIR } from '../tiers';
+import { killTree } from './kill';
 import { ensureBuild, ROOT } from '../e2e/server';
 import { launchBrowser, type Browser } from '../e2e/browser';
 import { EditPage } from '../e2e/edit.page';
@@ -84,9 +85,10 @@ describe.skipIf(!labvmTier.ok || !browserTier.ok)('recipes by clicking, in the l
 
   afterAll(async () => {
     await browser?.close();
-    if (vm && vm.exitCode === null) {
-      vm.kill('SIGTERM');
-      await new Promise((r) => vm!.once('exit', r));
+    if (vm && vm.exitCode === null && vm.pid) {
+      const exited = new Promise((r) => vm!.once('exit', r));
+      killTree(vm.pid); // the script and its qemu: the script alone would leave qemu running
+      await exited;
     }
   });
 
