@@ -38,6 +38,7 @@ export default defineConfig([
     'dist/**',
     'next-env.d.ts',
     'test-results/**',
+    '.labvm-build-*/**',
     'bench/out/**',
     'tmp/**',
     '.scratch/**',

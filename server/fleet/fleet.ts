@@ -58,7 +58,7 @@ export class Fleet {
   private async discover(): Promise<void> {
     const k = this.cfg.kubernetes!;
     try {
-      const api = k.api ?? inClusterApi();
+      const api = k.api ?? (await inClusterApi());
       const namespace = k.namespace ?? (await inClusterNamespace());
       this.setTargets(await discoverAgents(api, { namespace, labelSelector: k.labelSelector, port: k.port }));
       this.discoveryError = null;

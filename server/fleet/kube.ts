@@ -2,7 +2,7 @@
 // they run on (for the node's addresses), with @kubernetes/client-node and the pod's in-cluster config.
 // RBAC lets the hub list pods in its namespace and nodes; nothing else is asked.
 import { promises as fs } from 'node:fs';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 
 export const DEFAULT_SELECTOR = 'app.kubernetes.io/name=linkscape,app.kubernetes.io/component=agent';
 const NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -51,11 +51,16 @@ export async function discoverAgents(api: CoreV1Api, o: DiscoveryOptions): Promi
   return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The client as a pod has it: the service account's token and CA, the API server from the environment. */
-export function inClusterApi(): CoreV1Api {
+/**
+ * The client as a pod has it: the service account's token and CA, the API server from the environment.
+ * The library is loaded here, on first use, not at import: it is most of the server's start-up time
+ * (0.8 of 1 s here, a minute under the lab VM's emulation) and only a `--kubernetes` hub needs it.
+ */
+export async function inClusterApi(): Promise<CoreV1Api> {
+  const { CoreV1Api: Api, KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   kc.loadFromCluster();
-  return kc.makeApiClient(CoreV1Api);
+  return kc.makeApiClient(Api);
 }
 
 export async function inClusterNamespace(env: NodeJS.ProcessEnv = process.env): Promise<string> {

@@ -3,14 +3,9 @@
 // routes dev the ipvlan, a ping across), then 802.1Q/802.1ad vlans and a dummy, then undo — all through
 // the tRPC router. This file checks the JSON report it prints.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
-import path from 'node:path';
-import { labvmTier, LABVM_DIR } from '../tiers';
+import { labvmTier } from '../tiers';
 import type { EditReport } from './inside-edit';
-
-const REPO = path.resolve(__dirname, '../..');
-const BEGIN = '==LINKSCAPE-EDIT-BEGIN==';
-const END = '==LINKSCAPE-EDIT-END==';
+import { runInside } from './inside';
 
 type IpAddrLink = {
   ifname: string;
@@ -25,23 +20,8 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
   let r: EditReport;
 
   beforeAll(async () => {
-    // TCG is slow (about 3 minutes here): one boot for the whole walkthrough
-    const out = await execa(
-      path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--import', 'tsx', 'test/labvm/inside-edit.ts'],
-      {
-        cwd: REPO,
-        reject: false,
-        timeout: 12 * 60_000,
-        all: true,
-      },
-    );
-    const s = out.stdout ?? '';
-    const a = s.indexOf(BEGIN);
-    const b = s.indexOf(END);
-    if (out.exitCode !== 0 || a < 0 || b < 0)
-      throw new Error(`lab VM run failed (exit ${out.exitCode}):\n${out.all?.slice(-4000)}`);
-    r = JSON.parse(s.slice(a + BEGIN.length, b));
+    // TCG is slow: one boot for the whole walkthrough
+    r = await runInside<EditReport>('inside-edit.ts', { tag: 'EDIT', timeoutMs: 12 * 60_000 });
   }, 13 * 60_000);
 
   it('ran on the lab kernel, whose capabilities include every kind', () => {

@@ -27,8 +27,7 @@ if (process.env.LABVM !== '1') {
 const SANDBOX = 'lsO1';
 // the host test copies the scripts into the repository (the VM sees only the current directory, and /
 // read-only: a ../shared under /tmp, where the VM has a tmpfs of its own, is not there)
-const SANDBOX_DIR =
-  process.env.LABVM_DOCKER_SANDBOX ?? path.resolve(import.meta.dirname, '../../../shared/docker-sandbox');
+const SANDBOX_DIR = process.env.LABVM_DOCKER_SANDBOX ?? path.resolve('../shared/docker-sandbox'); // the VM starts in the repository;
 const SOCK = `/run/${SANDBOX}-docker/docker.sock`;
 const sh = (cmd: string, args: string[]) =>
   execFileSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: `unix://${SOCK}` } }).trim();

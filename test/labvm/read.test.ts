@@ -3,15 +3,10 @@
 // namespace and a netdevsim PF with VFs, then changes the VFs step by step. Each step's snapshot is
 // checked here against ip's and sysfs's own readings taken in the VM at the same moment.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
-import path from 'node:path';
-import { labvmTier, LABVM_DIR } from '../tiers';
+import { labvmTier } from '../tiers';
 import type { LabvmReport, Step } from './inside-read';
+import { runInside } from './inside';
 import type { Link, VfInfo } from '../../server/host/types';
-
-const REPO = path.resolve(__dirname, '../..');
-const BEGIN = '==LINKSCAPE-LABVM-BEGIN==';
-const END = '==LINKSCAPE-LABVM-END==';
 
 interface IpVf {
   vf: number;
@@ -36,19 +31,8 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
   let report: LabvmReport;
 
   beforeAll(async () => {
-    // TCG is slow: one boot for everything (about 2 minutes here)
-    const r = await execa(path.join(LABVM_DIR, 'run'), ['--', 'node', '--import', 'tsx', 'test/labvm/inside-read.ts'], {
-      cwd: REPO,
-      reject: false,
-      timeout: 9 * 60_000,
-      all: true,
-    });
-    const out = r.stdout ?? '';
-    const a = out.indexOf(BEGIN);
-    const b = out.indexOf(END);
-    if (r.exitCode !== 0 || a < 0 || b < 0)
-      throw new Error(`lab VM run failed (exit ${r.exitCode}):\n${r.all?.slice(-4000)}`);
-    report = JSON.parse(out.slice(a + BEGIN.length, b));
+    // TCG is slow: one boot for everything
+    report = await runInside<LabvmReport>('inside-read.ts', { tag: 'LABVM', timeoutMs: 9 * 60_000 });
   }, 10 * 60_000);
 
   const step = (name: string): Step => {

@@ -2,37 +2,18 @@
 // PFs and changes their VFs only through edit.applyEdits / edit.undo (sysfs writes included), recording
 // after each step what the kernel itself says (ip -j -d link show PF, sriov_numvfs). This file checks it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
-import path from 'node:path';
-import { labvmTier, LABVM_DIR } from '../tiers';
+import { labvmTier } from '../tiers';
 import type { IpVf, SriovReport, SriovStep } from './inside-sriov';
+import { runInside } from './inside';
 
-const REPO = path.resolve(__dirname, '../..');
-const BEGIN = '==LINKSCAPE-SRIOV-BEGIN==';
-const END = '==LINKSCAPE-SRIOV-END==';
 const W = 'sysfs-write';
 
 describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through edit.applyEdits', () => {
   let r: SriovReport;
 
   beforeAll(async () => {
-    // TCG is slow (about 5 minutes here): one boot for every step
-    const out = await execa(
-      path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--import', 'tsx', 'test/labvm/inside-sriov.ts'],
-      {
-        cwd: REPO,
-        reject: false,
-        timeout: 14 * 60_000,
-        all: true,
-      },
-    );
-    const s = out.stdout ?? '';
-    const a = s.indexOf(BEGIN);
-    const b = s.indexOf(END);
-    if (out.exitCode !== 0 || a < 0 || b < 0)
-      throw new Error(`lab VM run failed (exit ${out.exitCode}):\n${out.all?.slice(-4000)}`);
-    r = JSON.parse(s.slice(a + BEGIN.length, b));
+    // TCG is slow: one boot for every step
+    r = await runInside<SriovReport>('inside-sriov.ts', { tag: 'SRIOV', timeoutMs: 14 * 60_000 });
   }, 15 * 60_000);
 
   const step = (name: string): SriovStep => {
