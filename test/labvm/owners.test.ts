@@ -2,15 +2,12 @@
 // this machine's has not) with ../shared/docker-sandbox: ipnet210 with two subnets, a container on each,
 // a ping across. test/labvm/inside-owners.ts does it and reads the host; here the report is checked.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
 import path from 'node:path';
-import { DOCKER_SANDBOX, labvmTier, LABVM_DIR } from '../tiers';
+import { DOCKER_SANDBOX, labvmTier } from '../tiers';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import type { OwnersReport } from './inside-owners';
+import { REPO, runInside } from './inside';
 
-const REPO = path.resolve(__dirname, '../..');
-const BEGIN = '==LINKSCAPE-LABVM-BEGIN==';
-const END = '==LINKSCAPE-LABVM-END==';
 // dockerd runs inside the VM from this machine's files (read-only root): it must be installed here
 const tier = !labvmTier.ok
   ? labvmTier
@@ -31,28 +28,16 @@ describe.skipIf(!tier.ok)(
       // scripts go with the repository for the run, and are removed after it
       const copy = path.join(REPO, `.labvm-owners-${process.pid}`);
       cpSync(DOCKER_SANDBOX, path.join(copy, 'docker-sandbox'), { recursive: true });
-      let r;
       try {
-        r = await execa(
-          path.join(LABVM_DIR, 'run'),
-          ['--mem', '1024', '--cpus', '2', '--', 'node', '--import', 'tsx', 'test/labvm/inside-owners.ts'],
-          {
-            cwd: REPO,
-            reject: false,
-            timeout: 12 * 60_000,
-            all: true,
-            env: { LABVM_DOCKER_SANDBOX: path.join(copy, 'docker-sandbox') },
-          },
-        );
+        report = await runInside<OwnersReport>('inside-owners.ts', {
+          tag: 'LABVM',
+          vm: ['--mem', '1024', '--cpus', '2'],
+          timeoutMs: 12 * 60_000,
+          env: { LABVM_DOCKER_SANDBOX: path.join(copy, 'docker-sandbox') },
+        });
       } finally {
         rmSync(copy, { recursive: true, force: true });
       }
-      const out = r.stdout ?? '';
-      const a = out.indexOf(BEGIN);
-      const b = out.indexOf(END);
-      if (r.exitCode !== 0 || a < 0 || b < 0)
-        throw new Error(`lab VM run failed (exit ${r.exitCode}):\n${r.all?.slice(-4000)}`);
-      report = JSON.parse(out.slice(a + BEGIN.length, b));
     }, 13 * 60_000);
 
     it('pings across the two subnets of the L3 network (both replies)', () => {
@@ -75,7 +60,7 @@ describe.skipIf(!tier.ok)(
         runtime: 'docker',
         name: 'ipnet210',
         driver: 'ipvlan',
-        subnets: ['192.168.214.0/24', '10.1.214.0/24'],
+        subnets: ['10.1.214.0/24', '192.168.214.0/24'], // in address order, whatever the daemon's
       });
       // its parent: the sandbox's eth0, in the daemon's namespace
       const parent = report.snapshot.links.find((l) => l.id === child?.parentId);

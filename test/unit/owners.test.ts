@@ -218,9 +218,20 @@ describe('the Docker API answers', () => {
         Name: 'ipnet210',
         Driver: 'ipvlan',
         Options: { parent: 'eth0', ipvlan_mode: 'l3' },
-        IPAM: { Config: [{ Subnet: '192.168.214.0/24' }, { Subnet: '10.1.214.0/24' }] },
+        IPAM: {
+          Config: [
+            { Subnet: '192.168.214.0/24', Gateway: '192.168.214.1' },
+            { Subnet: '10.1.214.0/24', Gateway: '10.1.214.1' },
+          ],
+        },
       }),
-    ).toMatchObject({ bridge: null, parent: 'eth0', subnets: ['192.168.214.0/24', '10.1.214.0/24'] });
+    ).toMatchObject({
+      bridge: null,
+      parent: 'eth0',
+      // in address order whatever the daemon's order (it changes between reads), each gateway with its subnet
+      subnets: ['10.1.214.0/24', '192.168.214.0/24'],
+      gateways: ['10.1.214.1', '192.168.214.1'],
+    });
   });
   it.each([
     [{}, { path: '/var/run/docker.sock', explicit: false }],

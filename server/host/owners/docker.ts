@@ -142,7 +142,11 @@ export function parseNetwork(raw: unknown): DockerNetwork | null {
   if (!id || !name) return null;
   const driver = s(n.Driver) ?? 'unknown';
   const opts = obj(n.Options);
-  const cfg = Array.isArray(obj(n.IPAM).Config) ? (obj(n.IPAM).Config as unknown[]).map(obj) : [];
+  // IPAM's entries in address order: the daemon's own order changes between reads of the same network
+  // (seen in the lab VM with two subnets), which would show as a change that never happened
+  const cfg = (Array.isArray(obj(n.IPAM).Config) ? (obj(n.IPAM).Config as unknown[]).map(obj) : []).sort((a, b) =>
+    (s(a.Subnet) ?? '').localeCompare(s(b.Subnet) ?? '', 'en', { numeric: true }),
+  );
   return {
     id,
     name,
