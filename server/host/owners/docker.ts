@@ -142,8 +142,8 @@ export function parseNetwork(raw: unknown): DockerNetwork | null {
   if (!id || !name) return null;
   const driver = s(n.Driver) ?? 'unknown';
   const opts = obj(n.Options);
-  // IPAM's entries in address order: the daemon's own order changes between reads of the same network
-  // (seen in the lab VM with two subnets), which would show as a change that never happened
+  // IPAM's entries in address order: the daemon's own order is not stable (a network made with two subnets
+  // listed them reversed in one lab VM run of several), and a new order would show as a change
   const cfg = (Array.isArray(obj(n.IPAM).Config) ? (obj(n.IPAM).Config as unknown[]).map(obj) : []).sort((a, b) =>
     (s(a.Subnet) ?? '').localeCompare(s(b.Subnet) ?? '', 'en', { numeric: true }),
   );
