@@ -392,7 +392,7 @@ describe('HostWatcher (fake kernel)', () => {
     host.beforeRead = (key) => {
       if (key === 'red') host.delNamed('red');
     };
-    w['mark'](redId); // what a `[nsid 0]` line does
+    w['run']?.mark(redId); // what a `[nsid 0]` line does
     await s.until((st) => !st.namespaces.some((n) => n.id === redId));
     expect(s.state?.hidden).toEqual([]);
     expect(s.state?.namespaces.every((n) => n.error === null)).toBe(true);
@@ -406,7 +406,7 @@ describe('HostWatcher (fake kernel)', () => {
     const s = new Sub(w);
     await s.until((st) => st.namespaces.length === 2);
     host.hang.add('/netns/red');
-    w['mark'](redId);
+    w['run']?.mark(redId);
     await s.until((st) => st.namespaces.find((n) => n.id === redId)?.error?.startsWith('timed out') === true);
     expect(s.state?.links.some((l) => l.nsId === redId)).toBe(false);
     expect(s.state?.hidden.some((h) => h.startsWith('namespace red: timed out'))).toBe(true);
