@@ -344,3 +344,41 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     await fromProgress.close();
   });
 });
+
+describe.skipIf(!kernelTier.ok)('kernel: a watcher stopped and started again', () => {
+  const lab = new Lab('W');
+  afterAll(() => lab.cleanup());
+
+  it('starts like the first time: sees a namespace made while stopped, and nothing of the first run', async () => {
+    const gone = await lab.netns('gone');
+    const w = new HostWatcher({ run, lingerMs: 0, rescanMs: 1000, log: () => {} });
+    try {
+      const first = new Subscriber(w);
+      await first.waitFor('the first run sees the namespace', (s) => s.namespaces.some((n) => n.name === gone), 90_000);
+      const lastId = first.items.at(-1)?.id as string;
+      await first.close();
+      expect(w.started).toBe(false);
+      expect(w.current()).toBeNull();
+      expect(w.monitorPids()).toEqual({ root: undefined, rootBackoffMs: null, namespaces: {} });
+      // while nobody watches: one namespace deleted, one made
+      await lab.ip(null, 'netns', 'del', gone);
+      const made = await lab.netns('made');
+      const second = new Subscriber(w, lastId);
+      await second.waitFor('the second run sees the new one', (s) => s.namespaces.some((n) => n.name === made), 90_000);
+      // the first run's id is of another epoch: a snapshot, numbered from 0
+      expect(second.items[0].event.type).toBe('snapshot');
+      expect(second.items[0].id).toMatch(/-0$/);
+      expect(second.items[0].id.replace(/-0$/, '')).not.toBe(lastId.replace(/-\d+$/, ''));
+      expect(second.state?.namespaces.some((n) => n.name === gone)).toBe(false);
+      expect(typeof w.monitorPids().root).toBe('number');
+      // the new run gives it an nsid, as a first run would
+      let ids: { nsid: number; name?: string }[] = [];
+      for (const t0 = Date.now(); !ids.some((e) => e.name === made) && Date.now() - t0 < 15_000; await sleep(20))
+        ids = await lab.ipJson<{ nsid: number; name?: string }[]>(null, 'netns', 'list-id');
+      expect(ids.some((e) => e.name === made)).toBe(true);
+      await second.close();
+    } finally {
+      w.stop();
+    }
+  });
+});

@@ -392,7 +392,7 @@ describe('HostWatcher (fake kernel)', () => {
     host.beforeRead = (key) => {
       if (key === 'red') host.delNamed('red');
     };
-    w['mark'](redId); // what a `[nsid 0]` line does
+    w['run']?.mark(redId); // what a `[nsid 0]` line does
     await s.until((st) => !st.namespaces.some((n) => n.id === redId));
     expect(s.state?.hidden).toEqual([]);
     expect(s.state?.namespaces.every((n) => n.error === null)).toBe(true);
@@ -406,7 +406,7 @@ describe('HostWatcher (fake kernel)', () => {
     const s = new Sub(w);
     await s.until((st) => st.namespaces.length === 2);
     host.hang.add('/netns/red');
-    w['mark'](redId);
+    w['run']?.mark(redId);
     await s.until((st) => st.namespaces.find((n) => n.id === redId)?.error?.startsWith('timed out') === true);
     expect(s.state?.links.some((l) => l.nsId === redId)).toBe(false);
     expect(s.state?.hidden.some((h) => h.startsWith('namespace red: timed out'))).toBe(true);
@@ -520,6 +520,61 @@ describe('HostWatcher (fake kernel)', () => {
     expect(slow.state).toEqual(fast.state);
     await fast.close();
     await slow.close();
+  });
+
+  it('a stop then a start is a first start: what changed between is seen, nothing of the first run is left', async () => {
+    const oldRed = host.addNamed('red');
+    host.addProcess(4242, 777);
+    w = make();
+    const first = new Sub(w);
+    await first.until((st) => st.namespaces.length === 3);
+    await first.untilTrue(() => !!w.monitorPids().namespaces['777']);
+    // one diff, so the first run's ring holds something to (wrongly) resume from
+    (host.models.get('root') as NsModel).links.push(eth(2, 'first0'));
+    rootStream().emit('[nsid current]2: first0: <BROADCAST,MULTICAST> mtu 1500');
+    await first.until((st) => st.links.some((l) => l.name === 'first0'));
+    const lastId = first.items.at(-1)?.id as string;
+    expect(Number(lastId.split('-').pop())).toBeGreaterThan(0);
+    const firstRoot = rootStream();
+    const firstNsMon = fs.streams.find((x) => x.argv.includes(`--net=${host.proc}/4242/ns/net`)) as FakeStream;
+    await first.close();
+    expect(w.started).toBe(false);
+    expect(w.current()).toBeNull();
+    expect(w.monitorPids()).toEqual({ root: undefined, rootBackoffMs: null, namespaces: {} });
+    expect(firstRoot.stopped && firstNsMon.stopped).toBe(true);
+    // while nobody watches: the process ends, red is deleted (its nsid with it) and made again, blue is new
+    host.delProcess(4242);
+    host.delNamed('red');
+    const root = host.models.get('root') as NsModel;
+    root.nsids = root.nsids.filter((e) => e.name !== 'red');
+    const blue = host.addNamed('blue'); // first: it may take the freed inode
+    const newRed = host.addNamed('red');
+    expect(newRed).not.toBe(oldRed);
+    (root.links as { ifname: string }[]).splice(
+      root.links.findIndex((l) => l.ifname === 'first0'),
+      1,
+    );
+    const setsBefore = host.nsidSets.length;
+    // resuming from the first run's last id: a new epoch, so a snapshot, numbered from 0 again
+    const second = new Sub(w, lastId);
+    await second.until((st) => st.namespaces.some((n) => n.id === blue));
+    await w.idle();
+    expect(second.items[0].event.type).toBe('snapshot');
+    expect(second.items[0].id).toMatch(/-0$/);
+    expect(second.items[0].id.replace(/-0$/, '')).not.toBe(lastId.replace(/-\d+$/, ''));
+    const ids = (second.state as HostSnapshot).namespaces.map((n) => n.id).sort();
+    expect(ids).toEqual(['100', blue, newRed].sort());
+    expect(second.state?.links.some((l) => l.name === 'first0')).toBe(false);
+    expect(second.state?.hidden).toEqual([]);
+    // both named ones asked for an nsid again (the first run's "red has one" is gone with it)
+    expect(host.nsidSets.slice(setsBefore).sort()).toEqual(['blue', 'red']);
+    // a new root monitor, and none for the namespace that ended
+    expect(rootStream()).not.toBe(firstRoot);
+    expect(rootStream().stopped).toBe(false);
+    expect(w.monitorPids().namespaces).toEqual({});
+    // no news of the first run's namespaces: the second run never knew them
+    expect(second.activity.filter((a) => a.includes('4242') || a.includes('deleted'))).toEqual([]);
+    await second.close();
   });
 });
 
