@@ -8,7 +8,7 @@
 // other mutation (apply, undo) goes through the full mutation checks: read-only, origin, token.
 import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
-import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
+import { checkAccess, fieldError, mutationProcedure, publicProcedure, router, type Context } from './trpc';
 import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
 import {
   BusyError,
@@ -25,8 +25,7 @@ import { appendAudit, readAudit } from '../edits/audit';
 import { dismissRecovery, recoveryReport } from '../edits/recover';
 import { namespaceRefs } from '../edits/read';
 import { hostWatcher } from '../host/watch';
-import { agentOf, KnownNodeInput, NodeName } from './fleet';
-import type { AgentClient } from '../fleet/agent';
+import { agentOf, NodeName } from './fleet';
 import {
   forwardChange,
   forwardEdits,
@@ -100,12 +99,7 @@ export const checkEditAccess = checkAccess;
 
 /** Domain errors → tRPC errors whose `data.issues` name the field (see errorFormatter). */
 export function toTrpcError(e: unknown): unknown {
-  if (e instanceof ZodError)
-    return new TRPCError({
-      code: 'BAD_REQUEST',
-      message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      cause: e,
-    });
+  if (e instanceof ZodError) return fieldError(e);
   if (e instanceof PlanError) return new TRPCError({ code: 'BAD_REQUEST', message: e.message, cause: e });
   if (e instanceof GuardError) return new TRPCError({ code: 'PRECONDITION_FAILED', message: e.message, cause: e });
   if (e instanceof NothingToUndoError || e instanceof StaleHistoryError)
@@ -136,11 +130,6 @@ const onNode = { node: NodeName.optional() };
 const NodeOnly = z.object(onNode).strict().optional();
 
 /** the agent of a node of the fleet; any other name (or any name on a server that is not a hub) is a BAD_REQUEST naming `node` */
-function nodeAgent(name: string): AgentClient {
-  const r = KnownNodeInput.safeParse({ node: name });
-  if (!r.success) throw toTrpcError(r.error);
-  return agentOf(name);
-}
 
 function forwardContext(ctx: Context): ForwardContext {
   return { auditLog: ctx.config.auditLog, remote: ctx.remote, forwardedFor: ctx.forwardedFor ?? null };
@@ -149,14 +138,14 @@ function forwardContext(ctx: Context): ForwardContext {
 /** a change on a node: this hub's access rules first, then the agent's (it has its own read-only, guards, lock) */
 function changeNode<K extends ForwardedChange>(ctx: Context, name: string, proc: K, input: { id?: string | number }) {
   checkEditAccess(ctx, { changes: true });
-  return forwardChange(forwardContext(ctx), nodeAgent(name), proc, input);
+  return forwardChange(forwardContext(ctx), agentOf(name), proc, input);
 }
 
 export const editRouter = router({
   /** with `node` (a hub): forwarded to that node's agent, see server/fleet/forward.ts */
   applyEdits: auditedMutation.input(ApplyInput.extend(onNode)).mutation(async ({ ctx, input: { node, ...input } }) => {
     checkEditAccess(ctx, { changes: input.dryRun !== true });
-    if (node !== undefined) return forwardEdits(forwardContext(ctx), nodeAgent(node), input);
+    if (node !== undefined) return forwardEdits(forwardContext(ctx), agentOf(node), input);
     try {
       const r = await editSession.apply(callContext(ctx), input);
       // some changes raise no netlink event (VFs of a PF that is down, sysfs writes): look again anyway
@@ -195,38 +184,38 @@ export const editRouter = router({
     .input(NodeOnly)
     .query(({ input }) =>
       input?.node !== undefined
-        ? forwardRead(nodeAgent(input.node), 'checkpoint', undefined)
+        ? forwardRead(agentOf(input.node), 'checkpoint', undefined)
         : editSession.checkpoints.status(),
     ),
   /** a plan the last crash left unfinished and the start-up rolled back (null: none, or dismissed) */
   recovery: publicProcedure
     .input(NodeOnly)
     .query(({ input }) =>
-      input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'recovery', undefined) : recoveryReport(),
+      input?.node !== undefined ? forwardRead(agentOf(input.node), 'recovery', undefined) : recoveryReport(),
     ),
   dismissRecovery: mutationProcedure
     .input(CheckpointInput.extend(onNode))
     .mutation(({ input: { node, ...cp } }) =>
-      node !== undefined ? forwardRead(nodeAgent(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
+      node !== undefined ? forwardRead(agentOf(node), 'dismissRecovery', cp) : { dismissed: dismissRecovery(cp.id) },
     ),
   /** what undo and redo would do, newest first */
   history: publicProcedure
     .input(NodeOnly)
     .query(({ input }) =>
-      input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'history', undefined) : editSession.historyView(),
+      input?.node !== undefined ? forwardRead(agentOf(input.node), 'history', undefined) : editSession.historyView(),
     ),
   /** what undo would revert, or null */
   last: publicProcedure
     .input(NodeOnly)
     .query(({ input }) =>
-      input?.node !== undefined ? forwardRead(nodeAgent(input.node), 'last', undefined) : editSession.lastApplied(),
+      input?.node !== undefined ? forwardRead(agentOf(input.node), 'last', undefined) : editSession.lastApplied(),
     ),
   /** the last `limit` (default 50) audit entries, oldest first; needs the token when one is set (with `node`: that node's log) */
   audit: publicProcedure
     .input(AuditInput.unwrap().extend(onNode).optional())
     .query(async ({ ctx, input: { node, ...rest } = {} }) => {
       checkEditAccess(ctx, { changes: false });
-      if (node !== undefined) return forwardRead(nodeAgent(node), 'audit', rest);
+      if (node !== undefined) return forwardRead(agentOf(node), 'audit', rest);
       return readAudit(ctx.config.auditLog, rest.limit ?? 50);
     }),
   /** every op with a title, help text, its undo and guard rule, and its JSON Schema */

@@ -2,13 +2,14 @@
 // and fleet.fdb, which every server answers for its own host (the hub asks its agents).
 import { z } from 'zod';
 import { TRPCError, tracked } from '@trpc/server';
-import { checkAccess, publicProcedure, router } from './trpc';
+import { checkAccess, fieldError, publicProcedure, router } from './trpc';
 import { hubFleet, UnknownNodeError, type Fleet } from '../fleet/fleet';
 import { readFdb } from '../fleet/fdb';
 import { hostWatcher } from '../host/watch';
 import { readHost } from '../host/read';
 import type { WatchEvent } from '../host/types';
 import type { AgentClient } from '../fleet/agent';
+import { relay } from '../fleet/forward';
 
 export const NodeName = z
   .string()
@@ -57,11 +58,18 @@ export function requireFleet(): Fleet {
   return f;
 }
 
+/**
+ * The agent of a node named in a request: BAD_REQUEST naming `node` (and the known ones) when this server is
+ * not a hub or has no such node, as for every other field.
+ */
 export function agentOf(node: string): AgentClient {
+  const r = KnownNodeInput.safeParse({ node });
+  if (!r.success) throw fieldError(r.error);
   try {
     return requireFleet().get(node);
   } catch (e) {
-    if (e instanceof UnknownNodeError) throw new TRPCError({ code: 'NOT_FOUND', message: e.message });
+    // gone between the check and here (a rediscovery)
+    if (e instanceof UnknownNodeError) throw new TRPCError({ code: 'BAD_REQUEST', message: `node: ${e.message}` });
     throw e;
   }
 }
@@ -103,10 +111,7 @@ export const fleetRouter = router({
     try {
       return await a.readSnapshot();
     } catch (e) {
-      throw new TRPCError({
-        code: 'BAD_GATEWAY',
-        message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}`,
-      });
+      throw relay(a, e);
     }
   }),
   /** the node's link kinds and versions (the edit forms of a node's graph ask its agent, not the hub) */
@@ -115,10 +120,7 @@ export const fleetRouter = router({
     try {
       return await a.capabilities();
     } catch (e) {
-      throw new TRPCError({
-        code: 'BAD_GATEWAY',
-        message: `node ${a.name} (${a.url}): ${e instanceof Error ? e.message : String(e)}`,
-      });
+      throw relay(a, e);
     }
   }),
   /** as host.watch, tracked; a reconnect (lastEventId) starts over with the node's current snapshot */

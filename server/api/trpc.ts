@@ -1,5 +1,6 @@
 // tRPC init and the request context. Plain JSON (no transformer) so curl can drive the API.
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { ZodError } from 'zod';
 import { run, stream, type Runner, type Streamer } from '../ip/run';
 import { loadConfig, type ServerConfig } from '../config';
 
@@ -59,6 +60,15 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+
+/** A refused input as BAD_REQUEST: the message names each field and its rule, `data.issues` lists them. */
+export function fieldError(e: ZodError): TRPCError {
+  return new TRPCError({
+    code: 'BAD_REQUEST',
+    message: e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    cause: e,
+  });
+}
 
 /** Every procedure, reads and streams included, runs only behind the gate (host, origin, token checked there). */
 export const publicProcedure = t.procedure.use(({ ctx, next }) => {

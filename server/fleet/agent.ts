@@ -42,6 +42,27 @@ export interface AgentOptions {
   /** nothing heard (not even a ping, every 15 s) this long: the connection is dead */
   silenceMs?: number;
   fetch?: typeof fetch;
+  /** how long one call waits for the agent's answer: a read, and a change (apply, undo, redo, confirm, revert) */
+  callTimeoutMs?: { read: number; change: number };
+}
+
+export const CALL_TIMEOUT_MS = { read: 30_000, change: 120_000 };
+
+/**
+ * The agent did not answer one call in time. For a change the hub cannot know the outcome: the agent may have
+ * made it, or still be making it (it applies or rolls back on its own; its history and audit say which).
+ */
+export class AgentTimeoutError extends Error {
+  constructor(
+    readonly ms: number,
+    readonly change: boolean,
+  ) {
+    super(
+      `no answer within ${ms / 1000} s` +
+        (change ? '; the change may have been made there or be under way: see its history before trying again' : ''),
+    );
+    this.name = 'AgentTimeoutError';
+  }
 }
 
 export type AgentListener = (e: WatchEvent) => void;
@@ -61,6 +82,7 @@ export class AgentClient {
   private readonly backoff: [number, number];
   private readonly silenceMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly timeouts: { read: number; change: number };
   private readonly client;
   private listeners = new Set<AgentListener>();
   private statusListeners = new Set<() => void>();
@@ -78,6 +100,7 @@ export class AgentClient {
     this.backoff = o.backoffMs ?? [500, 10_000];
     this.silenceMs = o.silenceMs ?? 40_000;
     this.fetchImpl = o.fetch ?? fetch;
+    this.timeouts = o.callTimeoutMs ?? CALL_TIMEOUT_MS;
     this.client = createTRPCClient<AppRouter>({
       links: [httpLink({ url: `${this.url}/api/trpc`, fetch: this.fetchImpl, headers: () => this.headers() })],
     });
@@ -138,27 +161,45 @@ export class AgentClient {
 
   /** a plain read on the agent (the live copy is newer when up) */
   readSnapshot(): Promise<HostSnapshot> {
-    return this.client.host.snapshot.query();
+    return this.timed(false, (signal) => this.client.host.snapshot.query(undefined, { signal }));
   }
 
   capabilities(): Promise<Awaited<ReturnType<typeof getCapabilities>>> {
-    return this.client.host.capabilities.query();
+    return this.timed(false, (signal) => this.client.host.capabilities.query(undefined, { signal }));
   }
 
   applyEdits(input: ApplyInput): Promise<AgentApplyResult> {
-    return this.client.edit.applyEdits.mutate(input);
+    // a dry run changes nothing: it waits as a read does
+    return this.timed(input.dryRun !== true, (signal) => this.client.edit.applyEdits.mutate(input, { signal }));
+  }
+
+  /** one call, given up (AgentTimeoutError) when the agent has not answered in time */
+  private async timed<T>(change: boolean, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ms = change ? this.timeouts.change : this.timeouts.read;
+    const signal = AbortSignal.timeout(ms);
+    try {
+      return await call(signal);
+    } catch (e) {
+      if (signal.aborted) throw new AgentTimeoutError(ms, change);
+      throw e;
+    }
   }
 
   /** one of the agent's other edit.* procedures (undo, redo, confirm, revert, history, last, audit, …), as it is */
   editCall<K extends AgentEditCall>(proc: K, input: unknown): Promise<AgentEditResults[K]> {
     // the procedures' input types differ; the hub validated `input` with the same schemas before this
+    type Opts = { signal: AbortSignal };
     const p = (
       this.client.edit as unknown as Record<
         string,
-        { mutate(i: unknown): Promise<unknown>; query(i: unknown): Promise<unknown> }
+        { mutate(i: unknown, o: Opts): Promise<unknown>; query(i: unknown, o: Opts): Promise<unknown> }
       >
     )[proc];
-    return (EDIT_MUTATIONS.has(proc) ? p.mutate(input) : p.query(input)) as Promise<AgentEditResults[K]>;
+    // dismissRecovery changes no host: it waits as a read does
+    const change = EDIT_MUTATIONS.has(proc) && proc !== 'dismissRecovery';
+    return this.timed(change, (signal) =>
+      EDIT_MUTATIONS.has(proc) ? p.mutate(input, { signal }) : p.query(input, { signal }),
+    ) as Promise<AgentEditResults[K]>;
   }
 
   private status(): void {

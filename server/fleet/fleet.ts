@@ -17,6 +17,8 @@ export interface FleetConfig {
     intervalMs?: number;
   } | null;
   token: string | null;
+  /** how long a call to an agent waits (default CALL_TIMEOUT_MS) */
+  callTimeoutMs?: { read: number; change: number };
 }
 
 export class UnknownNodeError extends Error {}
@@ -49,7 +51,13 @@ export class Fleet {
         had.extraAddresses = t.addresses;
         continue;
       }
-      const a = new AgentClient({ name: t.name, url: t.url, token: this.cfg.token, extraAddresses: t.addresses });
+      const a = new AgentClient({
+        name: t.name,
+        url: t.url,
+        token: this.cfg.token,
+        extraAddresses: t.addresses,
+        callTimeoutMs: this.cfg.callTimeoutMs,
+      });
       this.agents.set(t.name, a);
       a.start();
     }

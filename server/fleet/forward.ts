@@ -7,7 +7,13 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { appendAudit, type AuditEntry } from '../edits/audit';
 import type { ApplyInput } from '../edits/schema';
-import type { AgentApplyResult, AgentClient, AgentEditCall, AgentEditResults } from './agent';
+import {
+  AgentTimeoutError,
+  type AgentApplyResult,
+  type AgentClient,
+  type AgentEditCall,
+  type AgentEditResults,
+} from './agent';
 
 export interface ForwardContext {
   auditLog: string;
@@ -32,9 +38,18 @@ function chain(e: unknown): string {
 
 /**
  * The agent's error as the hub's own: same code, same words, same field issues (errorFormatter reads
- * cause.issues). An agent that does not answer (refused, reset, timed out) is BAD_GATEWAY naming the node.
+ * cause.issues). An agent that cannot be reached (refused, reset) is BAD_GATEWAY naming the node; one that does
+ * not answer in time is GATEWAY_TIMEOUT, saying for a change that its outcome is unknown.
  */
 export function relay(agent: AgentClient, e: unknown): TRPCError {
+  if (e instanceof AgentTimeoutError) {
+    const message = `node ${agent.name} (${agent.url}) did not answer: ${e.message}`;
+    return new TRPCError({
+      code: 'GATEWAY_TIMEOUT',
+      message,
+      cause: Object.assign(new Error(message), { [FORWARDED]: true }),
+    });
+  }
   const data =
     e instanceof TRPCClientError
       ? ((e.data ?? {}) as { code?: string; issues?: { path: string; message: string }[] | null })

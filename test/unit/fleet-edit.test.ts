@@ -344,6 +344,18 @@ describe('node is checked by the hub before anything is sent', () => {
     ]);
   });
 
+  it.each(['fleet.snapshot', 'fleet.capabilities'])(
+    '%s of an unknown node: BAD_REQUEST naming node and the known ones, as edit.* says it',
+    async (proc) => {
+      const r = await hub('query', proc, { node: 'node-9' });
+      expect(r.status).toBe(400);
+      expect(r.error?.data.issues).toEqual([
+        { path: 'node', message: 'no node named "node-9" in the fleet (known: node-0, node-1)' },
+      ]);
+      expect(r.error?.message).toBe('node: no node named "node-9" in the fleet (known: node-0, node-1)');
+    },
+  );
+
   it('on a server that is not a hub, node is refused', async () => {
     g[FLEET_KEY] = null; // hubFleet(): looked at, and this server has no fleet
     try {
@@ -393,5 +405,49 @@ describe('a node that is down', () => {
     }
     a.answers.history = () => ({ undo: [], redo: [] });
     expect((await hub('query', 'edit.history', { node: 'node-0' })).data).toEqual({ undo: [], redo: [] });
+  });
+});
+
+describe('a node that does not answer in time', () => {
+  it('GATEWAY_TIMEOUT naming the node; for a change, that its outcome is unknown; the change audited', async () => {
+    const slow = new Fleet({
+      agents: parseAgents(`node-1=${b.url}`),
+      kubernetes: null,
+      token: TOKEN,
+      callTimeoutMs: { read: 200, change: 400 },
+    });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    b.answers.undo = async () => {
+      await held;
+      return appliedOk(['ip', 'netns', 'del', 'x']);
+    };
+    b.answers.history = async () => {
+      await held;
+      return { undo: [], redo: [] };
+    };
+    g[FLEET_KEY] = slow;
+    try {
+      const r = await hub('mutation', 'edit.undo', { node: 'node-1' });
+      expect(r.status).toBe(504);
+      expect(r.error?.data.code).toBe('GATEWAY_TIMEOUT');
+      expect(r.error?.message).toBe(
+        `node node-1 (${b.url}) did not answer: no answer within 0.4 s; the change may have been made there or be under way: see its history before trying again`,
+      );
+      const q = await hub('query', 'edit.history', { node: 'node-1' });
+      expect(q.error?.data.code).toBe('GATEWAY_TIMEOUT');
+      expect(q.error?.message).toBe(`node node-1 (${b.url}) did not answer: no answer within 0.2 s`);
+      expect(b.calls.map((c) => c.proc)).toEqual(['undo', 'history']);
+      expect(auditLines()).toEqual([
+        expect.objectContaining({
+          action: 'undo',
+          outcome: expect.objectContaining({ ok: false, node: 'node-1', refused: 'GATEWAY_TIMEOUT' }),
+        }),
+      ]);
+    } finally {
+      release();
+      slow.stop();
+      g[FLEET_KEY] = fleet;
+    }
   });
 });
