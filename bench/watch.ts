@@ -11,12 +11,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { applyDiff, computeDiff } from '../server/host/diff';
+import { applyDiff, computeDiff } from '../shared/host/diff';
 import { discoverNamespaces } from '../server/host/namespaces';
 import { assembleHost, readHost, readNamespaces } from '../server/host/read';
 import { HostWatcher } from '../server/host/watch';
 import { run } from '../server/ip/run';
-import type { HostSnapshot, Namespace } from '../server/host/types';
+import type { HostSnapshot, Namespace } from '../shared/host/types';
 import { onInterrupt } from './lib/lab200';
 
 /** what scripts/bench.mjs expects from a bench file's default export */

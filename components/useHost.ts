@@ -3,8 +3,8 @@
 // patched in with applyDiff) or, when the live feed is unavailable, host.snapshot. Refresh re-reads.
 // Everything on the page is derived from it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Activity, HostDiff, HostSnapshot, ReadProgress, WatchEvent } from '@/server/host/types';
-import { applyDiff } from '@/server/host/diff';
+import type { Activity, HostDiff, HostSnapshot, ReadProgress, WatchEvent } from '@/shared/host/types';
+import { applyDiff } from '@/shared/host/diff';
 import { errorText, trpc } from './trpc';
 
 export type LiveState = 'connecting' | 'live' | 'off';

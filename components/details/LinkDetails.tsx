@@ -1,6 +1,6 @@
 'use client';
 // Everything the kernel reports about one link, with its relations clickable across namespaces.
-import type { Link } from '@/server/host/types';
+import type { Link } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { routesThrough } from '../host/routes';
 import { KIND_COLORS, KIND_LABELS, kindClassOf, operClass } from '../graph/kinds';

@@ -1,6 +1,6 @@
 'use client';
 // One namespace: where it comes from, who holds it, its links, its default route and every route.
-import type { Namespace } from '@/server/host/types';
+import type { Namespace } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { compareLinks } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';

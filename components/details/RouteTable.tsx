@@ -1,6 +1,6 @@
 'use client';
 // Routes as `ip route show table all` would list them, one row each, every field the kernel gave.
-import type { Route } from '@/server/host/types';
+import type { Route } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { LinkRef, NsRef, type Jump } from './Ref';
 

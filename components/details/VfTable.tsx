@@ -1,6 +1,6 @@
 'use client';
 // An SR-IOV PF's virtual functions, as `ip link show PF` reports them, with the netdev each became.
-import type { VfInfo } from '@/server/host/types';
+import type { VfInfo } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { LinkRef, type Jump } from './Ref';
 

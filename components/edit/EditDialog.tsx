@@ -4,8 +4,8 @@
 // path) → Apply, which runs exactly the plan shown (with the lock-out guard's typed confirmation when it
 // asks) → the outcome. The page's state is never touched here: the graph changes from host.watch.
 import { useCallback, useMemo, useState } from 'react';
-import type { Edit } from '@/server/edits/schema';
-import { accessRisks } from '@/server/edits/access';
+import type { Edit } from '@/shared/edits/schema';
+import { accessRisks } from '@/shared/edits/access';
 import { CHECKPOINT_EVENT, PAGE_CHECKPOINT_SECONDS, type Applied, type CallError } from './api';
 import { GuardConfirm } from './GuardConfirm';
 import { IssuesContext } from './Field';

@@ -4,14 +4,14 @@
 // dialogs (EditLayer). It never holds a copy of the host: forms read the page's latest snapshot.
 // What undo/redo would do is the server's (edit.history), re-read after each change and as the host changes.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import type { HostSnapshot } from '@/server/host/types';
+import type { HostSnapshot } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { trpc } from '../trpc';
 import { targetNode } from '../fleet/target';
 import { onNode, type Applied, type Capabilities, type History } from './api';
 import type { AnyForm, HostView } from './forms/types';
 import { draftItem, type Draft } from './draft';
-import type { Edit } from '@/server/edits/schema';
+import type { Edit } from '@/shared/edits/schema';
 
 export interface MenuAt {
   nodeId: string;

@@ -2,7 +2,7 @@
 // "Ping from this namespace": the command's output streamed line by line from diag.ping (SSE), with a
 // stop button. Changes nothing on the host, so it is there in read-only mode too.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { argvToShell } from '@/server/edits/shell';
+import { argvToShell } from '@/shared/edits/shell';
 import { trpc } from '../trpc';
 import { callError } from './api';
 import { nsOf } from './forms/choices';

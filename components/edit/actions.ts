@@ -1,7 +1,7 @@
 // What one can do to a link or a namespace: one list, drawn both as the graph's context menu and as
 // the details panel's buttons. Each action opens a form (its plan shown inline) or the ping panel.
-import type { LinkKind } from '@/server/edits/schema';
-import type { Link, Namespace } from '@/server/host/types';
+import type { LinkKind } from '@/shared/edits/schema';
+import type { Link, Namespace } from '@/shared/host/types';
 import { addrAddForm, addrDelForm } from './forms/addr';
 import { linkAddForm, unsupported } from './forms/LinkAddForm';
 import {

@@ -1,6 +1,6 @@
 // Pure: one action on many links → the edits of one draft item (one plan for all of them).
-import type { Edit } from '@/server/edits/schema';
-import type { Link } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { Link } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { nsRef } from './values';
 

@@ -1,5 +1,5 @@
 // Pure: indexes over one snapshot, built once per snapshot, so panels and tables look things up fast.
-import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace, Route } from '@/shared/host/types';
 
 export interface HostIndex {
   nsById: Map<string, Namespace>;

@@ -3,7 +3,7 @@
 // edit button per VF and "Set number of VFs…" (forms in the shared edit dialog), and the host's warnings
 // that name its VFs. A NIC without SR-IOV says so plainly; other kinds of links show nothing.
 import './sriov.css';
-import type { HostWarning, Link } from '@/server/host/types';
+import type { HostWarning, Link } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { Attrs } from '../details/Attrs';
 import type { Jump } from '../details/Ref';

@@ -2,8 +2,8 @@
 // SR-IOV forms for the shared edit dialog (components/edit/EditDialog: preview, guard, apply, outcome):
 // the number of VFs of a PF, and one VF's MAC, VLAN/QoS/protocol, rates, spoofchk, trust, state, RSS query.
 // The PF and the VF are looked up afresh (by id and index) when the edit is made.
-import type { Link, VfInfo } from '@/server/host/types';
-import { VLAN_PROTOCOLS } from '@/server/edits/schema';
+import type { Link, VfInfo } from '@/shared/host/types';
+import { VLAN_PROTOCOLS } from '@/shared/edits/schema';
 import { SelectField, TextField, type Choice } from '../edit/Field';
 import { linkOf, refOf } from '../edit/forms/choices';
 import type { EditForm, FieldsProps, HostView } from '../edit/forms/types';

@@ -1,6 +1,6 @@
 'use client';
 // Every visible link, grouped under its namespace: the graph's data as rows people can scan and copy.
-import type { Link } from '@/server/host/types';
+import type { Link } from '@/shared/host/types';
 import type { HostIndex } from '../host/lookup';
 import { defaultRoutes, routeText } from '../host/routes';
 import { KIND_COLORS, kindClassOf, operClass } from '../graph/kinds';

@@ -1,6 +1,6 @@
 // Pure: which namespaces and links the table shows for the current view (the graph's filters; a
 // search narrows the rows to what matches, a matching namespace keeps all its links).
-import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace, Route } from '@/shared/host/types';
 import { linkVisible, namespaceVisible, type ViewOptions } from '../graph/model';
 import { linkMatches, namespaceMatches } from '../graph/search';
 import { compareLinks, sortedNamespaces } from '../host/order';

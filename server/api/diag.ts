@@ -2,7 +2,7 @@
 // Changes nothing on the host, so it is allowed in read-only mode; same-origin and the token apply.
 import { TRPCError } from '@trpc/server';
 import { publicProcedure, router } from './trpc';
-import { PingInput } from '../edits/schema';
+import { PingInput } from '../../shared/edits/schema';
 import { discoverNamespaces } from '../host/namespaces';
 import { inNamespace, type NsEntry } from '../ip/netns';
 import { stream } from '../ip/run';

@@ -9,7 +9,7 @@
 import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { checkAccess, mutationProcedure, publicProcedure, router, type Context } from './trpc';
-import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
+import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../../shared/edits/schema';
 import {
   BusyError,
   EditSession,

@@ -7,7 +7,7 @@ import { hubFleet, UnknownNodeError, type Fleet } from '../fleet/fleet';
 import { readFdb } from '../fleet/fdb';
 import { hostWatcher } from '../host/watch';
 import { readHost } from '../host/read';
-import type { WatchEvent } from '../host/types';
+import type { WatchEvent } from '../../shared/host/types';
 import type { AgentClient } from '../fleet/agent';
 
 export const NodeName = z

@@ -1,8 +1,8 @@
 // A mutable copy of the host, built from a HostSnapshot, that the planner walks edit by edit, so that a
 // later edit can use what an earlier one creates, renames or moves. Pure: no I/O.
 // Links point at each other by object (peer, parent, master, route device), so renames and moves carry over.
-import type { HostSnapshot, VfInfo } from '../host/types';
-import { canonicalDst, parseCidr, formatIp } from './schema';
+import type { HostSnapshot, VfInfo } from '../../shared/host/types';
+import { canonicalDst, parseCidr, formatIp } from '../../shared/edits/schema';
 
 export interface NsState {
   /** the snapshot's namespace id, or `new:NAME` for one this plan creates */

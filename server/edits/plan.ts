@@ -1,13 +1,13 @@
 // Edits → Plan: the exact argv lists that will run, each with the argv that undoes it. PURE: it reads a
 // HostSnapshot (through HostModel) and never touches the host. The same plan is shown (dry run), copied
 // (planToShell) and applied (apply.ts).
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import { HostModel, type LinkState, type NsState } from './model';
 import { ipIn, netnsTarget } from './argv';
-import type { Edit, EditOp } from './schema';
+import type { Edit, EditOp } from '../../shared/edits/schema';
 import { PLANNERS } from './ops';
-import { familyOf, l3RouteHint } from './guidance';
-export { planToShell } from './shell';
+import { familyOf, l3RouteHint } from '../../shared/edits/guidance';
+export { planToShell } from '../../shared/edits/shell';
 
 export interface PlanStep {
   argv: string[];

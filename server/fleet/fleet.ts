@@ -5,7 +5,7 @@ import { AgentClient } from './agent';
 import { discoverAgents, inClusterApi, inClusterNamespace, DEFAULT_SELECTOR, type AgentTarget } from './kube';
 import { computeOverlay } from './overlay';
 import { searchFleet } from './search';
-import type { FleetNode, NodeView, Overlay, SearchHit } from './types';
+import type { FleetNode, NodeView, Overlay, SearchHit } from '../../shared/fleet/types';
 
 export interface FleetConfig {
   agents: AgentTarget[] | null;

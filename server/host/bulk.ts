@@ -19,7 +19,7 @@ import {
   parseNamespace,
   type ParsedNamespace,
 } from '../ip/parse';
-import type { Namespace } from './types';
+import type { Namespace } from '../../shared/host/types';
 
 /** below this many, one process per namespace (in parallel) is as fast */
 export const BULK_MIN = 8;

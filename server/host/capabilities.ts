@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { runSync, type Runner } from '../ip/run';
 import { DEFAULT_DIRS } from './namespaces';
 import { OWN_SCRATCH_PREFIX } from './ownprocs';
-import { LINK_KINDS, type LinkKind } from '../edits/schema';
+import { LINK_KINDS, type LinkKind } from '../../shared/edits/schema';
 
 export interface KindSupport {
   /** null = not probed (not root, read-only, or no parent to probe on) */

@@ -2,7 +2,7 @@
 // ones processes hold. Identity is the inode; names, pids and paths are ways in.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Namespace, NamespaceSource } from './types';
+import type { Namespace, NamespaceSource } from '../../shared/host/types';
 import { isOwnScratchNamespace, ownPids } from './ownprocs';
 
 export interface NamespaceDirs {

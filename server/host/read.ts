@@ -11,7 +11,7 @@ import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
 import { BULK_MIN, bulkReadable, readNamedInBulk } from './bulk';
 import { inNamespace, type NsEntry } from '../ip/netns';
-import type { HostSnapshot, Namespace } from './types';
+import type { HostSnapshot, Namespace } from '../../shared/host/types';
 
 export interface ReadOptions {
   dirs?: NamespaceDirs;

@@ -2,7 +2,7 @@
 // namespace a netdev lives in. The sysfs root can be pointed at a fake tree for tests.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Link, VfInfo } from './types';
+import type { Link, VfInfo } from '../../shared/host/types';
 
 export const SYSFS_ROOT = process.env.LINKSCAPE_SYSFS ?? '/sys';
 

@@ -7,7 +7,7 @@ import type { Runner } from '../ip/run';
 import { stream as defaultStream } from '../ip/run';
 import type { ParsedNamespace } from '../ip/parse';
 import { parseJsonDoc, parseNsids } from '../ip/parse';
-import { computeDiff, deepEqual, isEmptyDiff } from './diff';
+import { computeDiff, deepEqual, isEmptyDiff } from '../../shared/host/diff';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream, type Streamer } from './monitor';
 import { discoverNamespaces, DEFAULT_DIRS, labelOf, type NamespaceDirs } from './namespaces';
 import {
@@ -24,7 +24,7 @@ import { helperPids, ownPids } from './ownprocs';
 import { assembleHost, ipArgvIn, readNamespaces } from './read';
 import { askNsids } from './nsids';
 import { SYSFS_ROOT } from './sriov';
-import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from './types';
+import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from '../../shared/host/types';
 
 export interface WatchOptions {
   run: Runner;

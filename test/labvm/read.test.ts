@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
 import type { LabvmReport, Step } from './inside-read';
-import type { Link, VfInfo } from '../../server/host/types';
+import type { Link, VfInfo } from '../../shared/host/types';
 
 const REPO = path.resolve(__dirname, '../..');
 const BEGIN = '==LINKSCAPE-LABVM-BEGIN==';

@@ -2,7 +2,7 @@
 // and the real planner turns into the expected argv; bad values come back as issues at the paths the
 // forms' fields claim; the action lists say why an action is unavailable.
 import { describe, expect, it } from 'vitest';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import { planEdits } from '../../server/edits/plan';
 import { indexHost } from '../../components/host/lookup';
 import { belongsTo, fieldKey, guardLinks, issuesFor, unclaimed } from '../../components/edit/issues';

@@ -1,8 +1,8 @@
 'use client';
 // "Create link": any kind, in any namespace; a child of a parent can land straight in another
 // namespace, with addresses and up, in one all-or-nothing plan.
-import { LINK_KINDS, type LinkKind } from '@/server/edits/schema';
-import type { Link } from '@/server/host/types';
+import { LINK_KINDS, type LinkKind } from '@/shared/edits/schema';
+import type { Link } from '@/shared/host/types';
 import { CheckField, SelectField, TextField, type Choice } from '../Field';
 import { nsChoices, nsOf, parentChoices, rootNs } from './choices';
 import { LinkKindFields } from './LinkKindFields';

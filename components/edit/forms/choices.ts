@@ -1,10 +1,10 @@
 // Pure: select options drawn from the snapshot (namespaces, links in one, bridges) and lookups that
 // turn a chosen id back into what an edit names, refusing when the object is gone from the host.
-import type { Link, Namespace } from '@/server/host/types';
+import type { Link, Namespace } from '@/shared/host/types';
 import { compareLinks, sortedNamespaces } from '../../host/order';
 import type { Choice } from '../Field';
 import { nsRef } from '../values';
-import { familyOf, parentRefusal } from '@/server/edits/guidance';
+import { familyOf, parentRefusal } from '@/shared/edits/guidance';
 import type { HostView } from './types';
 
 export function nsLabel(ns: Namespace): string {

@@ -1,7 +1,7 @@
 // Pure: the "create link" form's values → one link.add edit, every kind. What the user left empty is
 // left out; what they typed goes as typed, for the server's validation to judge.
-import type { Edit, LinkKind } from '@/server/edits/schema';
-import { PARENT_KINDS } from '@/server/edits/schema';
+import type { Edit, LinkKind } from '@/shared/edits/schema';
+import { PARENT_KINDS } from '@/shared/edits/schema';
 import { list, num, opt } from '../values';
 import { refOf, targetOf } from './choices';
 import type { HostView } from './types';

@@ -1,8 +1,8 @@
 'use client';
 // Changes to one link: up/down, MTU, MAC, promiscuous, rename, bridge port on/off, move.
 // Each is its own small form; the link is looked up afresh (by id) when the edit is made.
-import type { Edit } from '@/server/edits/schema';
-import type { Link } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { Link } from '@/shared/host/types';
 import { SelectField, TextField } from '../Field';
 import { num, opt } from '../values';
 import { linkChoices, linkOf, nsChoices, nsOf, refOf, targetOf } from './choices';

@@ -1,7 +1,7 @@
 'use client';
 // Namespaces: create one (lo up inside, as every walkthrough does first); delete a named one, saying
 // first which processes hold it and which links live in it.
-import type { Namespace } from '@/server/host/types';
+import type { Namespace } from '@/shared/host/types';
 import { CheckField, TextField } from '../Field';
 import { linksIn, nsOf } from './choices';
 import type { EditForm, FieldsProps, HostView } from './types';

@@ -1,8 +1,8 @@
 'use client';
 // A recipe as a form: its parameters with defaults (the host's first NIC the kernel accepts as parent),
 // its items straight into the draft — or previewed and applied at once like any form.
-import { RECIPES, recipeDefaults, type Recipe, type RecipeId } from '@/server/edits/recipes';
-import type { Edit } from '@/server/edits/schema';
+import { RECIPES, recipeDefaults, type Recipe, type RecipeId } from '@/shared/edits/recipes';
+import type { Edit } from '@/shared/edits/schema';
 import { SelectField, TextField } from '../Field';
 import { nsLabel, parentChoices, parentProblem, rootNs } from './choices';
 import type { EditForm, FieldsProps, HostView } from './types';

@@ -1,8 +1,8 @@
 'use client';
 // Routes of one namespace: add (default or prefix, via and/or dev, table, metric), remove one of its
 // routes as the routing table lists it.
-import type { Edit } from '@/server/edits/schema';
-import type { Route } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { Route } from '@/shared/host/types';
 import { FieldIssues, SelectField, TextField } from '../Field';
 import { num, opt } from '../values';
 import { linkChoices, nsOf, refOf } from './choices';

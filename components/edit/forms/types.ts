@@ -1,8 +1,8 @@
 // What a form is: initial values, fields to edit them, and the edits they stand for. The dialog
 // (EditDialog) does the rest the same way for every form: the plan inline, errors by field, guard, apply.
 import type { ComponentType, ReactNode } from 'react';
-import type { Edit } from '@/server/edits/schema';
-import type { HostSnapshot } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { HostSnapshot } from '@/shared/host/types';
 import type { HostIndex } from '../../host/lookup';
 import type { Capabilities } from '../api';
 

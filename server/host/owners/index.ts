@@ -4,7 +4,7 @@
 // cache directory, the holders' /proc/PID/cgroup. Nothing here starts a daemon or runs a process.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from '../types';
+import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from '../../../shared/host/types';
 import { parseCgroup, type CgroupFacts } from './cgroup';
 import { parseCniCache, type CniAttachment } from './cni';
 import {
