@@ -1,5 +1,6 @@
 // diag.ping: "ping from this namespace", streamed line by line (a tRPC subscription over SSE).
 // Changes nothing on the host, so it is allowed in read-only mode; same-origin and the token apply.
+import 'server-only';
 import { TRPCError } from '@trpc/server';
 import { publicProcedure, router } from './trpc';
 import { PingInput } from '../../shared/edits/schema';

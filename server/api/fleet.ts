@@ -1,5 +1,6 @@
 // fleet.*: the hub's view over its agents (nodes, a node's snapshot and live feed, search, the overlay),
 // and fleet.fdb, which every server answers for its own host (the hub asks its agents).
+import 'server-only';
 import { z } from 'zod';
 import { TRPCError, tracked } from '@trpc/server';
 import { checkAccess, publicProcedure, router } from './trpc';

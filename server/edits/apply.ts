@@ -1,6 +1,7 @@
 // Run a plan step by step through the Runner. All or nothing: when step k fails, the undos of steps
 // k-1…1 run in reverse and the kernel's message comes back verbatim. Applied plans are kept for undo
 // and redo (history.ts). Plans run one at a time.
+import 'server-only';
 import type { Runner } from '../ip/run';
 import type { HostSnapshot } from '../../shared/host/types';
 import { readForEdits } from './read';

@@ -1,5 +1,6 @@
 // The hub's fleet: one AgentClient per node, from a static list (--agents) or from Kubernetes
 // (--kubernetes, re-listed every 30 s). The overlay and search are derived from the agents' live copies.
+import 'server-only';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { AgentClient } from './agent';
 import { discoverAgents, inClusterApi, inClusterNamespace, DEFAULT_SELECTOR, type AgentTarget } from './kube';

@@ -1,5 +1,6 @@
 // What this kernel and iproute2 can do, probed once in a scratch namespace the server creates and
 // removes: each link kind is actually created (and deleted), and a failure keeps the kernel's own words.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { runSync, type Runner } from '../ip/run';

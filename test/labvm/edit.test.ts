@@ -28,7 +28,7 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
     // TCG is slow (about 3 minutes here): one boot for the whole walkthrough
     const out = await execa(
       path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--import', 'tsx', 'test/labvm/inside-edit.ts'],
+      ['--', 'node', '--conditions=react-server', '--import', 'tsx', 'test/labvm/inside-edit.ts'],
       {
         cwd: REPO,
         reject: false,

@@ -35,7 +35,18 @@ describe.skipIf(!tier.ok)(
       try {
         r = await execa(
           path.join(LABVM_DIR, 'run'),
-          ['--mem', '1024', '--cpus', '2', '--', 'node', '--import', 'tsx', 'test/labvm/inside-owners.ts'],
+          [
+            '--mem',
+            '1024',
+            '--cpus',
+            '2',
+            '--',
+            'node',
+            '--conditions=react-server',
+            '--import',
+            'tsx',
+            'test/labvm/inside-owners.ts',
+          ],
           {
             cwd: REPO,
             reject: false,

@@ -19,7 +19,7 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
     // TCG is slow (about 5 minutes here): one boot for every step
     const out = await execa(
       path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--import', 'tsx', 'test/labvm/inside-sriov.ts'],
+      ['--', 'node', '--conditions=react-server', '--import', 'tsx', 'test/labvm/inside-sriov.ts'],
       {
         cwd: REPO,
         reject: false,
