@@ -14,14 +14,14 @@ import { Modal } from './Modal';
 import { OutcomeView } from './OutcomeView';
 import { PlanView, StalePlan } from './PlanView';
 import { usePlan } from './usePlan';
-import type { AnyForm, HostView } from './forms/types';
+import type { AnyForm, FormHost } from './forms/types';
 
 /** typing: plan once the user pauses this long */
 const TYPING_MS = 250;
 
 interface Props {
   form: AnyForm;
-  host: HostView;
+  host: FormHost;
   onClose: () => void;
   /** a plan ran (successfully or rolled back): the undo button re-reads edit.last */
   onApplied: (result: Applied) => void;

@@ -6,11 +6,11 @@ import { argvToShell } from '@/shared/edits/shell';
 import { trpc } from '../trpc';
 import { callError } from './api';
 import { nsOf } from './forms/choices';
-import type { HostView } from './forms/types';
+import type { FormHost } from './forms/types';
 
 type State = 'idle' | 'running' | 'done';
 
-export function PingPanel({ nsId, host, onClose }: { nsId: string; host: HostView; onClose: () => void }) {
+export function PingPanel({ nsId, host, onClose }: { nsId: string; host: FormHost; onClose: () => void }) {
   const ns = host.ix.nsById.get(nsId);
   const [target, setTarget] = useState('');
   const [count, setCount] = useState('4');

@@ -6,11 +6,11 @@ import type { Link, VfInfo } from '@/shared/host/types';
 import { VLAN_PROTOCOLS } from '@/shared/edits/schema';
 import { SelectField, TextField, type Choice } from '../edit/Field';
 import { linkOf, refOf } from '../edit/forms/choices';
-import type { EditForm, FieldsProps, HostView } from '../edit/forms/types';
+import type { EditForm, FieldsProps, FormHost } from '../edit/forms/types';
 import { num } from '../edit/values';
 import { numVfsEdit, numVfsNotice, vfEdit, vfInitial, type Toggle, type VfValues } from './values';
 
-function currentVf(host: HostView, pfId: string, index: number): { pf: Link; vf: VfInfo } {
+function currentVf(host: FormHost, pfId: string, index: number): { pf: Link; vf: VfInfo } {
   const pf = linkOf(host, pfId);
   const vf = pf.sriov?.vfs.find((v) => v.index === index);
   if (!vf) throw new Error(`${pf.name} no longer has vf ${index}`);

@@ -91,13 +91,17 @@ export function isPhysical(l: { kind: string; parentBus: string | null; sriov: u
   return l.kind === 'physical' || l.parentBus !== null || l.sriov !== null || l.vf !== null;
 }
 
-export class HostModel {
+/**
+ * The planner's model of the host: a mutable copy of one HostSnapshot (fromSnapshot) that planEdits
+ * (./plan.ts) changes edit by edit, so a later edit sees what an earlier one made. Lives for one plan.
+ */
+export class PlanModel {
   namespaces: NsState[] = [];
   links: LinkState[] = [];
   routes: RouteState[] = [];
 
-  static fromSnapshot(s: HostSnapshot, createdByLinkscape: (linkId: string) => boolean = () => false): HostModel {
-    const m = new HostModel();
+  static fromSnapshot(s: HostSnapshot, createdByLinkscape: (linkId: string) => boolean = () => false): PlanModel {
+    const m = new PlanModel();
     const nsById = new Map<string, NsState>();
     for (const n of s.namespaces) {
       const ns: NsState = {

@@ -4,7 +4,7 @@
 import type { Namespace } from '@/shared/host/types';
 import { CheckField, TextField } from '../Field';
 import { linksIn, nsOf } from './choices';
-import type { EditForm, FieldsProps, HostView } from './types';
+import type { EditForm, FieldsProps, FormHost } from './types';
 
 interface NetnsAddValues {
   name: string;
@@ -34,7 +34,7 @@ export function netnsAddForm(): EditForm<NetnsAddValues> {
   };
 }
 
-function NetnsDelIntro({ ns, host }: { ns: Namespace; host: HostView }) {
+function NetnsDelIntro({ ns, host }: { ns: Namespace; host: FormHost }) {
   const links = linksIn(host, ns.id, (l) => l.kind !== 'loopback');
   return (
     <div className="ed-intro" data-testid="netns-del-intro">
