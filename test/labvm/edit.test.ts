@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
 import type { EditReport } from './inside-edit';
+import { insideNode } from './inside';
 
 const REPO = path.resolve(__dirname, '../..');
 const BEGIN = '==LINKSCAPE-EDIT-BEGIN==';
@@ -26,16 +27,12 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: editing on a kernel with ipvlan, vl
 
   beforeAll(async () => {
     // TCG is slow (about 3 minutes here): one boot for the whole walkthrough
-    const out = await execa(
-      path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--conditions=react-server', '--import', 'tsx', 'test/labvm/inside-edit.ts'],
-      {
-        cwd: REPO,
-        reject: false,
-        timeout: 12 * 60_000,
-        all: true,
-      },
-    );
+    const out = await execa(path.join(LABVM_DIR, 'run'), ['--', ...insideNode('inside-edit.ts')], {
+      cwd: REPO,
+      reject: false,
+      timeout: 12 * 60_000,
+      all: true,
+    });
     const s = out.stdout ?? '';
     const a = s.indexOf(BEGIN);
     const b = s.indexOf(END);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DOCKER_SANDBOX, labvmTier, LABVM_DIR } from '../tiers';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import type { OwnersReport } from './inside-owners';
+import { insideNode } from './inside';
 
 const REPO = path.resolve(__dirname, '../..');
 const BEGIN = '==LINKSCAPE-LABVM-BEGIN==';
@@ -35,18 +36,7 @@ describe.skipIf(!tier.ok)(
       try {
         r = await execa(
           path.join(LABVM_DIR, 'run'),
-          [
-            '--mem',
-            '1024',
-            '--cpus',
-            '2',
-            '--',
-            'node',
-            '--conditions=react-server',
-            '--import',
-            'tsx',
-            'test/labvm/inside-owners.ts',
-          ],
+          ['--mem', '1024', '--cpus', '2', '--', ...insideNode('inside-owners.ts')],
           {
             cwd: REPO,
             reject: false,

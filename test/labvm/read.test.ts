@@ -8,6 +8,7 @@ import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
 import type { LabvmReport, Step } from './inside-read';
 import type { Link, VfInfo } from '../../shared/host/types';
+import { insideNode } from './inside';
 
 const REPO = path.resolve(__dirname, '../..');
 const BEGIN = '==LINKSCAPE-LABVM-BEGIN==';
@@ -37,16 +38,12 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: the read side on a kernel with ipvl
 
   beforeAll(async () => {
     // TCG is slow: one boot for everything (about 2 minutes here)
-    const r = await execa(
-      path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--conditions=react-server', '--import', 'tsx', 'test/labvm/inside-read.ts'],
-      {
-        cwd: REPO,
-        reject: false,
-        timeout: 9 * 60_000,
-        all: true,
-      },
-    );
+    const r = await execa(path.join(LABVM_DIR, 'run'), ['--', ...insideNode('inside-read.ts')], {
+      cwd: REPO,
+      reject: false,
+      timeout: 9 * 60_000,
+      all: true,
+    });
     const out = r.stdout ?? '';
     const a = out.indexOf(BEGIN);
     const b = out.indexOf(END);

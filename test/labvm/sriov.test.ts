@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
 import type { IpVf, SriovReport, SriovStep } from './inside-sriov';
+import { insideNode } from './inside';
 
 const REPO = path.resolve(__dirname, '../..');
 const BEGIN = '==LINKSCAPE-SRIOV-BEGIN==';
@@ -17,16 +18,12 @@ describe.skipIf(!labvmTier.ok)('lab VM tier: SR-IOV edits on netdevsim through e
 
   beforeAll(async () => {
     // TCG is slow (about 5 minutes here): one boot for every step
-    const out = await execa(
-      path.join(LABVM_DIR, 'run'),
-      ['--', 'node', '--conditions=react-server', '--import', 'tsx', 'test/labvm/inside-sriov.ts'],
-      {
-        cwd: REPO,
-        reject: false,
-        timeout: 14 * 60_000,
-        all: true,
-      },
-    );
+    const out = await execa(path.join(LABVM_DIR, 'run'), ['--', ...insideNode('inside-sriov.ts')], {
+      cwd: REPO,
+      reject: false,
+      timeout: 14 * 60_000,
+      all: true,
+    });
     const s = out.stdout ?? '';
     const a = s.indexOf(BEGIN);
     const b = s.indexOf(END);
