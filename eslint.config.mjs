@@ -5,6 +5,32 @@ import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTs from 'eslint-config-next/typescript';
 import tseslint from 'typescript-eslint';
 
+// The client/server boundary: the page (components/, app/ but its route handlers) imports what it shares with
+// the server from shared/ only. From server/ it may import just the router's type (erased at build: tRPC's
+// way to type the client). test/unit/boundary.test.ts lints examples against this block.
+export const clientBoundary = {
+  files: ['components/**', 'app/**'],
+  ignores: ['app/api/**'],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: String.raw`^(@/|(\.\./)+)server(/(?!api/root$).*)?$`,
+            message: 'client code imports no server module: move what both sides use to shared/ (shared/README.md)',
+          },
+          {
+            regex: String.raw`^(@/|(\.\./)+)server/api/root$`,
+            allowTypeImports: true,
+            message: 'client code takes only the router type from server/api/root: `import type { AppRouter }`',
+          },
+        ],
+      },
+    ],
+  },
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
@@ -32,6 +58,7 @@ export default defineConfig([
       '@typescript-eslint/require-await': 'off',
     },
   },
+  clientBoundary,
   globalIgnores([
     '.next/**',
     'node_modules/**',

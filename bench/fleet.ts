@@ -4,7 +4,7 @@
 // The hub is the real appRouter (fleet.* procedures, the real AgentClient per node) served over HTTP with tRPC's
 // standalone adapter (no Next build needed). Measured: time until every node is up; fleet.nodes, fleet.search and
 // fleet.overlay round trips, idle and while every agent streams a diff every 200 ms (a busy cluster).
-// `npm run bench -- fleet`, or `npx tsx bench/fleet.ts`. Needs nothing (no root: nothing is made on the host).
+// `npm run bench -- fleet`, or `npx tsx --conditions=react-server bench/fleet.ts`. Needs nothing (no root: nothing is made on the host).
 import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -61,7 +61,14 @@ function startAgents(
 ): Promise<{ child: ChildProcess; urls: string[]; links: number; lines: AsyncIterator<string> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'lib/fleet-agents.ts'), String(n), TOKEN],
+    [
+      '--conditions=react-server',
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'lib/fleet-agents.ts'),
+      String(n),
+      TOKEN,
+    ],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },

@@ -18,7 +18,7 @@
 import type { Page } from 'playwright-core';
 import { readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
-import type { HostSnapshot } from '../server/host/types';
+import type { HostSnapshot } from '../shared/host/types';
 import { browserTier } from '../test/tiers';
 import { launchBrowser, type Browser } from '../test/e2e/browser';
 import { ensureBuild, logIn, startServer, type Served } from '../test/e2e/server';

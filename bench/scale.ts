@@ -11,8 +11,8 @@ import os from 'node:os';
 import { readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
 import { HostWatcher } from '../server/host/watch';
-import { applyDiff } from '../server/host/diff';
-import type { HostSnapshot } from '../server/host/types';
+import { applyDiff } from '../shared/host/diff';
+import type { HostSnapshot } from '../shared/host/types';
 import { ipBatch, isRoot, onInterrupt, pool, type BenchMetric, type BenchResult } from './lib/lab200';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '200,1000,2000')

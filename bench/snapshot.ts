@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ipArgvIn, readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
 import { NAMESPACE_BATCH, parseNamespace, splitBatch } from '../server/ip/parse';
-import type { Namespace } from '../server/host/types';
+import type { Namespace } from '../shared/host/types';
 import { isRoot, lab200, onInterrupt, pool, type BenchResult } from './lib/lab200';
 import { bulkCommand, bulkReadable, bulkStreams, dealOut, innerBatchFile } from '../server/host/bulk';
 

@@ -6,17 +6,17 @@
 // CPU, and the latency from the `ip` command returning to the subscriber's state showing the change.
 // CPU of the `ip`/`nsenter` children is reported separately (from /proc/self/stat cutime+cstime).
 // Everything is made with a unique prefix and removed in finally and on SIGINT/SIGTERM.
-// `npm run bench -- watch` (scripts/bench.mjs calls the default export), or `npx tsx bench/watch.ts`.
+// `npm run bench -- watch` (scripts/bench.mjs calls the default export), or `npx tsx --conditions=react-server bench/watch.ts`.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { applyDiff, computeDiff } from '../server/host/diff';
+import { applyDiff, computeDiff } from '../shared/host/diff';
 import { discoverNamespaces } from '../server/host/namespaces';
 import { assembleHost, readHost, readNamespaces } from '../server/host/read';
 import { HostWatcher } from '../server/host/watch';
 import { run } from '../server/ip/run';
-import type { HostSnapshot, Namespace } from '../server/host/types';
+import type { HostSnapshot, Namespace } from '../shared/host/types';
 import { onInterrupt } from './lib/lab200';
 
 /** what scripts/bench.mjs expects from a bench file's default export */
@@ -296,7 +296,7 @@ export default async function benchWatch(): Promise<BenchResult> {
   }
 }
 
-// standalone: npx tsx bench/watch.ts
+// standalone: npx tsx --conditions=react-server bench/watch.ts
 // (scripts/bench.mjs loads this file with `node -e …` and the path as argv[1]: not standalone then)
 const evaluated = process.execArgv.some((a) => a === '-e' || a === '--eval' || a === '-p' || a === '--print');
 if (!evaluated && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

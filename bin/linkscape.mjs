@@ -2,6 +2,7 @@
 // linkscape's command line: `linkscape [serve] [flags]` (the default), `linkscape snapshot [-p]`,
 // `linkscape --version`, `linkscape --help`. Serving needs the Next build (.next), made at pack time.
 import { existsSync, readFileSync } from 'node:fs';
+import { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { plainConsole } from './log-lines.mjs';
@@ -52,6 +53,11 @@ async function snapshot(args) {
     } catch {
       fail(`${bundled} is missing and tsx is not installed: run \`npm run build:cli\``);
     }
+    // server modules import 'server-only', whose default entry throws: it is empty under the react-server
+    // condition (Next's server bundle; build:cli maps it away). Resolve just that package with it here.
+    const hook = `export const resolve = (s, c, next) =>
+      next(s, s === 'server-only' ? { ...c, conditions: [...c.conditions, 'react-server'] } : c);`;
+    register(`data:text/javascript,${encodeURIComponent(hook)}`);
     mod = await import(pathToFileURL(path.join(root, 'server', 'cli', 'snapshot.ts')).href);
   }
   try {

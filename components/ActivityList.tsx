@@ -1,4 +1,4 @@
-import type { Activity } from '@/server/host/types';
+import type { Activity } from '@/shared/host/types';
 import { clockTime } from './clock';
 
 /** The last changes the live feed reported, newest first. */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { HostSnapshot } from '@/server/host/types';
+import type { HostSnapshot } from '@/shared/host/types';
 
 /** What the server could not read (not root, unreadable namespaces) and what looks wrong on the host. */
 export function Banners({ snapshot, error }: { snapshot: HostSnapshot | null; error: string | null }) {

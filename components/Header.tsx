@@ -1,4 +1,4 @@
-import type { HostSnapshot } from '@/server/host/types';
+import type { HostSnapshot } from '@/shared/host/types';
 import type { LiveState } from './useHost';
 import { clockTime } from './clock';
 

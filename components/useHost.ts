@@ -3,13 +3,17 @@
 // patched in with applyDiff) or, when the live feed is unavailable, host.snapshot. Refresh re-reads.
 // Everything on the page is derived from it.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Activity, HostDiff, HostSnapshot, ReadProgress, WatchEvent } from '@/server/host/types';
-import { applyDiff } from '@/server/host/diff';
+import type { Activity, HostDiff, HostSnapshot, ReadProgress, WatchEvent } from '@/shared/host/types';
+import { applyDiff } from '@/shared/host/diff';
 import { errorText, trpc } from './trpc';
 
 export type LiveState = 'connecting' | 'live' | 'off';
 
-export interface HostState {
+/**
+ * The host as the page holds it (useHost): the latest HostSnapshot, kept current by host.watch's diffs (or
+ * fleet.watch's, for a node of the fleet), with the feed's connection, load state and recent activity.
+ */
+export interface PageHost {
   /** the live feed's connection */
   live: LiveState;
   liveError: string | null;
@@ -36,7 +40,7 @@ const MIN_FLUSH_MS = 150;
 const FALLBACK_MS = 4000;
 
 /** `node`: a node of the hub's fleet (fleet.watch / fleet.snapshot) instead of this server's host */
-export function useHost(node: string | null = null): HostState {
+export function useHost(node: string | null = null): PageHost {
   const [snapshot, setSnapshot] = useState<HostSnapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);

@@ -37,7 +37,15 @@ function runOne(file) {
     const t = Date.now();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', runner, path.join(root, 'bench', file)],
+      [
+        '--conditions=react-server',
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        runner,
+        path.join(root, 'bench', file),
+      ],
       {
         cwd: root,
         stdio: ['ignore', 'pipe', 'inherit'],

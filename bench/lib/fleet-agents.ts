@@ -1,8 +1,8 @@
 // The fleet bench's simulated agents, in a process of their own (so their work is not the hub's):
-// `tsx bench/lib/fleet-agents.ts N TOKEN` prints one JSON line of URLs; then reads `churn on` / `churn off` /
+// `tsx --conditions=react-server bench/lib/fleet-agents.ts N TOKEN` prints one JSON line of URLs; then reads `churn on` / `churn off` /
 // `quit` lines on stdin (churn: every agent streams a diff every 200 ms).
 import readline from 'node:readline';
-import type { HostDiff } from '../../server/host/types';
+import type { HostDiff } from '../../shared/host/types';
 import { nodeFdb, nodeSnapshot } from '../../test/fleet/fixture';
 import { startSimAgent, type SimAgent } from '../../test/fleet/sim-agent';
 

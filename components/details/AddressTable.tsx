@@ -1,4 +1,4 @@
-import type { Address } from '@/server/host/types';
+import type { Address } from '@/shared/host/types';
 
 export function AddressTable({ addresses }: { addresses: Address[] }) {
   if (!addresses.length) return <p className="muted">no addresses</p>;

@@ -1,13 +1,13 @@
 'use client';
 import { useState, type ReactNode } from 'react';
-import type { HostIndex } from '../host/lookup';
+import type { HostLookup } from '../host/lookup';
 import { LinkDetails } from './LinkDetails';
 import { NamespaceDetails } from './NamespaceDetails';
 import type { Jump, JumpTarget } from './Ref';
 
 interface Props {
   selection: JumpTarget | null;
-  ix: HostIndex;
+  ix: HostLookup;
   jump: Jump;
   collapsed: string[];
   onToggleCollapse: (nsId: string) => void;

@@ -1,7 +1,7 @@
 'use client';
 // Everything the kernel reports about one link, with its relations clickable across namespaces.
-import type { Link } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { Link } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { routesThrough } from '../host/routes';
 import { KIND_COLORS, KIND_LABELS, kindClassOf, operClass } from '../graph/kinds';
 import { Attrs, type AttrRow } from './Attrs';
@@ -18,7 +18,7 @@ const mtuText = (l: Link) => {
   return `${l.mtu}${range}`;
 };
 
-function refList(links: Link[] | undefined, ix: HostIndex, jump: Jump, fromNs: string) {
+function refList(links: Link[] | undefined, ix: HostLookup, jump: Jump, fromNs: string) {
   if (!links?.length) return null;
   return (
     <span className="ref-list">
@@ -29,7 +29,7 @@ function refList(links: Link[] | undefined, ix: HostIndex, jump: Jump, fromNs: s
   );
 }
 
-export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostIndex; jump: Jump }) {
+export function LinkDetails({ link: l, ix, jump }: { link: Link; ix: HostLookup; jump: Jump }) {
   const kc = kindClassOf(l);
   const routes = routesThrough(ix.routesByNs.get(l.nsId) ?? [], l.id);
   const rows: AttrRow[] = [

@@ -1,7 +1,7 @@
 'use client';
 // One namespace: where it comes from, who holds it, its links, its default route and every route.
-import type { Namespace } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { Namespace } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { compareLinks } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';
 import { Attrs } from './Attrs';
@@ -19,7 +19,7 @@ const SOURCE_TEXT: Record<Namespace['source'], string> = {
 
 interface Props {
   ns: Namespace;
-  ix: HostIndex;
+  ix: HostLookup;
   jump: Jump;
   collapsed: boolean;
   onToggleCollapse: () => void;

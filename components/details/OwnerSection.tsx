@@ -1,6 +1,6 @@
 'use client';
 // Who owns a namespace: the container, pod or service a runtime made it for, with its networks.
-import type { NamespaceOwner } from '@/server/host/types';
+import type { NamespaceOwner } from '@/shared/host/types';
 import { Attrs } from './Attrs';
 import { Section } from './Section';
 

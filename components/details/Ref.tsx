@@ -1,6 +1,6 @@
 'use client';
 // A clickable reference to a link or namespace anywhere on the host: jumps there (graph and panel).
-import type { HostIndex } from '../host/lookup';
+import type { HostLookup } from '../host/lookup';
 
 export interface JumpTarget {
   type: 'namespace' | 'link';
@@ -8,7 +8,7 @@ export interface JumpTarget {
 }
 export type Jump = (t: JumpTarget) => void;
 
-export function LinkRef({ id, ix, jump, fromNs }: { id: string | null; ix: HostIndex; jump: Jump; fromNs?: string }) {
+export function LinkRef({ id, ix, jump, fromNs }: { id: string | null; ix: HostLookup; jump: Jump; fromNs?: string }) {
   if (!id) return null;
   const l = ix.linkById.get(id);
   if (!l)
@@ -32,7 +32,7 @@ export function LinkRef({ id, ix, jump, fromNs }: { id: string | null; ix: HostI
   );
 }
 
-export function NsRef({ id, ix, jump }: { id: string; ix: HostIndex; jump: Jump }) {
+export function NsRef({ id, ix, jump }: { id: string; ix: HostLookup; jump: Jump }) {
   const ns = ix.nsById.get(id);
   return (
     <button

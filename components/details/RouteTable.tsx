@@ -1,12 +1,12 @@
 'use client';
 // Routes as `ip route show table all` would list them, one row each, every field the kernel gave.
-import type { Route } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { Route } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { LinkRef, NsRef, type Jump } from './Ref';
 
 interface Props {
   routes: Route[];
-  ix: HostIndex;
+  ix: HostLookup;
   jump: Jump;
   /** show a namespace column (the host-wide table) */
   withNs?: boolean;
@@ -81,7 +81,7 @@ export function RouteTable({ routes, ix, jump, withNs, compact }: Props) {
   );
 }
 
-function CompactRoutes({ routes, ix, jump }: { routes: Route[]; ix: HostIndex; jump: Jump }) {
+function CompactRoutes({ routes, ix, jump }: { routes: Route[]; ix: HostLookup; jump: Jump }) {
   // as `ip route show table all` prints them: what an administrator reads every day
   const dev = (id: string | null, name: string | null, ns: string) =>
     id ? (

@@ -1,7 +1,7 @@
 'use client';
 // An SR-IOV PF's virtual functions, as `ip link show PF` reports them, with the netdev each became.
-import type { VfInfo } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { VfInfo } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { LinkRef, type Jump } from './Ref';
 
 const yesNo = (b: boolean | null) => (b === null ? '—' : b ? 'on' : 'off');
@@ -9,7 +9,7 @@ const rate = (r: number | null) => (r === null ? '—' : r === 0 ? 'unlimited' :
 
 interface Props {
   vfs: VfInfo[];
-  ix: HostIndex;
+  ix: HostLookup;
   jump: Jump;
   /** an edit button per VF (the SR-IOV section passes it when editing is allowed) */
   onEdit?: (vf: VfInfo) => void;

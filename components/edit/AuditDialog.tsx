@@ -2,7 +2,7 @@
 // The audit log (edit.audit): every plan applied, refused or undone — when, from where, the commands,
 // the outcome. Previews (dry runs) are logged too and can be shown.
 import { useCallback, useEffect, useState } from 'react';
-import { argvToShell } from '@/server/edits/shell';
+import { argvToShell } from '@/shared/edits/shell';
 import { trpc } from '../trpc';
 import { callError, onNode, type AuditEntry, type CallError } from './api';
 import { Modal } from './Modal';

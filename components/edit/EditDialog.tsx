@@ -4,8 +4,8 @@
 // path) → Apply, which runs exactly the plan shown (with the lock-out guard's typed confirmation when it
 // asks) → the outcome. The page's state is never touched here: the graph changes from host.watch.
 import { useCallback, useMemo, useState } from 'react';
-import type { Edit } from '@/server/edits/schema';
-import { accessRisks } from '@/server/edits/access';
+import type { Edit } from '@/shared/edits/schema';
+import { accessRisks } from '@/shared/edits/access';
 import { CHECKPOINT_EVENT, PAGE_CHECKPOINT_SECONDS, type Applied, type CallError } from './api';
 import { GuardConfirm } from './GuardConfirm';
 import { IssuesContext } from './Field';
@@ -14,14 +14,14 @@ import { Modal } from './Modal';
 import { OutcomeView } from './OutcomeView';
 import { PlanView, StalePlan } from './PlanView';
 import { usePlan } from './usePlan';
-import type { AnyForm, HostView } from './forms/types';
+import type { AnyForm, FormHost } from './forms/types';
 
 /** typing: plan once the user pauses this long */
 const TYPING_MS = 250;
 
 interface Props {
   form: AnyForm;
-  host: HostView;
+  host: FormHost;
   onClose: () => void;
   /** a plan ran (successfully or rolled back): the undo button re-reads edit.last */
   onApplied: (result: Applied) => void;

@@ -3,13 +3,13 @@
 // Undo and Redo (icons only below 1360 px: ../toolbar/toolbar.css), Audit log.
 // Hidden in read-only mode except the audit log, which changes nothing.
 import type { MouseEvent } from 'react';
-import type { LinkKind } from '@/server/edits/schema';
+import type { LinkKind } from '@/shared/edits/schema';
 import { Dropdown } from '../toolbar/Dropdown';
 import { useEditorContext } from './Editor';
 import { linkAddForm, NEW_KINDS, unsupported } from './forms/LinkAddForm';
 import { netnsAddForm } from './forms/namespace';
 import { recipeForm } from './forms/recipe';
-import { RECIPE_IDS, RECIPES } from '@/server/edits/recipes';
+import { RECIPE_IDS, RECIPES } from '@/shared/edits/recipes';
 import { clockTime } from '../clock';
 
 const KIND_TEXT: Partial<Record<LinkKind, string>> = { veth: 'veth pair' };

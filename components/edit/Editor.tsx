@@ -4,14 +4,14 @@
 // dialogs (EditLayer). It never holds a copy of the host: forms read the page's latest snapshot.
 // What undo/redo would do is the server's (edit.history), re-read after each change and as the host changes.
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
-import type { HostSnapshot } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { HostSnapshot } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { trpc } from '../trpc';
 import { targetNode } from '../fleet/target';
 import { onNode, type Applied, type Capabilities, type History } from './api';
-import type { AnyForm, HostView } from './forms/types';
+import type { AnyForm, FormHost } from './forms/types';
 import { draftItem, type Draft } from './draft';
-import type { Edit } from '@/server/edits/schema';
+import type { Edit } from '@/shared/edits/schema';
 
 export interface MenuAt {
   nodeId: string;
@@ -25,7 +25,7 @@ export interface Editor {
   /** editing is allowed: the server said it is not read-only */
   canEdit: boolean;
   readOnly: boolean | null;
-  host: HostView | null;
+  host: FormHost | null;
   form: AnyForm | null;
   open: (form: AnyForm) => void;
   closeForm: () => void;
@@ -47,7 +47,7 @@ export interface Editor {
   applied: (r: Applied | null) => void;
 }
 
-export function useEditor(snapshot: HostSnapshot | null, ix: HostIndex | null, readOnly: boolean | null): Editor {
+export function useEditor(snapshot: HostSnapshot | null, ix: HostLookup | null, readOnly: boolean | null): Editor {
   const canEdit = readOnly === false;
   const [caps, setCaps] = useState<Capabilities | null>(null);
   const [form, setForm] = useState<AnyForm | null>(null);

@@ -1,14 +1,14 @@
 'use client';
 // Several links selected (shift/ctrl-click on the graph): one action for all of them, into the draft.
 import { useState } from 'react';
-import type { HostIndex } from '../host/lookup';
+import type { HostLookup } from '../host/lookup';
 import { sortedNamespaces } from '../host/order';
 import { refOfNodeId } from '../graph/model';
 import { useEditorContext } from './Editor';
 import { multiEdits, type MultiAction } from './multi';
 import { nsLabel } from './forms/choices';
 
-export function MultiActions({ nodeIds, ix, onClear }: { nodeIds: string[]; ix: HostIndex; onClear: () => void }) {
+export function MultiActions({ nodeIds, ix, onClear }: { nodeIds: string[]; ix: HostLookup; onClear: () => void }) {
   const editor = useEditorContext();
   const [to, setTo] = useState('');
   const links = nodeIds.flatMap((id) => {

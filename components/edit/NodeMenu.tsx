@@ -5,9 +5,9 @@ import { refOfNodeId } from '../graph/model';
 import { ActionList } from './ActionList';
 import { linkActions, namespaceActions, visibleActions, type Action } from './actions';
 import type { Editor, MenuAt } from './Editor';
-import type { HostView } from './forms/types';
+import type { FormHost } from './forms/types';
 
-export function NodeMenu({ at, editor, host }: { at: MenuAt; editor: Editor; host: HostView }) {
+export function NodeMenu({ at, editor, host }: { at: MenuAt; editor: Editor; host: FormHost }) {
   const box = useRef<HTMLDivElement>(null);
   const [pos, setPos] = useState({ left: at.x, top: at.y });
 

@@ -2,7 +2,7 @@
 // What happened when a plan ran: success, or the failed command with the kernel's words verbatim and
 // the earlier steps that were rolled back (newest first).
 import { useEffect, useRef } from 'react';
-import { argvToShell } from '@/server/edits/shell';
+import { argvToShell } from '@/shared/edits/shell';
 import type { Applied } from './api';
 
 export function OutcomeView({ result, verb = 'Applied' }: { result: Applied; verb?: string }) {

@@ -2,15 +2,15 @@
 // "Ping from this namespace": the command's output streamed line by line from diag.ping (SSE), with a
 // stop button. Changes nothing on the host, so it is there in read-only mode too.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { argvToShell } from '@/server/edits/shell';
+import { argvToShell } from '@/shared/edits/shell';
 import { trpc } from '../trpc';
 import { callError } from './api';
 import { nsOf } from './forms/choices';
-import type { HostView } from './forms/types';
+import type { FormHost } from './forms/types';
 
 type State = 'idle' | 'running' | 'done';
 
-export function PingPanel({ nsId, host, onClose }: { nsId: string; host: HostView; onClose: () => void }) {
+export function PingPanel({ nsId, host, onClose }: { nsId: string; host: FormHost; onClose: () => void }) {
   const ns = host.ix.nsById.get(nsId);
   const [target, setTarget] = useState('');
   const [count, setCount] = useState('4');

@@ -1,6 +1,6 @@
 'use client';
 // The plan the server made: each step's exact argv (and what undoes it), warnings, and the script.
-import { argvToShell } from '@/server/edits/shell';
+import { argvToShell } from '@/shared/edits/shell';
 import type { Plan } from './api';
 import { ShellScript } from './ShellScript';
 

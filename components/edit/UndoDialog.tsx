@@ -3,7 +3,7 @@
 // the ones after it; then edit.undo / edit.redo of exactly that change (refused if another tab moved
 // the history meanwhile) and its outcome (rolled back too, if a step fails).
 import { useEffect, useState } from 'react';
-import { argvToShell } from '@/server/edits/shell';
+import { argvToShell } from '@/shared/edits/shell';
 import { trpc } from '../trpc';
 import { callError, onNode, redoLast, undoLast, type Applied, type CallError, type History } from './api';
 import type { Editor } from './Editor';

@@ -1,7 +1,7 @@
 // What one can do to a link or a namespace: one list, drawn both as the graph's context menu and as
 // the details panel's buttons. Each action opens a form (its plan shown inline) or the ping panel.
-import type { LinkKind } from '@/server/edits/schema';
-import type { Link, Namespace } from '@/server/host/types';
+import type { LinkKind } from '@/shared/edits/schema';
+import type { Link, Namespace } from '@/shared/host/types';
 import { addrAddForm, addrDelForm } from './forms/addr';
 import { linkAddForm, unsupported } from './forms/LinkAddForm';
 import {
@@ -18,7 +18,7 @@ import {
 import { netnsDelForm } from './forms/namespace';
 import { parentProblem } from './forms/choices';
 import { removableRoutes, routeAddForm, routeDelForm } from './forms/route';
-import type { AnyForm, HostView } from './forms/types';
+import type { AnyForm, FormHost } from './forms/types';
 
 export type ActionGroup = 'state' | 'config' | 'port' | 'address' | 'child' | 'route' | 'diag' | 'danger';
 
@@ -36,7 +36,7 @@ export interface Action {
 
 export const CHILD_KINDS: LinkKind[] = ['macvlan', 'ipvlan', 'vlan', 'macvtap', 'ipvtap', 'vxlan'];
 
-export function linkActions(l: Link, host: HostView): Action[] {
+export function linkActions(l: Link, host: FormHost): Action[] {
   const lo = l.kind === 'loopback';
   const master = l.masterId ? host.ix.linkById.get(l.masterId) : undefined;
   const out: Action[] = [
@@ -119,7 +119,7 @@ function deleteBlocker(ns: Namespace): string | null {
   return null;
 }
 
-export function namespaceActions(ns: Namespace, host: HostView): Action[] {
+export function namespaceActions(ns: Namespace, host: FormHost): Action[] {
   const routes = removableRoutes(host.ix.routesByNs.get(ns.id) ?? []);
   return [
     { key: 'link-add', label: 'Add link here…', group: 'config', form: () => linkAddForm(host, { nsId: ns.id }) },

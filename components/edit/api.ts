@@ -1,7 +1,7 @@
 // The edit API as the forms use it: preview (dry run), apply, undo, and errors turned into what a form
 // shows (the tRPC error's code, its message, and data.issues naming fields).
 import { TRPCClientError } from '@trpc/client';
-import type { Edit } from '@/server/edits/schema';
+import type { Edit } from '@/shared/edits/schema';
 import { trpc } from '../trpc';
 import { targetNode } from '../fleet/target';
 

@@ -2,7 +2,7 @@
 // planned together as one plan and applied all or nothing. Export/import as JSON, checked by the same
 // zod schema the server uses, so a bad file names the item and the field.
 import { z } from 'zod';
-import { Edit } from '@/server/edits/schema';
+import { Edit } from '@/shared/edits/schema';
 
 export interface DraftItem {
   id: string;

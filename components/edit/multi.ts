@@ -1,13 +1,13 @@
 // Pure: one action on many links → the edits of one draft item (one plan for all of them).
-import type { Edit } from '@/server/edits/schema';
-import type { Link } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { Edit } from '@/shared/edits/schema';
+import type { Link } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { nsRef } from './values';
 
 export type MultiAction = { type: 'delete' } | { type: 'up' } | { type: 'down' } | { type: 'move'; nsId: string };
 
 /** links that go when `l` is deleted: its veth peer and its children, down the tree */
-function goesWith(l: Link, ix: HostIndex, all: Link[]): Set<string> {
+function goesWith(l: Link, ix: HostLookup, all: Link[]): Set<string> {
   const out = new Set<string>();
   const visit = (x: Link) => {
     if (out.has(x.id)) return;
@@ -22,7 +22,7 @@ function goesWith(l: Link, ix: HostIndex, all: Link[]): Set<string> {
 export function multiEdits(
   links: Link[],
   action: MultiAction,
-  ix: HostIndex,
+  ix: HostLookup,
   all: Link[],
 ): { title: string; edits: Edit[] } {
   const ref = (l: Link) => nsRef(ix.nsById.get(l.nsId));

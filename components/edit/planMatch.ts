@@ -1,7 +1,7 @@
 // Pure: is a plan made again the same plan as the one shown? Apply runs only what was shown: the live
 // plan (usePlan) plans again just before applying and refuses when anything the user saw differs
 // (a command, its undo, a guard, a warning) — the host changed in between.
-import { planShape } from '@/server/edits/planShape';
+import { planShape } from '@/shared/edits/planShape';
 import type { Plan } from './api';
 
 type PlanLike = Pick<Plan, 'steps' | 'guards' | 'warnings'>;

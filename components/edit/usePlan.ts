@@ -4,7 +4,7 @@
 // they change — no Preview click — and Apply runs exactly the plan shown: it plans once more, and when
 // the host changed so that the plan differs, shows the new one and runs nothing until Apply is clicked again.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Edit } from '@/server/edits/schema';
+import type { Edit } from '@/shared/edits/schema';
 import { applyEdits, callError, previewEdits, type Applied, type CallError, type Preview } from './api';
 import { samePlan } from './planMatch';
 

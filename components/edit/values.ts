@@ -1,6 +1,6 @@
 // Pure: form text → edit fields. Empty means "not given"; anything else goes to the server as typed,
 // so its validation (not ours) names what is wrong.
-import type { Namespace } from '@/server/host/types';
+import type { Namespace } from '@/shared/host/types';
 
 /** trimmed text, or undefined when empty */
 export function opt(s: string): string | undefined {

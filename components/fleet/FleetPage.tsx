@@ -3,7 +3,7 @@
 // fleet-wide search, and any node's live graph (the Dashboard, pointed at that node). The list and the overlay
 // are re-asked every 2 s, so a node that goes away shows as down and comes back without a reload.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { FleetNode, Overlay, SearchHit } from '@/server/fleet/types';
+import type { FleetNode, Overlay, SearchHit } from '@/shared/fleet/types';
 import Dashboard from '../Dashboard';
 import { errorText, trpc } from '../trpc';
 import { layoutOverview } from './overview';

@@ -1,6 +1,6 @@
 // The fleet overview's picture, pure: nodes on a circle, and between two nodes one line per kind (vxlan tunnel,
 // host-gw route) carrying how many of them there are; tunnels to no node of the fleet are counted apart.
-import type { Overlay } from '@/server/fleet/types';
+import type { Overlay } from '@/shared/fleet/types';
 
 export interface OverviewBox {
   name: string;

@@ -1,8 +1,8 @@
 // Pure: a draft's edits drawn over the graph model — what it would create as ghost nodes and edges
 // (classes draft-new), what it would change or delete marked on the existing nodes (draft-changed,
 // draft-deleted). Nothing here reads the kernel: it is the user's intent, drawn apart from the host.
-import type { Edit } from '@/server/edits/schema';
-import type { HostSnapshot } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { HostSnapshot } from '@/shared/host/types';
 import { addressLine, linkNodeId, nsNodeId, type GraphEdge, type GraphModel } from './model';
 import { kindClassOf, type KindClass } from './kinds';
 

@@ -2,7 +2,7 @@
 // so the page can start with the groups collapsed. Pods group by their Kubernetes namespace, containers
 // by their runtime network, everything else by the name's prefix (owner null, e.g. `ip netns` labs).
 // Knows no drawing library. (Not yet drawn by the graph: see the scale branch's report.)
-import type { HostSnapshot, Link, Namespace } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace } from '@/shared/host/types';
 
 /** more namespaces than this on the page: grouped */
 export const GROUP_THRESHOLD = 150;

@@ -1,5 +1,5 @@
 // Kind classes and edge types the graph, legend, filters and table share. Pure, no drawing library.
-import type { Link } from '@/server/host/types';
+import type { Link } from '@/shared/host/types';
 
 export const KIND_CLASSES = [
   'physical',

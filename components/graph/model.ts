@@ -1,6 +1,6 @@
 // Pure: a host snapshot plus view options → graph nodes and edges with stable ids.
 // Knows no drawing library; CytoscapeGraph turns this into pixels, tests read it directly.
-import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace, Route } from '@/shared/host/types';
 import { isFallbackDevice, kindClassOf, operClass, type EdgeType, type KindClass } from './kinds';
 import { linkMatches, namespaceMatches } from './search';
 import { compareLinks, sortedNamespaces } from '../host/order';

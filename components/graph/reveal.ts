@@ -1,6 +1,6 @@
 // Pure: the view options that make an object visible (expand its namespace, lift filters hiding it),
 // used when the user jumps to a peer or parent that the current view hides.
-import type { HostSnapshot } from '@/server/host/types';
+import type { HostSnapshot } from '@/shared/host/types';
 import { isFallbackDevice, kindClassOf } from './kinds';
 import type { ViewOptions } from './model';
 

@@ -2,7 +2,7 @@
 // MAC (any separator, any case), namespace label, the runtime network a device is in; a namespace's
 // owner: container or pod name and id, Kubernetes namespace, image, its containers and networks.
 // Several words must all match.
-import type { Link, Namespace } from '@/server/host/types';
+import type { Link, Namespace } from '@/shared/host/types';
 
 function parseV4(s: string): bigint | null {
   const parts = s.split('.');

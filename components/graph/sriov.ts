@@ -1,7 +1,7 @@
 // Pure: SR-IOV and warnings as the graph model draws them. A PF's VFs that have no netdev of their own
 // (netdevsim, VFs bound to vfio-pci, unbound ones) become small VF nodes below the PF; a VF with a netdev
 // is that netdev's link node, joined to the PF by a `vf` edge wherever it lives.
-import type { HostWarning, Link, VfInfo } from '@/server/host/types';
+import type { HostWarning, Link, VfInfo } from '@/shared/host/types';
 
 /** beyond this many bare VFs a PF shows one "+N VFs" node instead of the rest (the panel lists them all) */
 export const MAX_VF_NODES = 16;

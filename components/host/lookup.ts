@@ -1,7 +1,8 @@
 // Pure: indexes over one snapshot, built once per snapshot, so panels and tables look things up fast.
-import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace, Route } from '@/shared/host/types';
 
-export interface HostIndex {
+/** Lookups by id over one HostSnapshot (indexHost), so panels, tables and forms find things without scanning. */
+export interface HostLookup {
   nsById: Map<string, Namespace>;
   linkById: Map<string, Link>;
   linksByNs: Map<string, Link[]>;
@@ -18,8 +19,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V) {
   else m.set(k, [v]);
 }
 
-export function indexHost(s: HostSnapshot): HostIndex {
-  const ix: HostIndex = {
+export function indexHost(s: HostSnapshot): HostLookup {
+  const ix: HostLookup = {
     nsById: new Map(s.namespaces.map((n) => [n.id, n])),
     linkById: new Map(s.links.map((l) => [l.id, l])),
     linksByNs: new Map(),

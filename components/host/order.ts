@@ -1,5 +1,5 @@
 // Pure: the order namespaces and links are shown in (graph boxes, tables, filters).
-import type { Link, Namespace } from '@/server/host/types';
+import type { Link, Namespace } from '@/shared/host/types';
 import { KIND_ORDER, kindClassOf } from '../graph/kinds';
 
 const SOURCE_ORDER: Record<Namespace['source'], number> = { root: 0, named: 1, docker: 2, process: 3 };

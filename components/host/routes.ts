@@ -1,5 +1,5 @@
 // Pure helpers over routes: a namespace's default route, the routes that leave through a link.
-import type { Route } from '@/server/host/types';
+import type { Route } from '@/shared/host/types';
 
 export function isDefault(r: Route): boolean {
   return r.dst === 'default' && r.type === 'unicast' && r.table === 'main';

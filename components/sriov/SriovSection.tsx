@@ -3,8 +3,8 @@
 // edit button per VF and "Set number of VFs…" (forms in the shared edit dialog), and the host's warnings
 // that name its VFs. A NIC without SR-IOV says so plainly; other kinds of links show nothing.
 import './sriov.css';
-import type { HostWarning, Link } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { HostWarning, Link } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { Attrs } from '../details/Attrs';
 import type { Jump } from '../details/Ref';
 import { Section } from '../details/Section';
@@ -14,7 +14,7 @@ import { vfWarnings, warningsByRef } from '../graph/sriov';
 import { numVfsForm, vfForm } from './forms';
 import { reportsNoSriov } from './values';
 
-export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostIndex; jump: Jump }) {
+export function SriovSection({ link: l, ix, jump }: { link: Link; ix: HostLookup; jump: Jump }) {
   const editor = useEditorContext();
   const canEdit = editor?.canEdit === true && editor.host !== null;
   const warnings: HostWarning[] = editor?.host?.snapshot.warnings ?? [];

@@ -2,15 +2,15 @@
 // SR-IOV forms for the shared edit dialog (components/edit/EditDialog: preview, guard, apply, outcome):
 // the number of VFs of a PF, and one VF's MAC, VLAN/QoS/protocol, rates, spoofchk, trust, state, RSS query.
 // The PF and the VF are looked up afresh (by id and index) when the edit is made.
-import type { Link, VfInfo } from '@/server/host/types';
-import { VLAN_PROTOCOLS } from '@/server/edits/schema';
+import type { Link, VfInfo } from '@/shared/host/types';
+import { VLAN_PROTOCOLS } from '@/shared/edits/schema';
 import { SelectField, TextField, type Choice } from '../edit/Field';
 import { linkOf, refOf } from '../edit/forms/choices';
-import type { EditForm, FieldsProps, HostView } from '../edit/forms/types';
+import type { EditForm, FieldsProps, FormHost } from '../edit/forms/types';
 import { num } from '../edit/values';
 import { numVfsEdit, numVfsNotice, vfEdit, vfInitial, type Toggle, type VfValues } from './values';
 
-function currentVf(host: HostView, pfId: string, index: number): { pf: Link; vf: VfInfo } {
+function currentVf(host: FormHost, pfId: string, index: number): { pf: Link; vf: VfInfo } {
   const pf = linkOf(host, pfId);
   const vf = pf.sriov?.vfs.find((v) => v.index === index);
   if (!vf) throw new Error(`${pf.name} no longer has vf ${index}`);

@@ -1,7 +1,7 @@
 // Pure: the SR-IOV forms' text ↔ edits. A VF form starts from what the kernel reports for the VF and
 // sends only what the user changed, as typed (the server's validation names what is wrong).
-import type { Edit } from '@/server/edits/schema';
-import type { Link, VfInfo } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { Link, VfInfo } from '@/shared/host/types';
 import { num, opt } from '../edit/values';
 
 /** a NIC (a device on a bus) that is neither a PF nor a VF: its panel says it reports no SR-IOV */

@@ -1,7 +1,7 @@
 'use client';
 // Every visible link, grouped under its namespace: the graph's data as rows people can scan and copy.
-import type { Link } from '@/server/host/types';
-import type { HostIndex } from '../host/lookup';
+import type { Link } from '@/shared/host/types';
+import type { HostLookup } from '../host/lookup';
 import { defaultRoutes, routeText } from '../host/routes';
 import { KIND_COLORS, kindClassOf, operClass } from '../graph/kinds';
 import { LinkRef, type Jump, type JumpTarget } from '../details/Ref';
@@ -9,13 +9,13 @@ import type { NamespaceRows } from './rows';
 
 interface Props {
   groups: NamespaceRows[];
-  ix: HostIndex;
+  ix: HostLookup;
   selection: JumpTarget | null;
   onSelect: (t: JumpTarget) => void;
   jump: Jump;
 }
 
-function relations(l: Link, ix: HostIndex, jump: Jump) {
+function relations(l: Link, ix: HostLookup, jump: Jump) {
   const out = [];
   if (l.parentId)
     out.push(

@@ -1,7 +1,7 @@
 'use client';
 // The runtime networks (Docker's, CNI's) with their members: which container or pod is attached with
 // which addresses, and which devices (bridge, ports, children) the network owns.
-import type { HostIndex } from '../host/lookup';
+import type { HostLookup } from '../host/lookup';
 import { LinkRef, NsRef, type Jump } from '../details/Ref';
 import type { NetworkRow } from './networks';
 
@@ -13,7 +13,7 @@ export function NetworksTable({
   onShow,
 }: {
   rows: NetworkRow[];
-  ix: HostIndex;
+  ix: HostLookup;
   jump: Jump;
   onShow: (nsIds: string[]) => void;
 }) {

@@ -1,6 +1,6 @@
 // Pure: the runtime networks on the host (Docker networks, CNI networks) with what is in them — the
 // namespaces whose owner is attached (with the addresses the runtime gave) and the devices it owns.
-import type { HostSnapshot, Link, Namespace, OwnerRuntime } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace, OwnerRuntime } from '@/shared/host/types';
 import { linkMatches, namespaceMatches } from '../graph/search';
 
 export interface NetworkRow {

@@ -1,17 +1,17 @@
 // Pure: which namespaces and links the table shows for the current view (the graph's filters; a
 // search narrows the rows to what matches, a matching namespace keeps all its links).
-import type { HostSnapshot, Link, Namespace, Route } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace, Route } from '@/shared/host/types';
 import { linkVisible, namespaceVisible, type ViewOptions } from '../graph/model';
 import { linkMatches, namespaceMatches } from '../graph/search';
 import { compareLinks, sortedNamespaces } from '../host/order';
-import type { HostIndex } from '../host/lookup';
+import type { HostLookup } from '../host/lookup';
 
 export interface NamespaceRows {
   ns: Namespace;
   links: Link[];
 }
 
-export function tableRows(snap: HostSnapshot, ix: HostIndex, view: ViewOptions): NamespaceRows[] {
+export function tableRows(snap: HostSnapshot, ix: HostLookup, view: ViewOptions): NamespaceRows[] {
   const searching = view.search.trim() !== '';
   const out: NamespaceRows[] = [];
   for (const ns of sortedNamespaces(snap.namespaces)) {
@@ -39,7 +39,7 @@ function routeMatches(text: string, r: Route, ns: Namespace | undefined): boolea
 }
 
 /** every route of the visible namespaces, namespaces in display order */
-export function routeRows(snap: HostSnapshot, ix: HostIndex, view: ViewOptions): Route[] {
+export function routeRows(snap: HostSnapshot, ix: HostLookup, view: ViewOptions): Route[] {
   const searching = view.search.trim() !== '';
   return sortedNamespaces(snap.namespaces)
     .filter((ns) => namespaceVisible(ns, view))

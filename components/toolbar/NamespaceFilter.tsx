@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import type { Namespace } from '@/server/host/types';
+import type { Namespace } from '@/shared/host/types';
 import { namespaceMatches } from '../graph/search';
 import { Dropdown } from './Dropdown';
 

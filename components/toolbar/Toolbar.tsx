@@ -1,6 +1,6 @@
 'use client';
 import type { ReactNode } from 'react';
-import type { Namespace } from '@/server/host/types';
+import type { Namespace } from '@/shared/host/types';
 import type { KindClass } from '../graph/kinds';
 import type { ViewOptions } from '../graph/model';
 import { KindFilter } from './KindFilter';

@@ -1,8 +1,9 @@
 // diag.ping: "ping from this namespace", streamed line by line (a tRPC subscription over SSE).
 // Changes nothing on the host, so it is allowed in read-only mode; same-origin and the token apply.
+import 'server-only';
 import { TRPCError } from '@trpc/server';
 import { publicProcedure, router } from './trpc';
-import { PingInput } from '../edits/schema';
+import { PingInput } from '../../shared/edits/schema';
 import { discoverNamespaces } from '../host/namespaces';
 import { inNamespace, type NsEntry } from '../ip/netns';
 import { stream } from '../ip/run';

@@ -6,10 +6,11 @@
 // Access rules: `edit.applyEdits` with dryRun runs nothing on the host, so it is allowed in read-only mode
 // (a preview and a copyable script are useful there); it still needs same-origin and the token. Every
 // other mutation (apply, undo) goes through the full mutation checks: read-only, origin, token.
+import 'server-only';
 import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 import { checkAccess, fieldError, mutationProcedure, publicProcedure, router, type Context } from './trpc';
-import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../edits/schema';
+import { ApplyInput, AuditInput, CheckpointInput, describeOps, HistoryStepInput } from '../../shared/edits/schema';
 import {
   BusyError,
   EditSession,

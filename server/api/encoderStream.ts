@@ -8,6 +8,8 @@
 // bytes out, a surrogate pair split across two chunks encoded as one character, a lone surrogate as
 // U+FFFD (also one left pending at the end), and no empty chunk written.
 
+import 'server-only';
+
 const REPLACEMENT = new Uint8Array([0xef, 0xbf, 0xbd]);
 const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
 

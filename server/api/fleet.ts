@@ -1,5 +1,6 @@
 // fleet.*: the hub's view over its agents (nodes, a node's snapshot and live feed, search, the overlay),
 // and fleet.fdb, which every server answers for its own host (the hub asks its agents).
+import 'server-only';
 import { z } from 'zod';
 import { TRPCError, tracked } from '@trpc/server';
 import { checkAccess, fieldError, publicProcedure, router } from './trpc';
@@ -7,7 +8,7 @@ import { hubFleet, UnknownNodeError, type Fleet } from '../fleet/fleet';
 import { readFdb } from '../fleet/fdb';
 import { hostWatcher } from '../host/watch';
 import { readHost } from '../host/read';
-import type { WatchEvent } from '../host/types';
+import type { WatchEvent } from '../../shared/host/types';
 import type { AgentClient } from '../fleet/agent';
 import { relay } from '../fleet/forward';
 

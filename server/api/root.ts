@@ -1,3 +1,4 @@
+import 'server-only';
 import { router } from './trpc';
 import { hostRouter } from './host';
 import { editRouter } from './edit';

@@ -1,4 +1,5 @@
 // tRPC init and the request context. Plain JSON (no transformer) so curl can drive the API.
+import 'server-only';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { ZodError } from 'zod';
 import { run, stream, type Runner, type Streamer } from '../ip/run';

@@ -1,15 +1,16 @@
 // Run a plan step by step through the Runner. All or nothing: when step k fails, the undos of steps
 // k-1…1 run in reverse and the kernel's message comes back verbatim. Applied plans are kept for undo
 // and redo (history.ts). Plans run one at a time.
+import 'server-only';
 import type { Runner } from '../ip/run';
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import { readForEdits } from './read';
 import { getCapabilities, type Capabilities } from '../host/capabilities';
-import { ApplyInput, type Edit } from './schema';
+import { ApplyInput, type Edit } from '../../shared/edits/schema';
 import { planEdits, PlanError, type Plan, type PlanGuard, type PlanStep } from './plan';
 import { createHash } from 'node:crypto';
-import { planShape } from './planShape';
-import { planToShell, sysfsWriteOf } from './shell';
+import { planShape } from '../../shared/edits/planShape';
+import { planToShell, sysfsWriteOf } from '../../shared/edits/shell';
 import { writeSysfs } from './sysfs';
 import { appendAudit, type AuditEntry } from './audit';
 import { PlanJournal, rollBack, type RollbackReport, type StepJournal } from './journal';

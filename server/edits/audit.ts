@@ -1,5 +1,6 @@
 // The audit log: one JSON line per plan shown, applied, refused or undone. Append-only; the directory is
 // created on first use. LINKSCAPE_AUDIT_LOG (config.auditLog) says where.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from './plan';

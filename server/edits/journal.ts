@@ -3,6 +3,7 @@
 // a record the next start rolls back from: the done steps undone newest first, as a failed step's are.
 // One plan at a time, one file (config.journal, default /run/linkscape/journal.jsonl: /run is emptied at
 // boot, when the kernel's network state is gone too and undoing it would be wrong).
+import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 

@@ -1,8 +1,8 @@
 // A mutable copy of the host, built from a HostSnapshot, that the planner walks edit by edit, so that a
 // later edit can use what an earlier one creates, renames or moves. Pure: no I/O.
 // Links point at each other by object (peer, parent, master, route device), so renames and moves carry over.
-import type { HostSnapshot, VfInfo } from '../host/types';
-import { canonicalDst, parseCidr, formatIp } from './schema';
+import type { HostSnapshot, VfInfo } from '../../shared/host/types';
+import { canonicalDst, parseCidr, formatIp } from '../../shared/edits/schema';
 
 export interface NsState {
   /** the snapshot's namespace id, or `new:NAME` for one this plan creates */
@@ -91,13 +91,17 @@ export function isPhysical(l: { kind: string; parentBus: string | null; sriov: u
   return l.kind === 'physical' || l.parentBus !== null || l.sriov !== null || l.vf !== null;
 }
 
-export class HostModel {
+/**
+ * The planner's model of the host: a mutable copy of one HostSnapshot (fromSnapshot) that planEdits
+ * (./plan.ts) changes edit by edit, so a later edit sees what an earlier one made. Lives for one plan.
+ */
+export class PlanModel {
   namespaces: NsState[] = [];
   links: LinkState[] = [];
   routes: RouteState[] = [];
 
-  static fromSnapshot(s: HostSnapshot, createdByLinkscape: (linkId: string) => boolean = () => false): HostModel {
-    const m = new HostModel();
+  static fromSnapshot(s: HostSnapshot, createdByLinkscape: (linkId: string) => boolean = () => false): PlanModel {
+    const m = new PlanModel();
     const nsById = new Map<string, NsState>();
     for (const n of s.namespaces) {
       const ns: NsState = {

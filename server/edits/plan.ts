@@ -1,13 +1,13 @@
 // Edits → Plan: the exact argv lists that will run, each with the argv that undoes it. PURE: it reads a
-// HostSnapshot (through HostModel) and never touches the host. The same plan is shown (dry run), copied
+// HostSnapshot (through PlanModel) and never touches the host. The same plan is shown (dry run), copied
 // (planToShell) and applied (apply.ts).
-import type { HostSnapshot } from '../host/types';
-import { HostModel, type LinkState, type NsState } from './model';
+import type { HostSnapshot } from '../../shared/host/types';
+import { PlanModel, type LinkState, type NsState } from './model';
 import { ipIn, netnsTarget } from './argv';
-import type { Edit, EditOp } from './schema';
+import type { Edit, EditOp } from '../../shared/edits/schema';
 import { PLANNERS } from './ops';
-import { familyOf, l3RouteHint } from './guidance';
-export { planToShell } from './shell';
+import { familyOf, l3RouteHint } from '../../shared/edits/guidance';
+export { planToShell } from '../../shared/edits/shell';
 
 export interface PlanStep {
   argv: string[];
@@ -73,7 +73,7 @@ export class PlanContext {
   edit = 0;
 
   constructor(
-    readonly model: HostModel,
+    readonly model: PlanModel,
     readonly opts: Required<Pick<PlanOptions, 'selfPid'>> & PlanOptions,
     /** the host as read, for facts the model does not carry (SR-IOV) */
     readonly snapshot: HostSnapshot,
@@ -140,7 +140,7 @@ export type OpPlanner<E> = (edit: E, ctx: PlanContext) => void;
 export type Planners = { [K in EditOp]: OpPlanner<Extract<Edit, { op: K }>> };
 
 export function planEdits(edits: Edit[], snapshot: HostSnapshot, opts: PlanOptions = {}): Plan {
-  const model = HostModel.fromSnapshot(snapshot, opts.createdByLinkscape);
+  const model = PlanModel.fromSnapshot(snapshot, opts.createdByLinkscape);
   const ctx = new PlanContext(model, { selfPid: opts.selfPid ?? process.pid, ...opts }, snapshot);
   edits.forEach((e, i) => {
     ctx.edit = i;

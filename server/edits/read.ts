@@ -2,13 +2,13 @@
 // contents (one `ip -batch` each) only of the host's namespace and of the namespaces the edits name.
 // On a host with hundreds of namespaces a full snapshot takes seconds; an edit should not.
 import type { Runner } from '../ip/run';
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import { discoverNamespaces, DEFAULT_DIRS, type NamespaceDirs } from '../host/namespaces';
 import { assembleHost, readNamespaces } from '../host/read';
 import { askNsids } from '../host/nsids';
-import { nsRefsOf, type Edit } from './schema';
+import { nsRefsOf, type Edit } from '../../shared/edits/schema';
 
-/** Every namespace reference in the edits, as written (each op says where it holds them: ops/table.ts). */
+/** Every namespace reference in the edits, as written (each op says where it holds them: shared/edits/ops/table.ts). */
 export function namespaceRefs(edits: Edit[]): Set<string> {
   return new Set(edits.flatMap(nsRefsOf));
 }

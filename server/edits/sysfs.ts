@@ -1,6 +1,7 @@
 // The one place an edit writes a file: a sysfs attribute (SR-IOV's sriov_numvfs), for plan steps spelled
 // [SYSFS_WRITE, PATH, VALUE] (see shell.ts). Only allowed attributes under the sysfs root, only digits,
 // never creating a file: what a shell's `echo N > PATH` does, without a shell.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SYSFS_ROOT } from '../host/sriov';

@@ -1,6 +1,6 @@
 // Which addresses are a node's own: its root namespace's addresses (not loopback, not link-local), plus any
 // the cluster tells (a Kubernetes node's InternalIP). Pure.
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 
 export function addressOf(cidr: string): string {
   const i = cidr.indexOf('/');

@@ -3,15 +3,15 @@
 // A lost connection marks it down and reconnects with backoff; a fresh snapshot brings it back.
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../api/root';
-import type { HostSnapshot, WatchEvent } from '../host/types';
-import { applyDiff } from '../host/diff';
-import type { ApplyInput } from '../edits/schema';
+import type { HostSnapshot, WatchEvent } from '../../shared/host/types';
+import { applyDiff } from '../../shared/host/diff';
+import type { ApplyInput } from '../../shared/edits/schema';
 import type { EditSession } from '../edits/apply';
 import type { AuditEntry } from '../edits/audit';
 import type { RollbackReport } from '../edits/journal';
 import { readSse } from './sse';
 import type { getCapabilities } from '../host/capabilities';
-import type { FdbEntry, FleetNode } from './types';
+import type { FdbEntry, FleetNode } from '../../shared/fleet/types';
 import { nodeAddresses } from './addresses';
 
 export type AgentApplyResult = Awaited<ReturnType<EditSession['apply']>>;

@@ -2,9 +2,9 @@
 // `bridge -j fdb show dev VXLAN` per vxlan link, in its namespace, through the one process door (ip/run.ts).
 // Only namespaces that hold a vxlan are asked, so a host with hundreds of pods pays nothing for it.
 import type { Runner } from '../ip/run';
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import { inNamespace, type NsEntry } from '../ip/netns';
-import type { FdbEntry } from './types';
+import type { FdbEntry } from '../../shared/fleet/types';
 
 export function bridgeArgvIn(ns: NsEntry, args: string[]): string[] {
   return inNamespace(ns, ['bridge', ...args]);

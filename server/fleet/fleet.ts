@@ -1,11 +1,12 @@
 // The hub's fleet: one AgentClient per node, from a static list (--agents) or from Kubernetes
 // (--kubernetes, re-listed every 30 s). The overlay and search are derived from the agents' live copies.
+import 'server-only';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { AgentClient } from './agent';
 import { discoverAgents, inClusterApi, inClusterNamespace, DEFAULT_SELECTOR, type AgentTarget } from './kube';
 import { computeOverlay } from './overlay';
 import { searchFleet } from './search';
-import type { FleetNode, NodeView, Overlay, SearchHit } from './types';
+import type { FleetNode, NodeView, Overlay, SearchHit } from '../../shared/fleet/types';
 
 export interface FleetConfig {
   agents: AgentTarget[] | null;

@@ -6,7 +6,7 @@ import { TRPCClientError } from '@trpc/client';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { appendAudit, type AuditEntry } from '../edits/audit';
-import type { ApplyInput } from '../edits/schema';
+import type { ApplyInput } from '../../shared/edits/schema';
 import {
   AgentTimeoutError,
   type AgentApplyResult,

@@ -1,6 +1,7 @@
 // Finding the agents with Kubernetes itself: the agent pods (by label, in the hub's namespace) and the nodes
 // they run on (for the node's addresses), with @kubernetes/client-node and the pod's in-cluster config.
 // RBAC lets the hub list pods in its namespace and nodes; nothing else is asked.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import type { CoreV1Api } from '@kubernetes/client-node';
 

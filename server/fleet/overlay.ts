@@ -1,8 +1,8 @@
 // The overlay between nodes: vxlan tunnels (a vxlan's remote, and its FDB entries' dst) and routes whose
 // gateway is another node's address (host-gw), each resolved to the node that owns the address. Pure.
-import type { Link, Route } from '../host/types';
+import type { Link, Route } from '../../shared/host/types';
 import { nodeAddresses } from './addresses';
-import type { NodeView, Overlay, OverlayRoute, Tunnel } from './types';
+import type { NodeView, Overlay, OverlayRoute, Tunnel } from '../../shared/fleet/types';
 
 /** address → owning node; an address two nodes both claim is ambiguous and owned by neither */
 export function addressOwners(nodes: NodeView[]): Map<string, string> {

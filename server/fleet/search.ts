@@ -1,8 +1,8 @@
 // Fleet-wide search: pods and namespaces by name, links by name, IPs, MACs → which node, which namespace.
 // Each node's snapshot is indexed once (per snapshot object) into lower-cased entries; a query scans them.
-import type { HostSnapshot } from '../host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import { addressOf } from './addresses';
-import type { SearchHit, SearchKind } from './types';
+import type { SearchHit, SearchKind } from '../../shared/fleet/types';
 
 interface Entry {
   key: string;

@@ -6,6 +6,7 @@
 // With hundreds of namespaces the cost is spawning: a spawn from node costs far more than one from xargs.
 // (It was `ip -batch -` of `netns exec NAME …` lines: each of those remounts /sys in a new mount
 // namespace, copying every mount of the host, one per named namespace: O(N) per namespace, O(N²) a read.)
+import 'server-only';
 import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import {
   parseNamespace,
   type ParsedNamespace,
 } from '../ip/parse';
-import type { Namespace } from './types';
+import type { Namespace } from '../../shared/host/types';
 
 /** below this many, one process per namespace (in parallel) is as fast */
 export const BULK_MIN = 8;

@@ -1,11 +1,12 @@
 // What this kernel and iproute2 can do, probed once in a scratch namespace the server creates and
 // removes: each link kind is actually created (and deleted), and a failure keeps the kernel's own words.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { runSync, type Runner } from '../ip/run';
 import { DEFAULT_DIRS } from './namespaces';
 import { OWN_SCRATCH_PREFIX } from './ownprocs';
-import { LINK_KINDS, type LinkKind } from '../edits/schema';
+import { LINK_KINDS, type LinkKind } from '../../shared/edits/schema';
 
 export interface KindSupport {
   /** null = not probed (not root, read-only, or no parent to probe on) */

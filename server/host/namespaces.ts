@@ -1,8 +1,9 @@
 // Find every network namespace of the host: the server's own, named ones, Docker's, and the unnamed
 // ones processes hold. Identity is the inode; names, pids and paths are ways in.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Namespace, NamespaceSource } from './types';
+import type { Namespace, NamespaceSource } from '../../shared/host/types';
 import { isOwnScratchNamespace, ownPids } from './ownprocs';
 
 export interface NamespaceDirs {

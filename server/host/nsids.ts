@@ -10,7 +10,7 @@ import type { Runner } from '../ip/run';
 import { CommandError } from '../ip/run';
 import { parseJsonDoc, parseNsids, type ParsedNamespace } from '../ip/parse';
 import { nsidQuestions, type NsidMaps, type NsidQuestion } from './resolve';
-import type { Namespace } from './types';
+import type { Namespace } from '../../shared/host/types';
 import { inNamespace, ipKnowsByName } from '../ip/netns';
 
 /** The host namespace's nsids → namespace ids, by the names its `netns list-id` printed. */

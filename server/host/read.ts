@@ -1,5 +1,6 @@
 // Read the whole host: discover namespaces, read each with one `ip -batch` process (in parallel),
 // resolve ids across namespaces, add SR-IOV facts from sysfs.
+import 'server-only';
 import os from 'node:os';
 import { CommandError, stream as defaultStream, type Runner, type Streamer } from '../ip/run';
 import { CONTENT_BATCH, NAMESPACE_BATCH, parseNamespace, splitBatch, type ParsedNamespace } from '../ip/parse';
@@ -11,7 +12,7 @@ import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
 import { BULK_MIN, bulkReadable, readNamedInBulk } from './bulk';
 import { inNamespace, type NsEntry } from '../ip/netns';
-import type { HostSnapshot, Namespace } from './types';
+import type { HostSnapshot, Namespace } from '../../shared/host/types';
 
 export interface ReadOptions {
   dirs?: NamespaceDirs;

@@ -1,6 +1,6 @@
 // Pure: turn per-namespace parses into one graph whose ids resolve across namespaces.
 // nsids are relative to the namespace that printed them; the namespace inode is the identity.
-import type { Link, Namespace } from './types';
+import type { Link, Namespace } from '../../shared/host/types';
 import type { ParsedLink, ParsedNamespace } from '../ip/parse';
 
 /** kinds whose lower device is their parent (as opposed to a veth's peer) */

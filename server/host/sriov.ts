@@ -1,8 +1,9 @@
 // SR-IOV from sysfs, reached through the device (bus/devices/ADDR), which does not depend on the
 // namespace a netdev lives in. The sysfs root can be pointed at a fake tree for tests.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Link, VfInfo } from './types';
+import type { Link, VfInfo } from '../../shared/host/types';
 
 export const SYSFS_ROOT = process.env.LINKSCAPE_SYSFS ?? '/sys';
 

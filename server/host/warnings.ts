@@ -1,5 +1,5 @@
 // Pure: things an operator should look at, computed from the host's state.
-import type { HostWarning, Link, Namespace } from './types';
+import type { HostWarning, Link, Namespace } from '../../shared/host/types';
 
 /** VF MAC 00:00:00:00:00:00 means "not set" */
 const UNSET_MAC = /^(00:){5}00$/;

@@ -2,7 +2,7 @@
 // Loose on purpose: unknown keys pass through, only what the model needs is validated.
 // See ../shared/IPROUTE2-JSON.md for the traps handled here.
 import { z } from 'zod';
-import type { Address, Link, Route, VfInfo, Nexthop } from '../host/types';
+import type { Address, Link, Route, VfInfo, Nexthop } from '../../shared/host/types';
 
 const RawLinkInfo = z.looseObject({
   info_kind: z.string().optional(),

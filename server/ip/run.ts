@@ -1,5 +1,6 @@
 // The one door for processes. argv arrays only, never a shell; an allow-list of binaries; a timeout;
 // a non-zero exit becomes a CommandError that carries the program's own message (the kernel's words).
+import 'server-only';
 import { readdirSync, readFileSync } from 'node:fs';
 import { execa, execaSync } from 'execa';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { browserTier, pingAvailable } from '../tiers';
 import { inodeOf, Lab } from '../kernel/lab';
-import { argvToShell } from '../../server/edits/shell';
+import { argvToShell } from '../../shared/edits/shell';
 import { ensureBuild, startServer, type Served } from './server';
 import { launchBrowser, type Browser } from './browser';
 import { EditPage } from './edit.page';

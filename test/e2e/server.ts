@@ -16,6 +16,7 @@ const BUILD_INPUTS = [
   'app',
   'components',
   'server',
+  'shared',
   'instrumentation.ts',
   'next.config.js',
   'package.json',

@@ -1,8 +1,8 @@
 // A fleet of recorded hosts: the captured lab VM (test/fixtures/labvm-6.1, read by `ip -j` on a real VM) renumbered
 // per node — its eth1 address 10.0.3.1 becomes node i's, its vxlan vx42's remote the next node's — plus what a
 // flannel host-gw node has: a route to every other node's pod subnet via that node's address, and one pod.
-import type { HostSnapshot, Route } from '../../server/host/types';
-import type { FdbEntry } from '../../server/fleet/types';
+import type { HostSnapshot, Route } from '../../shared/host/types';
+import type { FdbEntry } from '../../shared/fleet/types';
 import { labSnapshot } from '../unit/graph-fixture';
 
 export const nodeIp = (i: number) => `10.0.${3 + Math.floor(i / 250)}.${(i % 250) + 1}`;

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { z } from 'zod';
-import { AuditInput, CheckpointInput, HistoryStepInput } from '../../server/edits/schema';
-import type { HostDiff, HostSnapshot } from '../../server/host/types';
-import type { FdbEntry } from '../../server/fleet/types';
+import { AuditInput, CheckpointInput, HistoryStepInput } from '../../shared/edits/schema';
+import type { HostDiff, HostSnapshot } from '../../shared/host/types';
+import type { FdbEntry } from '../../shared/fleet/types';
 
 export interface SimAgent {
   url: string;

@@ -86,10 +86,14 @@ describe.skipIf(!kernelTier.ok)('kernel tier: the capability probe cleans up aft
       };
       await probeCapabilities(slow);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     children.push(child);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

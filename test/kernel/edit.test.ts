@@ -13,7 +13,7 @@ import { run as realRun, type Runner } from '../../server/ip/run';
 import type { Context } from '../../server/api/trpc';
 import { readAudit } from '../../server/edits/audit';
 import { readForEdits } from '../../server/edits/read';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import type { PingEvent } from '../../server/api/diag';
 
 const lab = new Lab('e');

@@ -6,7 +6,7 @@ import { kernelTier } from '../tiers';
 import { Lab } from './lab';
 import { readFdb } from '@/server/fleet/fdb';
 import { run } from '@/server/ip/run';
-import type { HostSnapshot, Link, Namespace } from '@/server/host/types';
+import type { HostSnapshot, Link, Namespace } from '@/shared/host/types';
 
 describe.skipIf(!kernelTier.ok)('kernel: vxlan FDB entries', () => {
   const lab = new Lab('F');

@@ -6,7 +6,7 @@ import { kernelTier } from '../tiers';
 import { inodeOf, Lab } from './lab';
 import { readHost } from '../../server/host/read';
 import { run } from '../../server/ip/run';
-import type { HostSnapshot } from '../../server/host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 
 describe.skipIf(!kernelTier.ok)('kernel tier: nsids without list-id in every namespace', () => {
   const lab = new Lab('B');

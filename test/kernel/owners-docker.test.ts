@@ -10,9 +10,9 @@ import path from 'node:path';
 import { DOCKER_SANDBOX, dockerTier } from '../tiers';
 import { readHost } from '../../server/host/read';
 import { HostWatcher } from '../../server/host/watch';
-import { applyDiff } from '../../server/host/diff';
+import { applyDiff } from '../../shared/host/diff';
 import { run } from '../../server/ip/run';
-import type { HostSnapshot } from '../../server/host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import type { DockerSocket } from '../../server/host/owners/docker';
 
 const SANDBOX = 'lsO2';

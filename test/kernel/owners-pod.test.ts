@@ -10,7 +10,7 @@ import { makePod, type Pod } from './cnipod';
 import { readHost } from '../../server/host/read';
 import { HostWatcher } from '../../server/host/watch';
 import { run } from '../../server/ip/run';
-import type { HostSnapshot } from '../../server/host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 
 if (!cniTier.ok) console.warn(`!! SKIPPED cni tier (owners-pod): ${cniTier.why}`);
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { liveGroupMembers, run, stream } from '../../server/ip/run';
 import { appRouter } from '../../server/api/root';
 import { gatedContext } from '../context';
-import type { HostSnapshot, Link } from '../../server/host/types';
+import type { HostSnapshot, Link } from '../../shared/host/types';
 
 interface IpLink {
   ifindex: number;

@@ -6,7 +6,7 @@ import { kernelTier } from '../tiers';
 import { Lab } from './lab';
 import { appRouter } from '../../server/api/root';
 import { createContext, GATE_SECRET_KEY } from '../../server/api/trpc';
-import type { WatchEvent } from '../../server/host/types';
+import type { WatchEvent } from '../../shared/host/types';
 import { PROGRESS_ID } from '../../server/host/watch';
 
 interface Frame {

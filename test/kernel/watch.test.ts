@@ -5,10 +5,10 @@ import { execa } from 'execa';
 import { kernelTier } from '../tiers';
 import { Lab, inodeOf } from './lab';
 import { HostWatcher, PROGRESS_ID, type WatchItem } from '../../server/host/watch';
-import { applyDiff, deepEqual } from '../../server/host/diff';
+import { applyDiff, deepEqual } from '../../shared/host/diff';
 import { readHost } from '../../server/host/read';
 import { run } from '../../server/ip/run';
-import type { HostSnapshot, Link, ReadProgress } from '../../server/host/types';
+import type { HostSnapshot, Link, ReadProgress } from '../../shared/host/types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { labvmTier, LABVM_DIR } from '../tiers';
 import { killTree } from './kill';
 import { ensureBuild } from '../e2e/server';
-import type { FleetNode, Overlay, SearchHit } from '../../server/fleet/types';
+import type { FleetNode, Overlay, SearchHit } from '../../shared/fleet/types';
 
 const REPO = path.resolve(__dirname, '../..');
 const CTL = path.join(REPO, `.labvm-fleet-${process.pid}`);

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readHost } from '../../server/host/read';
 import { run } from '../../server/ip/run';
-import type { HostSnapshot } from '../../server/host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 
 const BEGIN = '==LINKSCAPE-LABVM-BEGIN==';
 const END = '==LINKSCAPE-LABVM-END==';

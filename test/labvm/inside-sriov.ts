@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { appRouter } from '../../server/api/root';
 import { run } from '../../server/ip/run';
-import type { Edit } from '../../server/edits/schema';
-import type { HostWarning } from '../../server/host/types';
+import type { Edit } from '../../shared/edits/schema';
+import type { HostWarning } from '../../shared/host/types';
 
 const BEGIN = '==LINKSCAPE-SRIOV-BEGIN==';
 const END = '==LINKSCAPE-SRIOV-END==';

@@ -33,6 +33,9 @@ export async function bundleInside(script: string): Promise<{ argv: string[]; di
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    // the server modules' `server-only` marker throws outside Next's react-server condition: the empty module
+    // the CLI bundle uses too (shared/README.md)
+    alias: { 'server-only': path.join(REPO, 'server/cli/server-only.ts') },
     logLevel: 'warning',
     outfile: out,
   });

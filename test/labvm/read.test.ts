@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { labvmTier } from '../tiers';
 import type { LabvmReport, Step } from './inside-read';
 import { runInside } from './inside';
-import type { Link, VfInfo } from '../../server/host/types';
+import type { Link, VfInfo } from '../../shared/host/types';
 
 interface IpVf {
   vf: number;

@@ -7,8 +7,8 @@ import {
   deepEqual,
   isEmptyDiff,
   RESOLVED_LINK_FIELDS,
-} from '../../server/host/diff';
-import type { Address, HostSnapshot, Link, Namespace, Route } from '../../server/host/types';
+} from '../../shared/host/diff';
+import type { Address, HostSnapshot, Link, Namespace, Route } from '../../shared/host/types';
 
 const ns = (id: string, over: Partial<Namespace> = {}): Namespace => ({
   id,

@@ -11,7 +11,7 @@ import {
 } from '../../components/edit/draft';
 import { overlayDraft, draftLinkNodeId, draftNsNodeId } from '../../components/graph/draft';
 import { buildGraph, linkNodeId, nsNodeId } from '../../components/graph/model';
-import type { Edit } from '../../server/edits/schema';
+import type { Edit } from '../../shared/edits/schema';
 import { inodes, labSnapshot, linkIn } from './graph-fixture';
 
 const a = draftItem('namespace net1', [{ op: 'netns.add', name: 'net1' }]);

@@ -20,7 +20,7 @@ import {
   parseIp,
   macProblem,
   routeDstProblem,
-} from '../../server/edits/schema';
+} from '../../shared/edits/schema';
 
 const calls: string[][] = [];
 const run: Runner = async (argv) => {

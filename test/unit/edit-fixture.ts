@@ -1,6 +1,6 @@
 // A small crafted host for planner tests: the host namespace (eth0 with the default route, ifb0, lo,
 // br0 bridge), a named namespace "blue" with a veth end, an unnamed one held by pid 4242, a Docker one.
-import type { HostSnapshot, Link, Namespace, Route } from '../../server/host/types';
+import type { HostSnapshot, Link, Namespace, Route } from '../../shared/host/types';
 
 export const ROOT = '4026531840';
 export const BLUE = '4026532001';

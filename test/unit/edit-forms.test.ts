@@ -2,7 +2,7 @@
 // and the real planner turns into the expected argv; bad values come back as issues at the paths the
 // forms' fields claim; the action lists say why an action is unavailable.
 import { describe, expect, it } from 'vitest';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import { planEdits } from '../../server/edits/plan';
 import { indexHost } from '../../components/host/lookup';
 import { belongsTo, fieldKey, guardLinks, issuesFor, unclaimed } from '../../components/edit/issues';
@@ -10,10 +10,10 @@ import { list, num, nsRef, opt } from '../../components/edit/values';
 import { initialLinkAdd, linkAddEdit, type LinkAddValues } from '../../components/edit/forms/linkAdd';
 import { linkActions, namespaceActions, visibleActions } from '../../components/edit/actions';
 import { routeDelEdit } from '../../components/edit/forms/route';
-import type { HostView } from '../../components/edit/forms/types';
+import type { FormHost } from '../../components/edit/forms/types';
 import { fixtureSnapshot, ROOT, BLUE, UNNAMED, DOCKER, SELF_PID } from './edit-fixture';
 
-function hostView(caps: HostView['caps'] = null): HostView {
+function hostView(caps: FormHost['caps'] = null): FormHost {
   const snapshot = fixtureSnapshot();
   return { snapshot, ix: indexHost(snapshot), caps };
 }
@@ -246,7 +246,7 @@ describe('actions for a link or a namespace', () => {
   it("kinds the kernel lacks are disabled with the kernel's reason", () => {
     const caps = {
       kinds: { ipvlan: { supported: false, reason: 'Error: Unknown device type.' } },
-    } as unknown as HostView['caps'];
+    } as unknown as FormHost['caps'];
     const h = hostView(caps);
     const a = linkActions(h.ix.linkById.get(`${ROOT}/5`)!, h).find((x) => x.key === 'child-ipvlan')!;
     expect(a.disabled).toBe('not supported by this kernel: Error: Unknown device type.');

@@ -1,9 +1,9 @@
 // Guidance: refusals the kernel will give that the planner sees coming, and the parents forms leave out.
 import { describe, expect, it } from 'vitest';
 import { planEdits } from '../../server/edits/plan';
-import { l3RouteHint, parentRefusal } from '../../server/edits/guidance';
-import type { Edit } from '../../server/edits/schema';
-import type { HostSnapshot } from '../../server/host/types';
+import { l3RouteHint, parentRefusal } from '../../shared/edits/guidance';
+import type { Edit } from '../../shared/edits/schema';
+import type { HostSnapshot } from '../../shared/host/types';
 import { fixtureSnapshot, link, ROOT, SELF_PID } from './edit-fixture';
 import { indexHost } from '../../components/host/lookup';
 import { parentChoices } from '../../components/edit/forms/choices';

@@ -1,8 +1,8 @@
 // Every op's plan for good input: the exact argv and undo argv, table-driven on a crafted host.
 import { describe, expect, it } from 'vitest';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import { planEdits, PlanError, type PlanOptions } from '../../server/edits/plan';
-import { planToShell, shellQuote } from '../../server/edits/shell';
+import { planToShell, shellQuote } from '../../shared/edits/shell';
 import { fixtureSnapshot, ROOT, BLUE, UNNAMED, DOCKER, SELF_PID } from './edit-fixture';
 
 const opts: PlanOptions = { selfPid: SELF_PID };

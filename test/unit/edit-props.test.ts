@@ -2,7 +2,7 @@
 // valid edits never put an option-looking word into argv where a value belongs.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ApplyInput, Edit, ifNameProblem, nsNameProblem } from '../../server/edits/schema';
+import { ApplyInput, Edit, ifNameProblem, nsNameProblem } from '../../shared/edits/schema';
 import { EditSession } from '../../server/edits/apply';
 import { planEdits } from '../../server/edits/plan';
 import type { Runner } from '../../server/ip/run';

@@ -11,8 +11,8 @@ import { parseFdb, bridgeArgvIn } from '@/server/fleet/fdb';
 import { AgentClient } from '@/server/fleet/agent';
 import { Fleet, parseAgents } from '@/server/fleet/fleet';
 import { forwardEdits } from '@/server/fleet/forward';
-import type { NodeView } from '@/server/fleet/types';
-import type { HostDiff } from '@/server/host/types';
+import type { NodeView } from '@/shared/fleet/types';
+import type { HostDiff } from '@/shared/host/types';
 import { nodeFdb, nodeIp, nodeName, nodeSnapshot, podSubnet } from '../fleet/fixture';
 import { startSimAgent, type SimAgent } from '../fleet/sim-agent';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseNamespace } from '../../server/ip/parse';
 import { resolveHost } from '../../server/host/resolve';
-import type { HostSnapshot, Link, Namespace } from '../../server/host/types';
+import type { HostSnapshot, Link, Namespace } from '../../shared/host/types';
 
 const CAP = path.resolve(import.meta.dirname, '../fixtures/labvm-6.1');
 const json = (f: string) => JSON.parse(readFileSync(path.join(CAP, f), 'utf8'));

@@ -2,7 +2,7 @@
 // prefix when owner is null; summaries; what a search opens.
 import { describe, expect, it } from 'vitest';
 import { groupKeyOf, groupNamespaces, groupsToOpen, GROUP_MIN, namePrefix } from '../../components/graph/groups';
-import type { HostSnapshot, Link, Namespace, NamespaceOwner } from '../../server/host/types';
+import type { HostSnapshot, Link, Namespace, NamespaceOwner } from '../../shared/host/types';
 import { bigHost } from './graph-fixture';
 
 const base = bigHost(0);

@@ -10,7 +10,7 @@ import { CommandError, type Runner } from '../../server/ip/run';
 import { EditSession, execStep, runPlan, type CallContext } from '../../server/edits/apply';
 import { pendingUndos, PlanJournal, readJournal, recoverJournal, type JournalRecord } from '../../server/edits/journal';
 import { readAudit } from '../../server/edits/audit';
-import { accessRisks } from '../../server/edits/access';
+import { accessRisks } from '../../shared/edits/access';
 import type { Capabilities } from '../../server/host/capabilities';
 import { fixtureSnapshot, SELF_PID } from './edit-fixture';
 

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseMonitorLine, SupervisedStream, type Streamer } from '../../server/host/monitor';
 import { HostWatcher, type WatchItem } from '../../server/host/watch';
-import { applyDiff } from '../../server/host/diff';
+import { applyDiff } from '../../shared/host/diff';
 import { CommandError, type Runner, type StreamHandle } from '../../server/ip/run';
 import { helperPids } from '../../server/host/ownprocs';
-import type { HostSnapshot } from '../../server/host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

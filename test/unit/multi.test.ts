@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { multiEdits } from '../../components/edit/multi';
 import { indexHost } from '../../components/host/lookup';
 import { planEdits } from '../../server/edits/plan';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import { fixtureSnapshot, link, BLUE, ROOT, SELF_PID } from './edit-fixture';
 
 const snap = fixtureSnapshot();

@@ -32,7 +32,7 @@ import { run } from '../../server/ip/run';
 import { isLinkDoc } from '../../server/ip/parse';
 import type { Streamer } from '../../server/ip/run';
 import { captureRaw } from '../fixtures/captures';
-import type { Namespace } from '../../server/host/types';
+import type { Namespace } from '../../shared/host/types';
 
 let tmp: string;
 beforeAll(() => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseNamespace, type ParsedNamespace } from '../../server/ip/parse';
 import { MAX_NSID_CANDIDATES, nsidQuestions, resolveHost } from '../../server/host/resolve';
 import { askNsids, parseAnswers, questionBatch, rootNsidMap } from '../../server/host/nsids';
-import type { Namespace } from '../../server/host/types';
+import type { Namespace } from '../../shared/host/types';
 
 type RawIn = Record<string, unknown>;
 let nextMac = 1;

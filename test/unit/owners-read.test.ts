@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { readOwners } from '../../server/host/owners';
-import type { Namespace } from '../../server/host/types';
+import type { Namespace } from '../../shared/host/types';
 
 const PODMAN_ID = 'c'.repeat(64);
 const CID = 'd'.repeat(64);

@@ -5,7 +5,7 @@ import { labSnapshot, linkIn, inodes } from './graph-fixture';
 import { linkMatches, namespaceMatches } from '../../components/graph/search';
 import { networkRows } from '../../components/table/networks';
 import { buildGraph, DEFAULT_VIEW, nsNodeId } from '../../components/graph/model';
-import type { HostSnapshot } from '../../server/host/types';
+import type { HostSnapshot } from '../../shared/host/types';
 import { nsChoices } from '../../components/edit/forms/choices';
 import { linkMoveForm } from '../../components/edit/forms/linkSet';
 import { indexHost } from '../../components/host/lookup';

@@ -7,7 +7,7 @@ import { networkOf, parseCniCache } from '../../server/host/owners/cni';
 import { dockerSocket, parseContainer, parseNetwork } from '../../server/host/owners/docker';
 import { ownerLabel } from '../../server/host/owners/label';
 import { tagLinkNetworks, NO_OWNERS } from '../../server/host/owners';
-import type { Link } from '../../server/host/types';
+import type { Link } from '../../shared/host/types';
 
 const UID = '0f6f1b8e-5d3c-4c9a-9a54-6b1d2e3f4a5b';
 const CID = 'a3f9c1b27e5d4c6f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f';

@@ -1,10 +1,10 @@
 // Recipes: with their defaults, each is edits the server's schema accepts and the planner turns into
 // the walkthrough's commands (routes included), with no guidance warning left.
 import { describe, expect, it } from 'vitest';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import { planEdits } from '../../server/edits/plan';
-import { argvToShell } from '../../server/edits/shell';
-import { RECIPE_IDS, RECIPES, recipeDefaults } from '../../server/edits/recipes';
+import { argvToShell } from '../../shared/edits/shell';
+import { RECIPE_IDS, RECIPES, recipeDefaults } from '../../shared/edits/recipes';
 import { fixtureSnapshot, SELF_PID } from './edit-fixture';
 import { sriovSnapshot } from './sriov-edit-fixture';
 

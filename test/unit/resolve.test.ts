@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseNamespace, type ParsedNamespace } from '../../server/ip/parse';
 import { resolveHost } from '../../server/host/resolve';
 import { computeWarnings } from '../../server/host/warnings';
-import type { Link, Namespace } from '../../server/host/types';
+import type { Link, Namespace } from '../../shared/host/types';
 import { CAPTURE_INODES as INO, loadCaptures, type CaptureLabel } from '../fixtures/captures';
 
 describe('the captured lab VM host', () => {

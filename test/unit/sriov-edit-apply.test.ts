@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CommandError, type Runner } from '../../server/ip/run';
 import { EditSession, runPlan, type CallContext } from '../../server/edits/apply';
 import type { Capabilities } from '../../server/host/capabilities';
-import { sysfsWriteArgv } from '../../server/edits/shell';
+import { sysfsWriteArgv } from '../../shared/edits/shell';
 import { sysfsWriteProblem, writeSysfs } from '../../server/edits/sysfs';
 import { SELF_PID } from './edit-fixture';
 import { PF_DEV, sriovSnapshot } from './sriov-edit-fixture';

@@ -3,7 +3,7 @@
 //   VLAN and rates, vf 2 whose netdev enp3s0f0v2 sits in namespace blue, vf 3 whose netdev is in the host;
 // - eni0, a netdevsim-like PF: no sriov_totalvfs, 0 VFs, no VF netdevs;
 // - eth1 (from the base fixture): a NIC without SR-IOV.
-import type { HostSnapshot, VfInfo } from '../../server/host/types';
+import type { HostSnapshot, VfInfo } from '../../shared/host/types';
 import { BLUE, fixtureSnapshot, link, ROOT } from './edit-fixture';
 
 export const PF_DEV = '0000:3b:00.0';

@@ -1,9 +1,9 @@
 // sriov.numvfs and sriov.vf: the exact steps (sysfs writes and ip argv) with their undos from the
 // snapshot, the through-0 plan and its warning, the guard, and bad input naming the field.
 import { describe, expect, it } from 'vitest';
-import { ApplyInput, Edit } from '../../server/edits/schema';
+import { ApplyInput, Edit } from '../../shared/edits/schema';
 import { planEdits, PlanError, type Plan } from '../../server/edits/plan';
-import { argvToShell, planToShell, SYSFS_WRITE } from '../../server/edits/shell';
+import { argvToShell, planToShell, SYSFS_WRITE } from '../../shared/edits/shell';
 import { BLUE, SELF_PID } from './edit-fixture';
 import { PF_DEV, sriovSnapshot } from './sriov-edit-fixture';
 

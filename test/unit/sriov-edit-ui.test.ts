@@ -2,9 +2,9 @@
 // warnings marked on nodes) and the forms (values → the edits the schema accepts and the planner turns
 // into the expected argv; issues at the paths the fields claim).
 import { describe, expect, it } from 'vitest';
-import { Edit } from '../../server/edits/schema';
+import { Edit } from '../../shared/edits/schema';
 import { planEdits } from '../../server/edits/plan';
-import type { HostWarning } from '../../server/host/types';
+import type { HostWarning } from '../../shared/host/types';
 import {
   buildGraph,
   DEFAULT_VIEW,

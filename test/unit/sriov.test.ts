@@ -7,7 +7,7 @@ import { parseNamespace, type ParsedNamespace } from '../../server/ip/parse';
 import { resolveHost } from '../../server/host/resolve';
 import { deviceDir, enrichSriov } from '../../server/host/sriov';
 import { computeWarnings } from '../../server/host/warnings';
-import type { HostWarning, Link, Namespace } from '../../server/host/types';
+import type { HostWarning, Link, Namespace } from '../../shared/host/types';
 import { buildSriovSysfs } from '../fixtures/sysfs-sriov/tree';
 import { captureNamespace, loadCaptures } from '../fixtures/captures';
 

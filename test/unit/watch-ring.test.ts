@@ -1,7 +1,7 @@
 // The watcher's "recent changes" ring: numbering, what it keeps, and what a resuming subscriber gets.
 import { describe, expect, it } from 'vitest';
 import { EventRing } from '../../server/host/watch/ring';
-import type { WatchEvent } from '../../server/host/types';
+import type { WatchEvent } from '../../shared/host/types';
 
 /** a distinguishable event (the ring never looks inside) */
 const ev = (n: number) => ({ type: 'progress', progress: { done: n, total: 100 } }) as WatchEvent;

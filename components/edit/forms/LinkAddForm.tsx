@@ -1,13 +1,13 @@
 'use client';
 // "Create link": any kind, in any namespace; a child of a parent can land straight in another
 // namespace, with addresses and up, in one all-or-nothing plan.
-import { LINK_KINDS, type LinkKind } from '@/server/edits/schema';
-import type { Link } from '@/server/host/types';
+import { LINK_KINDS, type LinkKind } from '@/shared/edits/schema';
+import type { Link } from '@/shared/host/types';
 import { CheckField, SelectField, TextField, type Choice } from '../Field';
 import { nsChoices, nsOf, parentChoices, rootNs } from './choices';
 import { LinkKindFields } from './LinkKindFields';
 import { canTarget, hasParent, initialLinkAdd, linkAddEdit, type LinkAddValues } from './linkAdd';
-import type { EditForm, FieldsProps, HostView } from './types';
+import type { EditForm, FieldsProps, FormHost } from './types';
 
 const NS_LABEL: Partial<Record<LinkKind, string>> = { veth: 'namespace (this end)', vxlan: 'namespace (underlay)' };
 const nsLabelFor = (k: LinkKind) => (hasParent(k) ? "parent's namespace" : (NS_LABEL[k] ?? 'namespace'));
@@ -25,7 +25,7 @@ export const NEW_KINDS: LinkKind[] = [
   'dummy',
 ];
 
-export function kindChoices(host: HostView): Choice[] {
+export function kindChoices(host: FormHost): Choice[] {
   return NEW_KINDS.filter((k) => LINK_KINDS.includes(k)).map((k) => ({
     value: k,
     label: k,
@@ -34,7 +34,7 @@ export function kindChoices(host: HostView): Choice[] {
 }
 
 /** the kernel's reason when the capability probe found the kind missing, else null */
-export function unsupported(host: HostView, kind: LinkKind): string | null {
+export function unsupported(host: FormHost, kind: LinkKind): string | null {
   const s = host.caps?.kinds[kind];
   return s && s.supported === false ? `not supported by this kernel: ${s.reason ?? 'probe failed'}` : null;
 }
@@ -112,7 +112,7 @@ interface Start {
   parent?: Link;
 }
 
-export function linkAddForm(host: HostView, start: Start = {}): EditForm<LinkAddValues> {
+export function linkAddForm(host: FormHost, start: Start = {}): EditForm<LinkAddValues> {
   const kind = start.kind ?? 'veth';
   const ns = start.parent?.nsId ?? start.nsId ?? rootNs(host).id;
   const parentName = start.parent && hasParent(kind) ? start.parent.name : '';

@@ -1,6 +1,6 @@
 'use client';
 // The fields only one kind of link has (modes, VLAN id, VNI, the veth's other end).
-import { IPVLAN_FLAGS, IPVLAN_MODES, MACVLAN_MODES, VLAN_PROTOCOLS } from '@/server/edits/schema';
+import { IPVLAN_FLAGS, IPVLAN_MODES, MACVLAN_MODES, VLAN_PROTOCOLS } from '@/shared/edits/schema';
 import { CheckField, SelectField, TextField } from '../Field';
 import { linkChoices, nsChoices } from './choices';
 import type { LinkAddValues } from './linkAdd';

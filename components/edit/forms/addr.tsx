@@ -1,6 +1,6 @@
 'use client';
 // Addresses of one link: add (IPv4 or IPv6, address/prefix), remove one of those it has.
-import type { Link } from '@/server/host/types';
+import type { Link } from '@/shared/host/types';
 import { SelectField, TextField } from '../Field';
 import { linkOf, refOf } from './choices';
 import type { EditForm, FieldsProps } from './types';

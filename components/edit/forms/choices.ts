@@ -1,17 +1,17 @@
 // Pure: select options drawn from the snapshot (namespaces, links in one, bridges) and lookups that
 // turn a chosen id back into what an edit names, refusing when the object is gone from the host.
-import type { Link, Namespace } from '@/server/host/types';
+import type { Link, Namespace } from '@/shared/host/types';
 import { compareLinks, sortedNamespaces } from '../../host/order';
 import type { Choice } from '../Field';
 import { nsRef } from '../values';
-import { familyOf, parentRefusal } from '@/server/edits/guidance';
-import type { HostView } from './types';
+import { familyOf, parentRefusal } from '@/shared/edits/guidance';
+import type { FormHost } from './types';
 
 export function nsLabel(ns: Namespace): string {
   return ns.root && !/\bhost\b/.test(ns.label) ? `${ns.label} (host)` : ns.label;
 }
 
-export function nsChoices(host: HostView, opts: { first?: Choice; named?: boolean } = {}): Choice[] {
+export function nsChoices(host: FormHost, opts: { first?: Choice; named?: boolean } = {}): Choice[] {
   const list = sortedNamespaces(host.snapshot.namespaces).map((n) => ({
     value: n.id,
     label: nsLabel(n),
@@ -20,11 +20,11 @@ export function nsChoices(host: HostView, opts: { first?: Choice; named?: boolea
   return opts.first ? [opts.first, ...list] : list;
 }
 
-export function linksIn(host: HostView, nsId: string, keep: (l: Link) => boolean = () => true): Link[] {
+export function linksIn(host: FormHost, nsId: string, keep: (l: Link) => boolean = () => true): Link[] {
   return [...(host.ix.linksByNs.get(nsId) ?? [])].filter(keep).sort(compareLinks);
 }
 
-export function linkChoices(host: HostView, nsId: string, keep?: (l: Link) => boolean, first?: Choice): Choice[] {
+export function linkChoices(host: FormHost, nsId: string, keep?: (l: Link) => boolean, first?: Choice): Choice[] {
   const list = linksIn(host, nsId, keep).map((l) => ({
     value: l.name,
     label: `${l.name} (${l.kind}${l.up ? '' : ', down'})`,
@@ -33,7 +33,7 @@ export function linkChoices(host: HostView, nsId: string, keep?: (l: Link) => bo
 }
 
 /** Why the kernel refuses a `kind` child on this link (guidance.ts), from the snapshot; null when it accepts. */
-export function parentProblem(host: HostView, kind: string, l: Link): string | null {
+export function parentProblem(host: FormHost, kind: string, l: Link): string | null {
   const lower = l.parentId ? host.ix.linkById.get(l.parentId) : undefined;
   // macvlan on a macvlan (ipvlan on an ipvlan) is made on the lower device
   const port = lower && familyOf(l.kind) !== null && familyOf(l.kind) === familyOf(kind) ? lower : l;
@@ -42,7 +42,7 @@ export function parentProblem(host: HostView, kind: string, l: Link): string | n
 }
 
 /** Parents to offer for a `kind` child: never loopback or a non-Ethernet device; a busy one shown disabled, with why. */
-export function parentChoices(host: HostView, nsId: string, kind: string, first?: Choice): Choice[] {
+export function parentChoices(host: FormHost, nsId: string, kind: string, first?: Choice): Choice[] {
   const list = linksIn(host, nsId, (l) => l.kind !== 'loopback')
     .map((l) => ({ l, why: parentProblem(host, kind, l) }))
     .filter(({ l, why }) => !why || (l.linkType === 'ether' && familyOf(kind) !== null))
@@ -51,28 +51,28 @@ export function parentChoices(host: HostView, nsId: string, kind: string, first?
 }
 
 /** the namespace an edit names by this id; throws when it is gone */
-export function nsOf(host: HostView, id: string): Namespace {
+export function nsOf(host: FormHost, id: string): Namespace {
   const ns = host.ix.nsById.get(id);
   if (!ns) throw new Error(`namespace ${id} is no longer on the host`);
   return ns;
 }
 
-export function refOf(host: HostView, id: string): string | undefined {
+export function refOf(host: FormHost, id: string): string | undefined {
   return nsRef(nsOf(host, id));
 }
 
 /** a namespace as a move/create target: always by id, since omitting it would mean "stay" (the host's too) */
-export function targetOf(host: HostView, id: string): string {
+export function targetOf(host: FormHost, id: string): string {
   return nsOf(host, id).id;
 }
 
 /** the link by id; throws when it is gone */
-export function linkOf(host: HostView, id: string): Link {
+export function linkOf(host: FormHost, id: string): Link {
   const l = host.ix.linkById.get(id);
   if (!l) throw new Error(`link ${id} is no longer on the host`);
   return l;
 }
 
-export function rootNs(host: HostView): Namespace {
+export function rootNs(host: FormHost): Namespace {
   return host.snapshot.namespaces.find((n) => n.root) ?? host.snapshot.namespaces[0];
 }

@@ -1,10 +1,10 @@
 // Pure: the "create link" form's values → one link.add edit, every kind. What the user left empty is
 // left out; what they typed goes as typed, for the server's validation to judge.
-import type { Edit, LinkKind } from '@/server/edits/schema';
-import { PARENT_KINDS } from '@/server/edits/schema';
+import type { Edit, LinkKind } from '@/shared/edits/schema';
+import { PARENT_KINDS } from '@/shared/edits/schema';
 import { list, num, opt } from '../values';
 import { refOf, targetOf } from './choices';
-import type { HostView } from './types';
+import type { FormHost } from './types';
 
 export interface LinkAddValues {
   kind: LinkKind;
@@ -75,7 +75,7 @@ export const canTarget = (k: LinkKind) => hasParent(k) || k === 'vxlan';
 // Numbers the user typed that are not numbers go through as strings; the server names the field.
 const n = (s: string) => num(s) as number | undefined;
 
-export function linkAddEdit(v: LinkAddValues, host: HostView): Edit {
+export function linkAddEdit(v: LinkAddValues, host: FormHost): Edit {
   const common = {
     op: 'link.add' as const,
     ns: refOf(host, v.ns),

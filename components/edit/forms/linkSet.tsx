@@ -1,16 +1,16 @@
 'use client';
 // Changes to one link: up/down, MTU, MAC, promiscuous, rename, bridge port on/off, move.
 // Each is its own small form; the link is looked up afresh (by id) when the edit is made.
-import type { Edit } from '@/server/edits/schema';
-import type { Link } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { Link } from '@/shared/host/types';
 import { SelectField, TextField } from '../Field';
 import { num, opt } from '../values';
 import { linkChoices, linkOf, nsChoices, nsOf, refOf, targetOf } from './choices';
-import type { EditForm, FieldsProps, HostView } from './types';
+import type { EditForm, FieldsProps, FormHost } from './types';
 
 type SetFields = Omit<Extract<Edit, { op: 'link.set' }>, 'op' | 'ns' | 'dev'>;
 
-function setEdit(host: HostView, linkId: string, change: SetFields): Edit[] {
+function setEdit(host: FormHost, linkId: string, change: SetFields): Edit[] {
   const l = linkOf(host, linkId);
   return [{ op: 'link.set', ns: refOf(host, l.nsId), dev: l.name, ...change }];
 }
@@ -95,7 +95,7 @@ export function linkRenameForm(link: Link): EditForm<{ name: string }> {
 
 const isMaster = (self: Link) => (l: Link) => (l.kind === 'bridge' || l.kind === 'bond') && l.id !== self.id;
 
-export function linkAttachForm(link: Link, host: HostView): EditForm<{ master: string }> {
+export function linkAttachForm(link: Link, host: FormHost): EditForm<{ master: string }> {
   const first = (host.ix.linksByNs.get(link.nsId) ?? []).find(isMaster(link));
   return {
     key: 'link.master',
@@ -114,7 +114,7 @@ export function linkAttachForm(link: Link, host: HostView): EditForm<{ master: s
   };
 }
 
-export function linkMoveForm(link: Link, host: HostView): EditForm<{ netns: string }> {
+export function linkMoveForm(link: Link, host: FormHost): EditForm<{ netns: string }> {
   const other =
     host.snapshot.namespaces.find((n) => n.id !== link.nsId && !n.root) ??
     host.snapshot.namespaces.find((n) => n.id !== link.nsId);

@@ -1,10 +1,10 @@
 'use client';
 // Namespaces: create one (lo up inside, as every walkthrough does first); delete a named one, saying
 // first which processes hold it and which links live in it.
-import type { Namespace } from '@/server/host/types';
+import type { Namespace } from '@/shared/host/types';
 import { CheckField, TextField } from '../Field';
 import { linksIn, nsOf } from './choices';
-import type { EditForm, FieldsProps, HostView } from './types';
+import type { EditForm, FieldsProps, FormHost } from './types';
 
 interface NetnsAddValues {
   name: string;
@@ -34,7 +34,7 @@ export function netnsAddForm(): EditForm<NetnsAddValues> {
   };
 }
 
-function NetnsDelIntro({ ns, host }: { ns: Namespace; host: HostView }) {
+function NetnsDelIntro({ ns, host }: { ns: Namespace; host: FormHost }) {
   const links = linksIn(host, ns.id, (l) => l.kind !== 'loopback');
   return (
     <div className="ed-intro" data-testid="netns-del-intro">

@@ -1,11 +1,11 @@
 'use client';
 // A recipe as a form: its parameters with defaults (the host's first NIC the kernel accepts as parent),
 // its items straight into the draft — or previewed and applied at once like any form.
-import { RECIPES, recipeDefaults, type Recipe, type RecipeId } from '@/server/edits/recipes';
-import type { Edit } from '@/server/edits/schema';
+import { RECIPES, recipeDefaults, type Recipe, type RecipeId } from '@/shared/edits/recipes';
+import type { Edit } from '@/shared/edits/schema';
 import { SelectField, TextField } from '../Field';
 import { nsLabel, parentChoices, parentProblem, rootNs } from './choices';
-import type { EditForm, FieldsProps, HostView } from './types';
+import type { EditForm, FieldsProps, FormHost } from './types';
 
 type Values = Record<string, string>;
 
@@ -16,7 +16,7 @@ function parentKind(r: Recipe): string {
   return 'vlan'; // any non-loopback link
 }
 
-function firstParent(host: HostView, r: Recipe): string | null {
+function firstParent(host: FormHost, r: Recipe): string | null {
   const root = rootNs(host);
   const links = host.snapshot.links.filter((l) => l.nsId === root.id && l.kind !== 'loopback');
   const ok = (l: (typeof links)[number]) => parentProblem(host, parentKind(r), l) === null && l.linkType === 'ether';
@@ -77,7 +77,7 @@ function Fields(r: Recipe) {
   };
 }
 
-export function recipeForm(host: HostView, id: RecipeId): EditForm<Values> {
+export function recipeForm(host: FormHost, id: RecipeId): EditForm<Values> {
   const r = RECIPES[id];
   const initial = recipeDefaults(r);
   const parent = firstParent(host, r);

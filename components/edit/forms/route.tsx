@@ -1,12 +1,12 @@
 'use client';
 // Routes of one namespace: add (default or prefix, via and/or dev, table, metric), remove one of its
 // routes as the routing table lists it.
-import type { Edit } from '@/server/edits/schema';
-import type { Route } from '@/server/host/types';
+import type { Edit } from '@/shared/edits/schema';
+import type { Route } from '@/shared/host/types';
 import { FieldIssues, SelectField, TextField } from '../Field';
 import { num, opt } from '../values';
 import { linkChoices, nsOf, refOf } from './choices';
-import type { EditForm, FieldsProps, HostView } from './types';
+import type { EditForm, FieldsProps, FormHost } from './types';
 
 interface RouteAddValues {
   dst: string;
@@ -72,7 +72,7 @@ function RouteAddFields({ values: v, set, host, nsId }: FieldsProps<RouteAddValu
   );
 }
 
-export function routeAddForm(host: HostView, nsId: string, dev?: string): EditForm<RouteAddValues> {
+export function routeAddForm(host: FormHost, nsId: string, dev?: string): EditForm<RouteAddValues> {
   return {
     key: 'route.add',
     title: `Add a route in ${nsOf(host, nsId).label}`,
@@ -117,7 +117,7 @@ export function removableRoutes(routes: Route[]): Route[] {
   );
 }
 
-export function routeDelEdit(h: HostView, nsId: string, r: Route): Edit {
+export function routeDelEdit(h: FormHost, nsId: string, r: Route): Edit {
   const e = {
     op: 'route.del' as const,
     ns: refOf(h, nsId),
@@ -131,7 +131,7 @@ export function routeDelEdit(h: HostView, nsId: string, r: Route): Edit {
   return JSON.parse(JSON.stringify(e)) as Edit;
 }
 
-export function routeDelForm(host: HostView, nsId: string, route?: Route): EditForm<{ index: string }> {
+export function routeDelForm(host: FormHost, nsId: string, route?: Route): EditForm<{ index: string }> {
   const list = () => removableRoutes(host.ix.routesByNs.get(nsId) ?? []);
   const start = route ? list().findIndex((r) => routeText(r) === routeText(route)) : 0;
   return {

@@ -1,22 +1,25 @@
 // What a form is: initial values, fields to edit them, and the edits they stand for. The dialog
 // (EditDialog) does the rest the same way for every form: the plan inline, errors by field, guard, apply.
 import type { ComponentType, ReactNode } from 'react';
-import type { Edit } from '@/server/edits/schema';
-import type { HostSnapshot } from '@/server/host/types';
-import type { HostIndex } from '../../host/lookup';
+import type { Edit } from '@/shared/edits/schema';
+import type { HostSnapshot } from '@/shared/host/types';
+import type { HostLookup } from '../../host/lookup';
 import type { Capabilities } from '../api';
 
-/** The host as forms see it: always the page's latest snapshot (from host.watch). */
-export interface HostView {
+/**
+ * The host as an edit form sees it: the page's latest snapshot (PageHost's, from host.watch), its lookups
+ * (HostLookup, built once per snapshot) and what the kernel can do (host.capabilities; null until known).
+ */
+export interface FormHost {
   snapshot: HostSnapshot;
-  ix: HostIndex;
+  ix: HostLookup;
   caps: Capabilities | null;
 }
 
 export interface FieldsProps<V> {
   values: V;
   set: (patch: Partial<V>) => void;
-  host: HostView;
+  host: FormHost;
 }
 
 export interface EditForm<V> {
@@ -27,11 +30,11 @@ export interface EditForm<V> {
   /** none: nothing to fill in, the plan is made as the dialog opens */
   Fields?: ComponentType<FieldsProps<V>>;
   /** above the fields: what the user should know first (processes in a namespace, …) */
-  intro?: (host: HostView) => ReactNode;
+  intro?: (host: FormHost) => ReactNode;
   /** may throw an Error whose message is shown (e.g. the object is gone from the host) */
-  toEdits: (values: V, host: HostView) => Edit[];
+  toEdits: (values: V, host: FormHost) => Edit[];
   /** into the draft as several items (a recipe's steps); default one item: the title and toEdits */
-  toDraftItems?: (values: V, host: HostView) => { title: string; edits: Edit[] }[];
+  toDraftItems?: (values: V, host: FormHost) => { title: string; edits: Edit[] }[];
 }
 
 // The dialog holds forms of any value type; each factory fixes its own.

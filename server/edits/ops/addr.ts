@@ -1,5 +1,5 @@
 // addr.add / addr.del
-import type { EditOf } from '../schema';
+import type { EditOf } from '../../../shared/edits/schema';
 import type { OpPlanner } from '../plan';
 import { addrAddWords, canonicalCidr } from '../model';
 

@@ -1,10 +1,10 @@
 // link.add: one `ip link add` (straight into the target namespace when asked), then addresses and up there.
 // Names always follow `name`/`link`/`dev` keywords: a bare name like "d" would be read as a keyword
 // ("dynamic") by ip's parser.
-import { PARENT_KINDS, type LinkAddEdit } from '../schema';
+import { PARENT_KINDS, type LinkAddEdit } from '../../../shared/edits/schema';
 import type { OpPlanner, PlanContext } from '../plan';
 import { canonicalCidr, type LinkState, type NsState } from '../model';
-import { familyOf, parentRefusal } from '../guidance';
+import { familyOf, parentRefusal } from '../../../shared/edits/guidance';
 
 /** A link this plan creates, as the model will know it (also the lo of a new namespace). */
 export function newLink(ns: NsState, name: string, kind: string, extra: Partial<LinkState> = {}): LinkState {

@@ -2,7 +2,7 @@
 // the snapshot), and what the kernel does implicitly on a down (routes through it gone, its IPv6
 // addresses gone) and on a move (also down, nomaster, every address gone) is spelled out as steps, so
 // that the preview says it and undo — or a checkpoint's revert — puts it back.
-import type { EditOf } from '../schema';
+import type { EditOf } from '../../../shared/edits/schema';
 import type { OpPlanner } from '../plan';
 import { addrAddWords } from '../model';
 import { removeRoutesThrough } from './route';

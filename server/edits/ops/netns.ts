@@ -1,5 +1,5 @@
 // netns.add / netns.del
-import type { EditOf } from '../schema';
+import type { EditOf } from '../../../shared/edits/schema';
 import type { OpPlanner } from '../plan';
 import type { NsState } from '../model';
 import { newLink } from './link-add';

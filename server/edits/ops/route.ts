@@ -1,5 +1,5 @@
 // route.add / route.del. A deleted route's undo is rebuilt from the snapshot (proto, scope, src, metric).
-import { canonicalDst, familyOfIp, type EditOf, type IpFamily } from '../schema';
+import { canonicalDst, familyOfIp, type EditOf, type IpFamily } from '../../../shared/edits/schema';
 import type { OpPlanner, PlanContext } from '../plan';
 import type { LinkState, RouteState } from '../model';
 

@@ -1,11 +1,11 @@
 // SR-IOV: the number of VFs of a PF (its device's sriov_numvfs, written through sysfs) and one VF's
 // settings (`ip link set dev PF vf N …`, one command per setting, each undone to the snapshot's value).
 // A VF netdev's move into a namespace and back is link.set's netns, like any link's.
-import type { VfInfo } from '../../host/types';
+import type { VfInfo } from '../../../shared/host/types';
 import type { LinkState, PfPlanState } from '../model';
 import type { OpPlanner, PlanContext } from '../plan';
-import type { EditOf } from '../schema';
-import { sysfsWriteArgv } from '../shell';
+import type { EditOf } from '../../../shared/edits/schema';
+import { sysfsWriteArgv } from '../../../shared/edits/shell';
 
 type PfState = PfPlanState;
 

@@ -1,6 +1,7 @@
 // The Docker Engine API over its unix socket: plain HTTP/1.1 (node's http with socketPath), no docker
 // binary. Read: running containers (name, image, SandboxKey, State.Pid, endpoints) and networks
 // (driver, subnets, the bridge's name, a macvlan/ipvlan parent). Live: the /events stream.
+import 'server-only';
 import http from 'node:http';
 import { promises as fs } from 'node:fs';
 

@@ -2,9 +2,10 @@
 // service, or just the process holding it) and which runtime network each device belongs to. Every
 // source is optional and looked at cheaply on each discovery: the Docker API over its socket, libcni's
 // cache directory, the holders' /proc/PID/cgroup. Nothing here starts a daemon or runs a process.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from '../types';
+import type { Link, LinkNetwork, Namespace, NamespaceOwner, OwnerNetwork } from '../../../shared/host/types';
 import { parseCgroup, type CgroupFacts } from './cgroup';
 import { parseCniCache, type CniAttachment } from './cni';
 import {

@@ -2,6 +2,7 @@
 // `<pod>_<namespace>_<container>-<container id>.log` (the CRI log layout log shippers read). It is the
 // cheap, daemon-free way from a container id — what a pod's cgroup says — to the container's name in the
 // pod spec, and to the pod when libcni's cache says nothing. The pod's sandbox (pause) has no log.
+import 'server-only';
 import { promises as fs } from 'node:fs';
 
 export interface KubeletContainer {

@@ -4,7 +4,7 @@
 // the host is re-resolved in memory and the difference is published as a numbered event.
 // How each kind of namespace converges: docs/live.md. The files of this folder: README.md.
 import type { Runner } from '../../ip/run';
-import type { HostSnapshot, ReadProgress } from '../types';
+import type { HostSnapshot, ReadProgress } from '../../../shared/host/types';
 import { resolveOptions, sleep, type ResolvedOptions, type WatchOptions, type WatchStats } from './options';
 import type { WatchItem } from './ring';
 import { WatchRun } from './run';

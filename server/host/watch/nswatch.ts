@@ -1,5 +1,6 @@
 // Namespaces coming and going: inotify on the directories that name them (/var/run/netns, Docker's),
 // plus a slow re-scan for what no directory announces (processes that unshare or exit).
+import 'server-only';
 import fs from 'node:fs';
 
 export interface NamespaceDirWatch {

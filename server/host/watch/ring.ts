@@ -1,6 +1,6 @@
 // "Recent changes": the numbered events of one watcher run, the last `size` of them kept so a
 // subscriber that reconnects with the id of the last event it saw gets only what it missed.
-import type { WatchEvent } from '../types';
+import type { WatchEvent } from '../../../shared/host/types';
 
 /** One event as the subscription delivers it: `id` is what a client passes back as lastEventId. */
 export interface WatchItem {

@@ -3,12 +3,12 @@
 // fresh one on every start and drops it on stop, so nothing of an earlier run is left over.
 import type { ParsedNamespace } from '../../ip/parse';
 import { parseJsonDoc, parseNsids } from '../../ip/parse';
-import { computeDiff, deepEqual, isEmptyDiff } from '../diff';
+import { computeDiff, deepEqual, isEmptyDiff } from '../../../shared/host/diff';
 import { discoverNamespaces, labelOf } from '../namespaces';
 import { applyOwners, NO_OWNERS, readOwners, type OwnerFacts } from '../owners';
 import { assembleHost, readNamespaces } from '../read';
 import { askNsids } from '../nsids';
-import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from '../types';
+import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from '../../../shared/host/types';
 import { sleep, type ResolvedOptions, type WatchStats } from './options';
 import { EventRing, type WatchItem } from './ring';
 import { Triggers, type TriggerSink } from './triggers';

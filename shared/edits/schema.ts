@@ -1,6 +1,7 @@
-// The edit contract, in one import: field rules (./fields.ts), each op's schema and UI text beside its
-// planner (./ops/*.schema.ts, gathered in ./ops/table.ts), and the API's inputs (below). Imports only zod
-// and those files, so client forms can import it without pulling in anything that runs on the host.
+// The edit contract, in one import: field rules (./fields.ts), each op's schema and UI text
+// (./ops/*.schema.ts, gathered in ./ops/table.ts; the planners are in server/edits/ops/), and the API's
+// inputs (below). Imports only zod and those files, so client forms can import it without pulling in
+// anything that runs on the host.
 import { z } from 'zod';
 import { IpAddr, NsRef } from './fields';
 import { EDIT_SCHEMAS, Edit, OP_INFO, type EditOp } from './ops/table';

@@ -1,9 +1,10 @@
 // The one table of edit ops. Everything per op derives from it: the `Edit` union the API validates,
 // EDIT_SCHEMAS, OP_INFO (UI text), the namespaces a plan reads. Client-safe (zod and the *.schema.ts
-// files only); the planners are in ./index.ts, typed so that an op here without a planner does not build.
+// files only); the planners are in server/edits/ops/index.ts, typed so that an op here without a planner
+// does not build.
 //
 // Adding an op: its schema and text in a `*.schema.ts` here (an OpSpec), one line below, its planner in a
-// file of its own and one line in ./index.ts.
+// file of its own in server/edits/ops/ and one line in server/edits/ops/index.ts.
 import { z } from 'zod';
 import type { OpSpec, OpText } from './spec';
 import { NETNS_ADD, NETNS_DEL } from './netns.schema';

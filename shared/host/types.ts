@@ -172,6 +172,11 @@ export interface HostWarning {
   ids: string[];
 }
 
+/**
+ * The wire format of one full read of a host: what `host.snapshot` (and `fleet.snapshot` per node) returns
+ * and what `host.watch` sends first; made by readHost (server/host/read.ts), kept current with HostDiffs.
+ * The page holds it in PageHost (components/useHost.ts); the planner copies it into a PlanModel.
+ */
 export interface HostSnapshot {
   takenAt: string;
   hostname: string;
@@ -191,7 +196,10 @@ export interface Activity {
   ids: string[];
 }
 
-/** A change to the host, as `host.watch` delivers it after the first full snapshot. */
+/**
+ * The wire format of a change to the host, as `host.watch` delivers it after the first full snapshot:
+ * made by computeDiff (./diff.ts) on the server, applied to a HostSnapshot by applyDiff on the page.
+ */
 export interface HostDiff {
   takenAt: string;
   namespaces: { upsert: Namespace[]; remove: string[] };
