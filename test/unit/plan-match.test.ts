@@ -1,6 +1,10 @@
-// Pure: Apply runs only the plan shown — samePlan tells a plan made again from the one on screen.
+// Pure: Apply runs only the plan shown — the server refuses (409) when the plan it makes again has another
+// shape than the one on screen (planId, a hash of planShape): what counts as the same plan.
 import { describe, expect, it } from 'vitest';
-import { samePlan } from '@/components/edit/planMatch';
+import { planShape } from '@/shared/edits/planShape';
+
+type PlanLike = Parameters<typeof planShape>[0];
+const samePlan = (a: PlanLike, b: PlanLike) => planShape(a) === planShape(b);
 
 const step = (argv: string[], undo: string[] | null = null, description = 'd') => ({
   argv,
