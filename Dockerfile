@@ -2,7 +2,9 @@
 # the fleet hub are this one image with different flags. Two stages:
 #   build    the dev dependencies, then `npm pack` (its prepack makes the Next build and the CLI bundle), and
 #            the packed linkscape with the lockfile's production dependencies only (no optional ones: Next's
-#            compiler and sharp, which a built app does not use), laid out as the runtime's files in /rootfs
+#            compiler and sharp, which a built app does not use), laid out as the runtime's files in /rootfs.
+#            A context with a packed linkscape in .pack/ (`npm pack --pack-destination .pack`, made on a
+#            release machine or by the tests) uses that tarball and skips the dev dependencies and the build.
 #   runtime  Node 20 on Debian slim with iproute2 (ip) and util-linux (nsenter), and those files
 # Few instructions, on purpose: each is a layer (and on a storage driver that copies, as vfs does, a copy).
 # Build: docker build -t linkscape .
@@ -19,8 +21,11 @@ FROM ${BASE} AS build
 COPY . /src
 RUN set -e; cd /src; export NEXT_TELEMETRY_DISABLED=1; offline=; \
     if [ -d .npm-cache ]; then offline="--offline --cache /src/.npm-cache"; fi; \
-    npm ci --no-audit --no-fund $offline; \
-    mkdir -p /out; npm pack --pack-destination /out; \
+    mkdir -p /out; set -- .pack/linkscape-*.tgz; \
+    if [ -f "$1" ]; then \
+      [ $# = 1 ] || { echo ".pack/ holds $# linkscape tarballs: leave one" >&2; exit 1; }; \
+      echo "build: the packed $1 (no build here)"; cp "$1" /out/; \
+    else npm ci --no-audit --no-fund $offline; npm pack --pack-destination /out; fi; \
     app=/rootfs/opt/linkscape; mkdir -p $app /rootfs/usr/local/bin /rootfs/var/log/linkscape; \
     tar -C $app --strip-components=1 -xzf /out/linkscape-*.tgz; cp package-lock.json $app/; \
     cd $app; npm ci --no-audit --no-fund --omit=dev --omit=optional --ignore-scripts $offline; \
