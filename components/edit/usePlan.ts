@@ -1,12 +1,12 @@
 'use client';
 // The live plan, one code path for every place that applies edits (a form's dialog, the draft): the
 // edits as they stand are planned (a dry run: the server validates and plans; nothing runs) whenever
-// they change — no Preview click — and Apply runs exactly the plan shown: the server plans once more and
-// runs nothing when that plan is not the one shown (its planId); then the new one is shown, and nothing runs
-// until Apply is clicked again.
+// they change — no Preview click — and Apply runs exactly the plan shown: it plans once more, and when
+// the host changed so that the plan differs, shows the new one and runs nothing until Apply is clicked again.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Edit } from '@/shared/edits/schema';
 import { applyEdits, callError, previewEdits, type Applied, type CallError, type Preview } from './api';
+import { samePlan } from './planMatch';
 
 export interface ShownPlan {
   /** the edits it is the plan of, and their JSON (to tell whether it is still the plan of the edits as they stand) */
@@ -29,7 +29,7 @@ export interface LivePlan {
   stale: boolean;
   /** plan the edits again now */
   replan: () => void;
-  /** apply the plan shown; when the server's plan now differs, show the new plan and run nothing */
+  /** plan again; when the same as shown, apply it; when not, show the new plan and run nothing */
   apply: (force: boolean, checkpoint?: { seconds: number }) => Promise<ApplyOutcome>;
 }
 
@@ -111,29 +111,41 @@ export function usePlan(edits: Edit[] | null, delayMs = 0): LivePlan {
     if (!s) return { refused: { code: null, message: 'there is no plan to apply', issues: [] } };
     const mine = ++seq.current; // a plan still on its way is of older edits, or the same: this one wins
     setPlanning(false);
-    setStale(false);
+    let fresh: Preview;
     try {
-      // the server plans again under its lock and runs nothing unless it is still the plan shown (its planId)
-      return { applied: await applyEdits(s.edits, force, checkpoint, s.preview.planId) };
+      fresh = await previewEdits(s.edits);
     } catch (err) {
-      const ce = callError(err);
-      if (!(ce.code === 'CONFLICT' && /changed since this plan was shown/.test(ce.message))) return { refused: ce };
-    }
-    // the host changed since the plan was shown: show what the edits would do now, and wait for another click
-    try {
-      const now = await previewEdits(s.edits);
-      if (mine === seq.current) {
-        setShown({ ...s, preview: now });
-        setStale(true);
-      }
-      return { stale: true };
-    } catch (err) {
-      // … or that they no longer plan at all: say why, offer nothing to apply
+      // the host changed so that the edits no longer plan at all: say why, offer nothing to apply
       const ce = callError(err);
       if (mine === seq.current) {
         setShown(null);
         setError(ce);
         setStale(true);
+      }
+      return { refused: ce };
+    }
+    if (!samePlan(fresh.plan, s.preview.plan)) {
+      if (mine === seq.current) {
+        setShown({ ...s, preview: fresh });
+        setStale(true);
+      }
+      return { stale: true };
+    }
+    setStale(false);
+    try {
+      // the server plans once more under its lock and runs nothing unless it is still this plan
+      return { applied: await applyEdits(s.edits, force, checkpoint, fresh.planId) };
+    } catch (err) {
+      const ce = callError(err);
+      if (ce.code === 'CONFLICT' && /changed since this plan was shown/.test(ce.message)) {
+        // the host changed in the moment between: show what it would do now, and wait for another click
+        const now = await previewEdits(s.edits).catch(() => null);
+        if (mine === seq.current) {
+          if (now) setShown({ ...s, preview: now });
+          else setShown(null);
+          setStale(true);
+        }
+        return { stale: true };
       }
       return { refused: ce };
     }

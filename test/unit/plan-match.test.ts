@@ -1,10 +1,6 @@
-// Pure: Apply runs only the plan shown — the server refuses (409) when the plan it makes again has another
-// shape than the one on screen (planId, a hash of planShape): what counts as the same plan.
+// Pure: Apply runs only the plan shown — samePlan tells a plan made again from the one on screen.
 import { describe, expect, it } from 'vitest';
-import { planShape } from '@/shared/edits/planShape';
-
-type PlanLike = Parameters<typeof planShape>[0];
-const samePlan = (a: PlanLike, b: PlanLike) => planShape(a) === planShape(b);
+import { samePlan } from '@/components/edit/planMatch';
 
 const step = (argv: string[], undo: string[] | null = null, description = 'd') => ({
   argv,
