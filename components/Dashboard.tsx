@@ -78,6 +78,15 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
     [setView],
   );
 
+  const toggleGroup = useCallback(
+    (key: string) =>
+      setView((v) => {
+        const open = v.openGroups ?? [];
+        return { ...v, openGroups: open.includes(key) ? open.filter((x) => x !== key) : [...open, key] };
+      }),
+    [setView],
+  );
+
   const jump = useCallback(
     (t: JumpTarget) => {
       if (!snap) return;
@@ -193,6 +202,7 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
                     onSelect={onGraphSelect}
                     marked={multi}
                     onToggleCollapse={toggleCollapse}
+                    onToggleGroup={toggleGroup}
                     onContextMenu={onNodeMenu}
                   />
                 </div>

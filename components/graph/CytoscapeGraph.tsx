@@ -6,7 +6,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import cytoscape from 'cytoscape';
 import type { CollectionArgument, Core, ElementDefinition, NodeSingular, SingularElementReturnValue } from 'cytoscape';
 import type { GraphEdge, GraphModel, GraphNode } from './model';
-import { refOfNodeId } from './model';
+import { groupOfNodeId, refOfNodeId } from './model';
 import { drawnBounds, fitViewport, type Bounds } from './fit';
 import { layoutGraph, type Point } from './layout';
 import { drip, loadOrder, type Drip } from './load';
@@ -38,6 +38,8 @@ interface Props {
   /** nodes in the multi-selection, drawn with the class `multi` */
   marked?: string[];
   onToggleCollapse: (nsId: string) => void;
+  /** a click on a closed group of namespaces, or a double click on an open one */
+  onToggleGroup?: (key: string) => void;
   /** right click on a node, at the mouse (client coordinates) */
   onContextMenu?: (nodeId: string, at: { x: number; y: number }) => void;
 }
@@ -244,6 +246,9 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): Synced {
         add.push(nodeDef(n, positionOf(n.id)));
         changed.push(n.id);
       } else if (ele.data('sig') !== n.sig) {
+        // a namespace goes into or out of a group drawn open (a host crossing the grouping threshold)
+        if (n.type === 'namespace' && ((ele.data('parent') as string | undefined) ?? null) !== n.parent)
+          (ele as unknown as NodeSingular).move({ parent: n.parent });
         ele.data({ label: n.label, sig: n.sig });
         ele.classes(n.classes.join(' '));
         changed.push(n.id);
@@ -335,8 +340,15 @@ export default function CytoscapeGraph(props: Props) {
         if (pointerDown.current) userView.current = true;
       });
       made.on('tap', 'node', (e) => {
+        const node = e.target as NodeSingular;
+        const group = groupOfNodeId(node.id());
+        if (group && node.hasClass('group-closed')) return callbacks.current.onToggleGroup?.(group);
         const m = e.originalEvent as MouseEvent | undefined;
-        callbacks.current.onSelect((e.target as NodeSingular).id(), !!m && (m.shiftKey || m.ctrlKey || m.metaKey));
+        callbacks.current.onSelect(node.id(), !!m && (m.shiftKey || m.ctrlKey || m.metaKey));
+      });
+      made.on('dbltap', 'node.group-open', (e) => {
+        const group = groupOfNodeId((e.target as NodeSingular).id());
+        if (group) callbacks.current.onToggleGroup?.(group);
       });
       made.on('tap', (e) => {
         if (e.target === made) callbacks.current.onSelect(null);

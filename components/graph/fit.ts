@@ -37,13 +37,20 @@ export function drawnBounds(nodes: GraphNode[], positionOf: (id: string) => Poin
   const inner = new Map<string, Bounds>();
   let all: Bounds | undefined;
   for (const n of nodes) {
-    if (!n.parent) continue;
+    if (!n.parent || n.type === 'namespace') continue;
     const p = positionOf(n.id);
     if (!p) continue;
     const s = n.type === 'vf' ? NODE_SIZE.vf : NODE_SIZE.link;
     inner.set(n.parent, add(inner.get(n.parent), p.x - s.w / 2, p.y - s.h / 2, p.x + s.w / 2, p.y + s.h / 2));
   }
   for (const n of nodes) {
+    if (n.type === 'group' && !n.classes.includes('group-open')) {
+      const p = positionOf(n.id);
+      const s = NODE_SIZE.group;
+      if (p) all = add(all, p.x - s.w / 2, p.y - s.h / 2, p.x + s.w / 2, p.y + s.h / 2);
+      continue;
+    }
+    // an open group is drawn around its namespaces (their bounds hold it, but for its label)
     if (n.type !== 'namespace') continue;
     const b = inner.get(n.id);
     if (b) {

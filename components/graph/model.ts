@@ -3,6 +3,7 @@
 import type { HostSnapshot, Link, Namespace, Route } from '@/shared/host/types';
 import { isFallbackDevice, kindClassOf, operClass, type EdgeType, type KindClass } from './kinds';
 import { linkMatches, namespaceMatches } from './search';
+import { groupNamespaces } from './groups';
 import { compareLinks, sortedNamespaces } from '../host/order';
 import { defaultRoutes, routeText } from '../host/routes';
 import {
@@ -26,6 +27,10 @@ export interface ViewOptions {
   search: string;
   /** namespace ids drawn as one node */
   collapsed: string[];
+  /** on a big host, group namespaces by owner (groups.ts); default on */
+  grouping?: boolean;
+  /** keys of the groups drawn open (the others are one summary node each) */
+  openGroups?: string[];
 }
 
 export const DEFAULT_VIEW: ViewOptions = {
@@ -34,16 +39,28 @@ export const DEFAULT_VIEW: ViewOptions = {
   namespaces: null,
   search: '',
   collapsed: [],
+  grouping: true,
+  openGroups: [],
 };
 
+/**
+ * A search opens the groups its matches are in, as long as that draws no more than this many
+ * namespaces' worth of matches; past it the groups holding matches are marked and open on a click.
+ */
+export const SEARCH_OPEN_MAX = 60;
+
 export interface GraphNode {
-  /** `ns:<namespace id>`, `link:<link id>`, or `vf:<PF link id>#<index>` for a VF without a netdev */
+  /**
+   * `ns:<namespace id>`, `link:<link id>`, `vf:<PF link id>#<index>` for a VF without a netdev, or
+   * `group:<group key>` for a group of namespaces (groups.ts)
+   */
   id: string;
-  type: 'namespace' | 'link' | 'vf';
-  /** the namespace or link id this node draws (a VF node: its PF's link id) */
+  type: 'namespace' | 'link' | 'vf' | 'group';
+  /** the namespace or link id this node draws (a VF node: its PF's link id; a group: its key) */
   ref: string;
+  /** the namespace the node is in ('' for a group) */
   nsId: string;
-  /** compound parent node id (a link's expanded namespace) */
+  /** compound parent node id (a link's expanded namespace; a namespace's open group) */
   parent: string | null;
   label: string;
   kindClass: KindClass | null;
@@ -74,6 +91,9 @@ export interface GraphModel {
 }
 
 export const nsNodeId = (nsId: string) => `ns:${nsId}`;
+export const groupNodeId = (key: string) => `group:${key}`;
+/** the group key of a `group:` node id, else null */
+export const groupOfNodeId = (id: string): string | null => (id.startsWith('group:') ? id.slice(6) : null);
 export const linkNodeId = (linkId: string) => `link:${linkId}`;
 
 /** What a node stands for in the details panel: a VF node stands for its PF (whose panel lists the VFs). */
@@ -141,7 +161,7 @@ export function addressLine(cidrs: string[], max = LABEL_CHARS): string {
   return line + more(sorted.length - shown);
 }
 
-function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number | null): string {
+function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number | null, folded = 0): string {
   const owned = ns.owner && ns.owner.runtime !== 'process';
   const head = ns.root
     ? `${ns.label} (root)`
@@ -150,6 +170,7 @@ function namespaceLabel(ns: Namespace, routes: Route[], collapsedCount: number |
       : `${ns.label} [${ns.source}]`;
   const lines = [head];
   if (collapsedCount !== null) lines.push(`${collapsedCount} link${collapsedCount === 1 ? '' : 's'}`);
+  if (folded) lines.push(`+${folded} link${folded === 1 ? '' : 's'} in groups`);
   const d = defaultRouteSummary(routes);
   if (d) lines.push(d);
   if (ns.error) lines.push('unreadable');
@@ -184,12 +205,94 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
   const nodes: GraphNode[] = [];
   const matches: string[] = [];
   const visibleNodeOfLink = new Map<string, string>();
+  const nsById = new Map(snap.namespaces.map((ns) => [ns.id, ns]));
+  const visible = sortedNamespaces(snap.namespaces).filter((ns) => namespaceVisible(ns, opts));
+  const shownOf = (ns: Namespace) =>
+    [...(linksByNs.get(ns.id) ?? [])].sort(compareLinks).filter((l) => linkVisible(l, opts));
 
-  for (const ns of sortedNamespaces(snap.namespaces)) {
-    if (!namespaceVisible(ns, opts)) continue;
+  // a big host: namespaces grouped by owner, a closed group drawn as one summary node
+  const grouping =
+    opts.grouping === false
+      ? { groups: [], groupOf: new Map<string, string>() }
+      : groupNamespaces({ ...snap, namespaces: visible });
+  const groupByKey = new Map(grouping.groups.map((g) => [g.key, g]));
+  // a link outside the groups whose veth peer is in a group, with nothing hanging off it (the host's end
+  // of a container's veth, on docker0 or cni0): drawn inside its peer's group, so a closed group is one
+  // node with one edge to the bridge, not a veth per member
+  const hasChildren = new Set<string>();
+  for (const l of snap.links) {
+    if (l.parentId) hasChildren.add(l.parentId);
+    if (l.masterId) hasChildren.add(l.masterId);
+  }
+  const foldedInto = new Map<string, string>();
+  if (grouping.groups.length) {
+    for (const l of snap.links) {
+      if (grouping.groupOf.has(l.nsId) || !l.peerId || hasChildren.has(l.id) || !linkVisible(l, opts)) continue;
+      const peer = linkById.get(l.peerId);
+      const key = peer && grouping.groupOf.get(peer.nsId);
+      if (key) foldedInto.set(l.id, key);
+    }
+  }
+  // what the search hits, per group: members matching (themselves or a link), and folded links matching
+  const hitsOf = new Map<string, number>();
+  if (searching && grouping.groups.length) {
+    for (const ns of visible) {
+      const key = grouping.groupOf.get(ns.id);
+      if (key && (namespaceMatches(opts.search, ns) || shownOf(ns).some((l) => linkMatches(opts.search, l, ns))))
+        hitsOf.set(key, (hitsOf.get(key) ?? 0) + 1);
+    }
+    for (const [linkId, key] of foldedInto) {
+      const l = linkById.get(linkId)!;
+      const ns = nsById.get(l.nsId);
+      if (ns && linkMatches(opts.search, l, ns)) hitsOf.set(key, (hitsOf.get(key) ?? 0) + 1);
+    }
+  }
+  const openGroups = new Set(opts.openGroups ?? []);
+  const totalHits = [...hitsOf.values()].reduce((a, b) => a + b, 0);
+  if (totalHits <= SEARCH_OPEN_MAX) for (const key of hitsOf.keys()) openGroups.add(key);
+  const isClosed = (key: string | undefined) => key !== undefined && !openGroups.has(key);
+  const foldedCount = new Map<string, number>();
+  for (const [linkId, key] of foldedInto) {
+    if (!isClosed(key)) continue;
+    const nsId = linkById.get(linkId)!.nsId;
+    foldedCount.set(nsId, (foldedCount.get(nsId) ?? 0) + 1);
+    visibleNodeOfLink.set(linkId, groupNodeId(key));
+  }
+  const drawnGroups = new Set<string>();
+  const groupNode = (key: string): GraphNode => {
+    const g = groupByKey.get(key)!;
+    const open = openGroups.has(key);
+    const hits = hitsOf.get(key) ?? 0;
+    const classes = ['group', open ? 'group-open' : 'group-closed'];
+    if (g.down) classes.push('group-down');
+    const match = !open && hits > 0;
+    if (match) classes.push('match');
+    else if (searching && !open) classes.push('dim');
+    const label = open
+      ? `${g.summary} · double-click to close`
+      : [g.summary, hits ? `${hits} match${hits === 1 ? '' : 'es'} inside` : null, 'click to open']
+          .filter(Boolean)
+          .join('\n');
+    return withSig(
+      { id: groupNodeId(key), type: 'group', ref: key, nsId: '', parent: null, label, kindClass: null, classes, match },
+      [],
+    );
+  };
+
+  for (const ns of visible) {
     const nsNode = nsNodeId(ns.id);
-    const links = [...(linksByNs.get(ns.id) ?? [])].sort(compareLinks);
-    const shown = links.filter((l) => linkVisible(l, opts));
+    const groupKey = grouping.groupOf.get(ns.id);
+    if (groupKey && !drawnGroups.has(groupKey)) {
+      drawnGroups.add(groupKey);
+      const g = groupNode(groupKey);
+      nodes.push(g);
+      if (g.match) matches.push(g.id);
+    }
+    if (groupKey && isClosed(groupKey)) {
+      for (const l of shownOf(ns)) visibleNodeOfLink.set(l.id, groupNodeId(groupKey));
+      continue;
+    }
+    const shown = shownOf(ns).filter((l) => !(foldedInto.has(l.id) && isClosed(foldedInto.get(l.id))));
     const isCollapsed = collapsed.has(ns.id);
     const nsMatch = searching && namespaceMatches(opts.search, ns);
     const linkMatch = new Map(shown.map((l) => [l.id, searching && linkMatches(opts.search, l, ns)]));
@@ -211,13 +314,18 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
           type: 'namespace',
           ref: ns.id,
           nsId: ns.id,
-          parent: null,
-          label: namespaceLabel(ns, routesByNs.get(ns.id) ?? [], isCollapsed ? shown.length : null),
+          parent: groupKey ? groupNodeId(groupKey) : null,
+          label: namespaceLabel(
+            ns,
+            routesByNs.get(ns.id) ?? [],
+            isCollapsed ? shown.length : null,
+            foldedCount.get(ns.id) ?? 0,
+          ),
           kindClass: null,
           classes: nsClasses,
           match: nsShownMatch,
         },
-        [],
+        [groupKey ?? null],
       ),
     );
     for (const l of shown) {

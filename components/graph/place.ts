@@ -26,9 +26,10 @@ function grow(b: Bounds | undefined, p: Point): Bounds {
  */
 export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, fresh: Layout): Map<string, Point> {
   const out = new Map<string, Point>();
-  const links = model.nodes.filter((n) => n.type === 'link');
-  const compound = new Set(links.map((n) => n.parent));
+  const compound = new Set(model.nodes.map((n) => n.parent));
   const drawn = model.nodes.filter((n) => n.type === 'link' || !compound.has(n.id));
+  // the namespace (or group) box a drawn node belongs to
+  const boxOf = (n: GraphNode) => (n.type === 'link' || n.type === 'vf' ? n.parent! : n.id);
   const missing = drawn.filter((n) => !known.has(n.id));
   if (!missing.length) return out;
   if (!drawn.some((n) => known.has(n.id))) {
@@ -42,14 +43,19 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
   const owner = new Map<string, string>();
   const bounds = new Map<string, Bounds>();
   let all: Bounds | undefined;
+  const parentOf = new Map(model.nodes.map((n) => [n.id, n.parent]));
+  /** groups with a member on screen already */
+  const settledGroups = new Set<string>();
   for (const n of drawn) {
     const p = known.get(n.id);
     if (!p) continue;
     const [c, r] = cellOf(p);
     taken.add(key(c, r));
-    const ns = n.parent ?? n.id;
+    const ns = boxOf(n);
     bounds.set(ns, grow(bounds.get(ns), p));
     all = grow(all, p);
+    const group = n.type === 'link' || n.type === 'vf' ? parentOf.get(n.parent!) : n.parent;
+    if (group) settledGroups.add(group);
   }
   for (const [ns, b] of bounds) {
     const [c1, r1] = cellOf({ x: b.x1, y: b.y1 });
@@ -78,7 +84,6 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
   };
 
   // the device each link hangs off (same rule as the layout)
-  const parentOf = new Map(model.nodes.map((n) => [n.id, n.parent]));
   const upOf = new Map<string, string>();
   for (const e of model.edges) if (e.type === 'parent') upOf.set(e.source, e.target);
   for (const e of model.edges) if (e.type === 'master' && !upOf.has(e.source)) upOf.set(e.source, e.target);
@@ -92,7 +97,7 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
   let shelfH = 0;
   const byNs = new Map<string, GraphNode[]>();
   for (const n of missing) {
-    const ns = n.parent ?? n.id;
+    const ns = boxOf(n);
     const list = byNs.get(ns) ?? [];
     list.push(n);
     byNs.set(ns, list);
@@ -113,7 +118,20 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
       continue;
     }
     // a namespace with nothing on screen yet: its fresh box, centred where the namespace was drawn
-    // as one node (expanding it), else moved onto the shelf
+    // as one node (expanding it), else moved onto the shelf; in a group just opened, where the group was
+    const group = parentOf.get(ns);
+    const groupWas = group ? known.get(group) : undefined;
+    const groupBox = group ? fresh.boxes.get(group) : undefined;
+    if (group && groupWas && groupBox && !settledGroups.has(group)) {
+      for (const n of list) {
+        const p = fresh.positions.get(n.id) ?? { x: 0, y: 0 };
+        out.set(n.id, {
+          x: groupWas.x + p.x - groupBox.x - groupBox.w / 2,
+          y: groupWas.y + p.y - groupBox.y - groupBox.h / 2,
+        });
+      }
+      continue;
+    }
     const box = fresh.boxes.get(ns);
     const w = box?.w ?? CELL_W;
     const h = box?.h ?? CELL_H;

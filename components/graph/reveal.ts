@@ -3,6 +3,7 @@
 import type { HostSnapshot } from '@/shared/host/types';
 import { isFallbackDevice, kindClassOf } from './kinds';
 import type { ViewOptions } from './model';
+import { groupNamespaces } from './groups';
 
 export function revealIn(
   view: ViewOptions,
@@ -13,6 +14,21 @@ export function revealIn(
   const nsId = link ? link.nsId : ref.id;
   let next = view;
   if (next.namespaces && !next.namespaces.includes(nsId)) next = { ...next, namespaces: [...next.namespaces, nsId] };
+  // the groups it is drawn inside of, when closed (a big host): its namespace's, and for the host's end of
+  // a veth, the peer's (grouped as buildGraph groups: the namespaces the filter shows)
+  if (next.grouping !== false) {
+    const shown = next.namespaces;
+    const grouping = groupNamespaces({
+      ...snap,
+      namespaces: shown ? snap.namespaces.filter((n) => shown.includes(n.id)) : snap.namespaces,
+    });
+    const peer = link?.peerId ? snap.links.find((l) => l.id === link.peerId) : undefined;
+    for (const id of [nsId, peer?.nsId]) {
+      const key = id && grouping.groupOf.get(id);
+      if (key && !(next.openGroups ?? []).includes(key))
+        next = { ...next, openGroups: [...(next.openGroups ?? []), key] };
+    }
+  }
   if (link) {
     if (next.collapsed.includes(nsId)) next = { ...next, collapsed: next.collapsed.filter((c) => c !== nsId) };
     const kc = kindClassOf(link);

@@ -11,6 +11,8 @@ export const NODE_SIZE = {
   link: { w: 124, h: 50 },
   vf: { w: 92, h: 40 },
   collapsed: { w: 190, h: 60 },
+  /** a closed group of namespaces: one summary node */
+  group: { w: 280, h: 80 },
   /** a namespace with nothing inside and not collapsed: cytoscape's default node */
   empty: { w: 30, h: 30 },
 };
@@ -121,6 +123,48 @@ export const graphStyle: StyleRule[] = [
       'text-max-width': '400px',
     },
   },
+  // a group of namespaces (a big host): closed, one summary card; open, a frame around its namespaces
+  {
+    selector: 'node.group',
+    style: {
+      shape: 'round-rectangle',
+      label: 'data(label)',
+      'text-wrap': 'wrap',
+      'font-family': 'system-ui, sans-serif',
+      color: '#c9d1d9',
+      'border-width': 2,
+      'border-color': '#6e7f99',
+      'border-style': 'double',
+      'min-zoomed-font-size': 6,
+    },
+  },
+  {
+    selector: 'node.group-closed',
+    style: {
+      width: NODE_SIZE.group.w,
+      height: NODE_SIZE.group.h,
+      'background-color': '#1f2a3a',
+      'text-valign': 'center',
+      'text-halign': 'center',
+      'font-size': 13,
+      'text-max-width': `${NODE_SIZE.group.w - 16}px`,
+    },
+  },
+  {
+    selector: 'node.group-open',
+    style: {
+      'background-color': '#10151c',
+      'background-opacity': 0.6,
+      'border-style': 'dashed',
+      'text-valign': 'top',
+      'text-halign': 'center',
+      'text-margin-y': -4,
+      'font-size': NS_FONT + 2,
+      padding: `${NS_PADDING * 2}px`,
+      'text-max-width': '600px',
+    },
+  },
+  { selector: 'node.group-down', style: { 'border-color': '#d29922' } },
   { selector: 'node.namespace.root-ns', style: { 'border-color': '#4c9aff', 'border-width': 2 } },
   { selector: 'node.namespace.src-process', style: { 'border-style': 'dashed' } },
   { selector: 'node.namespace.src-docker', style: { 'border-color': '#2496ed' } },

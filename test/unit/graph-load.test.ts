@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from '../../components/graph/model';
+import { buildGraph, DEFAULT_VIEW } from '../../components/graph/model';
 import { layoutGraph } from '../../components/graph/layout';
 import { drip, loadOrder, type ElementDef } from '../../components/graph/load';
 import { drawnBounds, fitViewport } from '../../components/graph/fit';
@@ -39,7 +39,7 @@ describe('loadOrder', () => {
   });
 
   it('orders a 200-namespace model so every element can be added as it comes, none lost or doubled', () => {
-    const model = buildGraph(bigHost(200));
+    const model = buildGraph(bigHost(200), { ...DEFAULT_VIEW, grouping: false });
     const nodes = model.nodes.map((n) => node(n.id, n.parent ?? undefined));
     const edges = model.edges.map((e) => edge(e.id, e.source, e.target));
     const order = loadOrder(nodes, edges, () => false);
