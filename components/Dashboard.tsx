@@ -19,6 +19,7 @@ import { overlayDraft } from './graph/draft';
 import { draftEdits } from './edit/draft';
 import { buildGraph, DEFAULT_VIEW, linkNodeId, nsNodeId, refOfNodeId, type ViewOptions } from './graph/model';
 import { revealIn } from './graph/reveal';
+import { GroupBar } from './graph/GroupBar';
 import { Header } from './Header';
 import { indexHost } from './host/lookup';
 import { sortedNamespaces } from './host/order';
@@ -205,6 +206,7 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
                     onToggleGroup={toggleGroup}
                     onContextMenu={onNodeMenu}
                   />
+                  <GroupBar model={model} namespaceCount={snap.namespaces.length} view={view} setView={setView} />
                 </div>
                 <Legend />
               </>

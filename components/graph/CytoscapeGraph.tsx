@@ -56,6 +56,10 @@ export interface GraphProbe {
   /** a node's centre in graph coordinates (what stays put when the host changes) */
   position: (id: string) => Point | null;
   zoom: () => number;
+  /** a node's drawn box in graph coordinates (a compound one's around what is inside it), or null */
+  box: (id: string) => Bounds | null;
+  /** the part of the graph in view, in graph coordinates */
+  extent: () => Bounds;
   /** how long the last model → drawing update took, in ms */
   lastSyncMs: () => number;
   /** how many model → drawing updates ran since the graph was made */
@@ -185,6 +189,10 @@ interface Synced {
   later: ElementDefinition[];
   /** with `later`: the extent of the whole model once drawn */
   bounds: Bounds | null;
+  /** the group node that just opened or closed (everything was laid out afresh), if any */
+  toggled: string | null;
+  /** its box as laid out */
+  toggledBounds: Bounds | null;
 }
 
 /**
@@ -232,11 +240,34 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): Synced {
     }
   });
 
+  // a group opened or closed: its size changes by far more than a namespace's, so everything is laid out
+  // afresh (the group keeps its slot in the order; what follows it moves aside, nothing overlaps)
+  let toggled: string | null = null;
+  for (const n of model.nodes) {
+    if (n.type !== 'group') continue;
+    const ele = existing.get(n.id);
+    if (ele && ele.hasClass('group-open') !== n.classes.includes('group-open')) toggled = n.id;
+  }
   const known = new Map(cache);
   for (const [id, p] of centres) if (wantNodes.has(id)) known.set(id, p);
   const missing = model.nodes.some((n) => !existing.has(n.id) && !known.has(n.id));
-  const placed = missing ? placeNew(model, known, layoutGraph(model)) : new Map<string, Point>();
+  const fresh = toggled ? layoutGraph(model) : null;
+  const placed = fresh
+    ? fresh.positions
+    : missing
+      ? placeNew(model, known, layoutGraph(model))
+      : new Map<string, Point>();
   const positionOf = (id: string) => placed.get(id) ?? known.get(id);
+  if (toggled) {
+    const parents = new Set(model.nodes.map((n) => n.parent));
+    cy.batch(() => {
+      for (const n of model.nodes) {
+        const ele = existing.get(n.id) as NodeSingular | undefined;
+        const p = placed.get(n.id);
+        if (ele && p && !parents.has(n.id)) ele.position({ ...p });
+      }
+    });
+  }
 
   cy.batch(() => {
     const add: ElementDefinition[] = [];
@@ -279,7 +310,9 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): Synced {
       if (n && !n.isParent() && centres.has(id)) n.position({ ...centres.get(id)! });
     }
   });
-  return { changed, later, bounds };
+  const box = toggled ? fresh?.boxes.get(toggled) : undefined;
+  const toggledBounds = box ? { x1: box.x, y1: box.y, x2: box.x + box.w, y2: box.y + box.h } : null;
+  return { changed, later, bounds, toggled, toggledBounds };
 }
 
 export default function CytoscapeGraph(props: Props) {
@@ -376,6 +409,16 @@ export default function CytoscapeGraph(props: Props) {
           return n.nonempty() ? { ...n.position() } : null;
         },
         zoom: () => c.zoom(),
+        box: (id) => {
+          const n = c.getElementById(id);
+          if (n.empty()) return null;
+          const b = n.boundingBox({ includeLabels: false });
+          return { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+        },
+        extent: () => {
+          const e = c.extent();
+          return { x1: e.x1, y1: e.y1, x2: e.x2, y2: e.y2 };
+        },
         lastSyncMs: () => syncMs.current,
         syncCount: () => syncCount.current,
         label: (id) => {
@@ -415,9 +458,14 @@ export default function CytoscapeGraph(props: Props) {
       cy.elements().remove();
     }
     const t0 = performance.now();
-    const { changed, later, bounds } = sync(cy, model, cache.current);
+    const { changed, later, bounds, toggled, toggledBounds } = sync(cy, model, cache.current);
     const allNew = cy.elements().nonempty() && changed.length === cy.elements().length;
-    if (first || allNew || !userView.current) {
+    if (toggled && toggledBounds) {
+      // the group just opened or closed: the view goes to it (its planned box: it may still be drawing)
+      userView.current = true;
+      cy.stop();
+      fitPlanned(cy, toggledBounds);
+    } else if (first || allNew || !userView.current) {
       if (later.length && bounds) fitPlanned(cy, bounds);
       else fitAll(cy);
     }

@@ -44,8 +44,6 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
   const bounds = new Map<string, Bounds>();
   let all: Bounds | undefined;
   const parentOf = new Map(model.nodes.map((n) => [n.id, n.parent]));
-  /** groups with a member on screen already */
-  const settledGroups = new Set<string>();
   for (const n of drawn) {
     const p = known.get(n.id);
     if (!p) continue;
@@ -54,8 +52,6 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
     const ns = boxOf(n);
     bounds.set(ns, grow(bounds.get(ns), p));
     all = grow(all, p);
-    const group = n.type === 'link' || n.type === 'vf' ? parentOf.get(n.parent!) : n.parent;
-    if (group) settledGroups.add(group);
   }
   for (const [ns, b] of bounds) {
     const [c1, r1] = cellOf({ x: b.x1, y: b.y1 });
@@ -118,20 +114,7 @@ export function placeNew(model: GraphModel, known: ReadonlyMap<string, Point>, f
       continue;
     }
     // a namespace with nothing on screen yet: its fresh box, centred where the namespace was drawn
-    // as one node (expanding it), else moved onto the shelf; in a group just opened, where the group was
-    const group = parentOf.get(ns);
-    const groupWas = group ? known.get(group) : undefined;
-    const groupBox = group ? fresh.boxes.get(group) : undefined;
-    if (group && groupWas && groupBox && !settledGroups.has(group)) {
-      for (const n of list) {
-        const p = fresh.positions.get(n.id) ?? { x: 0, y: 0 };
-        out.set(n.id, {
-          x: groupWas.x + p.x - groupBox.x - groupBox.w / 2,
-          y: groupWas.y + p.y - groupBox.y - groupBox.h / 2,
-        });
-      }
-      continue;
-    }
+    // as one node (expanding it), else moved onto the shelf (a group opening or closing is laid out afresh)
     const box = fresh.boxes.get(ns);
     const w = box?.w ?? CELL_W;
     const h = box?.h ?? CELL_H;

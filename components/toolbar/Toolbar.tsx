@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import type { Namespace } from '@/shared/host/types';
 import type { KindClass } from '../graph/kinds';
 import type { ViewOptions } from '../graph/model';
-import { GROUP_THRESHOLD } from '../graph/groups';
 import { KindFilter } from './KindFilter';
 import { NamespaceFilter } from './NamespaceFilter';
 import { SearchBox } from './SearchBox';
@@ -76,31 +75,6 @@ export function Toolbar(p: Props) {
         />
         lo &amp; fallback
       </label>
-      {p.namespaces.length > GROUP_THRESHOLD && (
-        <label
-          className="check inline"
-          title="draw namespaces of one owner (pods of a Kubernetes namespace, containers of a network, a name's prefix) as one node per group"
-        >
-          <input
-            type="checkbox"
-            data-testid="grouping"
-            checked={view.grouping !== false}
-            onChange={(e) => setView((v) => ({ ...v, grouping: e.target.checked }))}
-          />
-          groups
-        </label>
-      )}
-      {view.grouping !== false && (view.openGroups?.length ?? 0) > 0 && (
-        <button
-          type="button"
-          className="btn"
-          data-testid="close-groups"
-          onClick={() => setView((v) => ({ ...v, openGroups: [] }))}
-          title={`${view.openGroups?.length} group(s) drawn open`}
-        >
-          close groups
-        </button>
-      )}
       {view.collapsed.length ? (
         <button
           type="button"

@@ -1,5 +1,5 @@
 // The graph of a big host drawn with its namespaces grouped (components/graph/groups.ts wired into
-// model.ts, layout.ts, place.ts, reveal.ts): closed groups are one summary node, an open group is a frame
+// model.ts, layout.ts, fit.ts, reveal.ts): closed groups are one summary node, an open group is a frame
 // around its namespaces, a search opens the groups its matches are in, a jump opens the group of its target.
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,7 +13,6 @@ import {
 } from '../../components/graph/model';
 import { GROUP_THRESHOLD } from '../../components/graph/groups';
 import { layoutGraph, type Box } from '../../components/graph/layout';
-import { placeNew } from '../../components/graph/place';
 import { drawnBounds } from '../../components/graph/fit';
 import { revealIn } from '../../components/graph/reveal';
 import { bigHost } from './graph-fixture';
@@ -71,24 +70,6 @@ describe('a big host drawn grouped', () => {
     const sorted = [...inner].sort((p, q) => p.y - q.y || p.x - q.x);
     for (let i = 1; i < sorted.length; i++) expect(overlap(sorted[i - 1], sorted[i])).toBe(false);
     expect(overlap(boxes.get(nsNodeId('1'))!, frame)).toBe(false);
-  });
-
-  it('opening a group on screen draws its namespaces where the group was', () => {
-    const closed = buildGraph(snap);
-    const known = layoutGraph(closed).positions;
-    const was = known.get(G)!;
-    const open = buildGraph(snap, view({ openGroups: ['prefix:ns'] }));
-    const placed = placeNew(open, known, layoutGraph(open));
-    // the host's own nodes keep their place; the members' links are placed around the group's old centre
-    expect(placed.has(linkNodeId('1/2'))).toBe(false);
-    const members = open.nodes.filter((n) => n.type === 'link' && n.nsId !== '1').map((n) => placed.get(n.id)!);
-    expect(members.every(Boolean)).toBe(true);
-    const xs = members.map((p) => p.x);
-    const ys = members.map((p) => p.y);
-    const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
-    const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
-    expect(Math.abs(cx - was.x)).toBeLessThan(200);
-    expect(Math.abs(cy - was.y)).toBeLessThan(200);
   });
 
   it('the planned extent of a closed group counts its card', () => {
