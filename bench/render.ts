@@ -19,16 +19,18 @@ import type { Page } from 'playwright-core';
 import { readHost } from '../server/host/read';
 import { run } from '../server/ip/run';
 import type { HostSnapshot } from '../shared/host/types';
+import { buildGraph, DEFAULT_VIEW, type ViewOptions } from '../components/graph/model';
 import { browserTier } from '../test/tiers';
 import { launchBrowser, type Browser } from '../test/e2e/browser';
 import { ensureBuild, logIn, startServer, type Served } from '../test/e2e/server';
-import { lab200, onInterrupt, type BenchResult } from './lib/lab200';
+import { lab200, onInterrupt, type BenchMetric, type BenchResult } from './lib/lab200';
 
 const COUNT = Number(process.env.BENCH_NAMESPACES ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const GOAL_MS = 3000;
 const INPUT_GOAL_MS = 100;
 const TASK_GOAL_MS = 100;
+const FRAME_GOAL_MS = 50;
 const log = (s: string) => process.stderr.write(`[render] ${s}\n`);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -43,6 +45,8 @@ interface PageStats {
   graphShown: number | null;
   complete: number | null;
   maxFrameGap: number;
+  /** every gap between two animation frames until complete, from when the graph's element is on the page (ms) */
+  gaps: number[];
   longestTask: number;
   longTasks: number;
   /** every long task until complete: [start, duration] */
@@ -65,6 +69,7 @@ function watchRender(want: string[]) {
     graphShown: null,
     complete: null,
     maxFrameGap: 0,
+    gaps: [],
     longestTask: 0,
     longTasks: 0,
     tasks: [],
@@ -90,6 +95,7 @@ function watchRender(want: string[]) {
   const tick = () => {
     const now = performance.now();
     st.maxFrameGap = Math.max(st.maxFrameGap, now - last);
+    if (st.graphShown !== null && st.gaps.length < 20000) st.gaps.push(now - last);
     last = now;
     if (st.graphShown === null && document.querySelector('[data-testid="graph"]')) st.graphShown = now;
     const p = window.__linkscape;
@@ -135,7 +141,48 @@ async function panOf(page: Page, nodeId: string): Promise<{ x: number; y: number
   }, nodeId);
 }
 
+/**
+ * After the render: a burst of wheel zooms over the graph's centre and a drag on its background, with
+ * every gap between animation frames recorded meanwhile (ms). A frame that takes long to draw shows as a gap.
+ */
+async function movingFrames(page: Page): Promise<number[]> {
+  const box = await page.getByTestId('graph').boundingBox();
+  if (!box) throw new Error('no graph element');
+  // as source text: tsx wraps named inner functions in __name(), which the page does not have
+  await page.evaluate(`(() => {
+    window.__gaps = [];
+    window.__gapsOn = true;
+    let last = performance.now();
+    const tick = () => {
+      const now = performance.now();
+      window.__gaps.push(now - last);
+      last = now;
+      if (window.__gapsOn) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 12; i++) {
+    await page.mouse.wheel(0, i % 2 ? 240 : -240);
+    await page.waitForTimeout(40);
+  }
+  await page.mouse.move(box.x + 12, box.y + 12);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 12 + 20 * i, box.y + 12 + 10 * i);
+  await page.mouse.up();
+  await page.waitForTimeout(100);
+  return page.evaluate(() => {
+    const w = window as unknown as { __gaps: number[]; __gapsOn: boolean };
+    w.__gapsOn = false;
+    return w.__gaps.slice(1);
+  });
+}
+
 interface Load {
+  /** frame gaps until complete (while drawing) */
+  gaps: number[];
+  /** frame gaps while zooming and panning after the render */
+  moveGaps: number[];
   complete: number;
   ready: number;
   firstDrawn: number;
@@ -241,12 +288,15 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
     const dx = after.x - before.x;
     const dy = after.y - before.y;
     const panMoved = Math.abs(dx - 120) < 8 && Math.abs(dy - 60) < 8;
+    const moveGaps = await movingFrames(page);
     const shownFrom = st.graphShown ?? st.complete!;
     const loadPanMoved = loadPan ? Math.abs(loadPan.dx - 60) < 8 && Math.abs(loadPan.dy - 30) < 8 : null;
     // a drag that came in after the last pan was read would be missed here; the loop reads after each
     const viewKept =
       endPan && lastPan ? Math.abs(endPan.x - lastPan.x) < 2 && Math.abs(endPan.y - lastPan.y) < 2 : null;
     return {
+      gaps: st.gaps,
+      moveGaps,
       complete: st.complete!,
       ready: st.ready!,
       firstDrawn: st.firstDrawn ?? st.complete!,
@@ -272,15 +322,25 @@ async function load(browser: Browser, url: string, want: string[], panNode: stri
   }
 }
 
-/** the node ids a complete render of these namespaces has: the namespace and its non-loopback links */
-function expectedNodes(snap: HostSnapshot, nsIds: Set<string>): string[] {
-  return [
-    ...[...nsIds].map((id) => `ns:${id}`),
-    ...snap.links
-      .filter((l) => nsIds.has(l.nsId) && l.kind !== 'loopback' && l.name !== 'lo')
-      .map((l) => `link:${l.id}`),
-  ];
+/**
+ * The node ids a complete render of these namespaces has, as the page draws them with `view`: the
+ * namespaces and their links (loopback and fallback devices hidden), or the groups they are drawn in
+ */
+function expectedNodes(
+  snap: HostSnapshot,
+  nsIds: Set<string>,
+  view: ViewOptions = DEFAULT_VIEW,
+  groupKey: string | null = null,
+): string[] {
+  return buildGraph(snap, view)
+    .nodes.filter((n) => (n.type === 'group' ? n.ref === groupKey : nsIds.has(n.nsId)))
+    .map((n) => n.id);
 }
+
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] : 0;
+};
 
 async function measure(
   browser: Browser,
@@ -337,127 +397,133 @@ export default async function benchRender(): Promise<BenchResult> {
       snap.namespaces.filter((n) => n.name === lab.hub || lab.names.includes(n.name ?? '')).map((n) => n.id),
     );
     if (ours.size !== COUNT + 1) throw new Error(`readHost saw ${ours.size} of the ${COUNT + 1} bench namespaces`);
-    const want = expectedNodes(snap, ours);
     server = await startServer();
     await logIn(browser, server);
-    // the render's time from loads nobody touches; responsiveness from loads dragged all along
-    const quiet = await measure(browser, server.base, want, `ns:${rootNs.id}`, `${COUNT} namespaces`, false);
-    const big = await measure(browser, server.base, want, `ns:${rootNs.id}`, `${COUNT} namespaces`, true);
-
-    const bigMs = median(quiet.map((l) => l.complete));
-    const draggedMs = median(big.map((l) => l.complete));
+    // the page as it opens (grouped past 150 namespaces), and with every namespace drawn (?group=off); for
+    // each, the render's time from loads nobody touches, responsiveness from loads dragged all along
+    const variants = [
+      { key: 'grouped', query: '', view: DEFAULT_VIEW, what: 'the page as it opens (grouped)' },
+      {
+        key: 'all',
+        query: '?group=off',
+        view: { ...DEFAULT_VIEW, grouping: false },
+        what: 'every namespace drawn (?group=off)',
+      },
+    ];
+    const metrics: BenchMetric[] = [{ name: 'namespaces on the host', value: snap.namespaces.length, unit: '' }];
+    const notes: string[] = [];
     const baseMs = median(base.map((l) => l.complete));
-    const maxInput = Math.max(...big.map((l) => l.maxInputMs));
-    const longest = Math.max(...big.map((l) => l.longestTask));
-    const longestShown = Math.max(...big.map((l) => l.longestTaskShown));
-    const panned = big.every((l) => l.panMoved) && base.every((l) => l.panMoved);
-    const timed = big.every((l) => l.longtaskSupported);
-    // "the graph pannable while it lays out": every input answered within the goal, no long task while
-    // the graph is on the page, a drag mid-load pans by the drag, the view stays where it was dragged,
-    // and no node jumps once drawn — in every load
-    const pannable =
-      maxInput <= INPUT_GOAL_MS &&
-      timed &&
-      longestShown < TASK_GOAL_MS &&
-      big.every((l) => l.loadPanMoved === true && l.viewKept === true && l.moved.length === 0);
-    return {
-      name,
-      metrics: [
-        { name: 'nodes expected (bench namespaces + links)', value: want.length, unit: '' },
-        { name: 'namespaces on the host', value: snap.namespaces.length, unit: '' },
-        {
-          name: `first complete render (median of ${ROUNDS})`,
+    metrics.push({ name: `baseline: host without them (median of ${ROUNDS})`, value: Math.round(baseMs), unit: 'ms' });
+    metrics.push({
+      name: 'baseline: slowest input answer during load',
+      value: Math.round(Math.max(...base.map((l) => l.maxInputMs))),
+      unit: 'ms',
+    });
+    for (const v of variants) {
+      const want = expectedNodes(snap, ours, v.view, `prefix:${lab.prefix}-`);
+      const url = server.base + v.query;
+      const quiet = await measure(browser, url, want, `ns:${rootNs.id}`, `${COUNT} namespaces, ${v.key}`, false);
+      const big = await measure(browser, url, want, `ns:${rootNs.id}`, `${COUNT} namespaces, ${v.key}`, true);
+      // past the page's drawing in slices (DRIP_OVER new elements) a load can be dragged mid-way; a smaller one is
+      // drawn at once and has no "mid-load"
+      const sliced = want.length > 150;
+      // the goals are the page's as it opens, at every size; with every namespace drawn, the 200-namespace goals
+      const goals = v.key === 'grouped' || COUNT <= 200;
+      const g = <T extends BenchMetric>(m: T): BenchMetric =>
+        goals ? m : { name: m.name, value: m.value, unit: m.unit };
+      const p = (name: string) => `${v.what}: ${name}`;
+      const bigMs = median(quiet.map((l) => l.complete));
+      const draggedMs = median(big.map((l) => l.complete));
+      const maxInput = Math.max(...big.map((l) => l.maxInputMs));
+      const longestShown = Math.max(...big.map((l) => l.longestTaskShown));
+      const panned = big.every((l) => l.panMoved) && base.every((l) => l.panMoved);
+      const timed = big.every((l) => l.longtaskSupported);
+      const midLoadOk = big.every((l) =>
+        sliced ? l.loadPanMoved === true && l.viewKept === true : l.loadPanMoved !== false,
+      );
+      const stillOk = big.every((l) => !l.moved.length);
+      const pannable = maxInput <= INPUT_GOAL_MS && timed && longestShown < TASK_GOAL_MS && midLoadOk && stillOk;
+      const drawFrames = p95(big.flatMap((l) => l.gaps));
+      const moveFrames = p95([...quiet, ...big].flatMap((l) => l.moveGaps));
+      metrics.push(
+        { name: p('nodes expected'), value: want.length, unit: '' },
+        g({
+          name: p(`first complete render (median of ${ROUNDS})`),
           value: Math.round(bigMs),
           unit: 'ms',
           goal: `< ${GOAL_MS} ms`,
           ok: bigMs < GOAL_MS,
-        },
-        { name: `baseline: host without them (median of ${ROUNDS})`, value: Math.round(baseMs), unit: 'ms' },
-        {
-          name: `complete while dragged all along (median of ${ROUNDS}; the load waits while a button is down)`,
-          value: Math.round(draggedMs),
+        }),
+        { name: p('render / baseline'), value: Number((bigMs / baseMs).toFixed(2)), unit: '×' },
+        { name: p(`complete while dragged all along (median of ${ROUNDS})`), value: Math.round(draggedMs), unit: 'ms' },
+        g({
+          name: p('zoom and pan frames after the render, p95 (12 wheel zooms + a drag, every load)'),
+          value: Math.round(moveFrames),
           unit: 'ms',
-        },
-        { name: 'render / baseline', value: Number((bigMs / baseMs).toFixed(2)), unit: '×' },
-        {
-          name: 'graph pannable while it lays out (all below, every load)',
+          goal: `< ${FRAME_GOAL_MS} ms`,
+          ok: moveFrames < FRAME_GOAL_MS,
+        }),
+        g({
+          name: p('frames while it draws and is dragged (from the graph on the page until complete), p95'),
+          value: Math.round(drawFrames),
+          unit: 'ms',
+          goal: `< ${FRAME_GOAL_MS} ms`,
+          ok: drawFrames < FRAME_GOAL_MS,
+        }),
+        g({
+          name: p('graph pannable while it lays out (all of: inputs, tasks, mid-load drag, nothing moves)'),
           value: pannable ? 1 : 0,
           unit: '',
           goal: '1',
           ok: pannable,
-        },
-        {
-          name: 'slowest input answer during load',
+        }),
+        g({
+          name: p('slowest input answer during load'),
           value: Math.round(maxInput),
           unit: 'ms',
           goal: `≤ ${INPUT_GOAL_MS} ms`,
           ok: maxInput <= INPUT_GOAL_MS,
-        },
+        }),
+        timed
+          ? g({
+              name: p('longest main-thread task while the graph is shown'),
+              value: Math.round(longestShown),
+              unit: 'ms',
+              goal: `< ${TASK_GOAL_MS} ms`,
+              ok: longestShown < TASK_GOAL_MS,
+            })
+          : {
+              name: p('longest main-thread task (no longtask timing)'),
+              value: 0,
+              unit: '',
+              goal: 'measured',
+              ok: false,
+            },
         {
-          name: 'baseline: slowest input answer during load',
-          value: Math.round(Math.max(...base.map((l) => l.maxInputMs))),
-          unit: 'ms',
-        },
-        ...(timed
-          ? [
-              {
-                name: 'longest main-thread task while the graph is shown',
-                value: Math.round(longestShown),
-                unit: 'ms',
-                goal: `< ${TASK_GOAL_MS} ms`,
-                ok: longestShown < TASK_GOAL_MS,
-              },
-              {
-                name: 'longest main-thread task from navigation until complete',
-                value: Math.round(longest),
-                unit: 'ms',
-              },
-            ]
-          : [
-              {
-                name: 'longest main-thread task while the graph is shown (no longtask timing)',
-                value: 0,
-                unit: '',
-                goal: 'measured',
-                ok: false,
-              },
-            ]),
-        {
-          name: 'longest gap between frames until complete',
+          name: p('longest gap between frames until complete'),
           value: Math.round(Math.max(...big.map((l) => l.maxFrameGap))),
           unit: 'ms',
         },
-        {
-          name: 'a drag mid-load pans by the drag (every load)',
-          value: big.every((l) => l.loadPanMoved === true) ? 1 : 0,
-          unit: '',
-          goal: '1',
-          ok: big.every((l) => l.loadPanMoved === true),
-        },
-        {
-          name: 'the view stays where dragged, no node moves once drawn (every load)',
-          value: big.every((l) => l.viewKept === true && !l.moved.length) ? 1 : 0,
-          unit: '',
-          goal: '1',
-          ok: big.every((l) => l.viewKept === true && !l.moved.length),
-        },
-        {
-          name: 'a drag on the background pans after the render (every load)',
+        g({
+          name: p('a drag on the background pans after the render (every load)'),
           value: panned ? 1 : 0,
           unit: '',
           goal: '1',
           ok: panned,
-        },
-      ],
-      notes: [
-        `render runs: ${quiet.map((l) => Math.round(l.complete)).join(', ')} ms untouched, ${big.map((l) => Math.round(l.complete)).join(', ')} ms dragged; baseline runs: ${base.map((l) => Math.round(l.complete)).join(', ')} ms (after one warm-up load each; 0 = navigation start)`,
-        `graph element at ${big.map((l) => Math.round(l.graphShown)).join(', ')} ms; first nodes drawn at ${big.map((l) => Math.round(l.firstDrawn)).join(', ')} ms; long tasks until complete: ${big.map((l) => l.longTasks).join(', ')}${timed ? '' : ' (no longtask timing in this chromium)'}`,
-        `pan during the load: ${big.map((l) => l.loadPanNote).join('; ')}${big.some((l) => l.moved.length) ? `; nodes moved: ${big.flatMap((l) => l.moved).join(', ')}` : ''}`,
-        `pan after render: ${big.map((l) => l.panNote).join('; ')}`,
-        `input answer = how long one CDP mouse event (move/down/up of a drag on the graph area) took to be handled, sent back to back from when the graph element exists until the render was complete`,
-        `each bench namespace has veth0 (peer in the hub namespace ${lab.hub}, not the root namespace) and macvlan mv0 on veth0; the baseline expects the root namespace and its non-loopback links`,
-      ],
-    };
+        }),
+      );
+      notes.push(
+        `${v.what}: render runs ${quiet.map((l) => Math.round(l.complete)).join(', ')} ms untouched, ${big.map((l) => Math.round(l.complete)).join(', ')} ms dragged (after one warm-up load each; 0 = navigation start); graph element at ${big.map((l) => Math.round(l.graphShown)).join(', ')} ms; first nodes drawn at ${big.map((l) => Math.round(l.firstDrawn)).join(', ')} ms; long tasks until complete: ${big.map((l) => l.longTasks).join(', ')}`,
+        `${v.what}: pan during the load: ${big.map((l) => l.loadPanNote).join('; ')}${big.some((l) => l.moved.length) ? `; nodes moved: ${big.flatMap((l) => l.moved).join(', ')}` : ''}; after: ${big.map((l) => l.panNote).join('; ')}`,
+      );
+    }
+    notes.push(
+      `baseline runs: ${base.map((l) => Math.round(l.complete)).join(', ')} ms`,
+      'input answer = how long one CDP mouse event (move/down/up of a drag on the graph area) took to be handled, sent back to back from when the graph element exists until the render was complete',
+      'frames = gaps between requestAnimationFrame callbacks (a frame that takes long to draw is a long gap); headless chromium draws at most 60 a second, so the floor is ~17 ms',
+      `each bench namespace has veth0 (peer in the hub namespace ${lab.hub}, not the root namespace) and macvlan mv0 on veth0; the baseline expects the root namespace and its non-loopback links`,
+    );
+    return { name, metrics, notes };
   } finally {
     offInterrupt();
     await browser?.close().catch(() => {});

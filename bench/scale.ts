@@ -104,16 +104,20 @@ export default async function bench(): Promise<BenchResult> {
       const rounds = n <= 200 ? 3 : n <= 1000 ? 2 : Number(process.env.BENCH_SCALE_BIG_ROUNDS ?? 2);
       const reads: number[] = [];
       const childPerNs: number[] = [];
+      const ownPerNs: number[] = [];
       let snap: HostSnapshot | null = null;
       for (let r = 0; r < rounds; r++) {
         const c0 = childCpuMs();
+        const own0 = process.cpuUsage();
         t = performance.now();
         snap = await readHost(run);
         reads.push(performance.now() - t);
+        const own = process.cpuUsage(own0);
         await sleep(50); // the last children reaped into cutime
         childPerNs.push((childCpuMs() - c0) / snap.namespaces.length);
+        ownPerNs.push((own.user + own.system) / 1000 / snap.namespaces.length);
         log(
-          `${n}: full read ${r + 1}/${rounds}: ${Math.round(reads[r])} ms (${snap.namespaces.length} namespaces, ${snap.links.length} links), children ${childPerNs[r].toFixed(2)} ms CPU per namespace`,
+          `${n}: full read ${r + 1}/${rounds}: ${Math.round(reads[r])} ms (${snap.namespaces.length} namespaces, ${snap.links.length} links), children ${childPerNs[r].toFixed(2)} ms CPU per namespace, this process ${ownPerNs[r].toFixed(2)} ms`,
         );
       }
       const ours = snap!.links.filter(

@@ -43,7 +43,11 @@ export default function Dashboard({ node = null }: { node?: string | null } = {}
   setTargetNode(node);
   const host = useHost(node);
   const snap = host.snapshot;
-  const [view, setViewState] = useState<ViewOptions>(DEFAULT_VIEW);
+  // `?group=off` in the address: a big host drawn with every namespace from the start
+  const [view, setViewState] = useState<ViewOptions>(() => ({
+    ...DEFAULT_VIEW,
+    grouping: typeof window === 'undefined' || new URLSearchParams(window.location.search).get('group') !== 'off',
+  }));
   const setView = useCallback((f: (v: ViewOptions) => ViewOptions) => setViewState(f), []);
   const [mode, setMode] = useState<ViewMode>('graph');
   const [selection, setSelection] = useState<JumpTarget | null>(null);
