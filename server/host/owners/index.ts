@@ -95,7 +95,8 @@ async function readCni(dir: string, hidden: string[]): Promise<CniFound[]> {
     names.map(async (name) => {
       try {
         const a = parseCniCache(await fs.readFile(path.join(dir, name), 'utf8'));
-        if ('error' in a) return null;
+        // containerd brings up a sandbox's `lo` with the loopback plugin (network `cni-loopback`): not a network
+        if ('error' in a || a.driver === 'loopback' || a.ifName === 'lo') return null;
         return { ...a, nsId: a.netns ? await inodeOfPath(a.netns) : null };
       } catch {
         return null; // removed while we looked
