@@ -18,7 +18,10 @@ export interface CriSocket {
 export const CRI_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock'];
 
 /** --cri-socket (LINKSCAPE_CRI_SOCKET), else the first default socket that exists; null: none */
-export async function criSocket(env: NodeJS.ProcessEnv = process.env, probe = CRI_SOCKETS): Promise<CriSocket | null> {
+export async function criSocket(
+  env: Record<string, string | undefined> = process.env,
+  probe = CRI_SOCKETS,
+): Promise<CriSocket | null> {
   const flag = env.LINKSCAPE_CRI_SOCKET;
   if (flag) return { path: flag.replace(/^unix:\/\//, ''), explicit: true };
   for (const p of probe) {
@@ -234,11 +237,11 @@ export async function readCri(socketPath: string, timeoutMs = 2000): Promise<Cri
   }
 }
 
-/** the runtime a socket belongs to, by its usual path */
-export function criRuntimeName(socketPath: string): string {
+/** the runtime a socket belongs to, by its usual path; null when the path does not say */
+export function criRuntimeName(socketPath: string): string | null {
   if (/containerd/.test(socketPath)) return 'containerd';
   if (/crio/.test(socketPath)) return 'CRI-O';
-  return 'CRI runtime';
+  return null;
 }
 
 /** What stops the socket from being read, in words for the banner; null when it is simply absent. */
@@ -257,5 +260,6 @@ export async function criProblem(sock: CriSocket, e: unknown): Promise<string | 
           : status === 'UNIMPLEMENTED'
             ? `it does not serve the CRI (runtime.v1): ${msg}`
             : msg;
-  return `${criRuntimeName(sock.path)} CRI (${sock.path}): ${why} — pods' containers are named by id only`;
+  const name = criRuntimeName(sock.path);
+  return `${name ? `${name} CRI` : 'CRI runtime'} (${sock.path}): ${why} — pods' containers are named by id only`;
 }
