@@ -9,6 +9,7 @@ import path from 'node:path';
 import { containerdTier } from '../tiers';
 import { IMAGE, startContainerd, type Containerd, type PodSpec } from './containerd';
 import { readHost } from '../../server/host/read';
+import { HostWatcher } from '../../server/host/watch';
 import { run } from '../../server/ip/run';
 import type { HostSnapshot, Namespace } from '../../shared/host/types';
 
@@ -90,6 +91,43 @@ describe.skipIf(!containerdTier.ok)('containerd tier: a pod run over the CRI is 
     expect(ns?.label).toBe('shop/cart-cri-1 · pod'); // libcni's cache still names it
     expect(ns?.owner?.containers?.find((c) => c.id === webId)).toEqual({ id: webId, name: webId.slice(0, 12) });
   });
+
+  it('live: a pod kubelet runs while the watcher runs is named with its container once it starts', async () => {
+    const w = new HostWatcher({
+      run,
+      lingerMs: 0,
+      owners: { docker: null, cri: { path: ctd.socket, explicit: true } },
+      log: () => undefined,
+    });
+    const ac = new AbortController();
+    const drain = (async () => {
+      for await (const item of w.subscribe(null, ac.signal)) void item;
+    })();
+    const live: PodSpec = { namespace: 'shop', name: 'live-cri-1', uid: randomUUID() };
+    ctd.pods.push({ uid: live.uid, sandboxId: null });
+    const entry = ctd.pods[ctd.pods.length - 1];
+    try {
+      await expect.poll(() => w.current(), { timeout: 60_000 }).not.toBeNull();
+      const owner = () => {
+        const item = w.current();
+        return item?.event.type === 'snapshot'
+          ? item.event.snapshot.namespaces.find((n) => n.owner?.id === live.uid)?.owner
+          : undefined;
+      };
+      entry.sandboxId = await ctd.kubelet.runPod(live);
+      const id = await ctd.kubelet.runContainer(live, entry.sandboxId, 'app', ctd.imageId, ['sleep', '3600']);
+      await expect
+        .poll(() => owner()?.containers?.find((c) => c.id === id), { timeout: 30_000 })
+        .toEqual({ id, name: 'app', image: IMAGE, state: 'running' });
+      expect(owner()?.name).toBe('live-cri-1');
+    } finally {
+      ac.abort();
+      await drain.catch(() => undefined);
+      w.stop();
+      if (entry.sandboxId) await ctd.kubelet.removePod(entry.sandboxId);
+      entry.sandboxId = null;
+    }
+  }, 120_000);
 
   it('a pod kubelet removes goes, with its namespace', async () => {
     const before = podNs(await read());
