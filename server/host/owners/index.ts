@@ -294,7 +294,7 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
           ]),
         ].map((id) => {
           const c = byId.get(id);
-          if (c) return { id, name: c.name, image: c.image, state: c.state };
+          if (c) return { id, name: c.name || id.slice(0, 12), image: c.image, state: c.state };
           return {
             id,
             name: kubelet.get(id)?.container ?? id.slice(0, 12),
