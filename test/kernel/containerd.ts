@@ -103,8 +103,13 @@ export class Kubelet {
     };
   }
 
+  /** the sandboxes this client ran and has not removed (a cleanup after a failure removes them) */
+  readonly sandboxes = new Set<string>();
+
   async runPod(p: PodSpec): Promise<string> {
-    return String((await this.call('RunPodSandbox', { config: this.sandboxConfig(p) })).podSandboxId);
+    const id = String((await this.call('RunPodSandbox', { config: this.sandboxConfig(p) })).podSandboxId);
+    this.sandboxes.add(id);
+    return id;
   }
 
   /** CreateContainer + StartContainer, the image given by its id as kubelet gives it */
@@ -121,6 +126,7 @@ export class Kubelet {
   async removePod(sandboxId: string): Promise<void> {
     await this.call('StopPodSandbox', { podSandboxId: sandboxId });
     await this.call('RemovePodSandbox', { podSandboxId: sandboxId });
+    this.sandboxes.delete(sandboxId);
   }
 
   close(): void {
@@ -249,8 +255,17 @@ export async function startContainerd(tag: string, subnet: string): Promise<Cont
       hadCgroup.set(path.join(CGROUP, c, d), existsSync(path.join(CGROUP, c, d)));
 
   const cleanup = async () => {
-    // kubelet's part first: the runtime removes the pods' namespaces, veths, mounts and CNI cache itself
-    for (const p of pods) if (p.sandboxId && kubelet) await kubelet.removePod(p.sandboxId).catch(() => undefined);
+    // kubelet's part first: every sandbox this containerd has (all ours, also one a failure left unrecorded);
+    // the runtime removes the pods' containers, namespaces, veths, mounts and CNI cache itself
+    const sandboxIds = new Set([
+      ...pods.map((p) => p.sandboxId).filter((x): x is string => !!x),
+      ...(kubelet?.sandboxes ?? []),
+    ]);
+    if (kubelet) {
+      const listed = await kubelet.call('ListPodSandbox', {}, 10_000).catch(() => ({ items: [] }));
+      for (const sb of (listed.items ?? []) as { id: string }[]) sandboxIds.add(sb.id);
+      for (const id of sandboxIds) await kubelet.removePod(id).catch(() => undefined);
+    }
     kubelet?.close();
     if (daemon && daemon.exitCode === null && daemon.signalCode === null) {
       const gone = new Promise((r) => daemon?.once('exit', r));
@@ -259,7 +274,29 @@ export async function startContainerd(tag: string, subnet: string): Promise<Cont
       await gone;
       clearTimeout(t);
     }
-    // whatever a failure left: the shims (and with them the containers), mounts under our dir
+    // whatever a failure left: the containers' processes (in our pods' cgroups), the shims, mounts under our dir
+    const podDirs = pods.flatMap((p) =>
+      controllers.map((c) => path.join(CGROUP, c, 'kubepods/besteffort', `pod${p.uid}`)),
+    );
+    const containerDirs = (
+      await Promise.all(
+        podDirs.map(async (d) =>
+          (await fs.readdir(d, { withFileTypes: true }).catch(() => []))
+            .filter((e) => e.isDirectory())
+            .map((e) => path.join(d, e.name)),
+        ),
+      )
+    ).flat();
+    for (const d of containerDirs)
+      for (const pid of (await fs.readFile(path.join(d, 'cgroup.procs'), 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
     for (const pid of await shimsOf(socket)) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -279,8 +316,7 @@ export async function startContainerd(tag: string, subnet: string): Promise<Cont
     for (const m of mounts) await execa('umount', ['-l', m], { reject: false });
     // the namespaces and cache files of our network that the runtime did not remove
     for (const n of await fs.readdir(CNI_CACHE).catch(() => [] as string[])) {
-      const ours =
-        n.startsWith(`${network}-`) || pods.some((p) => p.sandboxId && n === `cni-loopback-${p.sandboxId}-lo`);
+      const ours = n.startsWith(`${network}-`) || [...sandboxIds].some((id) => n === `cni-loopback-${id}-lo`);
       if (!ours) continue;
       const file = path.join(CNI_CACHE, n);
       const j = JSON.parse(await fs.readFile(file, 'utf8').catch(() => '{}')) as {
@@ -292,9 +328,18 @@ export async function startContainerd(tag: string, subnet: string): Promise<Cont
           await execa('ip', ['netns', 'del', path.basename(netns)], { reject: false });
       await fs.rm(file, { force: true });
     }
-    for (const p of pods)
-      for (const c of controllers)
-        await fs.rmdir(path.join(CGROUP, c, 'kubepods/besteffort', `pod${p.uid}`)).catch(() => undefined);
+    // a cgroup directory goes once its processes have (rmdir says EBUSY until then)
+    for (const d of [...containerDirs, ...podDirs])
+      await until(
+        `${d} removed`,
+        async () => {
+          await fs.rmdir(d).catch((e: NodeJS.ErrnoException) => {
+            if (e.code !== 'ENOENT') throw e;
+          });
+          return true;
+        },
+        10_000,
+      ).catch(() => undefined);
     for (const [d, had] of [...hadCgroup].reverse()) if (!had) await fs.rmdir(d).catch(() => undefined);
     await execa('ip', ['netns', 'del', tag], { reject: false });
     if (process.env.LINKSCAPE_CONTAINERD_LOG)
