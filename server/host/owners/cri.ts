@@ -14,8 +14,8 @@ export interface CriSocket {
   explicit: boolean;
 }
 
-/** where containerd and CRI-O listen by default, in the order probed */
-export const CRI_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock'];
+/** where containerd and CRI-O listen by default, in the order probed (/run/crio: where the agent DaemonSet mounts it, for an image without the /var/run link) */
+export const CRI_SOCKETS = ['/run/containerd/containerd.sock', '/var/run/crio/crio.sock', '/run/crio/crio.sock'];
 
 /** --cri-socket (LINKSCAPE_CRI_SOCKET), else the first default socket that exists; null: none */
 export async function criSocket(
