@@ -19,7 +19,8 @@ export const USAGE = `usage: linkscape serve [options]
   --docker-socket PATH the Docker socket whose containers name namespaces (LINKSCAPE_DOCKER_SOCKET;
                        default: DOCKER_HOST, then /var/run/docker.sock)
   --cri-socket PATH    the CRI socket (containerd, CRI-O) whose pods name their containers (LINKSCAPE_CRI_SOCKET;
-                       default: /run/containerd/containerd.sock, then /var/run/crio/crio.sock, if there)
+                       default: the first socket of /run/containerd/containerd.sock, /var/run/crio/crio.sock,
+                       /run/crio/crio.sock)
 hub (one page over many nodes' agents, server/fleet):
   --agents LIST        agents: URL or NAME=URL, comma-separated (LINKSCAPE_AGENTS)
   --kubernetes         discover agent pods in the hub's namespace (in-cluster config)
