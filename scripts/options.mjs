@@ -18,6 +18,9 @@ export const USAGE = `usage: linkscape serve [options]
   --dev                Next's development server (hot reload) behind the same gate
   --docker-socket PATH the Docker socket whose containers name namespaces (LINKSCAPE_DOCKER_SOCKET;
                        default: DOCKER_HOST, then /var/run/docker.sock)
+  --cri-socket PATH    the CRI socket (containerd, CRI-O) whose pods name their containers (LINKSCAPE_CRI_SOCKET;
+                       default: the first socket of /run/containerd/containerd.sock, /var/run/crio/crio.sock,
+                       /run/crio/crio.sock)
 hub (one page over many nodes' agents, server/fleet):
   --agents LIST        agents: URL or NAME=URL, comma-separated (LINKSCAPE_AGENTS)
   --kubernetes         discover agent pods in the hub's namespace (in-cluster config)
@@ -35,6 +38,7 @@ const VALUE_FLAGS = [
   '--max-body',
   '--max-streams',
   '--docker-socket',
+  '--cri-socket',
   '--agents',
   '--agent-selector',
   '--agent-port',
@@ -92,6 +96,11 @@ export function parseServeArgs(argv, env = process.env) {
   for (const h of allow)
     if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:]+)(:\d{1,5})?$/.test(h))
       throw new UsageError(`--allow-host ${JSON.stringify(h)} is not a host name, address or NAME:PORT`);
+  const cri = vals.get('--cri-socket');
+  if (cri !== undefined && !/^(unix:\/\/)?\/[^\0]*$/.test(cri))
+    throw new UsageError(
+      `--cri-socket must be an absolute path to a unix socket (or unix:///path), not ${JSON.stringify(cri)}`,
+    );
   return {
     help: bools.has('--help') || bools.has('-h'),
     dev: bools.has('--dev'),
@@ -107,6 +116,7 @@ export function parseServeArgs(argv, env = process.env) {
     maxBody: num('--max-body', null, 1024 * 1024, 1024, 64 * 1024 * 1024),
     maxStreams: num('--max-streams', null, 16, 1, 10000),
     dockerSocket: vals.get('--docker-socket') ?? null,
+    criSocket: cri ?? null,
     ...hubOptions(vals, bools, env, num),
   };
 }

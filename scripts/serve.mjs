@@ -55,6 +55,8 @@ Object.assign(process.env, {
   LINKSCAPE_TRUST_PROXY: o.trustProxy ? '1' : '0',
   // the Docker socket whose containers name namespaces (server/host/owners/docker.ts)
   ...(o.dockerSocket ? { LINKSCAPE_DOCKER_SOCKET: o.dockerSocket } : {}),
+  // the CRI socket whose pods name their containers (server/host/owners/cri.ts)
+  ...(o.criSocket ? { LINKSCAPE_CRI_SOCKET: o.criSocket } : {}),
   // hub mode (server/fleet): the agents from a list or from Kubernetes, and the token they accept
   LINKSCAPE_AGENTS: o.agents,
   LINKSCAPE_KUBERNETES: o.kubernetes ? '1' : '0',

@@ -63,6 +63,16 @@ export const cniTier: Tier = !kernelTier.ok
       }
     : { ok: true, why: '' };
 
+/** a real containerd with its CRI plugin, confined to a namespace of ours (test/kernel/containerd.ts); runc, ctr, the CNI plugins, busybox */
+export const containerdTier: Tier = !cniTier.ok
+  ? cniTier
+  : !which('containerd') || !which('ctr') || !which('containerd-shim-runc-v2') || !which('runc') || !which('busybox')
+    ? {
+        ok: false,
+        why: 'containerd, ctr, runc or busybox is missing (apt-get install -y --no-install-recommends containerd runc busybox-static)',
+      }
+    : { ok: true, why: '' };
+
 // Shipping (test/ship): the packed tarball installed and started, the systemd unit, the container image.
 export const packTier: Tier = !which('npm')
   ? { ok: false, why: 'needs npm (it packs linkscape and installs the tarball into an empty folder)' }

@@ -142,6 +142,8 @@ describe('flags', () => {
         '--allow-host=c',
         '--trust-proxy',
         '--read-only',
+        '--cri-socket',
+        '/run/k3s/containerd/containerd.sock',
       ],
       {},
     );
@@ -153,6 +155,7 @@ describe('flags', () => {
       readOnly: true,
       noAuth: false,
       tokenFile: '/run/linkscape/token',
+      criSocket: '/run/k3s/containerd/containerd.sock',
     });
   });
   it.each([
@@ -162,6 +165,8 @@ describe('flags', () => {
     [['--no-auth', '--token', 'abcdefghijklmnopq'], /contradict/],
     [['--allow-host', 'a b'], /--allow-host "a b" is not a host name/],
     [['--host'], /--host needs a value/],
+    [['--cri-socket', 'crio.sock'], /--cri-socket must be an absolute path to a unix socket/],
+    [['--cri-socket'], /--cri-socket needs a value/],
   ])('%j is refused naming the flag', (argv, msg) => expect(() => parseServeArgs(argv, {})).toThrow(msg));
 });
 

@@ -17,6 +17,7 @@ import {
   type DockerNetwork,
   type DockerSocket,
 } from './docker';
+import { criPodOf, criProblem, criSocket, readCri, type CriFacts, type CriSocket } from './cri';
 import { readKubeletContainers } from './kubelet';
 import { ownerLabel } from './label';
 
@@ -25,6 +26,8 @@ export { ownerLabel } from './label';
 export interface OwnerOptions {
   /** the Docker socket to read; null: do not look for Docker */
   docker?: DockerSocket | null;
+  /** the CRI socket (containerd, CRI-O) to ask about pods; null: do not ask; absent: --cri-socket, else probe */
+  cri?: CriSocket | null;
   /** libcni's cache directory */
   cniDir?: string;
   proc?: string;
@@ -35,7 +38,7 @@ export interface OwnerOptions {
   kubeletLogs?: string;
 }
 
-export const DEFAULT_OWNER_OPTIONS: Required<Omit<OwnerOptions, 'docker'>> = {
+export const DEFAULT_OWNER_OPTIONS: Required<Omit<OwnerOptions, 'docker' | 'cri'>> = {
   cniDir: process.env.LINKSCAPE_CNI_CACHE_DIR ?? '/var/lib/cni/results',
   proc: '/proc',
   cgroupRoot: '/sys/fs/cgroup',
@@ -92,7 +95,8 @@ async function readCni(dir: string, hidden: string[]): Promise<CniFound[]> {
     names.map(async (name) => {
       try {
         const a = parseCniCache(await fs.readFile(path.join(dir, name), 'utf8'));
-        if ('error' in a) return null;
+        // containerd brings up a sandbox's `lo` with the loopback plugin (network `cni-loopback`): not a network
+        if ('error' in a || a.driver === 'loopback' || a.ifName === 'lo') return null;
         return { ...a, nsId: a.netns ? await inodeOfPath(a.netns) : null };
       } catch {
         return null; // removed while we looked
@@ -104,7 +108,7 @@ async function readCni(dir: string, hidden: string[]): Promise<CniFound[]> {
 
 /** A systemd unit owns a namespace only when every process of the unit is in it (PrivateNetwork=). */
 async function serviceLivesIn(
-  o: Required<Omit<OwnerOptions, 'docker'>>,
+  o: Required<Omit<OwnerOptions, 'docker' | 'cri'>>,
   svc: NonNullable<CgroupFacts['service']>,
   nsId: string,
 ): Promise<boolean> {
@@ -171,6 +175,19 @@ function dockerOwner(cs: DockerContainer[], nets: DockerNetwork[]): NamespaceOwn
       : {}),
     networks,
   };
+}
+
+/** the runtime's pods and containers, when a pod is seen and a CRI socket is there; its problem goes to `hidden` */
+async function readCriSource(given: CriSocket | null | undefined, hidden: string[]): Promise<CriFacts | null> {
+  const sock = given === undefined ? await criSocket() : given;
+  if (!sock) return null;
+  try {
+    return await readCri(sock.path);
+  } catch (e) {
+    const why = await criProblem(sock, e);
+    if (why) hidden.push(why);
+    return null;
+  }
 }
 
 function cniNetworks(as: CniFound[]): OwnerNetwork[] {
@@ -241,7 +258,9 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
     : new Map<string, { name: string; image?: string }>();
 
   const anyPod = [...cgroupsOf.values()].flat().some((f) => f.pod) || cni.some((a) => a.pod);
-  const kubelet = anyPod ? await readKubeletContainers(o.kubeletLogs) : new Map<string, never>();
+  const [kubelet, cri] = anyPod
+    ? await Promise.all([readKubeletContainers(o.kubeletLogs), readCriSource(opts.cri, hidden)])
+    : [new Map<string, never>(), null];
 
   const owners = new Map<string, NamespaceOwner>();
   await Promise.all(
@@ -257,22 +276,37 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
       const pod = cg.find((f) => f.pod)?.pod;
       const k8s = attach.find((a) => a.pod);
       if (pod || k8s) {
-        const uid = pod?.uid ?? k8s?.pod?.uid ?? null;
-        // the pod's identity from libcni's cache, else from kubelet's log names of its containers
+        const named = new Set([...attach.map((a) => a.containerId), ...ids]);
+        // the runtime's own record of the pod: its sandbox by the pod's UID, its containers by the sandbox
+        const fromCri = cri ? criPodOf(cri, pod?.uid ?? k8s?.pod?.uid ?? null, named) : null;
+        const uid = pod?.uid ?? k8s?.pod?.uid ?? fromCri?.sandbox.uid ?? null;
+        // the pod's identity from libcni's cache, else the runtime's, else kubelet's log names of its containers
         const logged = [...ids].map((id) => kubelet.get(id)).find(Boolean);
-        const name = k8s?.pod?.name ?? logged?.pod ?? `pod${uid ? ` ${uid.slice(0, 8)}` : ''}`;
-        const sandbox = (id: string) => attach.some((a) => a.containerId === id);
-        const containers = [...new Set([...attach.map((a) => a.containerId), ...ids])].map((id) => ({
-          id,
-          name: kubelet.get(id)?.container ?? id.slice(0, 12),
-          ...(sandbox(id) ? { state: 'sandbox' } : {}),
-        }));
+        const name = k8s?.pod?.name ?? fromCri?.sandbox.name ?? logged?.pod ?? `pod${uid ? ` ${uid.slice(0, 8)}` : ''}`;
+        const sandbox = (id: string) => attach.some((a) => a.containerId === id) || fromCri?.sandbox.id === id;
+        const byId = new Map((fromCri?.containers ?? []).map((c) => [c.id, c]));
+        const containers = [
+          ...new Set([
+            ...attach.map((a) => a.containerId),
+            ...(fromCri ? [fromCri.sandbox.id] : []),
+            ...ids,
+            ...byId.keys(),
+          ]),
+        ].map((id) => {
+          const c = byId.get(id);
+          if (c) return { id, name: c.name || id.slice(0, 12), image: c.image, state: c.state };
+          return {
+            id,
+            name: kubelet.get(id)?.container ?? id.slice(0, 12),
+            ...(sandbox(id) ? { state: 'sandbox' } : {}),
+          };
+        });
         return void owners.set(ns.id, {
           runtime: 'kubernetes',
           kind: 'pod',
           id: uid ?? k8s?.containerId ?? ns.id,
           name,
-          namespace: k8s?.pod?.namespace ?? logged?.namespace ?? 'default',
+          namespace: k8s?.pod?.namespace ?? fromCri?.sandbox.namespace ?? logged?.namespace ?? 'default',
           ...(pod?.qos ? { state: pod.qos } : {}),
           containers,
           networks: cniNetworks(attach),
