@@ -1,6 +1,7 @@
 // Pure: what a process's /proc/PID/cgroup says about who runs it. kubelet puts every pod under a
 // `kubepods` cgroup named after the pod's UID and each container under its id; Podman uses
-// `libpod-<id>.scope`; systemd a `<unit>.service`. Both cgroup drivers (cgroupfs paths, systemd
+// `libpod-<id>.scope` (`libpod_parent/libpod-<id>` with
+// --cgroup-manager=cgroupfs); systemd a `<unit>.service`. Both cgroup drivers (cgroupfs paths, systemd
 // slices) and both hierarchies (v1 `N:controller:/path` lines, v2 `0::/path`) are read.
 
 export interface CgroupFacts {
@@ -15,7 +16,7 @@ export interface CgroupFacts {
 const UUID = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:\/|$)/;
 // a container's cgroup: the bare id (cgroupfs) or a runtime's scope (systemd driver)
 const CONTAINER = /^(?:cri-containerd-|crio-|docker-|containerd-)?([0-9a-f]{64})(?:\.scope)?$/;
-const LIBPOD = /(?:^|\/)libpod-([0-9a-f]{64})\.scope(?:\/|$)/;
+const LIBPOD = /(?:^|\/)libpod-([0-9a-f]{64})(?:\.scope)?(?:\/|$)/;
 const QOS = /kubepods[-/.](?:slice\/kubepods-)?(besteffort|burstable)/;
 
 export function parseCgroupLines(text: string): { hierarchy: string; controllers: string; path: string }[] {

@@ -1,0 +1,227 @@
+// Unit: Podman's files as podman 4.3.1 and netavark 1.4.0 wrote them on this machine
+// (test/fixtures/podman-4.3.1, recorded from the confined podman of test/kernel/podman-sandbox.ts):
+// netavark's network file, the storage's containers.json, a running container's hosts file; then
+// readOwners over a fake host laid out as podman lays it out, and tagLinkNetworks tying podman1 to its network.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCgroup } from '../../server/host/owners/cgroup';
+import {
+  attachments,
+  DEFAULT_PODMAN_NETWORK,
+  parseContainersJson,
+  parseHostsAddresses,
+  parseNetavarkNetwork,
+  prefixIfIn,
+  readPodmanNetworks,
+  type PodmanNetwork,
+} from '../../server/host/owners/podman';
+import { NO_OWNERS, readOwners, tagLinkNetworks } from '../../server/host/owners';
+import type { Link, Namespace } from '../../shared/host/types';
+
+const FIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/podman-4.3.1');
+const fixture = (name: string) => readFileSync(path.join(FIX, name), 'utf8');
+const C1 = 'c0184359871bf5d558de876e646fa93a1f2624956f46a9bd8c2c5364e72f944d';
+const C2 = 'af63d44e51553b1c4045e5a745f5ad24350cf92620e047f60b295ee7ea78f13e';
+const NET: PodmanNetwork = {
+  id: '70a0a96f2b20e96b661cfedb440c535aea70dfb5fc3951378bca426dcdeb0702',
+  name: 'lsP17035-net',
+  driver: 'bridge',
+  bridge: 'podman1',
+  subnets: ['10.217.33.0/24'],
+  gateways: ['10.217.33.1'],
+};
+
+describe('podman parsers (recorded files)', () => {
+  it("reads netavark's network file", () => {
+    expect(parseNetavarkNetwork(fixture('lsP17035-net.json'))).toEqual(NET);
+  });
+  it('refuses what is not a network file', () => {
+    expect(parseNetavarkNetwork('{')).toBeNull();
+    expect(parseNetavarkNetwork('{"name":"x"}')).toBeNull();
+    expect(parseNetavarkNetwork('[]')).toBeNull();
+  });
+  it('a macvlan network has no bridge', () => {
+    expect(
+      parseNetavarkNetwork(
+        JSON.stringify({ name: 'mac', id: 'm', driver: 'macvlan', network_interface: 'eth0', subnets: [] }),
+      ),
+    ).toMatchObject({ driver: 'macvlan', bridge: null });
+  });
+  it("reads containers.json: the container's name and the image it was made from", () => {
+    expect(parseContainersJson(fixture('containers.json'))).toEqual(
+      new Map([
+        [C1, { name: 'lsP17035-c1', image: 'localhost/busybox:lsP' }],
+        [C2, { name: 'lsP17035-c2', image: 'localhost/busybox:lsP' }],
+      ]),
+    );
+    expect(parseContainersJson('not json').size).toBe(0);
+    expect(parseContainersJson('[{"names":["x"]},{"id":"ab","metadata":"{"}]')).toEqual(
+      new Map([['ab', { name: 'ab' }]]),
+    );
+  });
+  it("takes the container's own addresses from its hosts file (a line per network), not the gateway's", () => {
+    expect(parseHostsAddresses(fixture('hosts-c1'), C1)).toEqual(['10.217.33.6', '10.88.0.3']);
+    expect(parseHostsAddresses(fixture('hosts-c2'), C2)).toEqual(['10.88.0.2']);
+    expect(parseHostsAddresses('127.0.0.1 localhost\n', C1)).toEqual([]);
+  });
+  it('the cgroupfs manager leaves libpod-<id> without .scope', () => {
+    expect(parseCgroup(fixture('cgroup-c1'))).toEqual({ podman: { id: C1 } });
+  });
+  it('ties each address to the network whose subnet holds it, with its prefix', () => {
+    expect(prefixIfIn('10.217.33.6', '10.217.33.0/24')).toBe(24);
+    expect(prefixIfIn('10.217.34.6', '10.217.33.0/24')).toBeNull();
+    expect(prefixIfIn('fd00::5', 'fd00::/64')).toBe(64);
+    expect(prefixIfIn('10.0.0.1', 'fd00::/64')).toBeNull();
+    expect(prefixIfIn('10.0.0.1', '10.0.0.0/33')).toBeNull();
+    expect(prefixIfIn('nope', '10.0.0.0/8')).toBeNull();
+    const nets = [DEFAULT_PODMAN_NETWORK, NET];
+    expect(attachments(['10.217.33.6', '10.88.0.3', '192.0.2.1'], nets)).toEqual([
+      { network: NET, ips: ['10.217.33.6/24'] },
+      { network: DEFAULT_PODMAN_NETWORK, ips: ['10.88.0.3/16'] },
+    ]);
+  });
+});
+
+describe('readOwners and tagLinkNetworks over a fake Podman host', () => {
+  let dir = '';
+  const ns = (id: string, pids: number[], over: Partial<Namespace> = {}): Namespace => ({
+    id,
+    name: null,
+    root: false,
+    source: 'process',
+    pids,
+    comms: pids.map(() => 'sleep'),
+    label: '',
+    path: null,
+    error: null,
+    owner: null,
+    ...over,
+  });
+  const opts = () => ({
+    docker: null,
+    proc: path.join(dir, 'proc'),
+    cgroupRoot: path.join(dir, 'cg'),
+    cniDir: path.join(dir, 'cni'),
+    kubeletLogs: path.join(dir, 'logs'),
+    podmanContainers: path.join(dir, 'root/overlay-containers/containers.json'),
+    podmanRunRoot: path.join(dir, 'run'),
+    podmanNetworks: path.join(dir, 'networks'),
+  });
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'lsP-podman-'));
+    mkdirSync(path.join(dir, 'proc/77/ns'), { recursive: true });
+    symlinkSync('net:[900]', path.join(dir, 'proc/77/ns/net'));
+    writeFileSync(path.join(dir, 'proc/77/cgroup'), fixture('cgroup-c1'));
+    mkdirSync(path.join(dir, 'root/overlay-containers'), { recursive: true });
+    writeFileSync(path.join(dir, 'root/overlay-containers/containers.json'), fixture('containers.json'));
+    mkdirSync(path.join(dir, 'run/overlay-containers', C1, 'userdata'), { recursive: true });
+    writeFileSync(path.join(dir, 'run/overlay-containers', C1, 'userdata/hosts'), fixture('hosts-c1'));
+    mkdirSync(path.join(dir, 'networks'));
+    writeFileSync(path.join(dir, 'networks/lsP17035-net.json'), fixture('lsP17035-net.json'));
+    writeFileSync(path.join(dir, 'networks/broken.json'), '{');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the network files and the built-in default network', async () => {
+    expect(await readPodmanNetworks(path.join(dir, 'networks'))).toEqual([DEFAULT_PODMAN_NETWORK, NET]);
+    expect(await readPodmanNetworks(path.join(dir, 'none'))).toEqual([DEFAULT_PODMAN_NETWORK]);
+  });
+
+  it("names the container's namespace, with its image and its networks' addresses", async () => {
+    const f = await readOwners(
+      [ns('900', [77], { source: 'named', name: 'netns-b8f68dfb-7911-f112-c571-706df9381c11' })],
+      opts(),
+    );
+    expect(f.owners.get('900')).toEqual({
+      runtime: 'podman',
+      kind: 'container',
+      id: C1,
+      name: 'lsP17035-c1',
+      image: 'localhost/busybox:lsP',
+      networks: [
+        { name: 'lsP17035-net', id: NET.id, driver: 'bridge', ips: ['10.217.33.6/24'] },
+        { name: 'podman', id: DEFAULT_PODMAN_NETWORK.id, driver: 'bridge', ips: ['10.88.0.3/16'] },
+      ],
+    });
+  });
+
+  it('reads no Podman file when no namespace looks like a container of it', async () => {
+    const f = await readOwners([ns('901', [])], opts());
+    expect(f.podman).toBeNull();
+  });
+
+  const link = (id: string, name: string, over: Partial<Link> = {}): Link => ({
+    id,
+    nsId: id.split('/')[0],
+    ifindex: Number(id.split('/')[1]),
+    name,
+    kind: 'bridge',
+    mode: null,
+    up: true,
+    operstate: 'UP',
+    flags: [],
+    mtu: 1500,
+    minMtu: null,
+    maxMtu: null,
+    mac: null,
+    linkType: 'ether',
+    parentId: null,
+    parentUnresolved: false,
+    peerId: null,
+    masterId: null,
+    slaveKind: null,
+    addresses: [],
+    sriov: null,
+    vf: null,
+    promiscuity: 0,
+    parentBus: null,
+    parentDev: null,
+    altnames: [],
+    info: null,
+    slaveInfo: null,
+    network: null,
+    ...over,
+  });
+  const addr = (cidr: string) => ({ family: 'inet' as const, cidr, scope: 'global', flags: [] });
+
+  it("ties the container's veth, its peer and the bridge the peer is a port of to the network", () => {
+    const links = [
+      link('5/3', 'podman1', { addresses: [addr('10.217.33.1/24')] }),
+      link('7/3', 'podman1', { addresses: [addr('10.217.33.1/24')] }), // another host's namesake: not ours
+      link('5/4', 'veth0', { kind: 'veth', masterId: '5/3', peerId: '900/2' }),
+      link('900/2', 'eth0', { kind: 'veth', peerId: '5/4', addresses: [addr('10.217.33.6/24')] }),
+    ];
+    tagLinkNetworks(links, {
+      ...NO_OWNERS,
+      podman: {
+        networks: [DEFAULT_PODMAN_NETWORK, NET],
+        containers: [{ id: C1, nsId: '900', attached: [{ network: NET, ips: ['10.217.33.6/24'] }] }],
+      },
+    });
+    const want = {
+      runtime: 'podman',
+      name: 'lsP17035-net',
+      id: NET.id,
+      driver: 'bridge',
+      subnets: ['10.217.33.0/24'],
+      gateway: ['10.217.33.1'],
+    };
+    expect(links.map((l) => l.network)).toEqual([want, null, want, want]);
+  });
+
+  it('without a container to follow, only a bridge holding the gateway is tagged, and only when it is the one', () => {
+    const one = [link('5/3', 'podman0', { addresses: [addr('10.88.0.1/16')] }), link('6/3', 'podman0')];
+    tagLinkNetworks(one, { ...NO_OWNERS, podman: { networks: [DEFAULT_PODMAN_NETWORK], containers: [] } });
+    expect(one.map((l) => l.network?.name ?? null)).toEqual(['podman', null]);
+    const two = [
+      link('5/3', 'podman0', { addresses: [addr('10.88.0.1/16')] }),
+      link('6/3', 'podman0', { addresses: [addr('10.88.0.1/16')] }),
+    ];
+    tagLinkNetworks(two, { ...NO_OWNERS, podman: { networks: [DEFAULT_PODMAN_NETWORK], containers: [] } });
+    expect(two.map((l) => l.network)).toEqual([null, null]);
+  });
+});
