@@ -225,3 +225,20 @@ describe('readOwners and tagLinkNetworks over a fake Podman host', () => {
     expect(two.map((l) => l.network)).toEqual([null, null]);
   });
 });
+
+describe('serve flags for a Podman in non-default places', () => {
+  it('pass absolute directories through, and refuse others naming the flag', async () => {
+    const { parseServeArgs } = await import('../../scripts/options.mjs');
+    expect(
+      parseServeArgs(
+        ['--podman-root', '/tmp/p/root/', '--podman-runroot=/tmp/p/run', '--podman-network-dir', '/tmp/p/net'],
+        {},
+      ).podman,
+    ).toEqual({ root: '/tmp/p/root/', runRoot: '/tmp/p/run', networkDir: '/tmp/p/net' });
+    expect(parseServeArgs([], {}).podman).toEqual({});
+    expect(() => parseServeArgs(['--podman-root', 'rel/dir'], {})).toThrow(
+      '--podman-root must be an absolute path, not "rel/dir"',
+    );
+    expect(() => parseServeArgs(['--podman-network-dir'], {})).toThrow('--podman-network-dir needs a value');
+  });
+});
