@@ -13,6 +13,8 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v busybox >/dev/null || need+=(busybox-static)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v podman >/dev/null || need+=(podman)                # the podman tier (test/kernel/owners-podman)
+[ -x /usr/lib/podman/netavark ] || need+=(netavark)           # podman's network backend (a Recommends only)
 command -v systemd-analyze >/dev/null || need+=(systemd)      # the unit file check (test/ship)
 command -v debootstrap >/dev/null || need+=(debootstrap)     # the image test's local base image (test/ship)
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,0 +1,90 @@
+// Podman tier: a real rootful podman 4.3.1 with netavark (test/kernel/podman-sandbox.ts: in a namespace
+// of ours, its storage, run root and network files in a temp dir, an image imported from busybox) makes a
+// bridge network and runs a named container on it. readHost, pointed at those files, names the
+// container's namespace (found through /run/netns/netns-<uuid> and the container's libpod-<id> cgroup)
+// with its image and the address netavark gave it, and ties the bridge netavark made, its port and the
+// container's veth to the network; once the container is removed its owner and namespace are gone.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { podmanTier } from '../tiers';
+import { IMAGE, makePodmanSandbox, type PodmanSandbox } from './podman-sandbox';
+import { readHost } from '../../server/host/read';
+import { run } from '../../server/ip/run';
+import type { HostSnapshot } from '../../shared/host/types';
+
+const TAG = `lsP${process.pid % 100000}`;
+const NET = `${TAG}-net`;
+const NAME = `${TAG}-web`;
+
+if (!podmanTier.ok) console.warn(`!! SKIPPED podman tier (owners-podman): ${podmanTier.why}`);
+
+describe.skipIf(!podmanTier.ok)('podman tier: a netavark bridge network and a container on it', () => {
+  let sb: PodmanSandbox;
+  let snap: HostSnapshot;
+  let id = '';
+  let subnet = '';
+  let gateway = '';
+  let ip = '';
+  let netId = '';
+  const read = () => readHost(run, { owners: { docker: null, ...sb.owners } });
+  const nsOf = (s: HostSnapshot, name: string) =>
+    s.namespaces.find((n) => n.owner?.runtime === 'podman' && n.owner.name === name);
+
+  beforeAll(async () => {
+    sb = await makePodmanSandbox(TAG);
+    ({ subnet, gateway } = await sb.network(NET));
+    netId = await sb.podman('network', 'inspect', '-f', '{{.ID}}', NET);
+    id = await sb.podman('run', '-d', '--name', NAME, '--network', NET, IMAGE, 'sleep', '1d');
+    ip = await sb.podman('inspect', '-f', `{{(index .NetworkSettings.Networks "${NET}").IPAddress}}`, NAME);
+    snap = await read();
+  }, 120_000);
+
+  afterAll(async () => {
+    await sb?.cleanup();
+  }, 60_000);
+
+  it("names the container's namespace: runtime podman, its name, image and the address on its network", async () => {
+    const ns = nsOf(snap, NAME);
+    expect(ns?.label).toBe(`${NAME} · podman`);
+    expect(ns?.owner).toEqual({
+      runtime: 'podman',
+      kind: 'container',
+      id,
+      name: NAME,
+      image: IMAGE,
+      networks: [{ name: NET, id: netId, driver: 'bridge', ips: [`${ip}/24`] }],
+    });
+    // it is the namespace the container's process is in, bound where podman binds it
+    const pid = await sb.podman('inspect', '-f', '{{.State.Pid}}', NAME);
+    expect(ns?.id).toBe((await execa('stat', ['-L', '-c', '%i', `/proc/${pid}/ns/net`])).stdout.trim());
+    const key = await sb.podman('inspect', '-f', '{{.NetworkSettings.SandboxKey}}', NAME);
+    expect(key).toMatch(/^\/run\/netns\/netns-/);
+    expect(ns?.id).toBe((await execa('stat', ['-L', '-c', '%i', key])).stdout.trim());
+  });
+
+  it("ties netavark's bridge (in podman's namespace, never the machine's), its port and the veth to the network", () => {
+    const want = { runtime: 'podman', name: NET, id: netId, driver: 'bridge', subnets: [subnet], gateway: [gateway] };
+    const bridge = snap.links.find((l) => l.kind === 'bridge' && l.addresses.some((a) => a.cidr === `${gateway}/24`));
+    expect(bridge?.nsId).toBe(sb.hostNs);
+    expect(bridge?.name).toMatch(/^podman\d+$/);
+    expect(bridge?.network).toEqual(want);
+    const ns = nsOf(snap, NAME);
+    const eth0 = snap.links.find((l) => l.nsId === ns?.id && l.name === 'eth0');
+    expect(eth0?.addresses.map((a) => a.cidr)).toContain(`${ip}/24`);
+    expect(eth0?.network).toEqual(want);
+    const port = snap.links.find((l) => l.id === eth0?.peerId);
+    expect(port?.masterId).toBe(bridge?.id);
+    expect(port?.network).toEqual(want);
+    // nothing of podman's in the machine's own namespace
+    const root = snap.namespaces.find((n) => n.root);
+    expect(snap.links.filter((l) => l.nsId === root?.id && l.network?.runtime === 'podman')).toEqual([]);
+  });
+
+  it('a removed container takes its owner and its namespace with it', async () => {
+    const nsId = nsOf(snap, NAME)?.id;
+    await sb.podman('rm', '-f', '-t', '0', NAME);
+    const after = await read();
+    expect(nsOf(after, NAME)).toBeUndefined();
+    expect(after.namespaces.some((n) => n.id === nsId)).toBe(false);
+  });
+});
