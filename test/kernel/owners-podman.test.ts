@@ -9,12 +9,16 @@ import { execa } from 'execa';
 import { podmanTier } from '../tiers';
 import { IMAGE, makePodmanSandbox, type PodmanSandbox } from './podman-sandbox';
 import { readHost } from '../../server/host/read';
+import { HostWatcher } from '../../server/host/watch';
+import { applyDiff } from '../../shared/host/diff';
 import { run } from '../../server/ip/run';
 import type { HostSnapshot } from '../../shared/host/types';
 
 const TAG = `lsP${process.pid % 100000}`;
 const NET = `${TAG}-net`;
 const NAME = `${TAG}-web`;
+const LIVE = `${TAG}-live`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!podmanTier.ok) console.warn(`!! SKIPPED podman tier (owners-podman): ${podmanTier.why}`);
 
@@ -78,6 +82,58 @@ describe.skipIf(!podmanTier.ok)('podman tier: a netavark bridge network and a co
     // nothing of podman's in the machine's own namespace
     const root = snap.namespaces.find((n) => n.root);
     expect(snap.links.filter((l) => l.nsId === root?.id && l.network?.runtime === 'podman')).toEqual([]);
+  });
+
+  it("sees a container start and go with its name, without the /proc re-scan (/run/netns and podman's files)", async () => {
+    const w = new HostWatcher({
+      run,
+      owners: { docker: null, ...sb.owners },
+      rescanMs: 600_000,
+      fullRescanEvery: 1000,
+      lingerMs: 0,
+      log: () => {},
+    });
+    const ac = new AbortController();
+    let state: HostSnapshot | null = null;
+    let failed: Error | null = null;
+    const loop = (async () => {
+      try {
+        for await (const item of w.subscribe(null, ac.signal)) {
+          if (item.event.type === 'snapshot') state = item.event.snapshot;
+          else if (item.event.type === 'diff' && state) state = applyDiff(state, item.event.diff);
+        }
+      } catch (e) {
+        failed = e instanceof Error ? e : new Error(String(e));
+      }
+    })();
+    const waitFor = async (what: string, pred: (s: HostSnapshot) => boolean) => {
+      for (let i = 0; i < 3000; i++) {
+        if (failed) throw failed;
+        if (state && pred(state)) return state;
+        await sleep(10);
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    try {
+      await waitFor('the first snapshot', (s) => !!nsOf(s, NAME));
+      await sb.podman('run', '-d', '--name', LIVE, '--network', NET, IMAGE, 'sleep', '1d');
+      const liveIp = await sb.podman('inspect', '-f', `{{(index .NetworkSettings.Networks "${NET}").IPAddress}}`, LIVE);
+      const s = await waitFor(
+        `${LIVE} to appear with its address`,
+        (x) => !!nsOf(x, LIVE)?.owner?.networks?.some((n) => n.ips.includes(`${liveIp}/24`)),
+      );
+      const live = nsOf(s, LIVE);
+      expect(live?.label).toBe(`${LIVE} · podman`);
+      await waitFor(`${LIVE}'s eth0 tied to ${NET}`, (x) =>
+        x.links.some((l) => l.nsId === live?.id && l.name === 'eth0' && l.network?.name === NET),
+      );
+      await sb.podman('rm', '-f', '-t', '0', LIVE);
+      await waitFor(`${LIVE} to go`, (x) => !nsOf(x, LIVE) && !x.namespaces.some((n) => n.id === live?.id));
+    } finally {
+      ac.abort();
+      w.stop();
+      await loop;
+    }
   });
 
   it('a removed container takes its owner and its namespace with it', async () => {
