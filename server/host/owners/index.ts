@@ -259,13 +259,19 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
   const [podman, podmanNets] = podmanish
     ? await Promise.all([readPodmanContainers(o.podmanContainers), readPodmanNetworks(o.podmanNetworks)])
     : [new Map<string, PodmanContainer>(), [] as PodmanNetwork[]];
-  const podmanFacts: PodmanFacts | null = podmanish ? { networks: podmanNets, containers: [] } : null;
-  await Promise.all(
-    [...podmanOf].map(async ([nsId, id]) => {
-      const attached = attachments(await readPodmanAddresses(o.podmanContainers, o.podmanRunRoot, id), podmanNets);
-      podmanFacts?.containers.push({ id, nsId, attached });
-    }),
-  );
+  // in the namespaces' order: the watcher compares these facts between reads
+  const podmanFacts: PodmanFacts | null = podmanish
+    ? {
+        networks: podmanNets,
+        containers: await Promise.all(
+          [...podmanOf].map(async ([nsId, id]) => ({
+            id,
+            nsId,
+            attached: attachments(await readPodmanAddresses(o.podmanContainers, o.podmanRunRoot, id), podmanNets),
+          })),
+        ),
+      }
+    : null;
 
   const anyPod = [...cgroupsOf.values()].flat().some((f) => f.pod) || cni.some((a) => a.pod);
   const kubelet = anyPod ? await readKubeletContainers(o.kubeletLogs) : new Map<string, never>();
