@@ -122,6 +122,8 @@ export async function makePodmanSandbox(tag: string): Promise<PodmanSandbox> {
     await fs.chmod(path.join(img, 'bin/busybox'), 0o755);
     for (const c of ['sh', 'sleep', 'ip', 'cat', 'ls', 'hostname'])
       await fs.symlink('busybox', path.join(img, 'bin', c));
+    // a pod's infra command (`podman pod create --infra-command /bin/pause`): one executable, no arguments
+    await fs.writeFile(path.join(img, 'bin/pause'), '#!/bin/sh\nwhile :; do sleep 3600; done\n', { mode: 0o755 });
     await execa('tar', ['-C', img, '-cf', p('busybox.tar'), '.']);
     await podman('import', p('busybox.tar'), IMAGE);
     await fs.rm(img, { recursive: true, force: true });

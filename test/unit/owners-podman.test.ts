@@ -12,7 +12,7 @@ import {
   attachments,
   DEFAULT_PODMAN_NETWORK,
   parseContainersJson,
-  parseHostsAddresses,
+  parseHosts,
   parseNetavarkNetwork,
   prefixIfIn,
   readPodmanNetworks,
@@ -25,6 +25,9 @@ const FIX = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtu
 const fixture = (name: string) => readFileSync(path.join(FIX, name), 'utf8');
 const C1 = 'c0184359871bf5d558de876e646fa93a1f2624956f46a9bd8c2c5364e72f944d';
 const C2 = 'af63d44e51553b1c4045e5a745f5ad24350cf92620e047f60b295ee7ea78f13e';
+const POD = '7ad6d72bed4721a97c9ec0b85f65e37a13e39c28c5f52b966bd0cbd25776cb59';
+const INFRA = '702400584b43faec9dd58981d9431c3982b7fcd4561f6e8b32a09e18d21d2233';
+const APP = 'e0dcf23ac53808968ab6daf18681206f991160c7dda5efde9758e057a32ac4c1';
 const NET: PodmanNetwork = {
   id: '70a0a96f2b20e96b661cfedb440c535aea70dfb5fc3951378bca426dcdeb0702',
   name: 'lsP17035-net',
@@ -63,12 +66,26 @@ describe('podman parsers (recorded files)', () => {
     );
   });
   it("takes the container's own addresses from its hosts file (a line per network), not the gateway's", () => {
-    expect(parseHostsAddresses(fixture('hosts-c1'), C1)).toEqual(['10.217.33.6', '10.88.0.3']);
-    expect(parseHostsAddresses(fixture('hosts-c2'), C2)).toEqual(['10.88.0.2']);
-    expect(parseHostsAddresses('127.0.0.1 localhost\n', C1)).toEqual([]);
+    expect(parseHosts(fixture('hosts-c1'), C1, 'lsP17035-c1')).toEqual({
+      ips: ['10.217.33.6', '10.88.0.3'],
+      hostname: null,
+    });
+    expect(parseHosts(fixture('hosts-c2'), C2, 'lsP17035-c2')).toEqual({ ips: ['10.88.0.2'], hostname: null });
+    expect(parseHosts('127.0.0.1 localhost\n', C1, 'x')).toEqual({ ips: [], hostname: null });
+    // a pod's infra container: its line carries the pod's name; the app's line is loopback
+    expect(parseHosts(fixture('pod-hosts-infra'), INFRA, '7ad6d72bed47-infra')).toEqual({
+      ips: ['10.237.185.4'],
+      hostname: 'lsP17035y-pod',
+    });
+    expect(parseHosts(fixture('pod-hosts-infra'), APP, 'lsP17035y-app')).toEqual({ ips: [], hostname: null });
   });
   it('the cgroupfs manager leaves libpod-<id> without .scope', () => {
     expect(parseCgroup(fixture('cgroup-c1'))).toEqual({ podman: { id: C1 } });
+    expect(parseCgroup(fixture('pod-cgroup-app'))).toEqual({ podman: { id: APP, pod: POD } });
+    // the systemd manager's layout of the same
+    expect(parseCgroup(`0::/machine.slice/machine-libpod_pod_${POD}.slice/libpod-${APP}.scope/container\n`)).toEqual({
+      podman: { id: APP, pod: POD },
+    });
   });
   it('ties each address to the network whose subnet holds it, with its prefix', () => {
     expect(prefixIfIn('10.217.33.6', '10.217.33.0/24')).toBe(24);
@@ -149,6 +166,52 @@ describe('readOwners and tagLinkNetworks over a fake Podman host', () => {
     });
   });
 
+  it("names a pod's namespace by the pod: its id from the cgroups, its name from the infra's hosts line", async () => {
+    const pd = path.join(dir, 'pod');
+    for (const [pid, f] of [
+      [81, 'pod-cgroup-infra'],
+      [82, 'pod-cgroup-app'],
+    ] as const) {
+      mkdirSync(path.join(pd, 'proc', String(pid), 'ns'), { recursive: true });
+      symlinkSync('net:[950]', path.join(pd, 'proc', String(pid), 'ns/net'));
+      writeFileSync(path.join(pd, 'proc', String(pid), 'cgroup'), fixture(f));
+    }
+    mkdirSync(path.join(pd, 'root/overlay-containers'), { recursive: true });
+    writeFileSync(path.join(pd, 'root/overlay-containers/containers.json'), fixture('pod-containers.json'));
+    mkdirSync(path.join(pd, 'run/overlay-containers', INFRA, 'userdata'), { recursive: true });
+    writeFileSync(path.join(pd, 'run/overlay-containers', INFRA, 'userdata/hosts'), fixture('pod-hosts-infra'));
+    const podNet = { ...NET, name: 'lsP17035y-net', subnets: ['10.237.185.0/24'], gateways: ['10.237.185.1'] };
+    mkdirSync(path.join(pd, 'networks'));
+    writeFileSync(
+      path.join(pd, 'networks/lsP17035y-net.json'),
+      JSON.stringify({
+        name: podNet.name,
+        id: podNet.id,
+        driver: 'bridge',
+        network_interface: 'podman1',
+        subnets: [{ subnet: '10.237.185.0/24', gateway: '10.237.185.1' }],
+      }),
+    );
+    const f = await readOwners([ns('950', [81, 82])], {
+      ...opts(),
+      proc: path.join(pd, 'proc'),
+      podmanContainers: path.join(pd, 'root/overlay-containers/containers.json'),
+      podmanRunRoot: path.join(pd, 'run'),
+      podmanNetworks: path.join(pd, 'networks'),
+    });
+    expect(f.owners.get('950')).toEqual({
+      runtime: 'podman',
+      kind: 'pod',
+      id: POD,
+      name: 'lsP17035y-pod',
+      containers: [
+        { id: INFRA, name: '7ad6d72bed47-infra', image: 'localhost/busybox:lsP', state: 'infra' },
+        { id: APP, name: 'lsP17035y-app', image: 'localhost/busybox:lsP' },
+      ],
+      networks: [{ name: 'lsP17035y-net', id: NET.id, driver: 'bridge', ips: ['10.237.185.4/24'] }],
+    });
+  });
+
   it('reads no Podman file when no namespace looks like a container of it', async () => {
     const f = await readOwners([ns('901', [])], opts());
     expect(f.podman).toBeNull();
@@ -199,7 +262,9 @@ describe('readOwners and tagLinkNetworks over a fake Podman host', () => {
       ...NO_OWNERS,
       podman: {
         networks: [DEFAULT_PODMAN_NETWORK, NET],
-        containers: [{ id: C1, nsId: '900', attached: [{ network: NET, ips: ['10.217.33.6/24'] }] }],
+        namespaces: [
+          { nsId: '900', ids: [C1], pod: null, hostname: null, attached: [{ network: NET, ips: ['10.217.33.6/24'] }] },
+        ],
       },
     });
     const want = {
@@ -215,13 +280,13 @@ describe('readOwners and tagLinkNetworks over a fake Podman host', () => {
 
   it('without a container to follow, only a bridge holding the gateway is tagged, and only when it is the one', () => {
     const one = [link('5/3', 'podman0', { addresses: [addr('10.88.0.1/16')] }), link('6/3', 'podman0')];
-    tagLinkNetworks(one, { ...NO_OWNERS, podman: { networks: [DEFAULT_PODMAN_NETWORK], containers: [] } });
+    tagLinkNetworks(one, { ...NO_OWNERS, podman: { networks: [DEFAULT_PODMAN_NETWORK], namespaces: [] } });
     expect(one.map((l) => l.network?.name ?? null)).toEqual(['podman', null]);
     const two = [
       link('5/3', 'podman0', { addresses: [addr('10.88.0.1/16')] }),
       link('6/3', 'podman0', { addresses: [addr('10.88.0.1/16')] }),
     ];
-    tagLinkNetworks(two, { ...NO_OWNERS, podman: { networks: [DEFAULT_PODMAN_NETWORK], containers: [] } });
+    tagLinkNetworks(two, { ...NO_OWNERS, podman: { networks: [DEFAULT_PODMAN_NETWORK], namespaces: [] } });
     expect(two.map((l) => l.network)).toEqual([null, null]);
   });
 });

@@ -7,8 +7,8 @@
 export interface CgroupFacts {
   /** a Kubernetes pod: its UID (dashes, as the API writes it), QoS class, the container's id */
   pod?: { uid: string; qos: string | null; containerId: string | null };
-  /** a Podman container (libpod-<id>.scope) */
-  podman?: { id: string };
+  /** a Podman container (libpod-<id>.scope) and, in a pod, the pod's id (its parent cgroup) */
+  podman?: { id: string; pod?: string };
   /** a systemd unit (`foo.service`) and the cgroup path it is in (v2 path, or v1 name=systemd path) */
   service?: { unit: string; path: string; v2: boolean };
 }
@@ -17,6 +17,8 @@ const UUID = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0
 // a container's cgroup: the bare id (cgroupfs) or a runtime's scope (systemd driver)
 const CONTAINER = /^(?:cri-containerd-|crio-|docker-|containerd-)?([0-9a-f]{64})(?:\.scope)?$/;
 const LIBPOD = /(?:^|\/)libpod-([0-9a-f]{64})(?:\.scope)?(?:\/|$)/;
+// a pod's containers sit under the pod's cgroup: `libpod_parent/<pod id>/` (cgroupfs), `machine-libpod_pod_<pod id>.slice/` (systemd)
+const LIBPOD_POD = /(?:^|\/)(?:machine-libpod_pod_)?([0-9a-f]{64})(?:\.slice)?\/libpod-[0-9a-f]{64}/;
 const QOS = /kubepods[-/.](?:slice\/kubepods-)?(besteffort|burstable)/;
 
 export function parseCgroupLines(text: string): { hierarchy: string; controllers: string; path: string }[] {
@@ -46,7 +48,8 @@ export function parseCgroup(text: string): CgroupFacts {
   for (const { path } of lines) {
     const m = LIBPOD.exec(path);
     if (m) {
-      facts.podman = { id: m[1] };
+      const pod = LIBPOD_POD.exec(path)?.[1];
+      facts.podman = pod ? { id: m[1], pod } : { id: m[1] };
       break;
     }
   }

@@ -20,7 +20,7 @@ import {
 import { readKubeletContainers } from './kubelet';
 import {
   attachments,
-  readPodmanAddresses,
+  readPodmanHosts,
   readPodmanContainers,
   readPodmanNetworks,
   type PodmanContainer,
@@ -79,7 +79,14 @@ export interface OwnerFacts {
 
 export interface PodmanFacts {
   networks: PodmanNetwork[];
-  containers: { id: string; nsId: string; attached: { network: PodmanNetwork; ips: string[] }[] }[];
+  /** each namespace Podman's containers are in: their ids (a pod's several), the pod, what the hosts files say */
+  namespaces: {
+    nsId: string;
+    ids: string[];
+    pod: string | null;
+    hostname: string | null;
+    attached: { network: PodmanNetwork; ips: string[] }[];
+  }[];
 }
 
 export const NO_OWNERS: OwnerFacts = {
@@ -250,25 +257,40 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
   }
   const cgroupsOf = new Map(cgroups);
   // Podman's files are read only when a namespace looks like one of its containers'
-  const podmanOf = new Map<string, string>(); // namespace → container id (its holder's libpod-<id> cgroup)
-  for (const [nsId, fs_] of cgroupsOf) {
-    const pm = fs_.find((f) => f.podman)?.podman;
-    if (pm) podmanOf.set(nsId, pm.id);
+  const podmanOf = new Map<string, { ids: string[]; pod: string | null }>(); // namespace → its holders' libpod-<id> cgroups
+  for (const [nsId, facts] of cgroupsOf) {
+    for (const f of facts) {
+      if (!f.podman) continue;
+      const e = podmanOf.get(nsId) ?? { ids: [], pod: null };
+      if (!e.ids.includes(f.podman.id)) e.ids.push(f.podman.id);
+      e.pod ??= f.podman.pod ?? null;
+      podmanOf.set(nsId, e);
+    }
   }
   const podmanish = podmanOf.size > 0 || namespaces.some((ns) => isPodmanNetns(ns));
   const [podman, podmanNets] = podmanish
     ? await Promise.all([readPodmanContainers(o.podmanContainers), readPodmanNetworks(o.podmanNetworks)])
     : [new Map<string, PodmanContainer>(), [] as PodmanNetwork[]];
+  const nameOf = (id: string) => podman.get(id)?.name ?? id.slice(0, 12);
   // in the namespaces' order: the watcher compares these facts between reads
   const podmanFacts: PodmanFacts | null = podmanish
     ? {
         networks: podmanNets,
-        containers: await Promise.all(
-          [...podmanOf].map(async ([nsId, id]) => ({
-            id,
-            nsId,
-            attached: attachments(await readPodmanAddresses(o.podmanContainers, o.podmanRunRoot, id), podmanNets),
-          })),
+        namespaces: await Promise.all(
+          [...podmanOf].map(async ([nsId, { ids, pod }]) => {
+            // a pod's infra container has the hosts file (the others share its namespace and their lines are 127.0.0.1)
+            const hosts = await Promise.all(
+              ids.map((id) => readPodmanHosts(o.podmanContainers, o.podmanRunRoot, id, nameOf(id))),
+            );
+            const ips = [...new Set(hosts.flatMap((h) => h.ips))];
+            return {
+              nsId,
+              ids,
+              pod,
+              hostname: hosts.find((h) => h.hostname)?.hostname ?? null,
+              attached: attachments(ips, podmanNets),
+            };
+          }),
         ),
       }
     : null;
@@ -311,26 +333,46 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
           networks: cniNetworks(attach),
         });
       }
-      const pm = cg.find((f) => f.podman)?.podman;
-      if (pm || (isPodmanNetns(ns) && !attach.length)) {
-        const known = pm ? podman.get(pm.id) : undefined;
-        const attached = podmanFacts?.containers.find((c) => c.nsId === ns.id)?.attached ?? [];
+      const pn = podmanFacts?.namespaces.find((x) => x.nsId === ns.id);
+      if (pn) {
+        const cs = pn.ids.map((id) => ({ id, ...(podman.get(id) ?? { name: id.slice(0, 12) }) }));
+        const networks = pn.attached.map((a) => ({
+          name: a.network.name,
+          id: a.network.id,
+          driver: a.network.driver,
+          ips: a.ips,
+        }));
+        if (pn.pod) {
+          // podman names a pod's infra container `<pod id12>-infra` and gives it the pod's name as host name
+          const infra = `${pn.pod.slice(0, 12)}-infra`;
+          return void owners.set(ns.id, {
+            runtime: 'podman',
+            kind: 'pod',
+            id: pn.pod,
+            name: pn.hostname ?? `pod ${pn.pod.slice(0, 12)}`,
+            containers: cs.map((c) => ({ ...c, ...(c.name === infra ? { state: 'infra' } : {}) })),
+            networks,
+          });
+        }
+        const main = cs[0];
         return void owners.set(ns.id, {
           runtime: 'podman',
           kind: 'container',
-          id: pm?.id ?? (ns.name as string),
-          name: known?.name ?? (pm ? pm.id.slice(0, 12) : (ns.name as string)),
-          ...(known?.image ? { image: known.image } : {}),
-          ...(pm
-            ? {
-                networks: attached.map((a) => ({
-                  name: a.network.name,
-                  id: a.network.id,
-                  driver: a.network.driver,
-                  ips: a.ips,
-                })),
-              }
-            : {}),
+          id: main.id,
+          name: main.name,
+          ...(main.image ? { image: main.image } : {}),
+          // others joined it (`--network container:<id>`)
+          ...(cs.length > 1 ? { containers: cs } : {}),
+          networks,
+        });
+      }
+      if (isPodmanNetns(ns) && !attach.length) {
+        // bound by podman, its process not (yet) there to say which container
+        return void owners.set(ns.id, {
+          runtime: 'podman',
+          kind: 'container',
+          id: ns.name as string,
+          name: ns.name as string,
         });
       }
       if (attach.length) {
@@ -434,7 +476,7 @@ export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
   }
   if (facts.podman) {
     const bridgeOf = new Map<string, Set<string>>(); // network id → the bridges its containers' veth peers are ports of
-    for (const c of facts.podman.containers) {
+    for (const c of facts.podman.namespaces) {
       for (const a of c.attached) {
         const dev = (byNs.get(c.nsId) ?? []).find(
           (l) => l.kind !== 'loopback' && a.ips.some((ip) => cidrsOf(l).has(ip)),

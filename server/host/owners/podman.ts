@@ -92,14 +92,27 @@ export function parseContainersJson(text: string): Map<string, PodmanContainer> 
   return m;
 }
 
-/** the container's own addresses in the `hosts` file podman wrote for it: the lines naming its short id */
-export function parseHostsAddresses(text: string, id: string): string[] {
+export interface HostsFacts {
+  /** the container's own addresses, one line per network */
+  ips: string[];
+  /** the host name on those lines when it is neither the short id nor the name (a pod's infra: the pod's) */
+  hostname: string | null;
+}
+
+/**
+ * The container's lines in the `hosts` file podman wrote for it: `IP <hostname> <name>`, the host name being
+ * the short id unless one was given (a pod's infra container carries the pod's name). Loopback lines (a
+ * pod's other containers get `127.0.0.1 <name>`) are not addresses on a network.
+ */
+export function parseHosts(text: string, id: string, name: string): HostsFacts {
   const short = id.slice(0, 12);
-  const out: string[] = [];
+  const out: HostsFacts = { ips: [], hostname: null };
   for (const line of text.split('\n')) {
     const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (!ip || !names.includes(short)) continue;
-    if (!out.includes(ip)) out.push(ip);
+    if (!ip || !(names.includes(short) || names.includes(name))) continue;
+    if (/^127\./.test(ip) || ip === '::1') continue;
+    if (!out.ips.includes(ip)) out.ips.push(ip);
+    if (!out.hostname && names[0] !== short && names[0] !== name) out.hostname = names[0];
   }
   return out;
 }
@@ -156,13 +169,18 @@ export async function readPodmanContainers(file: string): Promise<Map<string, Po
   }
 }
 
-/** the addresses in a running container's `hosts` file; [] when it has none (stopped, host network) */
-export async function readPodmanAddresses(containersFile: string, runRoot: string, id: string): Promise<string[]> {
+/** what a running container's `hosts` file says of it; nothing when it has none (stopped, in a pod but not its infra) */
+export async function readPodmanHosts(
+  containersFile: string,
+  runRoot: string,
+  id: string,
+  name: string,
+): Promise<HostsFacts> {
   // the run root mirrors the store's layout: `<driver>-containers/<id>/userdata`
   const driverDir = path.basename(path.dirname(containersFile));
   try {
-    return parseHostsAddresses(await fs.readFile(path.join(runRoot, driverDir, id, 'userdata', 'hosts'), 'utf8'), id);
+    return parseHosts(await fs.readFile(path.join(runRoot, driverDir, id, 'userdata', 'hosts'), 'utf8'), id, name);
   } catch {
-    return [];
+    return { ips: [], hostname: null };
   }
 }
