@@ -136,6 +136,51 @@ describe.skipIf(!podmanTier.ok)('podman tier: a netavark bridge network and a co
     }
   });
 
+  it("names a pod's namespace by the pod, with its infra and app containers and its address", async () => {
+    const pod = `${TAG}-pod`;
+    const app = `${TAG}-app`;
+    const podId = await sb.podman(
+      'pod',
+      'create',
+      '--name',
+      pod,
+      '--network',
+      NET,
+      '--infra-image',
+      IMAGE,
+      '--infra-command',
+      '/bin/pause',
+    );
+    try {
+      const appId = await sb.podman('run', '-d', '--pod', pod, '--name', app, IMAGE, 'sleep', '1d');
+      const infraId = await sb.podman('pod', 'inspect', '-f', '{{.InfraContainerID}}', pod);
+      const infra = await sb.podman('inspect', '-f', '{{.Name}}', infraId);
+      const podIp = await sb.podman(
+        'inspect',
+        '-f',
+        `{{(index .NetworkSettings.Networks "${NET}").IPAddress}}`,
+        infraId,
+      );
+      const s = await read();
+      const ns = s.namespaces.find((n) => n.owner?.runtime === 'podman' && n.owner.id === podId);
+      expect(ns?.label).toBe(`${pod} · pod`);
+      expect(ns?.owner).toEqual({
+        runtime: 'podman',
+        kind: 'pod',
+        id: podId,
+        name: pod,
+        containers: expect.arrayContaining([
+          { id: infraId, name: infra, image: IMAGE, state: 'infra' },
+          { id: appId, name: app, image: IMAGE },
+        ]),
+        networks: [{ name: NET, id: netId, driver: 'bridge', ips: [`${podIp}/24`] }],
+      });
+      expect(ns?.owner?.containers).toHaveLength(2);
+    } finally {
+      await sb.podman('pod', 'rm', '-f', '-t', '0', pod);
+    }
+  });
+
   it('a removed container takes its owner and its namespace with it', async () => {
     const nsId = nsOf(snap, NAME)?.id;
     await sb.podman('rm', '-f', '-t', '0', NAME);

@@ -11,9 +11,9 @@
 //   /run/netns/netns-<uuid> (podman's fixed place; linkscape finds it there and through the container's
 //   process), the `libpod_parent` cgroups, and netavark's IPAM state in /run/containers/networks.
 // Networks are made with --disable-dns: aardvark-dns would be one more daemon, outside the temp dir.
-// cleanup() removes the containers (podman rm -f), the networks, any conmon still alive (by pid, from
-// the pidfiles podman wrote), namespace bindings left at /run/netns, mounts under the temp dir, our
-// namespace and the temp dir.
+// cleanup() removes the pods and containers (podman pod rm -f, rm -f), the networks, any conmon or
+// container process still alive (by pid, from the pidfiles and inspect), namespace bindings left at
+// /run/netns, mounts under the temp dir, our namespace and the temp dir.
 import { execa } from 'execa';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -74,20 +74,41 @@ export async function makePodmanSandbox(tag: string): Promise<PodmanSandbox> {
     const keys = await Promise.all(
       ids.map((id) => podman('inspect', '-f', '{{.NetworkSettings.SandboxKey}}', id).catch(() => '')),
     );
-    const conmons = await Promise.all(
-      ids.map((id) =>
-        fs.readFile(p(`run/overlay-containers/${id}/userdata/conmon.pid`), 'utf8').then(
-          (t) => Number(t.trim()),
-          () => 0,
-        ),
-      ),
-    );
-    if (ids.length) await podman('rm', '-f', '-t', '0', ...ids).catch(() => '');
+    // the processes podman started: each container's conmon and its main process, by pid
+    const pids = (
+      await Promise.all(
+        ids.map(async (id) => [
+          await fs.readFile(p(`run/overlay-containers/${id}/userdata/conmon.pid`), 'utf8').then(
+            (x) => ({ pid: Number(x.trim()), mark: dir }),
+            () => null,
+          ),
+          await podman('inspect', '-f', '{{.State.Pid}}', id).then(
+            (x) => ({ pid: Number(x), mark: `libpod-${id}` }),
+            () => null,
+          ),
+        ]),
+      )
+    )
+      .flat()
+      .filter((x): x is { pid: number; mark: string } => !!x && x.pid > 0);
+    await podman('pod', 'rm', '-f', '-a', '-t', '0').catch(() => ''); // a pod's infra goes only with its pod
+    const left = (await podman('ps', '-aq', '--no-trunc').catch(() => '')).split('\n').filter(Boolean);
+    if (left.length) await podman('rm', '-f', '-t', '0', ...left).catch(() => '');
     for (const n of networks) await podman('network', 'rm', '-f', n).catch(() => '');
-    for (const pid of conmons) {
-      // only a conmon of ours: its command line names our temp dir
-      const cmd = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (pid > 0 && cmd.includes(dir)) process.kill(pid, 'SIGKILL');
+    for (const { pid, mark } of pids) {
+      // only a process of ours still alive: conmon's command line names our temp dir, a container's
+      // process is in its container's cgroup
+      const [cmd, cg] = await Promise.all([
+        fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''),
+        fs.readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => ''),
+      ]);
+      if (cmd.includes(mark) || cg.includes(mark)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone meanwhile */
+        }
+      }
     }
     for (const k of keys)
       if (/^\/run\/netns\/netns-[0-9a-f-]{36}$/.test(k) && existsSync(k)) {
