@@ -269,7 +269,10 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
   }
   const podmanish = podmanOf.size > 0 || namespaces.some((ns) => isPodmanNetns(ns));
   const [podman, podmanNets] = podmanish
-    ? await Promise.all([readPodmanContainers(o.podmanContainers), readPodmanNetworks(o.podmanNetworks)])
+    ? await Promise.all([
+        readPodmanContainers(o.podmanContainers, hidden),
+        readPodmanNetworks(o.podmanNetworks, hidden),
+      ])
     : [new Map<string, PodmanContainer>(), [] as PodmanNetwork[]];
   const nameOf = (id: string) => podman.get(id)?.name ?? id.slice(0, 12);
   // in the namespaces' order: the watcher compares these facts between reads

@@ -145,12 +145,16 @@ export function attachments(ips: string[], networks: PodmanNetwork[]): { network
 }
 
 /** netavark's networks: every `*.json` in the directory, and the built-in `podman` unless a file replaces it */
-export async function readPodmanNetworks(dir: string): Promise<PodmanNetwork[]> {
+const denied = (e: unknown) => ['EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException)?.code ?? '');
+
+/** `hidden` gets a line when a file is there but cannot be read */
+export async function readPodmanNetworks(dir: string, hidden: string[] = []): Promise<PodmanNetwork[]> {
   let names: string[] = [];
   try {
     names = (await fs.readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  } catch {
-    /* no directory: only the default network */
+  } catch (e) {
+    // no directory: only the default network
+    if (denied(e)) hidden.push(`Podman networks (${dir}): permission denied — devices are not tied to them`);
   }
   const read = await Promise.all(
     names.map((n) =>
@@ -161,11 +165,13 @@ export async function readPodmanNetworks(dir: string): Promise<PodmanNetwork[]> 
   return nets.some((n) => n.name === DEFAULT_PODMAN_NETWORK.name) ? nets : [DEFAULT_PODMAN_NETWORK, ...nets];
 }
 
-export async function readPodmanContainers(file: string): Promise<Map<string, PodmanContainer>> {
+export async function readPodmanContainers(file: string, hidden: string[] = []): Promise<Map<string, PodmanContainer>> {
   try {
     return parseContainersJson(await fs.readFile(file, 'utf8'));
-  } catch {
-    return new Map(); // no Podman, or unreadable: containers keep their ids
+  } catch (e) {
+    // no Podman, or unreadable: containers keep their ids
+    if (denied(e)) hidden.push(`Podman (${file}): permission denied — containers are not named`);
+    return new Map();
   }
 }
 
