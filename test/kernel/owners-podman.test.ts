@@ -30,7 +30,10 @@ describe.skipIf(!podmanTier.ok)('podman tier: a netavark bridge network and a co
   let gateway = '';
   let ip = '';
   let netId = '';
-  const read = () => readHost(run, { owners: { docker: null, ...sb.owners } });
+  const read = async () => {
+    await sb.numberNamespaces();
+    return readHost(run, { owners: { docker: null, ...sb.owners } });
+  };
   const nsOf = (s: HostSnapshot, name: string) =>
     s.namespaces.find((n) => n.owner?.runtime === 'podman' && n.owner.name === name);
 
@@ -76,9 +79,11 @@ describe.skipIf(!podmanTier.ok)('podman tier: a netavark bridge network and a co
     const eth0 = snap.links.find((l) => l.nsId === ns?.id && l.name === 'eth0');
     expect(eth0?.addresses.map((a) => a.cidr)).toContain(`${ip}/24`);
     expect(eth0?.network).toEqual(want);
-    const port = snap.links.find((l) => l.id === eth0?.peerId);
-    expect(port?.masterId).toBe(bridge?.id);
-    expect(port?.network).toEqual(want);
+    // the bridge's one port is the host end of the container's veth
+    const ports = snap.links.filter((l) => l.nsId === sb.hostNs && l.masterId === bridge?.id);
+    expect(ports.map((l) => l.kind)).toEqual(['veth']);
+    expect(eth0?.peerId).toBe(ports[0].id);
+    expect(ports[0].network).toEqual(want);
     // nothing of podman's in the machine's own namespace
     const root = snap.namespaces.find((n) => n.root);
     expect(snap.links.filter((l) => l.nsId === root?.id && l.network?.runtime === 'podman')).toEqual([]);

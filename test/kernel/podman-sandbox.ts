@@ -27,6 +27,13 @@ export interface PodmanSandbox {
   /** readOwners' options pointing at this podman's files */
   owners: { podmanContainers: string; podmanRunRoot: string; podmanNetworks: string };
   podman: (...args: string[]) => Promise<string>;
+  /**
+   * Give the host's namespace an nsid for ours and for each container's (`ip netns set NAME auto`, as
+   * linkscape's watcher does): on a real host podman's veths end in the host's namespace, which therefore
+   * numbers every container's; here they end in ours, and without the numbers a one-shot read resolves the
+   * veths by inference, which other namespaces coming and going can make ambiguous.
+   */
+  numberNamespaces: () => Promise<void>;
   /** a bridge network of its own, on a /24 nobody else uses */
   network: (name: string) => Promise<{ subnet: string; gateway: string }>;
   cleanup: () => Promise<void>;
@@ -159,6 +166,13 @@ export async function makePodmanSandbox(tag: string): Promise<PodmanSandbox> {
         podmanNetworks: p('networks'),
       },
       podman,
+      async numberNamespaces() {
+        const ids = (await podman('ps', '-q', '--no-trunc')).split('\n').filter(Boolean);
+        const keys = await Promise.all(ids.map((id) => podman('inspect', '-f', '{{.NetworkSettings.SandboxKey}}', id)));
+        const names = [host, ...keys.filter((k) => k.startsWith('/run/netns/')).map((k) => path.basename(k))];
+        // one that has a number already answers `File exists`: nothing to do
+        for (const n of new Set(names)) await execa('ip', ['netns', 'set', n, 'auto'], { reject: false });
+      },
       async network(name) {
         // 10.<200-249>.<0-255>.0/24 from the tag and name: private, and not what the other tiers use
         let h = 0;
