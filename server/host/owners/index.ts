@@ -1,7 +1,8 @@
-// Who owns each namespace (a Docker container, a Kubernetes pod, a Podman container, a systemd
+// Who owns each namespace (a Docker container, a Kubernetes pod, a Podman container or pod, a systemd
 // service, or just the process holding it) and which runtime network each device belongs to. Every
 // source is optional and looked at cheaply on each discovery: the Docker API over its socket, libcni's
-// cache directory, the holders' /proc/PID/cgroup. Nothing here starts a daemon or runs a process.
+// cache directory, the holders' /proc/PID/cgroup, Podman's and netavark's files (podman.ts; read only
+// when a namespace looks like Podman's). Nothing here starts a daemon or runs a process.
 import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
