@@ -15,6 +15,9 @@ export interface ServeOptions {
   trustProxy: boolean;
   maxBody: number;
   maxStreams: number;
+  dockerSocket: string | null;
+  /** --podman-root, --podman-runroot, --podman-network-dir when given */
+  podman: { root?: string; runRoot?: string; networkDir?: string };
 }
 export function parseServeArgs(argv: string[], env?: Record<string, string | undefined>): ServeOptions;
 export function settleToken(o: ServeOptions): {

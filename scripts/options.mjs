@@ -21,6 +21,12 @@ export const USAGE = `usage: linkscape serve [options]
   --cri-socket PATH    the CRI socket (containerd, CRI-O) whose pods name their containers (LINKSCAPE_CRI_SOCKET;
                        default: the first socket of /run/containerd/containerd.sock, /var/run/crio/crio.sock,
                        /run/crio/crio.sock)
+  --podman-root DIR    Podman's storage root: containers' names (LINKSCAPE_PODMAN_ROOT; default
+                       /var/lib/containers/storage)
+  --podman-runroot DIR its run root: running containers' addresses (LINKSCAPE_PODMAN_RUNROOT; default
+                       /run/containers/storage)
+  --podman-network-dir DIR netavark's network files (LINKSCAPE_PODMAN_NETWORK_DIR; default
+                       /etc/containers/networks)
 hub (one page over many nodes' agents, server/fleet):
   --agents LIST        agents: URL or NAME=URL, comma-separated (LINKSCAPE_AGENTS)
   --kubernetes         discover agent pods in the hub's namespace (in-cluster config)
@@ -39,6 +45,9 @@ const VALUE_FLAGS = [
   '--max-streams',
   '--docker-socket',
   '--cri-socket',
+  '--podman-root',
+  '--podman-runroot',
+  '--podman-network-dir',
   '--agents',
   '--agent-selector',
   '--agent-port',
@@ -117,8 +126,26 @@ export function parseServeArgs(argv, env = process.env) {
     maxStreams: num('--max-streams', null, 16, 1, 10000),
     dockerSocket: vals.get('--docker-socket') ?? null,
     criSocket: cri ?? null,
+    podman: podmanOptions(vals),
     ...hubOptions(vals, bools, env, num),
   };
+}
+
+/** Podman's non-default places (podman --root, --runroot, --network-config-dir): absolute directories */
+function podmanOptions(vals) {
+  const out = {};
+  for (const [flag, key] of [
+    ['--podman-root', 'root'],
+    ['--podman-runroot', 'runRoot'],
+    ['--podman-network-dir', 'networkDir'],
+  ]) {
+    const v = vals.get(flag);
+    if (v === undefined) continue;
+    if (!path.isAbsolute(v) || v.includes('\0'))
+      throw new UsageError(`${flag} must be an absolute path, not ${JSON.stringify(v)}`);
+    out[key] = path.normalize(v);
+  }
+  return out;
 }
 
 /** Hub mode: which agents, and the token they accept (read from its file here, so it never sits in argv). */

@@ -57,6 +57,10 @@ Object.assign(process.env, {
   ...(o.dockerSocket ? { LINKSCAPE_DOCKER_SOCKET: o.dockerSocket } : {}),
   // the CRI socket whose pods name their containers (server/host/owners/cri.ts)
   ...(o.criSocket ? { LINKSCAPE_CRI_SOCKET: o.criSocket } : {}),
+  // Podman's storage and netavark's network files, when not in their default places (server/host/owners/index.ts)
+  ...(o.podman.root ? { LINKSCAPE_PODMAN_ROOT: o.podman.root } : {}),
+  ...(o.podman.runRoot ? { LINKSCAPE_PODMAN_RUNROOT: o.podman.runRoot } : {}),
+  ...(o.podman.networkDir ? { LINKSCAPE_PODMAN_NETWORK_DIR: o.podman.networkDir } : {}),
   // hub mode (server/fleet): the agents from a list or from Kubernetes, and the token they accept
   LINKSCAPE_AGENTS: o.agents,
   LINKSCAPE_KUBERNETES: o.kubernetes ? '1' : '0',

@@ -15,6 +15,8 @@ command -v busybox >/dev/null || need+=(busybox-static)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
 command -v containerd >/dev/null || need+=(containerd)     # the CRI tier's runtime (test/kernel/owners-cri)
 command -v runc >/dev/null || need+=(runc)
+command -v podman >/dev/null || need+=(podman)                # the podman tier (test/kernel/owners-podman)
+[ -x /usr/lib/podman/netavark ] || need+=(netavark)           # podman's network backend (a Recommends only)
 command -v systemd-analyze >/dev/null || need+=(systemd)      # the unit file check (test/ship)
 command -v debootstrap >/dev/null || need+=(debootstrap)     # the image test's local base image (test/ship)
 if [ ${#need[@]} -gt 0 ]; then

@@ -25,7 +25,7 @@ const probe = spawnSync(
     '--import',
     'tsx',
     '-e',
-    "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, docker: t.dockerTier, cni: t.cniTier, containerd: t.containerdTier, pack: t.packTier, systemd: t.systemdTier, image: t.imageTier})))",
+    "import('./test/tiers.ts').then(t => console.log(JSON.stringify({kernel: t.kernelTier, labvm: t.labvmTier, browser: t.browserTier, docker: t.dockerTier, cni: t.cniTier, containerd: t.containerdTier, podman: t.podmanTier, pack: t.packTier, systemd: t.systemdTier, image: t.imageTier})))",
   ],
   { encoding: 'utf8' },
 );

@@ -73,6 +73,16 @@ export const containerdTier: Tier = !cniTier.ok
       }
     : { ok: true, why: '' };
 
+/** a real rootful podman with netavark, confined by test/kernel/podman-sandbox.ts; scripts/test-all.sh installs them */
+export const podmanTier: Tier = !kernelTier.ok
+  ? { ok: false, why: kernelTier.why }
+  : !which('podman') || !existsSync('/usr/lib/podman/netavark') || !which('busybox')
+    ? {
+        ok: false,
+        why: 'podman, netavark or busybox is missing (apt-get install -y --no-install-recommends podman netavark busybox-static)',
+      }
+    : { ok: true, why: '' };
+
 // Shipping (test/ship): the packed tarball installed and started, the systemd unit, the container image.
 export const packTier: Tier = !which('npm')
   ? { ok: false, why: 'needs npm (it packs linkscape and installs the tarball into an empty folder)' }

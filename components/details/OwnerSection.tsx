@@ -23,7 +23,7 @@ export function OwnerSection({ owner: o }: { owner: NamespaceOwner | null }) {
           [o.kind, <strong key="n">{o.name}</strong>],
           ['k8s namespace', o.namespace],
           [
-            o.kind === 'pod' ? 'uid' : 'id',
+            o.kind === 'pod' && o.runtime === 'kubernetes' ? 'uid' : 'id',
             <span key="i" className="mono" title={o.id}>
               {o.id.length > 40 ? `${o.id.slice(0, 12)}…` : o.id}
             </span>,

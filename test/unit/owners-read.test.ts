@@ -19,6 +19,8 @@ describe('readOwners on a fake host', () => {
     cgroupRoot: path.join(dir, 'cg'),
     cniDir: path.join(dir, 'cni'),
     podmanContainers: path.join(dir, 'containers.json'),
+    podmanRunRoot: path.join(dir, 'podman-run'),
+    podmanNetworks: path.join(dir, 'podman-networks'),
     kubeletLogs: path.join(dir, 'log-containers'),
   });
   const ns = (id: string, pids: number[], over: Partial<Namespace> = {}): Namespace => ({
@@ -108,6 +110,7 @@ describe('readOwners on a fake host', () => {
       id: PODMAN_ID,
       name: 'db-1',
       image: 'docker.io/library/postgres:16',
+      networks: [], // no hosts file: not running, or on no network
     });
     expect(f.owners.get(cniNs)).toEqual({
       runtime: 'containerd',

@@ -1,13 +1,14 @@
 // Pure: what a process's /proc/PID/cgroup says about who runs it. kubelet puts every pod under a
 // `kubepods` cgroup named after the pod's UID and each container under its id; Podman uses
-// `libpod-<id>.scope`; systemd a `<unit>.service`. Both cgroup drivers (cgroupfs paths, systemd
+// `libpod-<id>.scope` (`libpod_parent/libpod-<id>` with
+// --cgroup-manager=cgroupfs); systemd a `<unit>.service`. Both cgroup drivers (cgroupfs paths, systemd
 // slices) and both hierarchies (v1 `N:controller:/path` lines, v2 `0::/path`) are read.
 
 export interface CgroupFacts {
   /** a Kubernetes pod: its UID (dashes, as the API writes it), QoS class, the container's id */
   pod?: { uid: string; qos: string | null; containerId: string | null };
-  /** a Podman container (libpod-<id>.scope) */
-  podman?: { id: string };
+  /** a Podman container (libpod-<id>.scope) and, in a pod, the pod's id (its parent cgroup) */
+  podman?: { id: string; pod?: string };
   /** a systemd unit (`foo.service`) and the cgroup path it is in (v2 path, or v1 name=systemd path) */
   service?: { unit: string; path: string; v2: boolean };
 }
@@ -15,7 +16,9 @@ export interface CgroupFacts {
 const UUID = /pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:\/|$)/;
 // a container's cgroup: the bare id (cgroupfs) or a runtime's scope (systemd driver)
 const CONTAINER = /^(?:cri-containerd-|crio-|docker-|containerd-)?([0-9a-f]{64})(?:\.scope)?$/;
-const LIBPOD = /(?:^|\/)libpod-([0-9a-f]{64})\.scope(?:\/|$)/;
+const LIBPOD = /(?:^|\/)libpod-([0-9a-f]{64})(?:\.scope)?(?:\/|$)/;
+// a pod's containers sit under the pod's cgroup: `libpod_parent/<pod id>/` (cgroupfs), `machine-libpod_pod_<pod id>.slice/` (systemd)
+const LIBPOD_POD = /(?:^|\/)(?:machine-libpod_pod_)?([0-9a-f]{64})(?:\.slice)?\/libpod-[0-9a-f]{64}/;
 const QOS = /kubepods[-/.](?:slice\/kubepods-)?(besteffort|burstable)/;
 
 export function parseCgroupLines(text: string): { hierarchy: string; controllers: string; path: string }[] {
@@ -45,7 +48,8 @@ export function parseCgroup(text: string): CgroupFacts {
   for (const { path } of lines) {
     const m = LIBPOD.exec(path);
     if (m) {
-      facts.podman = { id: m[1] };
+      const pod = LIBPOD_POD.exec(path)?.[1];
+      facts.podman = pod ? { id: m[1], pod } : { id: m[1] };
       break;
     }
   }

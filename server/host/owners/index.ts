@@ -1,7 +1,8 @@
-// Who owns each namespace (a Docker container, a Kubernetes pod, a Podman container, a systemd
+// Who owns each namespace (a Docker container, a Kubernetes pod, a Podman container or pod, a systemd
 // service, or just the process holding it) and which runtime network each device belongs to. Every
 // source is optional and looked at cheaply on each discovery: the Docker API over its socket, libcni's
-// cache directory, the holders' /proc/PID/cgroup. Nothing here starts a daemon or runs a process.
+// cache directory, the holders' /proc/PID/cgroup, Podman's and netavark's files (podman.ts; read only
+// when a namespace looks like Podman's). Nothing here starts a daemon or runs a process.
 import 'server-only';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,14 @@ import {
 } from './docker';
 import { criPodOf, criProblem, criSocket, readCri, type CriFacts, type CriSocket } from './cri';
 import { readKubeletContainers } from './kubelet';
+import {
+  attachments,
+  readPodmanHosts,
+  readPodmanContainers,
+  readPodmanNetworks,
+  type PodmanContainer,
+  type PodmanNetwork,
+} from './podman';
 import { ownerLabel } from './label';
 
 export { ownerLabel } from './label';
@@ -32,8 +41,12 @@ export interface OwnerOptions {
   cniDir?: string;
   proc?: string;
   cgroupRoot?: string;
-  /** Podman's container list (names of libpod-<id> cgroups) */
+  /** Podman's container list (names of libpod-<id> cgroups): `<storage root>/overlay-containers/containers.json` */
   podmanContainers?: string;
+  /** Podman's storage run root (`/run/containers/storage`): each running container's `hosts` file */
+  podmanRunRoot?: string;
+  /** netavark's network files (`/etc/containers/networks`) */
+  podmanNetworks?: string;
   /** kubelet's per-container log links (`<pod>_<namespace>_<container>-<id>.log`): containers' names */
   kubeletLogs?: string;
 }
@@ -42,7 +55,12 @@ export const DEFAULT_OWNER_OPTIONS: Required<Omit<OwnerOptions, 'docker' | 'cri'
   cniDir: process.env.LINKSCAPE_CNI_CACHE_DIR ?? '/var/lib/cni/results',
   proc: '/proc',
   cgroupRoot: '/sys/fs/cgroup',
-  podmanContainers: '/var/lib/containers/storage/overlay-containers/containers.json',
+  podmanContainers: path.join(
+    process.env.LINKSCAPE_PODMAN_ROOT ?? '/var/lib/containers/storage',
+    'overlay-containers/containers.json',
+  ),
+  podmanRunRoot: process.env.LINKSCAPE_PODMAN_RUNROOT ?? '/run/containers/storage',
+  podmanNetworks: process.env.LINKSCAPE_PODMAN_NETWORK_DIR ?? '/etc/containers/networks',
   kubeletLogs: '/var/log/containers',
 };
 
@@ -57,11 +75,35 @@ export interface OwnerFacts {
   /** container id → the namespace it is in */
   dockerNs: Map<string, string>;
   cni: CniFound[];
+  /** Podman's networks and, for each container found in a namespace, where it is and what it is on */
+  podman: PodmanFacts | null;
   /** what a source could not show, for the banner */
   hidden: string[];
 }
 
-export const NO_OWNERS: OwnerFacts = { owners: new Map(), docker: null, dockerNs: new Map(), cni: [], hidden: [] };
+export interface PodmanFacts {
+  networks: PodmanNetwork[];
+  /** each namespace Podman's containers are in: their ids (a pod's several), the pod, what the hosts files say */
+  namespaces: {
+    nsId: string;
+    ids: string[];
+    pod: string | null;
+    hostname: string | null;
+    attached: { network: PodmanNetwork; ips: string[] }[];
+  }[];
+}
+
+export const NO_OWNERS: OwnerFacts = {
+  owners: new Map(),
+  docker: null,
+  dockerNs: new Map(),
+  cni: [],
+  podman: null,
+  hidden: [],
+};
+
+/** rootful Podman binds each container's namespace at /run/netns/netns-<uuid> */
+const isPodmanNetns = (ns: Namespace) => ns.source === 'named' && /^netns-[0-9a-f-]{36}$/.test(ns.name ?? '');
 
 const inodeOfLink = (t: string) => /^net:\[(\d+)\]$/.exec(t)?.[1] ?? null;
 
@@ -128,26 +170,6 @@ async function serviceLivesIn(
     return nss.every((n) => n === nsId || n === null);
   }
   return false;
-}
-
-async function podmanNames(file: string): Promise<Map<string, { name: string; image?: string }>> {
-  const m = new Map<string, { name: string; image?: string }>();
-  try {
-    const list = JSON.parse(await fs.readFile(file, 'utf8')) as { id?: string; names?: string[]; metadata?: string }[];
-    for (const c of Array.isArray(list) ? list : []) {
-      if (!c.id) continue;
-      let image: string | undefined;
-      try {
-        image = (JSON.parse(c.metadata ?? '{}') as { 'image-name'?: string })['image-name'];
-      } catch {
-        /* none */
-      }
-      m.set(c.id, { name: c.names?.[0] ?? c.id.slice(0, 12), image });
-    }
-  } catch {
-    /* no Podman, or unreadable: containers keep their ids */
-  }
-  return m;
 }
 
 function dockerOwner(cs: DockerContainer[], nets: DockerNetwork[]): NamespaceOwner {
@@ -252,10 +274,47 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
     if (id) byNs.set(id, [...(byNs.get(id) ?? []), c]);
   }
   const cgroupsOf = new Map(cgroups);
-  const podmanIds = [...cgroupsOf.values()].flat().some((f) => f.podman);
-  const podman = podmanIds
-    ? await podmanNames(o.podmanContainers)
-    : new Map<string, { name: string; image?: string }>();
+  // Podman's files are read only when a namespace looks like one of its containers'
+  const podmanOf = new Map<string, { ids: string[]; pod: string | null }>(); // namespace → its holders' libpod-<id> cgroups
+  for (const [nsId, facts] of cgroupsOf) {
+    for (const f of facts) {
+      if (!f.podman) continue;
+      const e = podmanOf.get(nsId) ?? { ids: [], pod: null };
+      if (!e.ids.includes(f.podman.id)) e.ids.push(f.podman.id);
+      e.pod ??= f.podman.pod ?? null;
+      podmanOf.set(nsId, e);
+    }
+  }
+  const podmanish = podmanOf.size > 0 || namespaces.some((ns) => isPodmanNetns(ns));
+  const [podman, podmanNets] = podmanish
+    ? await Promise.all([
+        readPodmanContainers(o.podmanContainers, hidden),
+        readPodmanNetworks(o.podmanNetworks, hidden),
+      ])
+    : [new Map<string, PodmanContainer>(), [] as PodmanNetwork[]];
+  const nameOf = (id: string) => podman.get(id)?.name ?? id.slice(0, 12);
+  // in the namespaces' order: the watcher compares these facts between reads
+  const podmanFacts: PodmanFacts | null = podmanish
+    ? {
+        networks: podmanNets,
+        namespaces: await Promise.all(
+          [...podmanOf].map(async ([nsId, { ids, pod }]) => {
+            // a pod's infra container has the hosts file (the others share its namespace and their lines are 127.0.0.1)
+            const hosts = await Promise.all(
+              ids.map((id) => readPodmanHosts(o.podmanContainers, o.podmanRunRoot, id, nameOf(id))),
+            );
+            const ips = [...new Set(hosts.flatMap((h) => h.ips))];
+            return {
+              nsId,
+              ids,
+              pod,
+              hostname: hosts.find((h) => h.hostname)?.hostname ?? null,
+              attached: attachments(ips, podmanNets),
+            };
+          }),
+        ),
+      }
+    : null;
 
   const anyPod = [...cgroupsOf.values()].flat().some((f) => f.pod) || cni.some((a) => a.pod);
   const [kubelet, cri] = anyPod
@@ -312,15 +371,46 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
           networks: cniNetworks(attach),
         });
       }
-      const pm = cg.find((f) => f.podman)?.podman;
-      if (pm || (ns.source === 'named' && /^netns-[0-9a-f-]{36}$/.test(ns.name ?? '') && !attach.length)) {
-        const known = pm ? podman.get(pm.id) : undefined;
+      const pn = podmanFacts?.namespaces.find((x) => x.nsId === ns.id);
+      if (pn) {
+        const cs = pn.ids.map((id) => ({ id, ...(podman.get(id) ?? { name: id.slice(0, 12) }) }));
+        const networks = pn.attached.map((a) => ({
+          name: a.network.name,
+          id: a.network.id,
+          driver: a.network.driver,
+          ips: a.ips,
+        }));
+        if (pn.pod) {
+          // podman names a pod's infra container `<pod id12>-infra` and gives it the pod's name as host name
+          const infra = `${pn.pod.slice(0, 12)}-infra`;
+          return void owners.set(ns.id, {
+            runtime: 'podman',
+            kind: 'pod',
+            id: pn.pod,
+            name: pn.hostname ?? `pod ${pn.pod.slice(0, 12)}`,
+            containers: cs.map((c) => ({ ...c, ...(c.name === infra ? { state: 'infra' } : {}) })),
+            networks,
+          });
+        }
+        const main = cs[0];
         return void owners.set(ns.id, {
           runtime: 'podman',
           kind: 'container',
-          id: pm?.id ?? (ns.name as string),
-          name: known?.name ?? (pm ? pm.id.slice(0, 12) : (ns.name as string)),
-          ...(known?.image ? { image: known.image } : {}),
+          id: main.id,
+          name: main.name,
+          ...(main.image ? { image: main.image } : {}),
+          // others joined it (`--network container:<id>`)
+          ...(cs.length > 1 ? { containers: cs } : {}),
+          networks,
+        });
+      }
+      if (isPodmanNetns(ns) && !attach.length) {
+        // bound by podman, its process not (yet) there to say which container
+        return void owners.set(ns.id, {
+          runtime: 'podman',
+          kind: 'container',
+          id: ns.name as string,
+          name: ns.name as string,
         });
       }
       if (attach.length) {
@@ -343,7 +433,7 @@ export async function readOwners(namespaces: Namespace[], opts: OwnerOptions = {
       }
     }),
   );
-  return { owners, docker, dockerNs, cni, hidden };
+  return { owners, docker, dockerNs, cni, podman: podmanFacts, hidden };
 }
 
 /** Set each namespace's owner and the label built from it. */
@@ -358,6 +448,10 @@ function dockerLinkNetwork(n: DockerNetwork): LinkNetwork {
   return { runtime: 'docker', name: n.name, id: n.id, driver: n.driver, subnets: n.subnets, gateway: n.gateways };
 }
 
+function podmanLinkNetwork(n: PodmanNetwork): LinkNetwork {
+  return { runtime: 'podman', name: n.name, id: n.id, driver: n.driver, subnets: n.subnets, gateway: n.gateways };
+}
+
 const cidrsOf = (l: Link) => new Set(l.addresses.map((a) => a.cidr));
 
 /**
@@ -365,7 +459,7 @@ const cidrsOf = (l: Link) => new Set(l.addresses.map((a) => a.cidr));
  * container's endpoint (veth end, macvlan/ipvlan child), a CNI bridge and the veths a CNI result names.
  */
 export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
-  if (!facts.docker && !facts.cni.length) return;
+  if (!facts.docker && !facts.cni.length && !facts.podman) return;
   const byId = new Map(links.map((l) => [l.id, l]));
   const byNs = new Map<string, Link[]>();
   for (const l of links) byNs.set(l.nsId, [...(byNs.get(l.nsId) ?? []), l]);
@@ -414,6 +508,43 @@ export function tagLinkNetworks(links: Link[], facts: OwnerFacts): void {
       // the default network's IPAM often names no gateway: the bridge's own address is it
       if (!ln.gateway?.length)
         ln.gateway = br.addresses.filter((a) => a.family === 'inet').map((a) => a.cidr.split('/')[0]);
+      tag(br, ln);
+      for (const l of byNs.get(br.nsId) ?? []) if (l.masterId === br.id) tag(l, ln);
+    }
+  }
+  if (facts.podman) {
+    const bridgeOf = new Map<string, Set<string>>(); // network id → the bridges its containers' veth peers are ports of
+    for (const c of facts.podman.namespaces) {
+      for (const a of c.attached) {
+        const dev = (byNs.get(c.nsId) ?? []).find(
+          (l) => l.kind !== 'loopback' && a.ips.some((ip) => cidrsOf(l).has(ip)),
+        );
+        if (!dev) continue;
+        const ln = podmanLinkNetwork(a.network);
+        tag(dev, ln);
+        const peer = dev.peerId ? byId.get(dev.peerId) : undefined;
+        if (!peer) continue;
+        tag(peer, ln);
+        if (peer.masterId) bridgeOf.set(a.network.id, new Set([...(bridgeOf.get(a.network.id) ?? []), peer.masterId]));
+      }
+    }
+    for (const n of facts.podman.networks) {
+      if (!n.bridge) continue;
+      const known = [...(bridgeOf.get(n.id) ?? [])]
+        .map((id) => byId.get(id))
+        .filter((l): l is Link => !!l && l.name === n.bridge);
+      // without a container's veth to follow: the bridge of that name holding the network's gateway
+      const candidates = known.length
+        ? known
+        : links.filter(
+            (l) =>
+              l.name === n.bridge &&
+              l.kind === 'bridge' &&
+              l.addresses.some((a) => n.gateways.includes(a.cidr.split('/')[0])),
+          );
+      if (candidates.length !== 1) continue; // ambiguous: rather nothing than a wrong network
+      const br = candidates[0];
+      const ln = podmanLinkNetwork(n);
       tag(br, ln);
       for (const l of byNs.get(br.nsId) ?? []) if (l.masterId === br.id) tag(l, ln);
     }

@@ -302,6 +302,7 @@ export class WatchRun implements TriggerSink {
     const ownersChanged =
       !deepEqual(this.ownerFacts.docker, owners.docker) ||
       !deepEqual(this.ownerFacts.cni, owners.cni) ||
+      !deepEqual(this.ownerFacts.podman, owners.podman) ||
       !deepEqual(this.ownerFacts.hidden, owners.hidden);
     this.ownerFacts = owners;
     const root = d.namespaces.find((n) => n.root);
@@ -324,8 +325,13 @@ export class WatchRun implements TriggerSink {
       ownersChanged || !deepEqual(this.namespaces, d.namespaces) || !deepEqual(this.discoveryHidden, d.hidden);
     this.namespaces = d.namespaces;
     this.discoveryHidden = d.hidden;
-    // `ip netns add` creates the file a moment before it mounts the namespace on it: look again shortly
-    if (d.hidden.some((h) => h.includes('not a mounted namespace')) && this.staleRetries < 20) {
+    // `ip netns add` creates the file a moment before it mounts the namespace on it, and podman binds a
+    // container's namespace before the container's process is in it (its cgroup names the container):
+    // look again shortly
+    const early =
+      d.hidden.some((h) => h.includes('not a mounted namespace')) ||
+      d.namespaces.some((n) => n.owner?.runtime === 'podman' && !n.pids.length);
+    if (early && this.staleRetries < 20) {
       this.staleRetries++;
       this.triggers.later(100, () => this.rediscover());
     } else this.staleRetries = 0;

@@ -2,6 +2,7 @@
 // namespace it cannot hear), inotify on the directories that name namespaces and pods, Docker's event
 // stream, the slow /proc re-scan, the periodic read of namespaces beyond the monitor cap, and the
 // timers of retries. Each says only what to look at (TriggerSink); the run decides when and reads.
+import path from 'node:path';
 import type { Namespace } from '../../../shared/host/types';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream } from '../monitor';
 import { DEFAULT_OWNER_OPTIONS } from '../owners';
@@ -72,7 +73,13 @@ export class Triggers {
     const ownerDirs =
       owners === false
         ? []
-        : [owners.cniDir ?? DEFAULT_OWNER_OPTIONS.cniDir, owners.kubeletLogs ?? DEFAULT_OWNER_OPTIONS.kubeletLogs];
+        : [
+            owners.cniDir ?? DEFAULT_OWNER_OPTIONS.cniDir,
+            owners.kubeletLogs ?? DEFAULT_OWNER_OPTIONS.kubeletLogs,
+            // Podman: containers.json's directory (a container made, removed, renamed), netavark's network files
+            path.dirname(owners.podmanContainers ?? DEFAULT_OWNER_OPTIONS.podmanContainers),
+            owners.podmanNetworks ?? DEFAULT_OWNER_OPTIONS.podmanNetworks,
+          ];
     this.dirWatch = watchNamespaceDirs(
       [this.o.dirs.named, this.o.dirs.docker, ...ownerDirs],
       () => this.sink.rediscover(),
