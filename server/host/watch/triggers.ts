@@ -2,6 +2,7 @@
 // namespace it cannot hear), inotify on the directories that name namespaces and pods, Docker's event
 // stream, the slow /proc re-scan, the periodic read of namespaces beyond the monitor cap, and the
 // timers of retries. Each says only what to look at (TriggerSink); the run decides when and reads.
+import 'server-only';
 import path from 'node:path';
 import type { Namespace } from '../../../shared/host/types';
 import { NS_MONITOR_ARGS, parseMonitorLine, ROOT_MONITOR_ARGS, SupervisedStream } from '../monitor';
