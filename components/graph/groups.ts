@@ -1,7 +1,7 @@
 // Pure: on a big host, namespaces grouped by owner, each group summarised ("312 pods on cni0 · 4 down"),
 // so the page can start with the groups collapsed. Pods group by their Kubernetes namespace, containers
 // by their runtime network, everything else by the name's prefix (owner null, e.g. `ip netns` labs).
-// Knows no drawing library. (Not yet drawn by the graph: see the scale branch's report.)
+// Knows no drawing library; model.ts draws a closed group as one node, an open one as a frame around its members.
 import type { HostSnapshot, Link, Namespace } from '@/shared/host/types';
 
 /** more namespaces than this on the page: grouped */
