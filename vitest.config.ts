@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // every snapshot the watcher's quick path makes is checked against the full assemble (watch/quick.ts)
+    env: { LINKSCAPE_WATCH_VERIFY: '1' },
   },
 });

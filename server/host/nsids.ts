@@ -192,7 +192,7 @@ function onlyNsidsPlace(p: ParsedNamespace | undefined, placed: ReadonlyMap<numb
 }
 
 /** Does this parse name an nsid that `placed` does not place? */
-function unplaced(p: ParsedNamespace | undefined, placed: ReadonlyMap<number, string> | undefined): boolean {
+export function unplaced(p: ParsedNamespace | undefined, placed: ReadonlyMap<number, string> | undefined): boolean {
   return (
     !!p &&
     p.links.some(

@@ -12,7 +12,7 @@ import { enrichSriov, SYSFS_ROOT } from './sriov';
 import { computeWarnings } from './warnings';
 import { BULK_MIN, bulkReadable, readNamedInBulk } from './bulk';
 import { inNamespace, type NsEntry } from '../ip/netns';
-import type { HostSnapshot, Namespace } from '../../shared/host/types';
+import type { HostSnapshot, Namespace, Route } from '../../shared/host/types';
 
 export interface ReadOptions {
   dirs?: NamespaceDirs;
@@ -139,10 +139,19 @@ export async function readNamespaces(
   return out;
 }
 
+/** Every namespace's routes in the namespaces' order, as a snapshot lists them (a loop: flatMap costs more at 1,000). */
+export function routesOf(namespaces: readonly Namespace[], parsed: ReadonlyMap<string, ParsedNamespace>): Route[] {
+  const out: Route[] = [];
+  for (const n of namespaces) for (const r of parsed.get(n.id)?.routes ?? []) out.push(r);
+  return out;
+}
+
 export interface Assembled {
   snapshot: HostSnapshot;
   /** per namespace: its nsids → namespace ids, as resolved (the watcher routes `[nsid N]` events with the root's) */
   nsidMaps: Record<string, Record<number, string>>;
+  /** what did not resolve (resolveHost's lines), which the warnings tell: the watcher's quick path keeps them */
+  unresolved: string[];
 }
 
 /**
@@ -165,7 +174,7 @@ export async function assembleHost(
   await enrichSriov(links, sysRoot);
   const order = new Map(namespaces.map((n, i) => [n.id, i]));
   links.sort((a, b) => (order.get(a.nsId) ?? 0) - (order.get(b.nsId) ?? 0) || a.ifindex - b.ifindex);
-  const routes = namespaces.flatMap((n) => parsed.get(n.id)?.routes ?? []);
+  const routes = routesOf(namespaces, parsed);
   const isRoot = typeof process.getuid === 'function' ? process.getuid() === 0 : false;
   const hidden = [...discoveryHidden, ...owners.hidden];
   if (!isRoot) {
@@ -186,6 +195,7 @@ export async function assembleHost(
       warnings: computeWarnings(namespaces, links, unresolved),
     },
     nsidMaps,
+    unresolved,
   };
 }
 

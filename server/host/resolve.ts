@@ -27,9 +27,23 @@ export interface ResolveResult {
 /** namespace id → (nsid as that namespace sees it → namespace id), as the kernel answered (nsids.ts) */
 export type NsidMaps = ReadonlyMap<string, ReadonlyMap<number, string>>;
 
+/** a parse's links by ifindex and by name, made once per parse (parses are never changed; the watcher keeps them) */
+const linkMapsOf = new WeakMap<ParsedNamespace, Pick<NsIndex, 'byIndex' | 'byName'>>();
+function linkMaps(p: ParsedNamespace): Pick<NsIndex, 'byIndex' | 'byName'> {
+  let m = linkMapsOf.get(p);
+  if (!m) {
+    m = {
+      byIndex: new Map(p.links.map((l) => [l.link.ifindex, l])),
+      byName: new Map(p.links.map((l) => [l.link.name, l])),
+    };
+    linkMapsOf.set(p, m);
+  }
+  return m;
+}
+
 function buildIndex(
   namespaces: Namespace[],
-  parsed: Map<string, ParsedNamespace>,
+  parsed: ReadonlyMap<string, ParsedNamespace>,
   exact?: NsidMaps,
 ): Map<string, NsIndex> {
   const out = new Map<string, NsIndex>();
@@ -46,13 +60,7 @@ function buildIndex(
       if (target) nsidMap.set(e.nsid, target);
     }
     for (const [nsid, target] of exact?.get(ns.id) ?? []) if (!nsidMap.has(nsid)) nsidMap.set(nsid, target);
-    out.set(ns.id, {
-      ns,
-      parsed: p,
-      byIndex: new Map(p.links.map((l) => [l.link.ifindex, l])),
-      byName: new Map(p.links.map((l) => [l.link.name, l])),
-      nsidMap,
-    });
+    out.set(ns.id, { ns, parsed: p, ...linkMaps(p), nsidMap });
   }
   return out;
 }
@@ -78,6 +86,12 @@ function fits(child: ParsedLink, x: NsIndex, y: NsIndex): boolean {
 /** Resolve the nsids no name explains, by what the links on both sides allow. */
 function inferNsids(idx: Map<string, NsIndex>, rootId: string | null): void {
   const all = [...idx.values()];
+  // nothing to infer (every nsid named or answered): the usual case, and one pass over the links says so
+  const open = (x: NsIndex) =>
+    x.parsed.links.some(
+      (l) => l.lower.kind === 'index' && l.lower.nsid !== null && l.lower.nsid >= 0 && !x.nsidMap.has(l.lower.nsid),
+    );
+  if (!all.some(open)) return;
   for (let pass = 0; pass < 6; pass++) {
     let changed = false;
     for (const x of all) {
@@ -159,8 +173,10 @@ function target(l: ParsedLink, x: NsIndex, idx: Map<string, NsIndex>): ParsedLin
 
 export function resolveHost(
   namespaces: Namespace[],
-  parsed: Map<string, ParsedNamespace>,
+  parsed: ReadonlyMap<string, ParsedNamespace>,
   exact?: NsidMaps,
+  /** only these links are resolved and returned (the watcher's quick path: the rest are only looked at) */
+  pick?: (nsId: string, ifindex: number) => boolean,
 ): ResolveResult {
   const idx = buildIndex(namespaces, parsed, exact);
   const root = namespaces.find((n) => n.root)?.id ?? null;
@@ -169,6 +185,7 @@ export function resolveHost(
   const unresolved: string[] = [];
   for (const x of idx.values()) {
     for (const pl of x.parsed.links) {
+      if (pick && !pick(x.ns.id, pl.link.ifindex)) continue;
       const link = { ...pl.link };
       const t = target(pl, x, idx);
       const isChild = CHILD_KINDS.has(link.kind);

@@ -136,38 +136,101 @@ function linkUnchanged(a: Link | undefined, b: Link, hint: DiffHint | undefined)
   return deepEqual(a, b);
 }
 
-export function computeDiff(prev: HostSnapshot, next: HostSnapshot, hint?: DiffHint): HostDiff {
-  const prevNs = new Map(prev.namespaces.map((n) => [n.id, n]));
-  const nextNs = new Map(next.namespaces.map((n) => [n.id, n]));
-  const prevLinks = new Map(prev.links.map((l) => [l.id, l]));
-  const nextLinks = new Map(next.links.map((l) => [l.id, l]));
+/** What a diff compares, on both sides: which namespaces, links and routes, and how to look them up. */
+interface Compared {
+  namespaces: HostDiff['namespaces'];
+  prevLinks: Link[];
+  nextLinks: Link[];
+  /** namespaces whose routes are compared */
+  routeIds: Iterable<string>;
+  prevRoutes: Map<string, Route[]>;
+  nextRoutes: Map<string, Route[]>;
+  prevNs: (id: string) => Namespace | undefined;
+  nextNs: (id: string) => Namespace | undefined;
+}
+
+function diffOf(next: HostSnapshot, c: Compared, hint?: DiffHint): HostDiff {
+  const prevLinks = new Map(c.prevLinks.map((l) => [l.id, l]));
+  const nextIds = new Set(c.nextLinks.map((l) => l.id));
   const diff: HostDiff = {
     takenAt: next.takenAt,
-    namespaces: {
-      upsert: next.namespaces.filter((n) => !deepEqual(prevNs.get(n.id), n)),
-      remove: prev.namespaces.filter((n) => !nextNs.has(n.id)).map((n) => n.id),
-    },
+    namespaces: c.namespaces,
     links: {
-      upsert: next.links.filter((l) => !linkUnchanged(prevLinks.get(l.id), l, hint)),
-      remove: prev.links.filter((l) => !nextLinks.has(l.id)).map((l) => l.id),
+      upsert: c.nextLinks.filter((l) => !linkUnchanged(prevLinks.get(l.id), l, hint)),
+      remove: c.prevLinks.filter((l) => !nextIds.has(l.id)).map((l) => l.id),
     },
     routes: { nsIds: [], upsert: [] },
     warnings: next.warnings,
     hidden: next.hidden,
     activity: [],
   };
-  const prevRoutes = groupRoutes(prev.routes);
-  const nextRoutes = groupRoutes(next.routes);
-  for (const id of new Set([...prevRoutes.keys(), ...nextRoutes.keys(), ...nextNs.keys(), ...prevNs.keys()])) {
-    const a = prevRoutes.get(id) ?? [];
-    const b = nextRoutes.get(id) ?? [];
+  for (const id of c.routeIds) {
+    const a = c.prevRoutes.get(id) ?? [];
+    const b = c.nextRoutes.get(id) ?? [];
     if (!deepEqual(a, b)) {
       diff.routes.nsIds.push(id);
       diff.routes.upsert.push(...b);
     }
   }
-  diff.activity = describe(prev, next, diff, prevLinks, prevNs, nextNs);
+  diff.activity = describe(next, diff, prevLinks, c);
   return diff;
+}
+
+export function computeDiff(prev: HostSnapshot, next: HostSnapshot, hint?: DiffHint): HostDiff {
+  const prevNs = new Map(prev.namespaces.map((n) => [n.id, n]));
+  const nextNs = new Map(next.namespaces.map((n) => [n.id, n]));
+  const prevRoutes = groupRoutes(prev.routes);
+  const nextRoutes = groupRoutes(next.routes);
+  return diffOf(
+    next,
+    {
+      namespaces: {
+        upsert: next.namespaces.filter((n) => !deepEqual(prevNs.get(n.id), n)),
+        remove: prev.namespaces.filter((n) => !nextNs.has(n.id)).map((n) => n.id),
+      },
+      prevLinks: prev.links,
+      nextLinks: next.links,
+      routeIds: new Set([...prevRoutes.keys(), ...nextRoutes.keys(), ...nextNs.keys(), ...prevNs.keys()]),
+      prevRoutes,
+      nextRoutes,
+      prevNs: (id) => prevNs.get(id),
+      nextNs: (id) => nextNs.get(id),
+    },
+    hint,
+  );
+}
+
+/** One namespace's links and routes before and after (diffNamespaces). */
+export interface NamespaceChange {
+  prevLinks: Link[];
+  nextLinks: Link[];
+  prevRoutes: Route[];
+  nextRoutes: Route[];
+}
+
+/**
+ * computeDiff when the caller knows what can differ: `next` lists the very namespaces `prev` does, and
+ * only the namespaces in `changes` can hold other links or routes (every other namespace's are the same
+ * objects). The watcher's quick path (server/host/watch/quick.ts): its cost is the changes', not the host's.
+ */
+export function diffNamespaces(
+  prev: HostSnapshot,
+  next: HostSnapshot,
+  changes: Map<string, NamespaceChange>,
+): HostDiff {
+  let byId: Map<string, Namespace> | null = null;
+  const ns = (id: string) => (byId ??= new Map(next.namespaces.map((n) => [n.id, n]))).get(id);
+  const parts = [...changes.values()];
+  return diffOf(next, {
+    namespaces: { upsert: [], remove: [] },
+    prevLinks: parts.flatMap((p) => p.prevLinks),
+    nextLinks: parts.flatMap((p) => p.nextLinks),
+    routeIds: changes.keys(),
+    prevRoutes: new Map([...changes].map(([id, p]) => [id, p.prevRoutes])),
+    nextRoutes: new Map([...changes].map(([id, p]) => [id, p.nextRoutes])),
+    prevNs: ns,
+    nextNs: ns,
+  });
 }
 
 // ---- the activity list: a few human lines per change ----
@@ -196,22 +259,21 @@ function usableMac(mac: string | null): mac is string {
 }
 
 function describe(
-  prev: HostSnapshot,
   next: HostSnapshot,
   d: HostDiff,
+  /** every link the diff compared on the old side */
   prevLinks: Map<string, Link>,
-  prevNs: Map<string, Namespace>,
-  nextNs: Map<string, Namespace>,
+  c: Pick<Compared, 'prevRoutes' | 'nextRoutes' | 'prevNs' | 'nextNs'>,
 ): Activity[] {
   const at = next.takenAt;
   const lines: Activity[] = [];
   const add = (text: string, ...ids: string[]) => lines.push({ at, text, ids });
-  const label = (nsId: string) => (nextNs.get(nsId) ?? prevNs.get(nsId))?.label ?? nsId;
+  const label = (nsId: string) => (c.nextNs(nsId) ?? c.prevNs(nsId))?.label ?? nsId;
   const inNs = (nsId: string) => ` in ns ${label(nsId)}`;
   const removedNs = new Set(d.namespaces.remove);
 
   for (const n of d.namespaces.upsert) {
-    const old = prevNs.get(n.id);
+    const old = c.prevNs(n.id);
     if (!old) add(`namespace ${n.label} added`, n.id);
     else if (old.label !== n.label) add(`namespace ${old.label} is now ${n.label}`, n.id);
     else if (old.error !== n.error && n.error) add(`namespace ${n.label} unreadable: ${n.error}`, n.id);
@@ -220,7 +282,7 @@ function describe(
 
   // links that left one namespace and appeared in another: a move (same kind and MAC)
   const removed = d.links.remove.map((id) => prevLinks.get(id) as Link).filter((l) => !removedNs.has(l.nsId));
-  const added = d.links.upsert.filter((l) => !prevLinks.has(l.id) && prevNs.has(l.nsId));
+  const added = d.links.upsert.filter((l) => !prevLinks.has(l.id) && !!c.prevNs(l.nsId));
   const moved = new Set<Link>();
   for (const r of removed) {
     if (!usableMac(r.mac)) continue;
@@ -267,12 +329,10 @@ function describe(
     if (lines.length === before) add(`${b.name} changed${where}`, b.id);
   }
 
-  const prevRoutes = groupRoutes(prev.routes);
-  const nextRoutes = groupRoutes(next.routes);
   for (const id of d.routes.nsIds) {
-    if (removedNs.has(id) || !prevNs.has(id)) continue; // the namespace line says it
-    const a = new Map((prevRoutes.get(id) ?? []).map((r) => [routeKey(r), r]));
-    const b = new Map((nextRoutes.get(id) ?? []).map((r) => [routeKey(r), r]));
+    if (removedNs.has(id) || !c.prevNs(id)) continue; // the namespace line says it
+    const a = new Map((c.prevRoutes.get(id) ?? []).map((r) => [routeKey(r), r]));
+    const b = new Map((c.nextRoutes.get(id) ?? []).map((r) => [routeKey(r), r]));
     const where = inNs(id);
     for (const [k, r] of b) {
       if (routeIsNoise(r)) continue;

@@ -343,6 +343,14 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     await stale.close();
     await fromProgress.close();
   });
+
+  it('made most snapshots the quick way (watch/quick.ts), each equal to the full assemble', () => {
+    // LINKSCAPE_WATCH_VERIFY=1 (vitest.config.ts): every quick snapshot above was checked against a full one
+    expect(process.env.LINKSCAPE_WATCH_VERIFY).toBe('1');
+    expect(logs.filter((m) => m.includes('quick assemble differs'))).toEqual([]);
+    expect(w.stats.quickMismatches).toBe(0);
+    expect(w.stats.quickPublishes).toBeGreaterThan(0);
+  });
 });
 
 describe.skipIf(!kernelTier.ok)('kernel: a watcher stopped and started again', () => {

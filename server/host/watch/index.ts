@@ -44,6 +44,8 @@ export class HostWatcher {
     monitorLines: 0,
     rediscoveries: 0,
     resyncs: 0,
+    quickPublishes: 0,
+    quickMismatches: 0,
     flushCpuMicros: 0,
     lastFlushMs: 0,
   };

@@ -51,6 +51,9 @@ export interface WatchStats {
   monitorLines: number;
   rediscoveries: number;
   resyncs: number;
+  /** snapshots made by the quick path (quick.ts), and (LINKSCAPE_WATCH_VERIFY=1) those that differed from the full one */
+  quickPublishes: number;
+  quickMismatches: number;
   /** CPU microseconds (user+system) spent in flushes, and wall ms of the last one */
   flushCpuMicros: number;
   lastFlushMs: number;

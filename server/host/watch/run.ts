@@ -3,15 +3,19 @@
 // fresh one on every start and drops it on stop, so nothing of an earlier run is left over.
 import type { ParsedNamespace } from '../../ip/parse';
 import { parseJsonDoc, parseNsids } from '../../ip/parse';
-import { computeDiff, deepEqual, isEmptyDiff } from '../../../shared/host/diff';
+import { computeDiff, deepEqual, diffNamespaces, isEmptyDiff } from '../../../shared/host/diff';
 import { discoverNamespaces, labelOf } from '../namespaces';
 import { applyOwners, NO_OWNERS, readOwners, type OwnerFacts } from '../owners';
 import { assembleHost, readNamespaces } from '../read';
-import { askNsids } from '../nsids';
+import { askNsids, unplaced } from '../nsids';
+import { quickAssemble, unresolvedByLink, type Unresolved } from './quick';
 import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from '../../../shared/host/types';
 import { sleep, type ResolvedOptions, type WatchStats } from './options';
 import { EventRing, type WatchItem } from './ring';
 import { Triggers, type TriggerSink } from './triggers';
+
+/** LINKSCAPE_WATCH_VERIFY=1 (the tests): every quick snapshot is checked against the full assemble */
+const VERIFY = process.env.LINKSCAPE_WATCH_VERIFY === '1';
 
 /** waiting subscribers hear of progress at most this often (and once more at the end of the read) */
 const PROGRESS_EVERY_MS = 100;
@@ -48,6 +52,13 @@ export class WatchRun implements TriggerSink {
   /** who owns the namespaces, as the last discovery found */
   private ownerFacts: OwnerFacts = NO_OWNERS;
   private staleRetries = 0;
+  /**
+   * Something besides the re-read namespaces' parses changed since the last full assemble (the namespaces
+   * found, their owners or labels, a read error): the next snapshot takes the full path, not the quick one.
+   */
+  private structureDirty = true;
+  /** per namespace, what did not resolve in the current snapshot (the quick path keeps it) */
+  private unresolved: Unresolved = new Map();
 
   // coalescing
   private dirty = new Set<string>();
@@ -188,7 +199,7 @@ export class WatchRun implements TriggerSink {
     const reread = new Set<string>();
     for (let round = 0; round < 3; round++) {
       if (rediscover) {
-        changed = (await this.discover(dirty)) || changed;
+        if (await this.discover(dirty)) changed = this.structureDirty = true;
         if (this.stopped) return;
         rediscover = false;
       }
@@ -209,11 +220,12 @@ export class WatchRun implements TriggerSink {
       changed = true;
       for (const [id, p] of reads.parsed) {
         this.parsed.set(id, p);
-        this.errors.delete(id);
+        if (this.errors.delete(id)) this.structureDirty = true;
         this.triggers.resetRetry(id);
         vanished.delete(id);
       }
       for (const [id, msg] of reads.errors) {
+        if (this.errors.get(id) !== msg || this.parsed.has(id)) this.structureDirty = true;
         this.parsed.delete(id);
         this.errors.set(id, msg);
         this.triggers.retry(id);
@@ -221,6 +233,7 @@ export class WatchRun implements TriggerSink {
       if (reads.gone.size === 0) break;
       // Deleted while we read it: not an error. Look again: gone, or still held by someone else (new path)?
       for (const id of reads.gone) {
+        this.structureDirty = true;
         this.parsed.delete(id);
         vanished.add(id);
         dirty.add(id);
@@ -251,6 +264,8 @@ export class WatchRun implements TriggerSink {
   }
 
   private async publishNext(reread: ReadonlySet<string>): Promise<void> {
+    const prev = this._snapshot;
+    if (prev && !this.structureDirty && (await this.publishQuick(prev, reread))) return;
     const present = this.namespaces.map((n) => ({ ...n, error: this.errors.get(n.id) ?? null }));
     // namespaces not re-read keep the parse the previous snapshot was built from (see DiffHint)
     const sameParse = new Set(
@@ -267,25 +282,67 @@ export class WatchRun implements TriggerSink {
     );
     if (this.stopped) return;
     this.exactNsids = exact;
-    const { snapshot, nsidMaps } = await assembleHost(
-      present,
-      this.parsed,
-      this.discoveryHidden,
-      this.o.sysRoot,
-      this.ownerFacts,
-      exact,
-    );
+    const { snapshot, nsidMaps, unresolved } = await this.assembleFull(present, exact);
     if (this.stopped) return;
     const rootNsids = new Map(Object.entries(nsidMaps[this.rootId] ?? {}).map(([k, v]) => [Number(k), v]));
-    const prev = this._snapshot;
     this._snapshot = snapshot;
     this._progress = null; // the read it told of is done
     this.parsedFor = new Map(this.parsed);
+    this.unresolved = unresolvedByLink(unresolved);
+    this.structureDirty = false;
     if (prev) {
       const diff = computeDiff(prev, snapshot, { sameParse });
       if (!isEmptyDiff(diff, prev)) this.publish({ type: 'diff', diff });
     }
     this.triggers.listen(this.namespaces, rootNsids);
+  }
+
+  private assembleFull(present: Namespace[], exact: Map<string, Map<number, string>>) {
+    return assembleHost(present, this.parsed, this.discoveryHidden, this.o.sysRoot, this.ownerFacts, exact);
+  }
+
+  /**
+   * The quick path (quick.ts): a few namespaces re-read and nothing else changed. Returns false when it
+   * cannot be sure of the result (the caller takes the full path), true when it published or found no change.
+   */
+  private async publishQuick(prev: HostSnapshot, reread: ReadonlySet<string>): Promise<boolean> {
+    // a re-read namespace naming an nsid the kernel has not placed for us yet: the full path asks it
+    for (const id of reread) if (unplaced(this.parsed.get(id), this.exactNsids.get(id))) return false;
+    const q = quickAssemble({
+      prev,
+      parsed: this.parsed,
+      exact: this.exactNsids,
+      reread,
+      unresolved: this.unresolved,
+      before: this.parsedFor,
+      owners: this.ownerFacts,
+    });
+    if (!q) return false;
+    if (VERIFY) {
+      const full = await this.assembleFull(prev.namespaces, this.exactNsids);
+      if (this.stopped) return true;
+      const keys = ['namespaces', 'links', 'routes', 'warnings', 'hidden', 'hostname', 'root'] as const;
+      const bad = keys.filter((k) => !deepEqual(q.snapshot[k], full.snapshot[k]));
+      if (bad.length) {
+        this.stats.quickMismatches++;
+        const msg = `quick assemble differs from the full one in ${bad.join(', ')}: the full one is used`;
+        this.o.log(msg);
+        process.stderr.write(`[watch] LINKSCAPE_WATCH_VERIFY: ${msg}\n`); // also where a test's log is muted
+
+        return false;
+      }
+    }
+    this.stats.quickPublishes++;
+    this._snapshot = q.snapshot;
+    this._progress = null;
+    for (const id of reread) {
+      const p = this.parsed.get(id);
+      if (p) this.parsedFor.set(id, p);
+    }
+    this.unresolved = q.unresolved;
+    const diff = diffNamespaces(prev, q.snapshot, q.changes);
+    if (!isEmptyDiff(diff, prev)) this.publish({ type: 'diff', diff });
+    return true;
   }
 
   private publish(event: WatchEvent): void {
