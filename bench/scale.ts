@@ -1,7 +1,8 @@
 // Benchmark: big hosts. One lab grown from 200 to 1,000 to 2,000 namespaces (each with a veth to a hub
 // namespace and a macvlan on its veth end, as lab200 makes them; never the root namespace), and at
 // each size: a full read (readHost), host.snapshot from the watcher's live state (currentSettled), what
-// encoding that snapshot costs, server CPU per event (one namespace changed → re-read, resolve, diff,
+// encoding that snapshot costs, the longest the event loop stalls while host.watch sends it (in parts,
+// and whole for comparison), server CPU per event (one namespace changed → re-read, resolve, diff,
 // delivered), and the process's RSS with the watcher holding the host. Ratios printed in one run.
 // The lab is removed in finally and on SIGINT/SIGTERM. BENCH_SCALE_SIZES=200,1000 for fewer sizes;
 // BENCH_SCALE_PREFIX=NAME names the namespaces NAME-hub, NAME-0, ….
@@ -13,6 +14,8 @@ import { run } from '../server/ip/run';
 import { HostWatcher } from '../server/host/watch';
 import { applyDiff } from '../shared/host/diff';
 import type { HostSnapshot } from '../shared/host/types';
+import { isTrackedEnvelope } from '@trpc/server';
+import { onWire } from '../server/api/wire';
 import { ipBatch, isRoot, onInterrupt, pool, type BenchMetric, type BenchResult } from './lib/lab200';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '200,1000,2000')
@@ -36,6 +39,40 @@ const childCpuMs = (): number => {
   return (Number(f[13]) + Number(f[14])) * 10;
 };
 
+/** The longest the event loop went without running a timer while `work` ran (ms): what other requests wait at worst. */
+async function longestStall(work: () => Promise<void>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const tick = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  try {
+    await work();
+    worst = Math.max(worst, performance.now() - last);
+  } finally {
+    clearInterval(tick);
+  }
+  return worst;
+}
+
+/** host.watch's first event on the wire, as tRPC sends it: each yielded event JSON-encoded, then UTF-8 (the SSE frame) */
+async function sendSnapshot(snapshot: HostSnapshot, whole: boolean): Promise<number> {
+  const enc = new TextEncoder();
+  let bytes = 0;
+  if (whole) process.env.LINKSCAPE_PART_ITEMS = String(Number.MAX_SAFE_INTEGER);
+  try {
+    for await (const t of onWire('bench-1', { type: 'snapshot', snapshot })) {
+      const data = isTrackedEnvelope(t) ? t[1] : t;
+      bytes += enc.encode(`id: bench\ndata: ${JSON.stringify(data)}\n\n`).length;
+    }
+  } finally {
+    delete process.env.LINKSCAPE_PART_ITEMS;
+  }
+  return bytes;
+}
+
 /** the watcher idle, or 5 s passed (a big host may be re-read back to back by its re-scans) */
 const settle = (w: HostWatcher) => Promise.race([w.idle(), sleep(5000)]);
 
@@ -50,6 +87,9 @@ interface AtSize {
   liveMaxMs: number;
   encodeMs: number;
   mb: number;
+  /** the longest the event loop stalled while host.watch's snapshot was encoded: in parts (as sent), and whole */
+  stallMs: number;
+  wholeStallMs: number;
   eventCpuMs: number;
   eventMs: number;
   rssMb: number;
@@ -170,6 +210,13 @@ export default async function bench(): Promise<BenchResult> {
         t = performance.now();
         const json = JSON.stringify(await watcher.currentSettled());
         const encodeMs = performance.now() - t;
+        const settled = (await watcher.currentSettled())!;
+        const stalls: number[] = [];
+        const wholeStalls: number[] = [];
+        for (let r = 0; r < 3; r++) {
+          stalls.push(await longestStall(() => sendSnapshot(settled, false).then(() => undefined)));
+          wholeStalls.push(await longestStall(() => sendSnapshot(settled, true).then(() => undefined)));
+        }
         const ids = new Map((state as HostSnapshot | null)!.namespaces.map((x) => [x.name, x.id]));
         const cpu: number[] = [];
         const lat: number[] = [];
@@ -201,13 +248,15 @@ export default async function bench(): Promise<BenchResult> {
           liveMaxMs: Math.max(...live),
           encodeMs,
           mb: json.length / 2 ** 20,
+          stallMs: median(stalls),
+          wholeStallMs: median(wholeStalls),
           eventCpuMs: median(cpu),
           eventMs: p95(lat),
           rssMb,
         });
         const r = results.at(-1)!;
         log(
-          `${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`,
+          `${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · longest stall sending it ${r.stallMs.toFixed(1)} ms in parts, ${Math.round(r.wholeStallMs)} ms whole · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`,
         );
       } catch (e) {
         // keep the sizes measured so far (and this size's read): say what failed instead of losing the run
@@ -220,6 +269,8 @@ export default async function bench(): Promise<BenchResult> {
           liveMaxMs: NaN,
           encodeMs: NaN,
           mb: NaN,
+          stallMs: NaN,
+          wholeStallMs: NaN,
           eventCpuMs: NaN,
           eventMs: NaN,
           rssMb: process.memoryUsage().rss / 2 ** 20,
@@ -260,6 +311,17 @@ export default async function bench(): Promise<BenchResult> {
     metrics.push({
       name: `JSON encoding of that snapshot at ${r.n} (${r.mb.toFixed(1)} MB)`,
       value: Math.round(r.encodeMs),
+      unit: 'ms',
+    });
+    metrics.push({
+      name: `longest event-loop stall while host.watch sends that snapshot at ${r.n}, in parts (median of 3)`,
+      value: Number(r.stallMs.toFixed(1)),
+      unit: 'ms',
+      ...(r.n >= 1000 ? { goal: '< 50 ms', ok: r.stallMs < 50 } : {}),
+    });
+    metrics.push({
+      name: `the same, sent whole (one event, as before parts)`,
+      value: Math.round(r.wholeStallMs),
       unit: 'ms',
     });
     metrics.push({

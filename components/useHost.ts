@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Activity, HostDiff, HostSnapshot, ReadProgress, WatchEvent } from '@/shared/host/types';
 import { applyDiff } from '@/shared/host/diff';
+import { SnapshotJoiner, type WireEvent } from '@/shared/host/parts';
 import { errorText, trpc } from './trpc';
 
 export type LiveState = 'connecting' | 'live' | 'off';
@@ -117,8 +118,18 @@ export function useHost(node: string | null = null): PageHost {
       }, FALLBACK_MS);
     };
     armFallback();
+    const joiner = new SnapshotJoiner(); // a big snapshot comes in parts (shared/host/parts.ts)
     const handlers = {
-      onData: ({ data }: { data: WatchEvent }) => {
+      onData: ({ data: wire }: { data: WireEvent }) => {
+        let data: WatchEvent | null;
+        try {
+          data = joiner.take(wire);
+        } catch (e) {
+          setLiveError(errorText(e));
+          void refresh();
+          return;
+        }
+        if (!data) return;
         if (data.type === 'progress') {
           if (!got) {
             setProgress(data.progress);

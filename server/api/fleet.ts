@@ -2,7 +2,7 @@
 // and fleet.fdb, which every server answers for its own host (the hub asks its agents).
 import 'server-only';
 import { z } from 'zod';
-import { TRPCError, tracked } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { checkAccess, fieldError, publicProcedure, router } from './trpc';
 import { hubFleet, UnknownNodeError, type Fleet } from '../fleet/fleet';
 import { readFdb } from '../fleet/fdb';
@@ -11,6 +11,7 @@ import { readHost } from '../host/read';
 import type { WatchEvent } from '../../shared/host/types';
 import type { AgentClient } from '../fleet/agent';
 import { relay } from '../fleet/forward';
+import { onWire } from './wire';
 
 export const NodeName = z
   .string()
@@ -124,12 +125,12 @@ export const fleetRouter = router({
       throw relay(a, e);
     }
   }),
-  /** as host.watch, tracked; a reconnect (lastEventId) starts over with the node's current snapshot */
+  /** as host.watch, tracked (a big snapshot in parts); a reconnect (lastEventId) starts over with the node's current snapshot */
   watch: publicProcedure
     .input(z.object({ node: NodeName, lastEventId: z.string().max(64).nullish() }).strict())
     .subscription(async function* ({ input, signal }) {
       let seq = 0;
-      for await (const e of watchNode(agentOf(input.node), signal)) yield tracked(`${input.node}-${++seq}`, e);
+      for await (const e of watchNode(agentOf(input.node), signal)) yield* onWire(`${input.node}-${++seq}`, e);
     }),
   search: publicProcedure
     .input(

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { publicProcedure, router } from './trpc';
 import { readHost } from '../host/read';
 import { getCapabilities } from '../host/capabilities';
-import { tracked } from '@trpc/server';
 import { hostWatcher, watchHost } from '../host/watch';
+import { onWire } from './wire';
 
 export const hostRouter = router({
   /**
@@ -22,12 +22,15 @@ export const hostRouter = router({
     .query(
       async ({ ctx, input }) => (!input?.fresh && (await hostWatcher(ctx.run).currentSettled())) || readHost(ctx.run),
     ),
-  /** Live: a snapshot first (or the missed diffs, when lastEventId is still buffered), then diffs. SSE. */
+  /**
+   * Live: a snapshot first (or the missed diffs, when lastEventId is still buffered), then diffs. SSE. A big
+   * snapshot comes in parts (shared/host/parts.ts: SnapshotJoiner joins them).
+   */
   watch: publicProcedure
     .input(z.object({ lastEventId: z.string().max(64).nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
       for await (const item of watchHost(ctx.run, input?.lastEventId ?? null, signal))
-        yield tracked(item.id, item.event);
+        yield* onWire(item.id, item.event);
     }),
   /** link kinds this kernel supports (probed once in a scratch namespace; not in read-only mode), root, versions */
   capabilities: publicProcedure.query(({ ctx }) => getCapabilities(ctx.run, { probe: !ctx.config.readOnly })),

@@ -4,6 +4,7 @@
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import type { AppRouter } from '../api/root';
 import type { HostSnapshot, WatchEvent } from '../../shared/host/types';
+import { SnapshotJoiner, type WireEvent } from '../../shared/host/parts';
 import { applyDiff } from '../../shared/host/diff';
 import type { ApplyInput } from '../../shared/edits/schema';
 import type { EditSession } from '../edits/apply';
@@ -270,13 +271,15 @@ export class AgentClient {
         signal: abort.signal,
       });
       if (!res.ok || !res.body) throw new Error(`agent answered HTTP ${res.status}: ${await errorBody(res)}`);
+      const joiner = new SnapshotJoiner(); // a big snapshot comes in parts (shared/host/parts.ts)
       for await (const ev of readSse(res.body)) {
         arm();
         if (ev.event === 'serialized-error') throw new Error(`agent: ${errorData(ev.data)}`);
         if (ev.event === 'return') return;
         this.heard();
         if (ev.event !== 'message' || !ev.data) continue;
-        const data = JSON.parse(ev.data) as WatchEvent;
+        const data = joiner.take(JSON.parse(ev.data) as WireEvent);
+        if (!data) continue;
         if (ev.id && data.type !== 'progress') this.lastEventId = ev.id;
         this.take(data);
       }

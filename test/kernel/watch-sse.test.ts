@@ -7,7 +7,9 @@ import { Lab } from './lab';
 import { appRouter } from '../../server/api/root';
 import { createContext, GATE_SECRET_KEY } from '../../server/api/trpc';
 import type { WatchEvent } from '../../shared/host/types';
-import { PROGRESS_ID } from '../../server/host/watch';
+import { hostWatcher, PROGRESS_ID } from '../../server/host/watch';
+import { run } from '../../server/ip/run';
+import { SnapshotJoiner, type WireEvent } from '../../shared/host/parts';
 
 interface Frame {
   event?: string;
@@ -75,9 +77,17 @@ async function open(query: string, headers: Record<string, string> = {}) {
     res,
     frames,
     until,
-    /** the event sequence: snapshot and diffs (progress frames are not part of it) */
-    events: () =>
-      frames.filter((f) => f.id && f.id !== PROGRESS_ID).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
+    /** the event sequence: snapshot (its parts joined, as the page joins them) and diffs; no progress frames */
+    events: () => {
+      const joiner = new SnapshotJoiner();
+      const out: { id: string; ev: WatchEvent }[] = [];
+      for (const f of frames) {
+        if (!f.id || f.id === PROGRESS_ID) continue;
+        const ev = joiner.take(f.data as WireEvent);
+        if (ev) out.push({ id: f.id, ev });
+      }
+      return out;
+    },
     /** every frame with an id, in order, progress included */
     tracked: () => frames.filter((f) => f.id).map((f) => ({ id: f.id as string, ev: f.data as WatchEvent })),
     close: async () => {
@@ -166,5 +176,29 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
     expect(err.data.code).toBe('BAD_REQUEST');
     expect(err.message).toContain('lastEventId');
     await d.close();
+  });
+
+  it('sends a big snapshot in parts that join to the very snapshot; a part id resumes with a fresh one', async () => {
+    await hostWatcher(run).idle();
+    const want = (await hostWatcher(run).currentSettled())!;
+    const items = want.namespaces.length + want.links.length + want.routes.length;
+    process.env.LINKSCAPE_PART_ITEMS = '7';
+    try {
+      const p = await open(`?input=${encodeURIComponent(JSON.stringify({ lastEventId: 'nosuchepoch-8' }))}`);
+      await p.until(() => p.events().length >= 1);
+      const parts = p.frames.filter((f) => (f.data as WireEvent | null)?.type === 'snapshot-part');
+      expect(parts.length).toBe(Math.ceil(items / 7));
+      const [snap] = p.events();
+      expect(parts.map((f) => f.id)).toEqual(parts.map((_, k) => `${snap.id}.p${k}`));
+      expect(snap.ev.type === 'snapshot' && snap.ev.snapshot).toEqual(want);
+      await p.close();
+      // a client that dropped after a part gets the snapshot again, whole
+      const q = await open('', { 'last-event-id': parts[1].id as string });
+      await q.until(() => q.events().length >= 1);
+      expect(q.events()[0].ev.type).toBe('snapshot');
+      await q.close();
+    } finally {
+      delete process.env.LINKSCAPE_PART_ITEMS;
+    }
   });
 });
