@@ -16,6 +16,7 @@ import { applyDiff } from '../shared/host/diff';
 import type { HostSnapshot } from '../shared/host/types';
 import { isTrackedEnvelope } from '@trpc/server';
 import { onWire } from '../server/api/wire';
+import { jsonInParts } from '../server/api/snapshotQuery';
 import { ipBatch, isRoot, onInterrupt, pool, type BenchMetric, type BenchResult } from './lib/lab200';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '200,1000,2000')
@@ -90,6 +91,8 @@ interface AtSize {
   /** the longest the event loop stalled while host.watch's snapshot was encoded: in parts (as sent), and whole */
   stallMs: number;
   wholeStallMs: number;
+  /** the same for host.snapshot's body, as a plain GET gets it (server/api/snapshotQuery.ts) */
+  queryStallMs: number;
   eventCpuMs: number;
   eventMs: number;
   rssMb: number;
@@ -213,8 +216,15 @@ export default async function bench(): Promise<BenchResult> {
         const settled = (await watcher.currentSettled())!;
         const stalls: number[] = [];
         const wholeStalls: number[] = [];
+        const queryStalls: number[] = [];
         for (let r = 0; r < 3; r++) {
           stalls.push(await longestStall(() => sendSnapshot(settled, false).then(() => undefined)));
+          queryStalls.push(
+            await longestStall(async () => {
+              const enc = new TextEncoder();
+              for await (const piece of jsonInParts(settled as unknown as Record<string, unknown>)) enc.encode(piece);
+            }),
+          );
           wholeStalls.push(await longestStall(() => sendSnapshot(settled, true).then(() => undefined)));
         }
         const ids = new Map((state as HostSnapshot | null)!.namespaces.map((x) => [x.name, x.id]));
@@ -250,13 +260,14 @@ export default async function bench(): Promise<BenchResult> {
           mb: json.length / 2 ** 20,
           stallMs: median(stalls),
           wholeStallMs: median(wholeStalls),
+          queryStallMs: median(queryStalls),
           eventCpuMs: median(cpu),
           eventMs: p95(lat),
           rssMb,
         });
         const r = results.at(-1)!;
         log(
-          `${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · longest stall sending it ${r.stallMs.toFixed(1)} ms in parts, ${Math.round(r.wholeStallMs)} ms whole · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`,
+          `${n}: read ${Math.round(r.readMs)} ms · live snapshot ${r.liveMs.toFixed(1)} ms (max ${r.liveMaxMs.toFixed(1)}) · encode ${Math.round(r.encodeMs)} ms for ${r.mb.toFixed(1)} MB · longest stall sending it ${r.stallMs.toFixed(1)} ms in parts (host.snapshot ${r.queryStallMs.toFixed(1)} ms), ${Math.round(r.wholeStallMs)} ms whole · event CPU ${r.eventCpuMs.toFixed(1)} ms (p95 latency ${Math.round(r.eventMs)} ms) · RSS ${Math.round(r.rssMb)} MB`,
         );
       } catch (e) {
         // keep the sizes measured so far (and this size's read): say what failed instead of losing the run
@@ -271,6 +282,7 @@ export default async function bench(): Promise<BenchResult> {
           mb: NaN,
           stallMs: NaN,
           wholeStallMs: NaN,
+          queryStallMs: NaN,
           eventCpuMs: NaN,
           eventMs: NaN,
           rssMb: process.memoryUsage().rss / 2 ** 20,
@@ -318,6 +330,12 @@ export default async function bench(): Promise<BenchResult> {
       value: Number(r.stallMs.toFixed(1)),
       unit: 'ms',
       ...(r.n >= 1000 ? { goal: '< 50 ms', ok: r.stallMs < 50 } : {}),
+    });
+    metrics.push({
+      name: `the same while host.snapshot's body is written (a plain GET, in parts)`,
+      value: Number(r.queryStallMs.toFixed(1)),
+      unit: 'ms',
+      ...(r.n >= 1000 ? { goal: '< 50 ms', ok: r.queryStallMs < 50 } : {}),
     });
     metrics.push({
       name: `the same, sent whole (one event, as before parts)`,

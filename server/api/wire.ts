@@ -6,12 +6,14 @@ import { tracked } from '@trpc/server';
 import { PART_ITEMS, splitSnapshot, type WireEvent } from '../../shared/host/parts';
 import type { WatchEvent } from '../../shared/host/types';
 
-const partItems = (): number => {
+/** items per part: PART_ITEMS, or LINKSCAPE_PART_ITEMS (the tests make it small) */
+export const partItems = (): number => {
   const n = Number.parseInt(process.env.LINKSCAPE_PART_ITEMS ?? '', 10);
   return Number.isFinite(n) && n > 0 ? n : PART_ITEMS;
 };
 
-const turn = () => new Promise<void>((r) => setImmediate(r));
+/** let the event loop run other requests' I/O before going on */
+export const turn = () => new Promise<void>((r) => setImmediate(r));
 
 export async function* onWire(id: string, event: WatchEvent) {
   if (event.type !== 'snapshot') {

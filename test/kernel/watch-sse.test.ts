@@ -10,6 +10,7 @@ import type { WatchEvent } from '../../shared/host/types';
 import { hostWatcher, PROGRESS_ID } from '../../server/host/watch';
 import { run } from '../../server/ip/run';
 import { SnapshotJoiner, type WireEvent } from '../../shared/host/parts';
+import { snapshotResponse } from '../../server/api/snapshotQuery';
 
 interface Frame {
   event?: string;
@@ -197,6 +198,36 @@ describe.skipIf(!kernelTier.ok)('kernel: host.watch over SSE', () => {
       await q.until(() => q.events().length >= 1);
       expect(q.events()[0].ev.type).toBe('snapshot');
       await q.close();
+    } finally {
+      delete process.env.LINKSCAPE_PART_ITEMS;
+    }
+  });
+
+  it('host.snapshot as a plain GET is written in parts: the very body tRPC sends; anything else is left to tRPC', async () => {
+    const gate = { 'x-linkscape-gate': GATE, 'x-linkscape-peer': '127.0.0.1' };
+    const req = (q: string, headers: Record<string, string> = gate) =>
+      new Request(`http://127.0.0.1/api/trpc/host.snapshot${q}`, { headers });
+    await hostWatcher(run).idle();
+    process.env.LINKSCAPE_PART_ITEMS = '2';
+    try {
+      const ours = await snapshotResponse(req(''));
+      expect(ours?.headers.get('content-type')).toBe('application/json');
+      const r = req('');
+      const theirs = await fetchRequestHandler({
+        endpoint: '/api/trpc',
+        req: r,
+        router: appRouter,
+        createContext: () => createContext(r),
+      });
+      const body = JSON.parse(await ours!.text()) as { result: { data: { links: unknown[] } } };
+      expect(body).toEqual(JSON.parse(await theirs.text()));
+      expect(body.result.data.links.length).toBeGreaterThan(2);
+      const withInput = await snapshotResponse(req(`?input=${encodeURIComponent('{}')}`));
+      expect((JSON.parse(await withInput!.text()) as typeof body).result.data.links.length).toBeGreaterThan(2);
+      // refused input, no gate, a batch: tRPC answers (and says why)
+      expect(await snapshotResponse(req(`?input=${encodeURIComponent('{"fresh":"yes"}')}`))).toBeNull();
+      expect(await snapshotResponse(req('', {}))).toBeNull();
+      expect(await snapshotResponse(req('?batch=1'))).toBeNull();
     } finally {
       delete process.env.LINKSCAPE_PART_ITEMS;
     }

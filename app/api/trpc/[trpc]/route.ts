@@ -2,6 +2,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/trpc';
 import { installFastEncoderStream } from '@/server/api/encoderStream';
+import { snapshotResponse } from '@/server/api/snapshotQuery';
 
 // tRPC encodes its SSE bodies with TextEncoderStream, which is slow in Node 20 on a big snapshot
 installFastEncoderStream();
@@ -9,7 +10,10 @@ installFastEncoderStream();
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-function handler(req: Request) {
+async function handler(req: Request) {
+  // a plain GET of host.snapshot: the same answer, written in parts so it holds up no other request
+  const snapshot = await snapshotResponse(req);
+  if (snapshot) return snapshot;
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
