@@ -11,7 +11,7 @@ import { drawnBounds, fitViewport, type Bounds } from './fit';
 import { layoutGraph, type Point } from './layout';
 import { drip, loadOrder, type Drip } from './load';
 import { placeNew } from './place';
-import { graphStyle } from './style';
+import { graphStyle, NS_FONT } from './style';
 
 export interface GraphFocus {
   nodeId: string;
@@ -99,6 +99,9 @@ function fitAll(cy: Core) {
 }
 
 /** fit to where the whole model will be drawn, without asking cytoscape for bounding boxes */
+/** model units above an open group's frame that its label takes (two lines of its font, and the margin) */
+const GROUP_LABEL_ROOM = 2 * (NS_FONT + 2) + 8;
+
 function fitPlanned(cy: Core, b: Bounds) {
   cy.viewport(fitViewport(b, cy.width(), cy.height(), FIT_PADDING, MIN_ZOOM, MAX_FIT_ZOOM));
 }
@@ -311,7 +314,8 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): Synced {
     }
   });
   const box = toggled ? fresh?.boxes.get(toggled) : undefined;
-  const toggledBounds = box ? { x1: box.x, y1: box.y, x2: box.x + box.w, y2: box.y + box.h } : null;
+  // an open group's name sits above its frame (style.ts: text-valign top): room for it in the view
+  const toggledBounds = box ? { x1: box.x, y1: box.y - GROUP_LABEL_ROOM, x2: box.x + box.w, y2: box.y + box.h } : null;
   return { changed, later, bounds, toggled, toggledBounds };
 }
 

@@ -22,7 +22,13 @@ export function GroupBar({ model, namespaceCount, view, setView }: Props) {
         {!on
           ? `${namespaceCount} namespaces, all drawn`
           : groups.length
-            ? `${groups.length} group${groups.length === 1 ? '' : 's'}${open ? ` (${open} open)` : ''} · click one to open it`
+            ? `${groups.length} group${groups.length === 1 ? '' : 's'}${open ? ` (${open} open)` : ''} · ${
+                open === groups.length
+                  ? 'double-click a frame to close it'
+                  : open
+                    ? 'click a card to open it, double-click a frame to close it'
+                    : 'click one to open it'
+              }`
             : 'no groups of 3 or more'}
       </span>
       {on && (view.openGroups?.length ?? 0) > 0 && (

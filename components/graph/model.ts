@@ -207,8 +207,16 @@ export function buildGraph(snap: HostSnapshot, opts: ViewOptions = DEFAULT_VIEW)
   const visibleNodeOfLink = new Map<string, string>();
   const nsById = new Map(snap.namespaces.map((ns) => [ns.id, ns]));
   const visible = sortedNamespaces(snap.namespaces).filter((ns) => namespaceVisible(ns, opts));
-  const shownOf = (ns: Namespace) =>
-    [...(linksByNs.get(ns.id) ?? [])].sort(compareLinks).filter((l) => linkVisible(l, opts));
+  // each namespace's links as drawn (sorted, filtered), made once per build: grouping and drawing both ask
+  const shownCache = new Map<string, Link[]>();
+  const shownOf = (ns: Namespace): Link[] => {
+    let shown = shownCache.get(ns.id);
+    if (!shown) {
+      shown = [...(linksByNs.get(ns.id) ?? [])].sort(compareLinks).filter((l) => linkVisible(l, opts));
+      shownCache.set(ns.id, shown);
+    }
+    return shown;
+  };
 
   // a big host: namespaces grouped by owner, a closed group drawn as one summary node
   const grouping =
