@@ -8,7 +8,7 @@
 // grows with the links, not with the square of the namespaces.
 import type { Runner } from '../ip/run';
 import { CommandError } from '../ip/run';
-import { parseJsonDoc, parseNsids, type ParsedNamespace } from '../ip/parse';
+import { parseJsonDoc, parseNetnsList, parseNsids, type ParsedNamespace } from '../ip/parse';
 import { nsidQuestions, type NsidMaps, type NsidQuestion } from './resolve';
 import type { Namespace } from '../../shared/host/types';
 import { inNamespace, ipKnowsByName } from '../ip/netns';
@@ -211,10 +211,11 @@ export async function assignRootNsids(run: Runner, namespaces: Namespace[]): Pro
   const named = namespaces.filter((n) => !n.root && ipKnowsByName(n));
   if (named.length === 0) return false;
   try {
+    // `netns list`, not `list-id`: a dump some kernels cut short (parse.ts NAMESPACE_BATCH)
     const have = new Set(
-      parseNsids(parseJsonDoc((await run(['ip', '-j', 'netns', 'list-id'])).stdout)).map((e) => e.name),
+      parseNetnsList(parseJsonDoc((await run(['ip', '-j', 'netns', 'list'])).stdout)).map((e) => e.name),
     );
-    const missing = named.filter((n) => !have.has(n.name));
+    const missing = named.filter((n) => !have.has(n.name as string));
     if (missing.length === 0) return false;
     await run(['ip', '-force', '-batch', '-'], {
       input: missing.map((n) => `netns set ${n.name} auto\n`).join(''),

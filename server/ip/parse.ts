@@ -291,12 +291,30 @@ export function parseNsids(input: unknown[]): { nsid: number; name: string | nul
   });
 }
 
-/** The batch this project sends to the host's own namespace, in order. */
-export const NAMESPACE_BATCH = ['link show', 'addr show', 'route show table all', 'netns list-id'];
+const RawNetnsEntry = z.looseObject({ name: z.string(), id: z.number().optional() });
+
 /**
- * The batch for every other namespace: without `netns list-id`, which names each nsid by asking every
- * namespace in /var/run/netns (O(N) per namespace, O(N²) per host). Their nsids are asked of the kernel
- * from the host's namespace instead, in one process (server/host/nsids.ts).
+ * `ip -j netns list` (`[{"name":"ns1","id":0},{"name":"ns2"}]`, `id` once the current namespace has an
+ * nsid for it) as nsids by name, in parseNsids' shape: the named ones that have an nsid.
+ */
+export function parseNetnsList(input: unknown[]): { nsid: number; name: string }[] {
+  return input.flatMap((x) => {
+    const e = RawNetnsEntry.parse(x);
+    return e.id === undefined ? [] : [{ nsid: e.id, name: e.name }];
+  });
+}
+
+/**
+ * The batch this project sends to the host's own namespace, in order. Its nsids by name come from
+ * `netns list` (one RTM_GETNSID per file in /var/run/netns), not from `netns list-id`, a dump of the nsids
+ * that a standalone `ip -j netns list-id` on this project's test machines ends after one message (134
+ * entries): past that many named namespaces, nsids would be missing.
+ */
+export const NAMESPACE_BATCH = ['link show', 'addr show', 'route show table all', 'netns list'];
+/**
+ * The batch for every other namespace: without `netns list`, which asks the kernel about every namespace
+ * in /var/run/netns (O(N) per namespace, O(N²) per host). Their nsids are asked of the kernel from the
+ * host's namespace instead, in one process (server/host/nsids.ts).
  */
 export const CONTENT_BATCH = NAMESPACE_BATCH.slice(0, 3);
 
@@ -329,6 +347,7 @@ export function classifyBatch(docs: unknown[][]): RawBatch {
       seenLinks = true;
     } else if ('dst' in first) out.routes = doc;
     else if ('nsid' in first) out.nsids = doc;
+    else if ('name' in first) out.nsids = parseNetnsList(doc); // `netns list`: the named ones with an nsid
   }
   return out;
 }

@@ -21,6 +21,14 @@ export class Lab {
     return name;
   }
 
+  /** `count` namespaces `${prefix}-${suffix}0` … with one `ip -batch` (lo left down); returns their names. */
+  async many(count: number, suffix = 'm'): Promise<string[]> {
+    const names = Array.from({ length: count }, (_, i) => `${this.prefix}-${suffix}${i}`);
+    this.namespaces.push(...names);
+    await execa('ip', ['-batch', '-'], { input: names.map((n) => `netns add ${n}\n`).join('') });
+    return names;
+  }
+
   /** An unnamed namespace held by a `sleep` process (unshare -n); returns the pid. */
   async unnamed(): Promise<number> {
     const child = spawn('unshare', ['-n', 'sleep', '600'], { stdio: 'ignore' });
@@ -49,7 +57,12 @@ export class Lab {
 
   async cleanup(): Promise<void> {
     for (const c of this.holders) c.kill('SIGKILL');
-    for (const n of this.namespaces.reverse()) await execa('ip', ['netns', 'del', n], { reject: false });
+    const names = this.namespaces.reverse();
+    if (names.length)
+      await execa('ip', ['-force', '-batch', '-'], {
+        input: names.map((n) => `netns del ${n}\n`).join(''),
+        reject: false,
+      });
     this.namespaces = [];
     this.holders = [];
   }

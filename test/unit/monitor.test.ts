@@ -100,6 +100,8 @@ const eth = (ifindex: number, ifname: string, extra: Record<string, unknown> = {
   ...extra,
 });
 const emptyNs = (): NsModel => ({ links: [lo], addrs: [], routes: [], nsids: [] });
+/** what `ip -j netns list` prints of a model's nsids: the named ones, `{name, id}` */
+const netnsList = (nsids: NsModel['nsids']) => nsids.filter((e) => e.name).map((e) => ({ name: e.name, id: e.nsid }));
 
 /** A host on disk (fake /proc and netns dirs) plus what `ip` says inside each namespace. */
 class FakeHost {
@@ -167,8 +169,8 @@ class FakeHost {
       await sleep(opts?.timeoutMs ?? 10_000);
       throw new CommandError(argv, '', '', null, true);
     }
-    if (argv.join(' ') === 'ip -j netns list-id')
-      return { argv, stdout: JSON.stringify(this.models.get('root')?.nsids ?? []), stderr: '', exitCode: 0 };
+    if (argv.join(' ') === 'ip -j netns list')
+      return { argv, stdout: JSON.stringify(netnsList(this.models.get('root')?.nsids ?? [])), stderr: '', exitCode: 0 };
     if (argv.join(' ') === 'ip -force -batch -') {
       const root = this.models.get('root') as NsModel;
       for (const line of (opts?.input ?? '').split('\n').filter(Boolean)) {
@@ -191,7 +193,7 @@ class FakeHost {
           1,
           false,
         );
-      const out = [m.links, m.addrs, m.routes, m.nsids].map((d) => JSON.stringify(d)).join('\n') + '\n';
+      const out = [m.links, m.addrs, m.routes, netnsList(m.nsids)].map((d) => JSON.stringify(d)).join('\n') + '\n';
       return { argv, stdout: out, stderr: '', exitCode: 0 };
     }
     throw new Error(`fake ip: unexpected ${argv.join(' ')}`);

@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   deriveKind,
   lowerRefOf,
+  classifyBatch,
   NAMESPACE_BATCH,
   parseAddresses,
   parseJsonDoc,
   parseLink,
   parseNamespace,
+  parseNetnsList,
   parseNsids,
   parseRoutes,
   RawLink,
@@ -430,6 +432,16 @@ describe('namespaces: nsids and the empty `netns list`', () => {
       { name: 'red', id: 0 },
     ]);
   });
+  it('netns list as nsids by name: the named ones with an id, also in a batch', () => {
+    const list = captureJson('netns-list.json');
+    expect(parseNetnsList([...list, { name: 'no-nsid-yet' }])).toEqual([
+      { nsid: 2, name: 'green' },
+      { nsid: 1, name: 'blue' },
+      { nsid: 0, name: 'red' },
+    ]);
+    const raw = captureRaw('root');
+    expect(classifyBatch([raw.links, raw.addrs, raw.routes, list]).nsids).toEqual(parseNetnsList(list));
+  });
   it('list-id: names only for named namespaces', () => {
     expect(parseNsids(captureJson('green.netns-list-id.json'))).toEqual([
       { nsid: 0, name: 'red' },
@@ -445,8 +457,8 @@ describe('splitBatch: one `ip -j -d -force -batch -` per namespace', () => {
   const line = (doc: unknown[]) => JSON.stringify(doc);
   const ok = [raw.links, raw.addrs, raw.routes, raw.nsids].map(line).join('\n') + '\n';
 
-  it('sends link, addr, routes of all tables, list-id', () => {
-    expect(NAMESPACE_BATCH).toEqual(['link show', 'addr show', 'route show table all', 'netns list-id']);
+  it('sends link, addr, routes of all tables, netns list (not list-id: a dump some kernels cut short)', () => {
+    expect(NAMESPACE_BATCH).toEqual(['link show', 'addr show', 'route show table all', 'netns list']);
   });
   it('splits the four documents', () => {
     expect(splitBatch(ok)).toEqual(raw);

@@ -2,7 +2,7 @@
 // the coalescing of bursts into flushes, and the numbered events of this run. HostWatcher makes a
 // fresh one on every start and drops it on stop, so nothing of an earlier run is left over.
 import type { ParsedNamespace } from '../../ip/parse';
-import { parseJsonDoc, parseNsids } from '../../ip/parse';
+import { parseJsonDoc, parseNetnsList } from '../../ip/parse';
 import { computeDiff, deepEqual, diffNamespaces, isEmptyDiff } from '../../../shared/host/diff';
 import { discoverNamespaces, labelOf } from '../namespaces';
 import { applyOwners, NO_OWNERS, readOwners, type OwnerFacts } from '../owners';
@@ -405,14 +405,11 @@ export class WatchRun implements TriggerSink {
     if (named.length === 0) return false;
     let have: Set<string>;
     try {
-      const out = (await this.o.run(['ip', '-j', 'netns', 'list-id'])).stdout;
-      have = new Set(
-        parseNsids(parseJsonDoc(out))
-          .map((e) => e.name)
-          .filter((x): x is string => !!x),
-      );
+      // `netns list`, not `list-id`: a dump some kernels cut short (parse.ts NAMESPACE_BATCH)
+      const out = (await this.o.run(['ip', '-j', 'netns', 'list'])).stdout;
+      have = new Set(parseNetnsList(parseJsonDoc(out)).map((e) => e.name));
     } catch (e) {
-      this.o.log(`ip netns list-id: ${e instanceof Error ? e.message : String(e)}`);
+      this.o.log(`ip netns list: ${e instanceof Error ? e.message : String(e)}`);
       return false;
     }
     // a batch line is split on whitespace: a name that is not a plain token gets a monitor of its own instead
