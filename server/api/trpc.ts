@@ -50,8 +50,13 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // zod issues reach the client as { path, message } so forms can name the field
     const cause = error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | undefined;
+    // an input tRPC's own check refused: its message is the issues as JSON; say them as fieldError does
+    const raw = error.code === 'BAD_REQUEST' && cause?.issues?.length && shape.message.trimStart().startsWith('[');
     return {
       ...shape,
+      message: raw
+        ? cause.issues!.map((i) => `${i.path.map(String).join('.') || 'input'}: ${i.message}`).join('; ')
+        : shape.message,
       data: {
         ...shape.data,
         issues: cause?.issues?.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) ?? null,
