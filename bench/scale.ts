@@ -230,6 +230,9 @@ export default async function bench(): Promise<BenchResult> {
         const ids = new Map((state as HostSnapshot | null)!.namespaces.map((x) => [x.name, x.id]));
         const cpu: number[] = [];
         const lat: number[] = [];
+        const rediscoveries0 = watcher.stats.rediscoveries;
+        const asks0 = { ...watcher.stats.rediscoverAsks };
+        const events0 = Date.now();
         for (let k = 0; k < EVENTS; k++) {
           const ns = names[(k * 37) % n];
           const nsId = ids.get(ns);
@@ -249,6 +252,14 @@ export default async function bench(): Promise<BenchResult> {
           await sleep(30);
         }
         const rssMb = process.memoryUsage().rss / 2 ** 20;
+        // a steady host needs no rediscovery for an MTU change: what asked for them while the events ran
+        const asks = Object.entries(watcher.stats.rediscoverAsks)
+          .map(([why, k]) => [why, k - ((asks0 as Record<string, number>)[why] ?? 0)] as const)
+          .filter(([, k]) => k > 0)
+          .map(([why, k]) => `${why} ${k}`);
+        const rediscoveries = `${watcher.stats.rediscoveries - rediscoveries0} rediscoveries in ${((Date.now() - events0) / 1000).toFixed(1)} s of events (asked by: ${asks.join(', ') || 'nothing'})`;
+        log(`${n}: ${rediscoveries}`);
+        notes.push(`${n}: ${rediscoveries}`);
         results.push({
           n,
           seen: (state as HostSnapshot | null)!.namespaces.length,

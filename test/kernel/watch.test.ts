@@ -297,6 +297,7 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
 
   it('survives the root monitor being killed, and converges', async () => {
     const before = w.monitorPids().root as number;
+    const asked = w.stats.rediscoverAsks['full-reread'] ?? 0;
     process.kill(before, 'SIGKILL');
     // a change while it is down is found by the full re-read that follows its restart
     await lab.ip(named, 'link', 'add', 'k0', 'type', 'veth', 'peer', 'name', 'k1');
@@ -305,10 +306,13 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     await lab.ip(named, 'link', 'set', 'k0', 'mtu', '4000');
     latencies.push(await sub.waitFor('events heard by the new monitor', (s) => linkIn(s, namedId, 'k0')?.mtu === 4000));
     expect(logs.some((l) => l.includes(`pid ${before}`))).toBe(true);
+    // the restart asked for everything again, and the stats say why
+    await sub.waitFor('a full re-read counted', () => (w.stats.rediscoverAsks['full-reread'] ?? 0) > asked, 20_000);
   });
 
   it('survives a per-namespace monitor being killed', async () => {
     const before = w.monitorPids().namespaces[unnamedId] as number;
+    const asked = w.stats.rediscoverAsks['monitor-exit'] ?? 0;
     process.kill(before, 'SIGKILL');
     await sub.waitFor(
       'a new monitor for it',
@@ -317,6 +321,8 @@ describe.skipIf(!kernelTier.ok)('kernel: live updates (host watcher)', () => {
     );
     await inUnnamed('link', 'add', 'k2', 'type', 'veth', 'peer', 'name', 'k3');
     latencies.push(await sub.waitFor('k2 seen', (s) => !!linkIn(s, unnamedId, 'k2')));
+    // its exit asked for a rediscovery (the namespace may be gone), counted as such
+    expect(w.stats.rediscoverAsks['monitor-exit'] ?? 0).toBeGreaterThan(asked);
   });
 
   it('a reconnect with lastEventId resumes with exactly the missed diffs', async () => {

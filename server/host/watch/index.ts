@@ -43,6 +43,7 @@ export class HostWatcher {
     events: 0,
     monitorLines: 0,
     rediscoveries: 0,
+    rediscoverAsks: {},
     resyncs: 0,
     quickPublishes: 0,
     quickMismatches: 0,

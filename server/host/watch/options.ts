@@ -44,12 +44,27 @@ export interface WatchOptions {
 /** The options with every default filled in. */
 export type ResolvedOptions = Required<Omit<WatchOptions, 'log'>> & { log: (msg: string) => void };
 
+/** what asked for a rediscovery (WatchStats.rediscoverAsks) */
+export type RediscoverCause =
+  | 'docker-event'
+  | 'dir-change'
+  | 'nsid-event'
+  | 'unknown-nsid'
+  | 'monitor-exit'
+  | 'processes'
+  | 'periodic'
+  | 'not-ready'
+  | 'gone'
+  | 'full-reread';
+
 export interface WatchStats {
   flushes: number;
   namespaceReads: number;
   events: number;
   monitorLines: number;
   rediscoveries: number;
+  /** why a rediscovery was asked for, per cause (several asks before a flush make one rediscovery) */
+  rediscoverAsks: Partial<Record<RediscoverCause, number>>;
   resyncs: number;
   /** snapshots made by the quick path (quick.ts), and (LINKSCAPE_WATCH_VERIFY=1) those that differed from the full one */
   quickPublishes: number;

@@ -10,7 +10,7 @@ import { assembleHost, readNamespaces } from '../read';
 import { askNsids, unplaced } from '../nsids';
 import { quickAssemble, unresolvedByLink, type Unresolved } from './quick';
 import type { HostSnapshot, Namespace, ReadProgress, WatchEvent } from '../../../shared/host/types';
-import { sleep, type ResolvedOptions, type WatchStats } from './options';
+import { sleep, type RediscoverCause, type ResolvedOptions, type WatchStats } from './options';
 import { EventRing, type WatchItem } from './ring';
 import { Triggers, type TriggerSink } from './triggers';
 
@@ -135,14 +135,20 @@ export class WatchRun implements TriggerSink {
   // ---- TriggerSink ----
 
   fullReread(): void {
+    this.count('full-reread');
     this.rediscoverWanted = true;
     for (const n of this.namespaces) this.dirty.add(n.id);
     this.kick();
   }
 
-  rediscover(): void {
+  rediscover(why: RediscoverCause): void {
+    this.count(why);
     this.rediscoverWanted = true;
     this.kick();
+  }
+
+  private count(why: RediscoverCause): void {
+    this.stats.rediscoverAsks[why] = (this.stats.rediscoverAsks[why] ?? 0) + 1;
   }
 
   markRoot(): void {
@@ -238,6 +244,7 @@ export class WatchRun implements TriggerSink {
         vanished.add(id);
         dirty.add(id);
       }
+      this.count('gone');
       rediscover = true;
     }
     if (vanished.size) {
@@ -390,7 +397,7 @@ export class WatchRun implements TriggerSink {
       d.namespaces.some((n) => n.owner?.runtime === 'podman' && !n.pids.length);
     if (early && this.staleRetries < 20) {
       this.staleRetries++;
-      this.triggers.later(100, () => this.rediscover());
+      this.triggers.later(100, () => this.rediscover('not-ready'));
     } else this.staleRetries = 0;
     return changed;
   }

@@ -11,7 +11,7 @@ import { dockerSocket, watchDockerEvents, type DockerEventWatch } from '../owner
 import { helperPids, ownPids } from '../ownprocs';
 import { ipArgvIn } from '../read';
 import { processFingerprint, watchNamespaceDirs, type NamespaceDirWatch } from './nswatch';
-import type { ResolvedOptions, WatchStats } from './options';
+import type { RediscoverCause, ResolvedOptions, WatchStats } from './options';
 
 /** What the triggers ask of the run they serve. */
 export interface TriggerSink {
@@ -19,8 +19,8 @@ export interface TriggerSink {
   mark(id: string): void;
   /** re-read the host's own namespace */
   markRoot(): void;
-  /** discover the namespaces again (some came or went, or their owners changed) */
-  rediscover(): void;
+  /** discover the namespaces again (some came or went, or their owners changed); `why` is counted */
+  rediscover(why: RediscoverCause): void;
   /** discover and re-read everything (a monitor was down and missed events) */
   fullReread(): void;
 }
@@ -68,7 +68,7 @@ export class Triggers {
     const sock = owners === false ? null : owners.docker === undefined ? dockerSocket() : owners.docker;
     // a container that starts or stops: discover again now, not at the next /proc re-scan
     if (sock && !sock.unusable)
-      this.dockerEvents = watchDockerEvents(sock.path, () => this.sink.rediscover(), this.o.log);
+      this.dockerEvents = watchDockerEvents(sock.path, () => this.sink.rediscover('docker-event'), this.o.log);
     // and the directories that name pods: libcni's cache is written after the namespace appears (the
     // runtime's ADD), kubelet's log links when a container starts — each a change of who owns what
     const ownerDirs =
@@ -83,7 +83,7 @@ export class Triggers {
           ];
     this.dirWatch = watchNamespaceDirs(
       [this.o.dirs.named, this.o.dirs.docker, ...ownerDirs],
-      () => this.sink.rediscover(),
+      () => this.sink.rediscover('dir-change'),
       () => this.onTick(),
       this.o.rescanMs,
     );
@@ -180,7 +180,7 @@ export class Triggers {
           onExit: () => {
             this.trackPid(m, undefined);
             // usually: the namespace (or the path we entered it by) is gone
-            this.sink.rediscover();
+            this.sink.rediscover('monitor-exit');
             this.sink.mark(id);
           },
         },
@@ -205,7 +205,7 @@ export class Triggers {
     const m = parseMonitorLine(line);
     if (!m) return;
     this.stats.monitorLines++;
-    if (m.nsidEvent) this.sink.rediscover(); // a namespace got or lost an nsid: something came or went
+    if (m.nsidEvent) this.sink.rediscover('nsid-event'); // a namespace got or lost an nsid: something came or went
     if (m.where === 'current') {
       this.sink.markRoot();
       return;
@@ -219,7 +219,7 @@ export class Triggers {
     const now = Date.now();
     if (now - (this.unknownNsidAt.get(m.nsid) ?? 0) < 1000) return;
     this.unknownNsidAt.set(m.nsid, now);
-    this.sink.rediscover();
+    this.sink.rediscover('unknown-nsid');
     this.sink.markRoot(); // the root's nsid list and links are what place it
     for (const o of this.overflow) this.sink.mark(o);
   }
@@ -244,10 +244,11 @@ export class Triggers {
     try {
       const fp = await processFingerprint(this.o.dirs.proc, ownPids);
       if (this.stopped) return;
-      if (fp !== this.lastFingerprint || ++this.ticksSinceFull >= this.o.fullRescanEvery) {
+      const moved = fp !== this.lastFingerprint;
+      if (moved || ++this.ticksSinceFull >= this.o.fullRescanEvery) {
         this.lastFingerprint = fp;
         this.ticksSinceFull = 0;
-        this.sink.rediscover();
+        this.sink.rediscover(moved ? 'processes' : 'periodic');
       }
     } finally {
       this.rescanning = false;
