@@ -1,7 +1,7 @@
 // A mutable copy of the host, built from a HostSnapshot, that the planner walks edit by edit, so that a
 // later edit can use what an earlier one creates, renames or moves. Pure: no I/O.
 // Links point at each other by object (peer, parent, master, route device), so renames and moves carry over.
-import type { HostSnapshot, VfInfo } from '../../shared/host/types';
+import type { HostSnapshot, NamespaceOwner, VfInfo } from '../../shared/host/types';
 import { canonicalDst, parseCidr, formatIp } from '../../shared/edits/schema';
 
 export interface NsState {
@@ -16,6 +16,8 @@ export interface NsState {
   pids: number[];
   comms: string[];
   created: boolean;
+  /** who runs in it (the snapshot's owner: a pod, a container, a unit); null for one this plan makes */
+  owner: NamespaceOwner | null;
 }
 
 export interface AddrState {
@@ -115,6 +117,7 @@ export class PlanModel {
         pids: n.pids,
         comms: n.comms,
         created: false,
+        owner: n.owner ?? null,
       };
       nsById.set(n.id, ns);
       m.namespaces.push(ns);

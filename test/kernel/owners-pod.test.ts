@@ -10,6 +10,8 @@ import { makePod, type Pod } from './cnipod';
 import { readHost } from '../../server/host/read';
 import { HostWatcher } from '../../server/host/watch';
 import { run } from '../../server/ip/run';
+import { planEdits } from '../../server/edits/plan';
+import { Edit } from '../../shared/edits/schema';
 import type { HostSnapshot } from '../../shared/host/types';
 
 if (!cniTier.ok) console.warn(`!! SKIPPED cni tier (owners-pod): ${cniTier.why}`);
@@ -75,6 +77,14 @@ describe.skipIf(!cniTier.ok)('cni tier: a pod made by the real bridge plugin is 
     const hostEnd = snap.links.find((l) => l.id === podEth0?.peerId);
     expect(hostEnd?.masterId).toBe(cni0?.id);
     expect(hostEnd?.network?.name).toBe('cbr0');
+  });
+
+  it("refuses to delete the pod's namespace with ip netns del: kubectl removes a pod", () => {
+    const ns = snap.namespaces.find((n) => n.id === pod.podNs);
+    expect(ns?.source).toBe('named');
+    expect(() => planEdits([Edit.parse({ op: 'netns.del', ns: pod.netns })], snap, { selfPid: process.pid })).toThrow(
+      `edits.0.ns: ${pod.netns} is the namespace of pod shop/cart-7d9f8-x2x: remove it with its runtime (kubectl delete pod -n shop cart-7d9f8-x2x), not ip netns del`,
+    );
   });
 
   it('the cleanup leaves no cgroup directory, cache file or namespace behind', async () => {

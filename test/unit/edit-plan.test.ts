@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Edit } from '../../shared/edits/schema';
 import { planEdits, PlanError, type PlanOptions } from '../../server/edits/plan';
 import { planToShell, shellQuote } from '../../shared/edits/shell';
+import type { NamespaceOwner } from '../../shared/host/types';
 import { fixtureSnapshot, ROOT, BLUE, UNNAMED, DOCKER, SELF_PID } from './edit-fixture';
 
 const opts: PlanOptions = { selfPid: SELF_PID };
@@ -749,6 +750,51 @@ const bad: Bad[] = [
     message: /no interface vblue/,
   },
 ];
+
+describe("plan: a runtime's namespace is removed by its runtime, not ip netns del", () => {
+  const owned = (owner: NamespaceOwner) => {
+    const snap = fixtureSnapshot();
+    snap.namespaces = snap.namespaces.map((n) => (n.id === BLUE ? { ...n, owner } : n));
+    return snap;
+  };
+  const refusal = (owner: NamespaceOwner) => {
+    try {
+      planEdits([Edit.parse({ op: 'netns.del', ns: 'blue' })], owned(owner), opts);
+    } catch (e) {
+      expect(e).toBeInstanceOf(PlanError);
+      const issue = (e as PlanError).issues[0];
+      expect(issue.path.join('.')).toBe('edits.0.ns');
+      return issue.message;
+    }
+    throw new Error('planned');
+  };
+  it('a pod: kubectl', () => {
+    const m = refusal({ runtime: 'kubernetes', kind: 'pod', id: 'uid-1', name: 'coredns-1', namespace: 'kube-system' });
+    expect(m).toBe(
+      'blue is the namespace of pod kube-system/coredns-1: remove it with its runtime (kubectl delete pod -n kube-system coredns-1), not ip netns del',
+    );
+  });
+  it('a Podman container; one only its name says is Podman is deleted with a warning', () => {
+    expect(refusal({ runtime: 'podman', kind: 'container', id: 'c0ffee', name: 'web' })).toMatch(
+      /Podman container web.*podman rm -f web/,
+    );
+    // only the name says Podman (no process in it yet, or leaked): deleted, with a warning
+    const p = planEdits(
+      [Edit.parse({ op: 'netns.del', ns: 'blue' })],
+      owned({ runtime: 'podman', kind: 'container', id: 'blue', name: 'blue' }),
+      opts,
+    );
+    expect(p.steps.map((st) => st.argv)).toEqual([['ip', 'netns', 'del', 'blue']]);
+    expect(p.warnings.join('\n')).toMatch(/named like a Podman container's namespace/);
+  });
+  it("a plain process's namespace is deleted with the warning that it lives on", () => {
+    const snap = owned({ runtime: 'process', kind: 'process', id: '77', name: 'sleep' });
+    snap.namespaces = snap.namespaces.map((n) => (n.id === BLUE ? { ...n, pids: [77], comms: ['sleep'] } : n));
+    const p = planEdits([Edit.parse({ op: 'netns.del', ns: 'blue' })], snap, opts);
+    expect(p.steps.map((st) => st.argv)).toEqual([['ip', 'netns', 'del', 'blue']]);
+    expect(p.warnings.join('\n')).toMatch(/processes still live in blue \(pid 77\)/);
+  });
+});
 
 describe('plan: bad input → an error naming the field', () => {
   it.each(bad)('$name', ({ edits, path, message }) => {

@@ -2,7 +2,33 @@
 import type { EditOf } from '../../../shared/edits/schema';
 import type { OpPlanner } from '../plan';
 import type { NsState } from '../model';
+import type { NamespaceOwner } from '../../../shared/host/types';
 import { newLink } from './link-add';
+
+/** how an owned namespace goes away properly: null for a plain process's (the pids warning says enough) */
+function runtimeRemoval(o: NamespaceOwner, nsName: string): { what: string; how: string } | null {
+  switch (o.runtime) {
+    case 'kubernetes':
+      return {
+        what: `pod ${o.namespace ? `${o.namespace}/` : ''}${o.name}`,
+        how: `kubectl delete pod ${o.namespace ? `-n ${o.namespace} ` : ''}${o.name}`,
+      };
+    case 'docker':
+      return { what: `Docker container ${o.name}`, how: `docker rm -f ${o.name}` };
+    case 'podman':
+      // only its name says Podman (no container's process in it): a leaked one is deleted, with a warning
+      if (o.name === nsName) return null;
+      return o.kind === 'pod'
+        ? { what: `Podman pod ${o.name}`, how: `podman pod rm -f ${o.name}` }
+        : { what: `Podman container ${o.name}`, how: `podman rm -f ${o.name}` };
+    case 'containerd':
+      return { what: `containerd ${o.kind} ${o.name}`, how: `crictl or nerdctl, e.g. nerdctl rm -f ${o.name}` };
+    case 'systemd':
+      return { what: `systemd unit ${o.name}`, how: `systemctl stop ${o.name}` };
+    case 'process':
+      return null;
+  }
+}
 
 export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
   if (ctx.model.namespaces.some((n) => n.name === e.name))
@@ -18,6 +44,7 @@ export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
     pids: [],
     comms: [],
     created: true,
+    owner: null,
   };
   ctx.step(['ip', 'netns', 'add', e.name], ['ip', 'netns', 'del', e.name], `create namespace ${e.name}`);
   ctx.model.namespaces.push(ns);
@@ -40,6 +67,18 @@ export const planNetnsDel: OpPlanner<EditOf<'netns.del'>> = (e, ctx) => {
     const held = ns.pids.length ? ` (held by pid ${ns.pids[0]}${ns.comms[0] ? ` ${ns.comms[0]}` : ''})` : '';
     return ctx.fail(['ns'], `only named namespaces can be deleted; ${ns.label} is a ${ns.source} namespace${held}`);
   }
+  // a pod's or a container's namespace: `ip netns del` takes the name from under its runtime, which then
+  // cannot tear the sandbox down (and the pod keeps running without its network); its runtime removes it
+  const gone = ns.owner ? runtimeRemoval(ns.owner, ns.name) : null;
+  if (gone)
+    return ctx.fail(
+      ['ns'],
+      `${ns.name} is the namespace of ${gone.what}: remove it with its runtime (${gone.how}), not ip netns del`,
+    );
+  if (ns.owner?.runtime === 'podman' && ns.owner.name === ns.name)
+    ctx.warn(
+      `${ns.name} is named like a Podman container's namespace and no process is in it: if a container still has it, remove that container with podman instead`,
+    );
   const links = ctx.model.linksIn(ns).filter((l) => l.kind !== 'loopback');
   if (ns.pids.length) {
     ctx.warn(
