@@ -16,6 +16,7 @@ import {
   linkUpForm,
 } from './forms/linkSet';
 import { netnsDelForm } from './forms/namespace';
+import { runtimeRemoval } from '@/shared/edits/owned';
 import { parentProblem } from './forms/choices';
 import { removableRoutes, routeAddForm, routeDelForm } from './forms/route';
 import type { AnyForm, FormHost } from './forms/types';
@@ -116,7 +117,8 @@ function deleteBlocker(ns: Namespace): string | null {
     const by = ns.pids.length ? ` (held by pid ${ns.pids[0]}${ns.comms[0] ? ` ${ns.comms[0]}` : ''})` : '';
     return `only named namespaces can be deleted; this one is ${ns.source === 'docker' ? "Docker's" : 'unnamed'}${by}`;
   }
-  return null;
+  const owned = ns.owner ? runtimeRemoval(ns.owner, ns.name) : null;
+  return owned ? `the namespace of ${owned.what}: remove it with ${owned.how}` : null;
 }
 
 export function namespaceActions(ns: Namespace, host: FormHost): Action[] {

@@ -241,6 +241,14 @@ describe('actions for a link or a namespace', () => {
     );
     expect(namespaceActions(ns(DOCKER), host).find((a) => a.key === 'delete')?.disabled).toMatch(/Docker/);
     expect(namespaceActions(ns(BLUE), host).find((a) => a.key === 'delete')?.disabled).toBeFalsy();
+    // a pod's named namespace: its runtime removes it (the planner refuses netns.del too)
+    const pod = {
+      ...ns(BLUE),
+      owner: { runtime: 'kubernetes' as const, kind: 'pod' as const, id: 'u', name: 'cart', namespace: 'shop' },
+    };
+    expect(namespaceActions(pod, host).find((a) => a.key === 'delete')?.disabled).toBe(
+      'the namespace of pod shop/cart: remove it with kubectl delete pod -n shop cart',
+    );
   });
 
   it("kinds the kernel lacks are disabled with the kernel's reason", () => {

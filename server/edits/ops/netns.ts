@@ -2,33 +2,8 @@
 import type { EditOf } from '../../../shared/edits/schema';
 import type { OpPlanner } from '../plan';
 import type { NsState } from '../model';
-import type { NamespaceOwner } from '../../../shared/host/types';
+import { runtimeRemoval } from '../../../shared/edits/owned';
 import { newLink } from './link-add';
-
-/** how an owned namespace goes away properly: null for a plain process's (the pids warning says enough) */
-function runtimeRemoval(o: NamespaceOwner, nsName: string): { what: string; how: string } | null {
-  switch (o.runtime) {
-    case 'kubernetes':
-      return {
-        what: `pod ${o.namespace ? `${o.namespace}/` : ''}${o.name}`,
-        how: `kubectl delete pod ${o.namespace ? `-n ${o.namespace} ` : ''}${o.name}`,
-      };
-    case 'docker':
-      return { what: `Docker container ${o.name}`, how: `docker rm -f ${o.name}` };
-    case 'podman':
-      // only its name says Podman (no container's process in it): a leaked one is deleted, with a warning
-      if (o.name === nsName) return null;
-      return o.kind === 'pod'
-        ? { what: `Podman pod ${o.name}`, how: `podman pod rm -f ${o.name}` }
-        : { what: `Podman container ${o.name}`, how: `podman rm -f ${o.name}` };
-    case 'containerd':
-      return { what: `containerd ${o.kind} ${o.name}`, how: `crictl or nerdctl, e.g. nerdctl rm -f ${o.name}` };
-    case 'systemd':
-      return { what: `systemd unit ${o.name}`, how: `systemctl stop ${o.name}` };
-    case 'process':
-      return null;
-  }
-}
 
 export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
   if (ctx.model.namespaces.some((n) => n.name === e.name))
