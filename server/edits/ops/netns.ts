@@ -2,7 +2,7 @@
 import type { EditOf } from '../../../shared/edits/schema';
 import type { OpPlanner } from '../plan';
 import type { NsState } from '../model';
-import { runtimeRemoval } from '../../../shared/edits/owned';
+import { podmanByNameOnly, runtimeRemoval } from '../../../shared/edits/owned';
 import { newLink } from './link-add';
 
 export const planNetnsAdd: OpPlanner<EditOf<'netns.add'>> = (e, ctx) => {
@@ -50,7 +50,7 @@ export const planNetnsDel: OpPlanner<EditOf<'netns.del'>> = (e, ctx) => {
       ['ns'],
       `${ns.name} is the namespace of ${gone.what}: remove it with its runtime (${gone.how}), not ip netns del`,
     );
-  if (ns.owner?.runtime === 'podman' && ns.owner.name === ns.name)
+  if (podmanByNameOnly(ns.owner, ns.name))
     ctx.warn(
       `${ns.name} is named like a Podman container's namespace and no process is in it: if a container still has it, remove that container with podman instead`,
     );
