@@ -9,6 +9,7 @@ import type { GraphEdge, GraphModel, GraphNode } from './model';
 import { groupOfNodeId, refOfNodeId } from './model';
 import { drawnBounds, fitViewport, type Bounds } from './fit';
 import { layoutGraph, type Point } from './layout';
+import { installDirtyStyleCache } from './dirtyStyle';
 import { drip, loadOrder, type Drip } from './load';
 import { placeNew } from './place';
 import { graphStyle, NS_FONT } from './style';
@@ -363,6 +364,7 @@ export default function CytoscapeGraph(props: Props) {
         motionBlur: false,
         pixelRatio: big ? 1 : 'auto',
       });
+      installDirtyStyleCache(made);
       const el = box.current;
       el.addEventListener('wheel', () => (userView.current = true), { passive: true });
       el.addEventListener('pointerdown', () => (pointerDown.current = true));
