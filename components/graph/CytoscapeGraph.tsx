@@ -320,6 +320,28 @@ function sync(cy: Core, model: GraphModel, cache: Map<string, Point>): Synced {
   return { changed, later, bounds, toggled, toggledBounds };
 }
 
+/**
+ * cytoscape's first instance parses its default stylesheet and ours, and styles its first elements, several
+ * times slower than any later one (none of that code is compiled yet: a profile of the first draw of a small
+ * host had ~35 ms in it). A throwaway instance does it once while the page waits for the host's snapshot
+ * (this module is fetched then), so the frames that draw the graph do not.
+ */
+function warmUp() {
+  const cy = cytoscape({ headless: true, styleEnabled: true, style: graphStyle });
+  cy.add([
+    { group: 'nodes', data: { id: 'ns', type: 'namespace', label: 'ns' }, classes: 'namespace' },
+    { group: 'nodes', data: { id: 'a', parent: 'ns', type: 'link', label: 'a' }, classes: 'link k-veth' },
+    { group: 'nodes', data: { id: 'b', parent: 'ns', type: 'link', label: 'b' }, classes: 'link k-veth' },
+    { group: 'edges', data: { id: 'ab', source: 'a', target: 'b', type: 'peer', countLabel: '' }, classes: 'e-peer' },
+  ]);
+  cy.elements().boundingBox();
+  cy.destroy();
+}
+if (typeof window !== 'undefined') {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(warmUp, { timeout: 1000 });
+  else setTimeout(warmUp, 0);
+}
+
 export default function CytoscapeGraph(props: Props) {
   const { model, hostVersion, relayoutSeq, selected, focus, fit } = props;
   const box = useRef<HTMLDivElement>(null);
